@@ -1,0 +1,59 @@
+import Foundation
+
+/// Reader for the IDX format of MNIST and Fashion-MNIST (http://yann.lecun.com/exdb/mnist/):
+/// a big-endian header — two zero bytes, type code 0x08 (unsigned byte), the number of
+/// dimensions — then one UInt32 per dimension, then the bytes.
+public enum IDX {
+    /// Reads a file, gzip-compressed or raw, and returns its dimensions and payload.
+    public static func read(path: String) throws -> (dimensions: [Int], bytes: [UInt8]) {
+        guard let raw = FileManager.default.contents(atPath: path) else { throw DatasetError.missing(path: path) }
+        let data = Gzip.isCompressed(raw) ? try Gzip.decompress(raw, path: path) : raw
+        return try parse(data, path: path)
+    }
+
+    static func parse(_ data: Data, path: String) throws -> (dimensions: [Int], bytes: [UInt8]) {
+        let bytes = [UInt8](data)
+        guard bytes.count >= 4, bytes[0] == 0, bytes[1] == 0 else {
+            throw DatasetError.corrupt(path: path, reason: "not an IDX file (expected magic bytes 00 00 08 nn)")
+        }
+        guard bytes[2] == 0x08 else {
+            throw DatasetError.corrupt(path: path, reason: "IDX element type 0x\(String(bytes[2], radix: 16)) is not unsigned byte (0x08)")
+        }
+        let rank = Int(bytes[3])
+        guard (1...3).contains(rank), bytes.count >= 4 + 4 * rank else {
+            throw DatasetError.corrupt(path: path, reason: "IDX header is truncated or has \(rank) dimensions (expected 1 to 3)")
+        }
+        var dimensions: [Int] = []
+        for d in 0..<rank {
+            let o = 4 + 4 * d
+            dimensions.append(Int(bytes[o]) << 24 | Int(bytes[o + 1]) << 16 | Int(bytes[o + 2]) << 8 | Int(bytes[o + 3]))
+        }
+        let expected = dimensions.reduce(1, *)
+        let payload = bytes.count - (4 + 4 * rank)
+        guard payload == expected else {
+            throw DatasetError.corrupt(
+                path: path, reason: "IDX header promises \(expected) bytes (\(dimensions.map(String.init).joined(separator: "×"))) but the file holds \(payload)")
+        }
+        return (dimensions, Array(bytes[(4 + 4 * rank)...]))
+    }
+
+    /// Reads an image file and its label file into an `ImageSet`.
+    public static func readImageSet(images imagePath: String, labels labelPath: String) throws -> ImageSet {
+        let images = try read(path: imagePath)
+        let labels = try read(path: labelPath)
+        guard images.dimensions.count == 3 else {
+            throw DatasetError.corrupt(path: imagePath, reason: "expected a 3-dimensional image file, found \(images.dimensions.count) dimensions")
+        }
+        guard labels.dimensions.count == 1 else {
+            throw DatasetError.corrupt(path: labelPath, reason: "expected a 1-dimensional label file, found \(labels.dimensions.count) dimensions")
+        }
+        guard images.dimensions[0] == labels.dimensions[0] else {
+            throw DatasetError.corrupt(path: labelPath, reason: "\(labels.dimensions[0]) labels for \(images.dimensions[0]) images")
+        }
+        if let bad = labels.bytes.first(where: { $0 > 9 }) {
+            throw DatasetError.corrupt(path: labelPath, reason: "label \(bad) is outside 0...9")
+        }
+        return ImageSet(images: images.bytes, labels: labels.bytes, count: images.dimensions[0],
+                        rows: images.dimensions[1], cols: images.dimensions[2])
+    }
+}

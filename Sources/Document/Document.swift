@@ -1,0 +1,1 @@
+// The Document target.

@@ -1,0 +1,7 @@
+import ArgumentParser
+
+@main
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build a Markdown report of machine-learning experiments.")
+}
