@@ -3,5 +3,7 @@ import ArgumentParser
 @main
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Build a Markdown report of machine-learning experiments.")
+        commandName: "report",
+        abstract: "Build a Markdown report of machine-learning experiments.",
+        subcommands: [ModelsCommand.self, BenchCommand.self])
 }

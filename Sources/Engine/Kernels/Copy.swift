@@ -1,0 +1,35 @@
+/// Short copies and fills inlined as 8-wide vector moves: im2col moves rows of 8–32 floats, where a
+/// `memcpy` call costs more than the copy.
+@inline(__always)
+func copyFloats(_ target: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>, _ count: Int) {
+    var i = 0
+    let t = UnsafeMutableRawPointer(target), s = UnsafeRawPointer(source)
+    while i + 8 <= count {
+        t.storeBytes(of: s.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self), toByteOffset: i * 4, as: SIMD8<Float>.self)
+        i += 8
+    }
+    while i < count { target[i] = source[i]; i += 1 }
+}
+
+@inline(__always)
+func addFloats(_ target: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>, _ count: Int) {
+    var i = 0
+    let t = UnsafeMutableRawPointer(target), s = UnsafeRawPointer(source)
+    while i + 8 <= count {
+        let sum = t.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) + s.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+        t.storeBytes(of: sum, toByteOffset: i * 4, as: SIMD8<Float>.self)
+        i += 8
+    }
+    while i < count { target[i] += source[i]; i += 1 }
+}
+
+@inline(__always)
+func zeroFloats(_ target: UnsafeMutablePointer<Float>, _ count: Int) {
+    var i = 0
+    let t = UnsafeMutableRawPointer(target)
+    while i + 8 <= count {
+        t.storeBytes(of: SIMD8<Float>(), toByteOffset: i * 4, as: SIMD8<Float>.self)
+        i += 8
+    }
+    while i < count { target[i] = 0; i += 1 }
+}

@@ -1,0 +1,94 @@
+/// Geometry of a 2-D convolution or pooling window over a channel-major batch `[C, N, H, W]`.
+struct ConvGeometry {
+    var channels: Int, batch: Int, height: Int, width: Int
+    var kernel: Int, stride: Int, padding: Int
+
+    var outputHeight: Int { (height + 2 * padding - kernel) / stride + 1 }
+    var outputWidth: Int { (width + 2 * padding - kernel) / stride + 1 }
+    var outputPlane: Int { outputHeight * outputWidth }
+    /// Rows of the column matrix: one per (channel, ky, kx).
+    var columnRows: Int { channels * kernel * kernel }
+
+    /// Output columns `ox` whose input column `ox·stride + kx − padding` lies inside `[0, width)`.
+    func validColumns(kx: Int) -> Range<Int> {
+        let first = max(0, (padding - kx + stride - 1) / stride)
+        let last = min(outputWidth, (width - 1 + padding - kx) / stride + 1)
+        return first..<max(first, last)
+    }
+}
+
+enum Im2col {
+    /// input [C,N,H,W], images `images` → columns [C·K·K, images.count·OH·OW], zero outside the padded input.
+    static func forward(
+        columns: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, geometry g: ConvGeometry, images: Range<Int>
+    ) {
+        let oh = g.outputHeight, ow = g.outputWidth, k = g.kernel, s = g.stride, p = g.padding
+        let plane = g.height * g.width, width = images.count * g.outputPlane
+        var row = 0
+        for c in 0..<g.channels {
+            for ky in 0..<k {
+                for kx in 0..<k {
+                    var out = columns + row * width
+                    let valid = g.validColumns(kx: kx)
+                    for n in images {
+                        let image = input + (c * g.batch + n) * plane
+                        for oy in 0..<oh {
+                            let iy = oy * s + ky - p
+                            if iy < 0 || iy >= g.height || valid.isEmpty {
+                                zeroFloats(out, ow)
+                            } else {
+                                let source = image + iy * g.width + kx - p
+                                if valid.lowerBound > 0 { zeroFloats(out, valid.lowerBound) }
+                                if s == 1 {
+                                    copyFloats(out + valid.lowerBound, source + valid.lowerBound, valid.count)
+                                } else {
+                                    for ox in valid { out[ox] = source[ox * s] }
+                                }
+                                if valid.upperBound < ow { zeroFloats(out + valid.upperBound, ow - valid.upperBound) }
+                            }
+                            out += ow
+                        }
+                    }
+                    row += 1
+                }
+            }
+        }
+    }
+
+    /// columns [C·K·K, images.count·OH·OW] → input gradient [C,N,H,W] of `images`, summing overlapping
+    /// windows. Overwrites those images' gradient (no zeroing needed beforehand).
+    static func backward(
+        inputGradient: UnsafeMutablePointer<Float>, columns: UnsafePointer<Float>, geometry g: ConvGeometry, images: Range<Int>
+    ) {
+        let oh = g.outputHeight, ow = g.outputWidth, k = g.kernel, s = g.stride, p = g.padding
+        let plane = g.height * g.width, width = images.count * g.outputPlane
+        for c in 0..<g.channels {
+            zeroFloats(inputGradient + (c * g.batch + images.lowerBound) * plane, images.count * plane)
+        }
+        var row = 0
+        for c in 0..<g.channels {
+            for ky in 0..<k {
+                for kx in 0..<k {
+                    var column = columns + row * width
+                    let valid = g.validColumns(kx: kx)
+                    for n in images {
+                        let image = inputGradient + (c * g.batch + n) * plane
+                        for oy in 0..<oh {
+                            let iy = oy * s + ky - p
+                            if iy >= 0 && iy < g.height {
+                                let target = image + iy * g.width + kx - p
+                                if s == 1 {
+                                    addFloats(target + valid.lowerBound, column + valid.lowerBound, valid.count)
+                                } else {
+                                    for ox in valid { target[ox * s] += column[ox] }
+                                }
+                            }
+                            column += ow
+                        }
+                    }
+                    row += 1
+                }
+            }
+        }
+    }
+}

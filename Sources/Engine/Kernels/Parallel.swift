@@ -1,0 +1,24 @@
+import Dispatch
+
+/// Static work splitting across a fixed number of threads: thread t always gets the same contiguous
+/// share of `0..<count`, so results (including floating-point sums per share) are deterministic for a
+/// given thread count.
+enum Parallel {
+    /// Runs `body(range, thread)` for each thread's share of `0..<count`.
+    static func split(_ count: Int, threads: Int, _ body: (Range<Int>, Int) -> Void) {
+        let workers = max(1, min(threads, count))
+        if workers == 1 {
+            body(0..<count, 0)
+            return
+        }
+        DispatchQueue.concurrentPerform(iterations: workers) { t in
+            body(share(t, of: count, workers: workers), t)
+        }
+    }
+
+    static func share(_ t: Int, of count: Int, workers: Int) -> Range<Int> {
+        let base = count / workers, extra = count % workers
+        let start = t * base + min(t, extra)
+        return start..<(start + base + (t < extra ? 1 : 0))
+    }
+}

@@ -1,0 +1,110 @@
+/// Batch normalisation over channels (spatial input [C,N,H,W]: statistics over N·H·W per channel) or
+/// over features (flat input [N,F]: statistics over N per feature). PyTorch semantics: biased variance
+/// to normalise, unbiased variance in the running estimate, momentum 0.1, eps 1e-5; evaluation uses
+/// the running statistics.
+public final class BatchNorm: Layer {
+    public let outputShape: Shape
+    let channels: Int
+    let momentum: Float = 0.1
+    let epsilon: Float = 1e-5
+    let scale: Parameter
+    let shift: Parameter
+    let runningMean: Buffer
+    let runningVariance: Buffer
+    private var output = Workspace(), inputGradient = Workspace()
+    private var normalized = Workspace()
+    private var inverseStd: [Float]
+    private var trained = false
+
+    init(input: Shape) {
+        outputShape = input
+        switch input {
+        case .spatial(let c, _, _): channels = c
+        case .flat(let f): channels = f
+        }
+        scale = Parameter(name: "weight", shape: [channels], isWeight: false)
+        shift = Parameter(name: "bias", shape: [channels], isWeight: false)
+        for c in 0..<channels { scale.value[c] = 1 }
+        runningMean = Buffer(count: channels)
+        runningVariance = Buffer(count: channels)
+        for c in 0..<channels { runningVariance[c] = 1 }
+        inverseStd = [Float](repeating: 1, count: channels)
+    }
+
+    public var parameters: [Parameter] { [scale, shift] }
+    public var buffers: [(name: String, buffer: Buffer)] { [("running_mean", runningMean), ("running_var", runningVariance)] }
+
+    /// Where channel `c`'s elements lie: `count` values from `start`, `step` apart.
+    private func layout(_ c: Int, batch: Int) -> (start: Int, step: Int, count: Int) {
+        switch outputShape {
+        case .spatial(_, let h, let w): return (c * batch * h * w, 1, batch * h * w)
+        case .flat(let f): return (c, f, batch)
+        }
+    }
+
+    public func forward(_ input: Activation, context: inout ForwardContext) -> Activation {
+        let out = output.get(input.count)
+        let xhat = normalized.get(input.count)
+        trained = context.training
+        let x = input.pointer, y = out.pointer, xh = xhat.pointer
+        for c in 0..<channels {
+            let (start, step, m) = layout(c, batch: input.batch)
+            var mean: Float, variance: Float
+            if context.training {
+                var sum: Double = 0
+                for i in 0..<m { sum += Double(x[start + i * step]) }
+                let mu = sum / Double(m)
+                var squares: Double = 0
+                for i in 0..<m { let d = Double(x[start + i * step]) - mu; squares += d * d }
+                mean = Float(mu)
+                variance = Float(squares / Double(m))
+                let unbiased = m > 1 ? Float(squares / Double(m - 1)) : variance
+                runningMean[c] = (1 - momentum) * runningMean[c] + momentum * mean
+                runningVariance[c] = (1 - momentum) * runningVariance[c] + momentum * unbiased
+            } else {
+                mean = runningMean[c]
+                variance = runningVariance[c]
+            }
+            let invStd = 1 / (variance + epsilon).squareRoot()
+            inverseStd[c] = invStd
+            let g = scale.value[c], b = shift.value[c]
+            for i in 0..<m {
+                let index = start + i * step
+                let n = (x[index] - mean) * invStd
+                xh[index] = n
+                y[index] = g * n + b
+            }
+        }
+        return Activation(buffer: out, batch: input.batch, shape: outputShape)
+    }
+
+    public func backward(_ gradOutput: Activation, needsInputGradient: Bool) -> Activation? {
+        guard let xhat = normalized.buffer else { preconditionFailure("backward before forward") }
+        let dx = inputGradient.get(gradOutput.count)
+        let dy = gradOutput.pointer, xh = xhat.pointer, d = dx.pointer
+        for c in 0..<channels {
+            let (start, step, m) = layout(c, batch: gradOutput.batch)
+            var sumDy: Float = 0, sumDyXhat: Float = 0
+            for i in 0..<m {
+                let index = start + i * step
+                sumDy += dy[index]
+                sumDyXhat += dy[index] * xh[index]
+            }
+            shift.gradient[c] += sumDy
+            scale.gradient[c] += sumDyXhat
+            guard needsInputGradient else { continue }
+            let g = scale.value[c], invStd = inverseStd[c]
+            if trained {
+                // dx = γ/σ · (dy − mean(dy) − x̂ · mean(dy · x̂))
+                let meanDy = sumDy / Float(m), meanDyXhat = sumDyXhat / Float(m)
+                for i in 0..<m {
+                    let index = start + i * step
+                    d[index] = g * invStd * (dy[index] - meanDy - xh[index] * meanDyXhat)
+                }
+            } else {
+                for i in 0..<m { let index = start + i * step; d[index] = g * invStd * dy[index] }
+            }
+        }
+        return needsInputGradient ? Activation(buffer: dx, batch: gradOutput.batch, shape: outputShape) : nil
+    }
+}

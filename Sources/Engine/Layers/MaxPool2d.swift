@@ -1,0 +1,122 @@
+/// Max pooling over each channel plane. input [C,N,H,W] → output [C,N,OH,OW]; backward routes each
+/// gradient to the position that won the max (the first one on ties, as PyTorch does).
+public final class MaxPool2d: Layer {
+    public let inputShape: Shape
+    public let outputShape: Shape
+    let kernel: Int, stride: Int, padding: Int
+    let threads: Int
+    private let geometry: ConvGeometry
+    private var output = Workspace(), inputGradient = Workspace()
+    /// For each output, the index in its input plane of the winning element.
+    private var winners: [Int32] = []
+
+    init(input: Shape, kernel: Int, stride: Int, padding: Int, threads: Int) {
+        guard case .spatial(let c, let h, let w) = input else { preconditionFailure("maxpool needs a spatial input") }
+        inputShape = input
+        self.kernel = kernel
+        self.stride = stride
+        self.padding = padding
+        self.threads = threads
+        geometry = ConvGeometry(channels: c, batch: 1, height: h, width: w, kernel: kernel, stride: stride, padding: padding)
+        outputShape = .spatial(channels: c, height: geometry.outputHeight, width: geometry.outputWidth)
+    }
+
+    /// Non-overlapping windows that tile the input exactly: each input element has one window.
+    private var tiles: Bool { kernel == stride && padding == 0 && geometry.height % kernel == 0 && geometry.width % kernel == 0 }
+
+    public func forward(_ input: Activation, context: inout ForwardContext) -> Activation {
+        let g = geometry, oh = g.outputHeight, ow = g.outputWidth, planes = g.channels * input.batch
+        let inPlane = g.height * g.width, outPlane = oh * ow
+        let out = output.get(planes * outPlane)
+        if winners.count != planes * outPlane { winners = [Int32](repeating: 0, count: planes * outPlane) }
+        let x = input.pointer, y = out.pointer
+        winners.withUnsafeMutableBufferPointer { win in
+            let winner = win.baseAddress!
+            Parallel.split(planes, threads: threads) { range, _ in
+                for plane in range {
+                    let xp = x + plane * inPlane, yp = y + plane * outPlane, wp = winner + plane * outPlane
+                    if kernel == 2 && stride == 2 && padding == 0 {
+                        pool2x2(xp, yp, wp)
+                    } else {
+                        pool(xp, yp, wp)
+                    }
+                }
+            }
+        }
+        return Activation(buffer: out, batch: input.batch, shape: outputShape)
+    }
+
+    /// One plane, any window: input [H,W] → output [OH,OW], winners [OH,OW].
+    private func pool(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ w: UnsafeMutablePointer<Int32>) {
+        let g = geometry, ow = g.outputWidth
+        for oy in 0..<g.outputHeight {
+            for ox in 0..<ow {
+                var best = -Float.infinity, bestIndex: Int32 = -1
+                for ky in 0..<kernel {
+                    let iy = oy * stride + ky - padding
+                    if iy < 0 || iy >= g.height { continue }
+                    for kx in 0..<kernel {
+                        let ix = ox * stride + kx - padding
+                        if ix < 0 || ix >= g.width { continue }
+                        let v = x[iy * g.width + ix]
+                        if v > best || bestIndex < 0 || v.isNaN { best = v; bestIndex = Int32(iy * g.width + ix) }
+                    }
+                }
+                y[oy * ow + ox] = best
+                w[oy * ow + ox] = bestIndex
+            }
+        }
+    }
+
+    /// One plane, the common 2×2 stride-2 window, unrolled.
+    private func pool2x2(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ w: UnsafeMutablePointer<Int32>) {
+        let g = geometry, ow = g.outputWidth, width = g.width
+        for oy in 0..<g.outputHeight {
+            let top = x + 2 * oy * width, bottom = top + width
+            let base = Int32(2 * oy * width)
+            for ox in 0..<ow {
+                let a = top[2 * ox], b = top[2 * ox + 1], c = bottom[2 * ox], d = bottom[2 * ox + 1]
+                var best = a, index = base + Int32(2 * ox)
+                if b > best { best = b; index = base + Int32(2 * ox + 1) }
+                if c > best { best = c; index = base + Int32(width + 2 * ox) }
+                if d > best { best = d; index = base + Int32(width + 2 * ox + 1) }
+                y[oy * ow + ox] = best
+                w[oy * ow + ox] = index
+            }
+        }
+    }
+
+    public func backward(_ gradOutput: Activation, needsInputGradient: Bool) -> Activation? {
+        guard needsInputGradient else { return nil }
+        let g = geometry, planes = g.channels * gradOutput.batch
+        let inPlane = g.height * g.width, outPlane = g.outputHeight * g.outputWidth
+        let dx = inputGradient.get(planes * inPlane)
+        let d = dx.pointer, dy = gradOutput.pointer, exact = tiles
+        winners.withUnsafeBufferPointer { win in
+            let winner = win.baseAddress!
+            Parallel.split(planes, threads: threads) { range, _ in
+                if exact && kernel == 2 {
+                    // Every input element lies in exactly one window: write 0 or the gradient, no clearing pass.
+                    for plane in range {
+                        let dp = d + plane * inPlane, gp = dy + plane * outPlane, wp = winner + plane * outPlane
+                        for oy in 0..<g.outputHeight {
+                            let top = dp + 2 * oy * g.width
+                            zeroFloats(top, 2 * g.width)
+                            for ox in 0..<g.outputWidth {
+                                let j = oy * g.outputWidth + ox
+                                dp[Int(wp[j])] = gp[j]
+                            }
+                        }
+                    }
+                } else {
+                    (d + range.lowerBound * inPlane).update(repeating: 0, count: range.count * inPlane)
+                    for plane in range {
+                        let dp = d + plane * inPlane, gp = dy + plane * outPlane, wp = winner + plane * outPlane
+                        for j in 0..<outPlane { dp[Int(wp[j])] += gp[j] }
+                    }
+                }
+            }
+        }
+        return Activation(buffer: dx, batch: gradOutput.batch, shape: inputShape)
+    }
+}

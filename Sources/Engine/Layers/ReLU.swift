@@ -1,0 +1,30 @@
+/// Rectified linear unit, elementwise: y = max(0, x); dx = dy where y > 0.
+public final class ReLU: Layer {
+    public let outputShape: Shape
+    let threads: Int
+    private var output = Workspace(), inputGradient = Workspace()
+
+    init(input: Shape, threads: Int) {
+        outputShape = input
+        self.threads = threads
+    }
+
+    public func forward(_ input: Activation, context: inout ForwardContext) -> Activation {
+        let out = output.get(input.count)
+        let x = input.pointer, y = out.pointer
+        Parallel.split(input.count, threads: input.count >= 65_536 ? threads : 1) { range, _ in
+            for i in range { y[i] = max(x[i], 0) }
+        }
+        return Activation(buffer: out, batch: input.batch, shape: outputShape)
+    }
+
+    public func backward(_ gradOutput: Activation, needsInputGradient: Bool) -> Activation? {
+        guard needsInputGradient, let out = output.buffer else { return nil }
+        let dx = inputGradient.get(gradOutput.count)
+        let y = out.pointer, dy = gradOutput.pointer, d = dx.pointer
+        Parallel.split(gradOutput.count, threads: gradOutput.count >= 65_536 ? threads : 1) { range, _ in
+            for i in range { d[i] = y[i] > 0 ? dy[i] : 0 }
+        }
+        return Activation(buffer: dx, batch: gradOutput.batch, shape: outputShape)
+    }
+}

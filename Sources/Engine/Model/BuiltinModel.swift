@@ -1,0 +1,52 @@
+/// The assignment's network and its variants, written in the same layer vocabulary as a document.
+/// `width` multiplies the channels of both convolutions and the first linear layer; `dropout` is the
+/// rate of the dropout before the last linear layer; `convDropout` the rate of the dropout that the
+/// batch-norm variants put next to the first batch norm.
+public enum BuiltinModel: String, CaseIterable, Sendable {
+    case `default`
+    case batchnorm = "batchnorm"
+    case batchnormDropout = "batchnorm-dropout"
+    case dropoutBatchnorm = "dropout-batchnorm"
+    case extraConv = "extra-conv"
+    case noHidden = "no-hidden"
+    case strong
+
+    public var summary: String {
+        switch self {
+        case .default: return "the assignment's network: two 5×5 convolutions, max pooling, two linear layers"
+        case .batchnorm: return "default with batch norm after the first convolution"
+        case .batchnormDropout: return "batchnorm with dropout right after that batch norm"
+        case .dropoutBatchnorm: return "batchnorm-dropout with the batch norm moved below the dropout"
+        case .extraConv: return "default with a third (3×3, padded) convolution after the second"
+        case .noHidden: return "default without the hidden linear layer (flatten → linear 10)"
+        case .strong: return "a VGG-style network with batch norm for the best accuracy (width scales it)"
+        }
+    }
+
+    public func layers(width: Double = 1, dropout: Double = 0.5, convDropout: Double = 0.5) -> [LayerSpec] {
+        func scaled(_ n: Int) -> Int { max(1, Int((Double(n) * width).rounded())) }
+        let c1 = scaled(10), c2 = scaled(20), hidden = scaled(50)
+        let conv1: [LayerSpec] = [.conv(out: c1, kernel: 5, stride: 1, padding: 0, bias: true)]
+        let block1Tail: [LayerSpec] = [.maxpool(kernel: 2, stride: 2, padding: 0), .relu]
+        let block2: [LayerSpec] = [.conv(out: c2, kernel: 5, stride: 1, padding: 0, bias: true),
+                                   .maxpool(kernel: 2, stride: 2, padding: 0), .relu]
+        let head: [LayerSpec] = [.flatten, .linear(out: hidden, bias: true), .relu, .dropout(dropout),
+                                 .linear(out: 10, bias: true), .logSoftmax]
+        switch self {
+        case .default: return conv1 + block1Tail + block2 + head
+        case .batchnorm: return conv1 + [.batchnorm] + block1Tail + block2 + head
+        case .batchnormDropout: return conv1 + [.batchnorm, .dropout(convDropout)] + block1Tail + block2 + head
+        case .dropoutBatchnorm: return conv1 + [.dropout(convDropout), .batchnorm] + block1Tail + block2 + head
+        case .extraConv:
+            return conv1 + block1Tail + block2 + [.conv(out: c2, kernel: 3, stride: 1, padding: 1, bias: true), .relu] + head
+        case .noHidden: return conv1 + block1Tail + block2 + [.flatten, .linear(out: 10, bias: true), .logSoftmax]
+        case .strong:
+            let a = scaled(32), b = scaled(64), f = scaled(256)
+            func conv(_ n: Int) -> [LayerSpec] { [.conv(out: n, kernel: 3, stride: 1, padding: 1, bias: false), .batchnorm, .relu] }
+            return conv(a) + conv(a) + [.maxpool(kernel: 2, stride: 2, padding: 0)]
+                + conv(b) + conv(b) + [.maxpool(kernel: 2, stride: 2, padding: 0)]
+                + [.flatten, .dropout(dropout), .linear(out: f, bias: false), .batchnorm, .relu, .dropout(dropout),
+                   .linear(out: 10, bias: true), .logSoftmax]
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import Datasets
+
+/// Turns byte images into normalised float batches `[1, N, 28, 28]` (channel-major with one channel is
+/// the same as [N,1,28,28]), applying augmentation in training.
+struct Batcher {
+    let set: ImageSet
+    let mean: Float
+    let std: Float
+    let augment: Augmentation
+    private var images = Workspace()
+    var labels: [Int32] = []
+
+    init(set: ImageSet, mean: Double, std: Double, augment: Augmentation) {
+        self.set = set
+        self.mean = Float(mean)
+        self.std = Float(std)
+        self.augment = augment
+    }
+
+    /// Fills a batch with the images at `indices`.
+    mutating func batch(_ indices: ArraySlice<Int>, augmenting: Bool, random: inout Random) -> Activation {
+        let n = indices.count, rows = set.rows, cols = set.cols, plane = rows * cols
+        let out = images.get(n * plane)
+        if labels.count != n { labels = [Int32](repeating: 0, count: n) }
+        let scale = 1 / (255 * std), offset = -mean / std
+        var lookup = [Float](repeating: 0, count: 256)
+        for v in 0..<256 { lookup[v] = Float(v) * scale + offset }
+        let background = offset
+        set.images.withUnsafeBufferPointer { pixels in
+            for (slot, index) in indices.enumerated() {
+                labels[slot] = Int32(set.labels[index])
+                let source = pixels.baseAddress! + index * plane
+                let target = out.pointer + slot * plane
+                if !augmenting || augment.isOff {
+                    for i in 0..<plane { target[i] = lookup[Int(source[i])] }
+                    continue
+                }
+                // Random crop of the zero-padded image = shift by (dy, dx) in [-crop, crop], zeros coming in.
+                let dy = augment.crop > 0 ? random.nextInt(2 * augment.crop + 1) - augment.crop : 0
+                let dx = augment.crop > 0 ? random.nextInt(2 * augment.crop + 1) - augment.crop : 0
+                let flip = augment.flip && random.nextFloat() < 0.5
+                for y in 0..<rows {
+                    let sy = y + dy
+                    for x in 0..<cols {
+                        let sx = (flip ? cols - 1 - x : x) + dx
+                        target[y * cols + x] = sy >= 0 && sy < rows && sx >= 0 && sx < cols
+                            ? lookup[Int(source[sy * cols + sx])] : background
+                    }
+                }
+                if augment.erase > 0 && Double(random.nextFloat()) < augment.erase {
+                    erase(target, rows: rows, cols: cols, random: &random)
+                }
+            }
+        }
+        return Activation(buffer: out, batch: n, shape: .spatial(channels: 1, height: rows, width: cols))
+    }
+
+    /// Random erasing as torchvision's `RandomErasing` defaults: area 2–33% of the image, aspect ratio
+    /// 0.3–3.3 (log-uniform), filled with 0 (the normalised mean); up to 10 tries to fit.
+    private func erase(_ image: UnsafeMutablePointer<Float>, rows: Int, cols: Int, random: inout Random) {
+        let area = Float(rows * cols)
+        for _ in 0..<10 {
+            let target = area * random.uniform(0.02, 0.33)
+            let ratio = expf(random.uniform(logf(0.3), logf(3.3)))
+            let h = Int((target * ratio).squareRoot().rounded()), w = Int((target / ratio).squareRoot().rounded())
+            guard h > 0, w > 0, h < rows, w < cols else { continue }
+            let top = random.nextInt(rows - h + 1), left = random.nextInt(cols - w + 1)
+            for y in top..<(top + h) { for x in left..<(left + w) { image[y * cols + x] = 0 } }
+            return
+        }
+    }
+}
+
+import Foundation

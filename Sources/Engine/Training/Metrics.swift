@@ -1,0 +1,57 @@
+/// Metrics of one epoch. Accuracies are fractions. An evaluation-only run (0 epochs) has one entry,
+/// epoch 0, without training values.
+public struct EpochMetrics: Codable, Equatable, Sendable {
+    public var epoch: Int
+    public var loss: Double?
+    public var acc: Double?
+    public var valLoss: Double
+    public var valAcc: Double
+    public var trainSeconds: Double
+    public var evalSeconds: Double
+
+    enum CodingKeys: String, CodingKey {
+        case epoch, loss, acc, valLoss = "val_loss", valAcc = "val_acc", trainSeconds = "train_s", evalSeconds = "eval_s"
+    }
+}
+
+/// Mean train loss and accuracy over the `log_interval` steps ending at global step `step`.
+public struct StepMetrics: Codable, Equatable, Sendable {
+    public var step: Int
+    public var epoch: Int
+    public var loss: Double
+    public var acc: Double
+}
+
+/// Everything a run measured.
+public struct RunMetrics: Codable, Equatable, Sendable {
+    public var epochs: [EpochMetrics] = []
+    public var steps: [StepMetrics] = []
+    public var parameters: Int
+    public var flopsPerImage: Int
+    public var stepsPerEpoch: Int
+    public var threads: Int
+
+    public var final: EpochMetrics? { epochs.last }
+    public var trainSeconds: Double { epochs.reduce(0) { $0 + $1.trainSeconds } }
+}
+
+/// What a training run reports while it runs, so a command can draw progress.
+public enum TrainingEvent: Sendable {
+    case started(epochs: Int, stepsPerEpoch: Int)
+    case step(epoch: Int, step: Int, stepsPerEpoch: Int, loss: Double, acc: Double)
+    case evaluating(epoch: Int)
+    case epochEnded(EpochMetrics)
+}
+
+public enum TrainingError: Error, CustomStringConvertible, Equatable {
+    case diverged(epoch: Int, step: Int, loss: Double)
+    case emptyDataset(String)
+
+    public var description: String {
+        switch self {
+        case .diverged(let epoch, let step, let loss):
+            return "training diverged: the loss became \(loss) at epoch \(epoch), step \(step); try a lower learning rate"
+        case .emptyDataset(let what): return "\(what) is empty"
+        }
+    }
+}

@@ -1,0 +1,138 @@
+import Datasets
+import Foundation
+
+/// Trains one network on one dataset as a `TrainingConfig` says, reporting events as it goes.
+/// The same configuration, seed and thread count give bit-identical metrics.
+public final class Trainer {
+    public let config: TrainingConfig
+    public let network: Network
+    public let threads: Int
+    private let optimizer: Optimizer
+    private var loss: NLLLoss
+
+    /// `threads` is how many cores each batch is split across.
+    public init(config: TrainingConfig, threads: Int = 1) throws {
+        self.config = config
+        self.threads = max(1, threads)
+        network = try config.makeNetwork(threads: self.threads)
+        optimizer = Optimizer(settings: config.optimizerSettings, parameters: network.parameters)
+        loss = NLLLoss(labelSmoothing: Float(config.labelSmoothing))
+    }
+
+    /// Pixel statistics for normalisation.
+    var normalization: (mean: Double, std: Double) {
+        switch config.normalize {
+        case .standard: return (0.1307, 0.3081)
+        case .dataset:
+            switch config.dataset {
+            case .mnist: return (0.1307, 0.3081)
+            case .fashionMNIST: return (0.2860, 0.3530)
+            }
+        }
+    }
+
+    /// Trains for `config.epochs` epochs (0: evaluation only) and returns the metrics.
+    public func run(train: ImageSet, validation: ImageSet, onEvent: (TrainingEvent) -> Void = { _ in }) throws -> RunMetrics {
+        BLAS.setThreads(1)  // parallelism is the layers' own: each thread runs single-threaded GEMMs
+        let train = train.prefix(config.trainSamples), validation = validation.prefix(config.valSamples)
+        guard validation.count > 0 else { throw TrainingError.emptyDataset("the validation set") }
+        guard train.count > 0 || config.epochs == 0 else { throw TrainingError.emptyDataset("the training set") }
+        let stats = normalization
+        var trainBatches = Batcher(set: train, mean: stats.mean, std: stats.std, augment: config.augment)
+        var validationBatches = Batcher(set: validation, mean: stats.mean, std: stats.std, augment: Augmentation())
+        let stepsPerEpoch = (train.count + config.batchSize - 1) / config.batchSize
+        let totalSteps = stepsPerEpoch * config.epochs
+        var metrics = RunMetrics(parameters: network.parameterCount, flopsPerImage: network.flopsPerImage,
+                                 stepsPerEpoch: stepsPerEpoch, threads: threads)
+        onEvent(.started(epochs: config.epochs, stepsPerEpoch: stepsPerEpoch))
+
+        if config.epochs == 0 {
+            onEvent(.evaluating(epoch: 0))
+            let start = Date()
+            let (valLoss, valAcc) = evaluate(&validationBatches)
+            let e = EpochMetrics(epoch: 0, loss: nil, acc: nil, valLoss: valLoss, valAcc: valAcc, trainSeconds: 0,
+                                 evalSeconds: Date().timeIntervalSince(start))
+            metrics.epochs.append(e)
+            onEvent(.epochEnded(e))
+            return metrics
+        }
+
+        var order = Array(0..<train.count)
+        var step = 0
+        for epoch in 1...config.epochs {
+            var shuffler = Random(seed: config.seed, stream: 1000 + UInt64(epoch))
+            shuffler.shuffle(&order)
+            var context = ForwardContext(training: true, random: Random(seed: config.seed, stream: 2000 + UInt64(epoch)))
+            var augmentRandom = Random(seed: config.seed, stream: 3000 + UInt64(epoch))
+            var epochLoss: Double = 0, epochCorrect = 0
+            var windowLoss: Double = 0, windowCorrect = 0, windowCount = 0, windowSteps = 0
+            let start = Date()
+            for batchStart in stride(from: 0, to: train.count, by: config.batchSize) {
+                let indices = order[batchStart..<min(batchStart + config.batchSize, train.count)]
+                let input = trainBatches.batch(indices, augmenting: true, random: &augmentRandom)
+                let output = network.forward(input, context: &context)
+                let result = trainBatches.labels.withUnsafeBufferPointer {
+                    loss.evaluate(output, labels: $0.baseAddress!, computeGradient: true)
+                }
+                step += 1
+                guard result.loss.isFinite else {
+                    throw TrainingError.diverged(epoch: epoch, step: step - (epoch - 1) * stepsPerEpoch, loss: result.loss)
+                }
+                if let gradient = result.gradient { network.backward(gradient) }
+                let lr = config.schedule.learningRate(
+                    base: config.resolvedLearningRate, step: step - 1, stepsPerEpoch: stepsPerEpoch,
+                    totalSteps: totalSteps, stepSize: config.stepSize, gamma: config.gamma)
+                optimizer.step(learningRate: lr)
+
+                epochLoss += result.loss * Double(indices.count)
+                epochCorrect += result.correct
+                windowLoss += result.loss * Double(indices.count)
+                windowCorrect += result.correct
+                windowCount += indices.count
+                windowSteps += 1
+                let stepInEpoch = step - (epoch - 1) * stepsPerEpoch
+                if windowSteps == config.logInterval || stepInEpoch == stepsPerEpoch {
+                    let s = StepMetrics(step: step, epoch: epoch, loss: windowLoss / Double(windowCount),
+                                        acc: Double(windowCorrect) / Double(windowCount))
+                    metrics.steps.append(s)
+                    windowLoss = 0; windowCorrect = 0; windowCount = 0; windowSteps = 0
+                }
+                onEvent(.step(epoch: epoch, step: stepInEpoch, stepsPerEpoch: stepsPerEpoch, loss: result.loss,
+                              acc: Double(result.correct) / Double(indices.count)))
+            }
+            let trainSeconds = Date().timeIntervalSince(start)
+            onEvent(.evaluating(epoch: epoch))
+            let evalStart = Date()
+            let (valLoss, valAcc) = evaluate(&validationBatches)
+            let e = EpochMetrics(
+                epoch: epoch, loss: epochLoss / Double(train.count), acc: Double(epochCorrect) / Double(train.count),
+                valLoss: valLoss, valAcc: valAcc, trainSeconds: trainSeconds,
+                evalSeconds: Date().timeIntervalSince(evalStart))
+            guard valLoss.isFinite else { throw TrainingError.diverged(epoch: epoch, step: stepsPerEpoch, loss: valLoss) }
+            metrics.epochs.append(e)
+            onEvent(.epochEnded(e))
+        }
+        return metrics
+    }
+
+    /// Mean loss (without label smoothing) and accuracy over a whole set in evaluation mode.
+    func evaluate(_ batches: inout Batcher) -> (loss: Double, accuracy: Double) {
+        var context = ForwardContext(training: false, random: Random(seed: 0))
+        var plain = NLLLoss(labelSmoothing: 0)
+        var noRandom = Random(seed: 0)
+        let count = batches.set.count, batchSize = 1000
+        var total: Double = 0, correct = 0
+        let all = Array(0..<count)
+        for start in stride(from: 0, to: count, by: batchSize) {
+            let indices = all[start..<min(start + batchSize, count)]
+            let input = batches.batch(indices, augmenting: false, random: &noRandom)
+            let output = network.forward(input, context: &context)
+            let result = batches.labels.withUnsafeBufferPointer {
+                plain.evaluate(output, labels: $0.baseAddress!, computeGradient: false)
+            }
+            total += result.loss * Double(indices.count)
+            correct += result.correct
+        }
+        return (total / Double(count), Double(correct) / Double(count))
+    }
+}

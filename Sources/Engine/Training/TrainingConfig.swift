@@ -1,0 +1,88 @@
+import Datasets
+
+/// Which network to train: a built-in model (with `width`, `dropout`, `conv_dropout`) or a layer list.
+public enum ModelChoice: Equatable, Sendable {
+    case builtin(BuiltinModel)
+    case layers([LayerSpec])
+}
+
+/// Data augmentation, off by default: random crop with zero padding of `crop` pixels, horizontal flip,
+/// random erasing (Zhong et al., 2020) of one rectangle with probability `erase`.
+public struct Augmentation: Equatable, Sendable {
+    public var crop = 0
+    public var flip = false
+    public var erase: Double = 0
+    public init() {}
+    public var isOff: Bool { crop == 0 && !flip && erase == 0 }
+}
+
+/// How pixels become inputs: `default` is the assignment's (x/255 − 0.1307)/0.3081 for both datasets;
+/// `dataset` uses each dataset's own mean and standard deviation.
+public enum Normalization: String, Sendable, CaseIterable { case standard = "default", dataset }
+
+/// Everything that defines one training run. Defaults are the assignment's: the default model,
+/// batch size 256, SGD with lr 0.01 and momentum 0.5, 10 epochs, seed 1.
+public struct TrainingConfig: Equatable, Sendable {
+    public var dataset: DatasetName = .mnist
+    public var model: ModelChoice = .builtin(.default)
+    public var width: Double = 1
+    public var dropout: Double = 0.5
+    public var convDropout: Double = 0.5
+    public var epochs = 10
+    public var batchSize = 256
+    public var optimizer = OptimizerKind.sgd
+    /// nil: the optimizer's default (0.01 for SGD and RMSprop, 0.001 for Adam and AdamW).
+    public var learningRate: Double?
+    /// nil: 0.5 for SGD (the assignment's), 0 for RMSprop (PyTorch's).
+    public var momentum: Double?
+    public var nesterov = false
+    /// nil: 0, or 0.01 for AdamW (PyTorch's).
+    public var weightDecay: Double?
+    public var beta1 = 0.9, beta2 = 0.999, alpha = 0.99, epsilon = 1e-8
+    public var schedule = Schedule.constant
+    public var stepSize = 1
+    public var gamma = 0.1
+    public var labelSmoothing: Double = 0
+    public var augment = Augmentation()
+    public var normalize = Normalization.standard
+    public var seed: UInt64 = 1
+    public var trainSamples: Int?
+    public var valSamples: Int?
+    public var logInterval = 100
+
+    public init() {}
+
+    public var resolvedLearningRate: Double { learningRate ?? optimizer.defaultLearningRate }
+    public var resolvedMomentum: Double { momentum ?? (optimizer == .sgd ? 0.5 : 0) }
+    public var resolvedWeightDecay: Double { weightDecay ?? optimizer.defaultWeightDecay }
+
+    public var optimizerSettings: OptimizerSettings {
+        var s = OptimizerSettings()
+        s.kind = optimizer
+        s.momentum = resolvedMomentum
+        s.nesterov = nesterov
+        s.weightDecay = resolvedWeightDecay
+        s.beta1 = beta1; s.beta2 = beta2; s.alpha = alpha; s.epsilon = epsilon
+        return s
+    }
+
+    /// The layer list this configuration trains.
+    public var layers: [LayerSpec] {
+        switch model {
+        case .builtin(let m): return m.layers(width: width, dropout: dropout, convDropout: convDropout)
+        case .layers(let specs): return specs
+        }
+    }
+
+    /// Builds the network for 28×28 greyscale inputs; throws a `SpecError` for impossible shapes.
+    public func makeNetwork(threads: Int = 1) throws -> Network {
+        var specs = layers
+        if case .flat(let f) = try Network(specs: specs, input: .spatial(channels: 1, height: 28, width: 28), seed: seed).outputShape {
+            if f != 10 { throw SpecError("the model ends with \(f) outputs; it needs 10, one per class (end with 'linear: 10')") }
+        } else {
+            throw SpecError("the model ends with an image-shaped output; add 'flatten' and 'linear: 10'")
+        }
+        if specs.last != .logSoftmax { specs.append(.logSoftmax) }
+        return try Network(specs: specs, input: .spatial(channels: 1, height: 28, width: 28), seed: seed, threads: threads)
+    }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import Engine
+import Foundation
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Time training and evaluation on synthetic data (no dataset needed).")
+
+    @Option(help: "Built-in model to time.") var model: String = "default"
+    @Option(name: .customLong("batch-size"), help: "Images per step.") var batchSize: Int = 256
+    @Option(help: "Threads for the matrix products.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Seconds of timing in total (split into 3 rounds; the median is reported).") var seconds: Double = 6
+    @Flag(help: "Print one JSON object.") var json = false
+
+    func run() throws {
+        var config = TrainingConfig()
+        try config.set("model", .init(model))
+        try config.set("batch_size", .init(String(batchSize)))
+        let result = try Benchmark.run(config: config, threads: threads, seconds: seconds)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(result), as: UTF8.self))
+        } else {
+            print("model \(model), batch \(batchSize), \(threads) thread\(threads == 1 ? "" : "s")")
+            print(String(format: "train: %.0f images/s (%.2f s per 60,000-image epoch)", result.trainImagesPerSecond,
+                         60_000 / result.trainImagesPerSecond))
+            print(String(format: "eval:  %.0f images/s", result.evalImagesPerSecond))
+            print(String(format: "achieved: %.1f GFLOP/s (training, 3 × %d forward FLOPs per image)", result.gflops,
+                         result.forwardFlopsPerImage))
+        }
+    }
+}
