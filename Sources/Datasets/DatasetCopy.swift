@@ -10,6 +10,23 @@ public struct DatasetCopy: Sendable {
     public let fileURLs: [DatasetFile: URL]
     /// Where the copy was found, e.g. "project data" or "downloaded".
     public let source: String
+    /// Places searched before this copy that held a corrupt copy. Front ends should warn
+    /// about them: the user may have meant one of them to be used.
+    public private(set) var skipped: [SearchAttempt] = []
+
+    public init(info: DatasetInfo, directory: URL, fileURLs: [DatasetFile: URL], source: String) {
+        self.info = info
+        self.directory = directory
+        self.fileURLs = fileURLs
+        self.source = source
+    }
+
+    /// This copy, noting corrupt copies skipped on the way to it.
+    func skipping(_ attempts: [SearchAttempt]) -> DatasetCopy {
+        var copy = self
+        copy.skipped = attempts
+        return copy
+    }
 
     /// The content hash of this copy: equal to `info.contentHash`, since every file matched
     /// its known hash. Run keys use it so a different copy can never pass for this one.

@@ -23,11 +23,9 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
             return "\(path): \(reason)"
         case .unreadable(let path, let reason):
             return "\(path): cannot be read: \(reason)"
-        case .hashMismatch(let path, let expected, let actual, let problem):
-            var text = "\(path): wrong content: SHA-256 of the decompressed content is \(actual), expected \(expected)"
-            if let problem { text += " (\(problem))" }
-            text += ". The file is corrupt or incomplete: delete it and run `report data fetch` to download a verified copy."
-            return text
+        case .hashMismatch(let path, _, _, _):
+            return "\(path): \(summary). The file is corrupt, incomplete or another dataset's: "
+                + "delete or replace it (`report data fetch` downloads a verified copy)."
         case .notFound(let dataset, let attempts):
             return Self.listing(
                 headline: "no valid copy of \(dataset.displayName) (\(dataset.rawValue)) was found or could be downloaded.",
@@ -37,6 +35,18 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
                 headline: "could not download \(file) of \(dataset.displayName) from any mirror.",
                 attempts: attempts) + "\n" + Self.fixes(for: dataset)
         }
+    }
+
+    /// The error in one line without the advice, for lists of attempts. For a hash mismatch
+    /// it also says which dataset the content belongs to, when it is a known file.
+    var summary: String {
+        guard case .hashMismatch(_, let expected, let actual, let problem) = self else { return description }
+        var text = "wrong content: SHA-256 of the decompressed content is \(actual), expected \(expected)"
+        if let problem { text += " (\(problem))" }
+        if let owner = DatasetName.allCases.first(where: { DatasetInfo.info($0).files.contains { $0.sha256 == actual } }) {
+            text += " (that content is \(owner.displayName)'s)"
+        }
+        return text
     }
 
     private static func listing(headline: String, attempts: [SearchAttempt]) -> String {

@@ -72,6 +72,22 @@ final class VerificationCacheTests: XCTestCase {
         XCTAssertEqual(counter.count, 3)
     }
 
+    func testConcurrentWritersLeaveAReadableCache() throws {
+        let file = try copyLabels()
+        let cacheFile = directory.appendingPathComponent(".verified.json")
+        // Eight verifiers (as if eight processes) hash and write the cache at once.
+        let labels = labels
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            let verifier = DatasetVerifier(cache: VerificationCache(file: cacheFile))
+            do { try verifier.verify(labels, at: file, rehash: true) } catch { XCTFail("\(error)") }
+        }
+        let counter = CountingHasher()
+        try DatasetVerifier(cache: VerificationCache(file: cacheFile), hasher: counter.hasher).verify(labels, at: file)
+        XCTAssertEqual(counter.count, 0, "the cache file is whole and holds the result")
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        XCTAssertFalse(names.contains { $0.hasSuffix(".tmp") }, "\(names)")
+    }
+
     func testUnwritableCacheLocationIsIgnored() throws {
         let file = try copyLabels()
         let counter = CountingHasher()
