@@ -1,0 +1,66 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Draws download progress on standard error: a live bar redrawn in place on a terminal,
+/// and one plain line per file event otherwise (CI logs stay readable).
+public final class DownloadProgressPrinter: @unchecked Sendable {
+    private let isTerminal: Bool
+    private let write: (String) -> Void
+    private let lock = NSLock()
+    private var lastDraw = Date.distantPast
+    private var lineIsOpen = false
+
+    /// - Parameters:
+    ///   - isTerminal: whether to draw a live bar; defaults to whether stderr is a terminal.
+    ///   - write: where text goes; defaults to standard error.
+    public init(isTerminal: Bool = isatty(STDERR_FILENO) != 0,
+                write: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
+        self.isTerminal = isTerminal
+        self.write = write
+    }
+
+    /// Pass this to `DataLocator`'s `progress:` parameters.
+    public func callAsFunction(_ progress: DownloadProgress) {
+        lock.lock()
+        defer { lock.unlock() }
+        switch progress.phase {
+        case .started:
+            if !isTerminal { write("fetching \(progress.url.absoluteString)\n") }
+        case .receiving:
+            guard isTerminal, Date().timeIntervalSince(lastDraw) >= 0.1 || progress.fraction == 1 else { return }
+            lastDraw = Date()
+            write("\r\u{1B}[K" + Self.bar(progress))
+            lineIsOpen = true
+        case .verifying:
+            if isTerminal { write("\r\u{1B}[K" + Self.bar(progress) + " verifying") }
+            lineIsOpen = isTerminal
+        case .finished:
+            closeLine()
+            write("\(progress.file): verified\n")
+        case .failed(let reason):
+            closeLine()
+            write("\(progress.url.absoluteString): \(reason)\n")
+        }
+    }
+
+    private func closeLine() {
+        if lineIsOpen { write("\r\u{1B}[K") }
+        lineIsOpen = false
+    }
+
+    /// `train-images-idx3-ubyte.gz [#########-----------]  45%  4.4/9.9 MB`
+    static func bar(_ progress: DownloadProgress, width: Int = 24) -> String {
+        let megabytes = { (bytes: Int64) in String(format: "%.1f", Double(bytes) / 1_000_000) }
+        guard let fraction = progress.fraction, let expected = progress.expectedBytes else {
+            return "\(progress.file) \(megabytes(progress.receivedBytes)) MB"
+        }
+        let filled = Int((fraction * Double(width)).rounded(.down))
+        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+        let percent = String(format: "%3d%%", Int((fraction * 100).rounded(.down)))
+        return "\(progress.file) [\(bar)] \(percent)  \(megabytes(progress.receivedBytes))/\(megabytes(expected)) MB"
+    }
+}
