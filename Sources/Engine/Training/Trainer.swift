@@ -24,10 +24,8 @@ public final class Trainer {
         switch config.normalize {
         case .standard: return (0.1307, 0.3081)
         case .dataset:
-            switch config.dataset {
-            case .mnist: return (0.1307, 0.3081)
-            case .fashionMNIST: return (0.2860, 0.3530)
-            }
+            let info = DatasetInfo.info(config.dataset)
+            return (info.mean, info.std)
         }
     }
 
