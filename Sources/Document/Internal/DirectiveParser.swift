@@ -36,7 +36,8 @@ struct DirectiveParser {
         let location = text.location(ofOffset: fence.offset)
         let locator = YAMLLocator(firstLine: startLine + 1, removedIndentation: removed, fallback: location)
         let body = bodyLines.isEmpty ? "" : bodyLines.joined(separator: "\n") + "\n"
-        let fenceLength = fence.length + 1 + info.unicodeScalars.count
+        let fenceLength = text.string(from: fence.offset, to: text.contentEnd(ofLine: startLine))
+            .trimmingTrailingWhitespace.unicodeScalars.count
 
         var diagnostics: [Diagnostic] = []
         if !isClosed {
@@ -97,5 +98,14 @@ struct DirectiveParser {
             count += 1
         }
         return (String(scalars), count)
+    }
+}
+
+extension String {
+    /// The string without trailing spaces and tabs.
+    fileprivate var trimmingTrailingWhitespace: String {
+        var scalars = Substring(self).unicodeScalars
+        while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }
+        return String(scalars)
     }
 }
