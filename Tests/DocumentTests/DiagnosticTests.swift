@@ -9,7 +9,9 @@ final class DiagnosticTests: XCTestCase {
         let diagnostic = Diagnostic.error(
             "unknown key 'learnig_rate' in experiment 'q3' (did you mean 'lr'?)", file: "report/answers.md",
             at: SourceLocation(line: 2, column: 2))
-        XCTAssertEqual(diagnostic.rendered(source: source), """
+        XCTAssertEqual(
+            diagnostic.rendered(source: source),
+            """
             report/answers.md:2:2: error: unknown key 'learnig_rate' in experiment 'q3' (did you mean 'lr'?)
                 2 | \tlearnig_rate: 0.1
                   | \t^
@@ -17,11 +19,14 @@ final class DiagnosticTests: XCTestCase {
     }
 
     func testRenderedUnderlineAndNotes() {
-        let note = Diagnostic.note("first defined here", file: "a.md", at: SourceLocation(line: 1, column: 7), length: 4)
+        let note = Diagnostic.note(
+            "first defined here", file: "a.md", at: SourceLocation(line: 1, column: 7), length: 4)
         let diagnostic = Diagnostic(
             file: "a.md", location: SourceLocation(line: 3, column: 1), length: 40, severity: .warning,
             message: "careful", notes: [note])
-        XCTAssertEqual(diagnostic.rendered(source: source), """
+        XCTAssertEqual(
+            diagnostic.rendered(source: source),
+            """
             a.md:3:1: warning: careful
                 3 | last
                   | ^~~~
@@ -39,7 +44,8 @@ final class DiagnosticTests: XCTestCase {
 
     func testLongLineNumbers() {
         let long = String(repeating: "\n", count: 12344) + "x"
-        let rendered = Diagnostic.error("e", file: "f", at: SourceLocation(line: 12345, column: 1)).rendered(source: long)
+        let rendered = Diagnostic.error("e", file: "f", at: SourceLocation(line: 12345, column: 1)).rendered(
+            source: long)
         XCTAssertEqual(rendered, "f:12345:1: error: e\n 12345 | x\n       | ^")
     }
 

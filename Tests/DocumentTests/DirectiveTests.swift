@@ -45,9 +45,12 @@ final class DirectiveTests: XCTestCase {
         let sweep = try XCTUnwrap(experiment["sweep"])
         XCTAssertEqual(sweep.valueLocation, SourceLocation(line: 9, column: 3))
         let rates = try XCTUnwrap(sweep.value["lr"]?.sequence)
-        XCTAssertEqual(rates.map { experiment.location(of: $0) }, [
-            SourceLocation(line: 9, column: 8), SourceLocation(line: 9, column: 15), SourceLocation(line: 9, column: 21),
-        ])
+        XCTAssertEqual(
+            rates.map { experiment.location(of: $0) },
+            [
+                SourceLocation(line: 9, column: 8), SourceLocation(line: 9, column: 15),
+                SourceLocation(line: 9, column: 21),
+            ])
         XCTAssertEqual(experiment.locator.length(of: rates[0]), 5)
         XCTAssertNil(experiment["learning_rate"])
         XCTAssertEqual(document.directives[1].id, "lr-sweep")
@@ -56,7 +59,8 @@ final class DirectiveTests: XCTestCase {
     }
 
     func testIndentedFenceShiftsColumns() throws {
-        let (document, diagnostics) = ParsedDocument.parsing("Text\n\n  ```table\n  runs: [a, b]\n  columns:\n    - label\n  ```\n")
+        let (document, diagnostics) = ParsedDocument.parsing(
+            "Text\n\n  ```table\n  runs: [a, b]\n  columns:\n    - label\n  ```\n")
         XCTAssertEqual(diagnostics.summaries, [])
         let table = try XCTUnwrap(document.directives.first)
         XCTAssertEqual(table.location, SourceLocation(line: 3, column: 3))
@@ -78,26 +82,34 @@ final class DirectiveTests: XCTestCase {
     }
 
     func testEmptyBodies() {
-        let (_, diagnostics) = ParsedDocument.parsing("```experiment\n```\n\n```figure\n# only a comment\n\n```\n\n```python\n```\n")
-        XCTAssertEqual(diagnostics.summaries, ["1:1: error: empty experiment block", "4:1: error: empty figure block"])
+        let (_, diagnostics) = ParsedDocument.parsing(
+            "```experiment\n```\n\n```figure\n# only a comment\n\n```\n\n```python\n```\n")
+        XCTAssertEqual(
+            diagnostics.summaries, ["1:1: error: empty experiment block", "4:1: error: empty figure block"])
         XCTAssertEqual(diagnostics.first?.length, 13)
     }
 
     func testBodyThatIsNotAMapping() {
-        let (document, diagnostics) = ParsedDocument.parsing("Intro\n\n```table\n- a\n- b\n```\n\n```figure\njust words\n```\n")
-        XCTAssertEqual(diagnostics.summaries, [
-            "4:1: error: the body of a table block must be 'key: value' lines, found a list",
-            "9:1: error: the body of a figure block must be 'key: value' lines, found the value 'just words'",
-        ])
+        let (document, diagnostics) = ParsedDocument.parsing(
+            "Intro\n\n```table\n- a\n- b\n```\n\n```figure\njust words\n```\n")
+        XCTAssertEqual(
+            diagnostics.summaries,
+            [
+                "4:1: error: the body of a table block must be 'key: value' lines, found a list",
+                "9:1: error: the body of a figure block must be 'key: value' lines, found the value 'just words'",
+            ])
         XCTAssertEqual(document.directives.map(\.entries.count), [0, 0])
     }
 
     func testDuplicateKeysPointAtTheRepeat() throws {
-        let (document, diagnostics) = ParsedDocument.parsing("```experiment\nid: a\nlr: 0.1\nepochs: 2\nlr : 0.2\nlr: 0.3\n```\n")
-        XCTAssertEqual(diagnostics.summaries, [
-            "5:1: error: duplicate key 'lr' in experiment block",
-            "6:1: error: duplicate key 'lr' in experiment block",
-        ])
+        let (document, diagnostics) = ParsedDocument.parsing(
+            "```experiment\nid: a\nlr: 0.1\nepochs: 2\nlr : 0.2\nlr: 0.3\n```\n")
+        XCTAssertEqual(
+            diagnostics.summaries,
+            [
+                "5:1: error: duplicate key 'lr' in experiment block",
+                "6:1: error: duplicate key 'lr' in experiment block",
+            ])
         let note = try XCTUnwrap(diagnostics.first?.notes.first)
         XCTAssertEqual(note.location, SourceLocation(line: 3, column: 1))
         XCTAssertEqual(note.message, "'lr' first defined here")
@@ -105,7 +117,8 @@ final class DirectiveTests: XCTestCase {
     }
 
     func testNestedDuplicateKeys() {
-        let (_, diagnostics) = ParsedDocument.parsing("```experiment\nid: a\nsweep:\n  lr: [1]\n  lr: [2]\n```\n")
+        let (_, diagnostics) = ParsedDocument.parsing(
+            "```experiment\nid: a\nsweep:\n  lr: [1]\n  lr: [2]\n```\n")
         XCTAssertEqual(diagnostics.summaries, ["5:3: error: duplicate key 'lr' in experiment block"])
     }
 
@@ -137,13 +150,16 @@ final class DirectiveTests: XCTestCase {
             """
         let (document, diagnostics) = ParsedDocument.parsing(source)
         XCTAssertEqual(document.directives.count, 4)
-        XCTAssertEqual(diagnostics.map(\.location), [
-            SourceLocation(line: 6, column: 6),
-            SourceLocation(line: 11, column: 23),
-            SourceLocation(line: 16, column: 10),
-            SourceLocation(line: 21, column: 6),
-        ], diagnostics.summaries.joined(separator: "\n"))
-        XCTAssertTrue(diagnostics.allSatisfy { $0.severity == .error && $0.message.hasPrefix("invalid YAML in ") })
+        XCTAssertEqual(
+            diagnostics.map(\.location),
+            [
+                SourceLocation(line: 6, column: 6),
+                SourceLocation(line: 11, column: 23),
+                SourceLocation(line: 16, column: 10),
+                SourceLocation(line: 21, column: 6),
+            ], diagnostics.summaries.joined(separator: "\n"))
+        XCTAssertTrue(
+            diagnostics.allSatisfy { $0.severity == .error && $0.message.hasPrefix("invalid YAML in ") })
         XCTAssertEqual(diagnostics.first?.notes.first?.location, SourceLocation(line: 5, column: 5))
         // The unterminated string runs to the end of the body; its note points where it started.
         XCTAssertEqual(diagnostics[1].message, "invalid YAML in figure block: found unexpected end of stream")

@@ -36,9 +36,11 @@ final class ExpressionTests: XCTestCase {
             """
         let (document, diagnostics) = ParsedDocument.parsing(source)
         XCTAssertEqual(diagnostics.summaries, [])
-        XCTAssertEqual(document.expressions.map(\.valuePath), [
-            "h", "s", "strong", "em", "link", "item", "nested", "quote", "val_acc",
-        ])
+        XCTAssertEqual(
+            document.expressions.map(\.valuePath),
+            [
+                "h", "s", "strong", "em", "link", "item", "nested", "quote", "val_acc",
+            ])
         XCTAssertEqual(document.expressions.last?.location, SourceLocation(line: 15, column: 9))
     }
 
@@ -91,7 +93,9 @@ final class ExpressionTests: XCTestCase {
         XCTAssertEqual(parsed.reference.selectors.map(\.key), ["lr", "optimizer"])
         XCTAssertEqual(parsed.reference.selectors.map(\.value), ["0.1", "adam"])
         XCTAssertEqual(parsed.value, ["best", "val_acc"])
-        XCTAssertEqual(parsed.format, FormatSpec(name: "fixed", arguments: ["3"], location: SourceLocation(line: 1, column: 49)))
+        XCTAssertEqual(
+            parsed.format,
+            FormatSpec(name: "fixed", arguments: ["3"], location: SourceLocation(line: 1, column: 49)))
         XCTAssertEqual(parsed.description, "{{ q4-opt[lr=0.1,optimizer=adam].best.val_acc | fixed(3) }}")
     }
 
@@ -105,16 +109,24 @@ final class ExpressionTests: XCTestCase {
     // MARK: Errors
 
     func testUnclosedBraces() {
-        XCTAssertEqual(errors("Text {{ a.b\nmore }}\n"), [
-            "1:6: error: unclosed '{{'; expected '}}' on the same line (write '\\{{' for literal braces)",
-        ])
+        XCTAssertEqual(
+            errors("Text {{ a.b\nmore }}\n"),
+            [
+                "1:6: error: unclosed '{{'; expected '}}' on the same line (write '\\{{' for literal braces)"
+            ])
     }
 
     func testBadExpressions() {
         let cases: [(String, String)] = [
             ("x {{ fmnist-sgd. | percent }}", "1:17: error: expected a value name after '.', found a space"),
-            ("x {{ fmnist-sgd | percent }}", "1:16: error: expected '.' and a value name after 'fmnist-sgd', found a space"),
-            ("x {{ }}", "1:3: error: empty expression; expected a run id and a value, like '{{ run-id.val_acc }}'"),
+            (
+                "x {{ fmnist-sgd | percent }}",
+                "1:16: error: expected '.' and a value name after 'fmnist-sgd', found a space"
+            ),
+            (
+                "x {{ }}",
+                "1:3: error: empty expression; expected a run id and a value, like '{{ run-id.val_acc }}'"
+            ),
             ("x {{ .val }}", "1:6: error: expected a run id, found '.'"),
             ("x {{ a.b | }}", "1:12: error: expected a format name after '|', found '}}'"),
             ("x {{ a.b c }}", "1:10: error: unexpected 'c' after 'b'; expected '|' and a format, or '}}'"),

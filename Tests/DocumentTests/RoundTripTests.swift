@@ -16,7 +16,8 @@ final class RoundTripTests: XCTestCase {
     }
 
     func testCRLFLineEndings() {
-        let source = "# Q {{ a.b }}\r\n\r\n```experiment\r\nid: a\r\nlr: 0.1\r\n```\r\nText {{ a.val_acc }}\r\n"
+        let source =
+            "# Q {{ a.b }}\r\n\r\n```experiment\r\nid: a\r\nlr: 0.1\r\n```\r\nText {{ a.val_acc }}\r\n"
         assertRoundTrip(source)
         let (document, diagnostics) = ParsedDocument.parsing(source)
         XCTAssertEqual(diagnostics.summaries, [])
@@ -34,9 +35,11 @@ final class RoundTripTests: XCTestCase {
         let source = "Größe\t{{ ü-run.val_acc }} 🎉 {{ x.y }}\n\n```defaults\nepochs:\t2\n```"
         assertRoundTrip(source)
         let (document, _) = ParsedDocument.parsing(source)
-        XCTAssertEqual(document.expressions.map(\.location), [
-            SourceLocation(line: 1, column: 7), SourceLocation(line: 1, column: 29),
-        ])
+        XCTAssertEqual(
+            document.expressions.map(\.location),
+            [
+                SourceLocation(line: 1, column: 7), SourceLocation(line: 1, column: 29),
+            ])
         XCTAssertEqual(document.directives.map(\.kind), [.defaults])
     }
 
@@ -61,10 +64,13 @@ final class RoundTripTests: XCTestCase {
         let (document, diagnostics) = ParsedDocument.parsing(source)
         XCTAssertEqual(document.directives.map(\.kind), [.experiment, .figure, .table])
         XCTAssertEqual(document.directives.map(\.location.line), [1, 4, 8])
-        XCTAssertEqual(document.directives[1].original, "   ```figure\n   id: indented\n     title: x\n   ```")
-        XCTAssertEqual(diagnostics.summaries, [
-            "6:11: error: invalid YAML in figure block: mapping values are not allowed in this context"
-        ])
+        XCTAssertEqual(
+            document.directives[1].original, "   ```figure\n   id: indented\n     title: x\n   ```")
+        XCTAssertEqual(
+            diagnostics.summaries,
+            [
+                "6:11: error: invalid YAML in figure block: mapping values are not allowed in this context"
+            ])
         XCTAssertEqual(document.directives[2]["note"]?.value.string, "```\nstill inside\n")
     }
 
@@ -94,12 +100,14 @@ final class RoundTripTests: XCTestCase {
         let (document, diagnostics) = ParsedDocument.parsing(source)
         XCTAssertEqual(document.directives.count, 0)
         XCTAssertEqual(document.expressionTexts, ["{{ a.b }}", "{{ c.d | int }}", "{{ e.f }}"])
-        XCTAssertEqual(diagnostics.summaries, [
-            "4:5: warning: 'experiment' block inside a list item is copied as an ordinary code block, "
-                + "not read as a directive; directives must start at the top level of the document",
-            "9:3: warning: 'figure' block inside a block quote is copied as an ordinary code block, "
-                + "not read as a directive; directives must start at the top level of the document",
-        ])
+        XCTAssertEqual(
+            diagnostics.summaries,
+            [
+                "4:5: warning: 'experiment' block inside a list item is copied as an ordinary code block, "
+                    + "not read as a directive; directives must start at the top level of the document",
+                "9:3: warning: 'figure' block inside a block quote is copied as an ordinary code block, "
+                    + "not read as a directive; directives must start at the top level of the document",
+            ])
     }
 
     func testUnclosedDirectiveRunsToTheEnd() {

@@ -23,7 +23,8 @@ extension Diagnostic {
             let gutter = String(repeating: " ", count: width - number.count) + number + " | "
             let emptyGutter = String(repeating: " ", count: width) + " | "
             output += "\n" + gutter + text
-            output += "\n" + emptyGutter + Diagnostic.marker(for: text, column: location.column, length: length)
+            output +=
+                "\n" + emptyGutter + Diagnostic.marker(for: text, column: location.column, length: length)
         }
         for note in notes {
             output += "\n" + note.rendered(lines: lines)

@@ -32,17 +32,21 @@ public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// Creates an error.
     public static func error(
-        _ message: String, file: String, at location: SourceLocation, length: Int = 1, notes: [Diagnostic] = []
+        _ message: String, file: String, at location: SourceLocation, length: Int = 1,
+        notes: [Diagnostic] = []
     ) -> Diagnostic {
-        Diagnostic(file: file, location: location, length: length, severity: .error, message: message, notes: notes)
+        Diagnostic(
+            file: file, location: location, length: length, severity: .error, message: message, notes: notes)
     }
 
     /// Creates a warning.
     public static func warning(
-        _ message: String, file: String, at location: SourceLocation, length: Int = 1, notes: [Diagnostic] = []
+        _ message: String, file: String, at location: SourceLocation, length: Int = 1,
+        notes: [Diagnostic] = []
     ) -> Diagnostic {
         Diagnostic(
-            file: file, location: location, length: length, severity: .warning, message: message, notes: notes)
+            file: file, location: location, length: length, severity: .warning, message: message, notes: notes
+        )
     }
 
     /// Creates a note.

@@ -29,7 +29,9 @@ public struct DiagnosticList: Sendable {
 
     public mutating func append(_ diagnostic: Diagnostic) { collected.append(diagnostic) }
 
-    public mutating func append(contentsOf diagnostics: [Diagnostic]) { collected.append(contentsOf: diagnostics) }
+    public mutating func append(contentsOf diagnostics: [Diagnostic]) {
+        collected.append(contentsOf: diagnostics)
+    }
 
     /// Records an error in `file`.
     public mutating func error(

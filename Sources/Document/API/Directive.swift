@@ -67,9 +67,12 @@ public struct Directive {
     }
 
     /// A diagnostic pointing at `node` and underlining it when it is a one-line scalar.
-    public func diagnostic(_ message: String, at node: Node, severity: Diagnostic.Severity = .error) -> Diagnostic {
+    public func diagnostic(_ message: String, at node: Node, severity: Diagnostic.Severity = .error)
+        -> Diagnostic
+    {
         Diagnostic(
-            file: file, location: locator.location(of: node), length: locator.length(of: node), severity: severity,
+            file: file, location: locator.location(of: node), length: locator.length(of: node),
+            severity: severity,
             message: message)
     }
 }

@@ -13,7 +13,9 @@ public struct DirectiveEntry {
     /// Where the value starts in the document.
     public let valueLocation: SourceLocation
 
-    public init(key: String, keyNode: Node, keyLocation: SourceLocation, value: Node, valueLocation: SourceLocation) {
+    public init(
+        key: String, keyNode: Node, keyLocation: SourceLocation, value: Node, valueLocation: SourceLocation
+    ) {
         self.key = key
         self.keyNode = keyNode
         self.keyLocation = keyLocation

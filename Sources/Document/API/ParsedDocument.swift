@@ -37,12 +37,16 @@ public struct ParsedDocument {
 
     /// The directives in document order.
     public var directives: [Directive] {
-        segments.compactMap { if case .directive(let directive) = $0 { return directive } else { return nil } }
+        segments.compactMap {
+            if case .directive(let directive) = $0 { return directive } else { return nil }
+        }
     }
 
     /// The well-formed inline expressions in document order.
     public var expressions: [InlineExpression] {
-        segments.compactMap { if case .expression(let expression) = $0 { return expression } else { return nil } }
+        segments.compactMap {
+            if case .expression(let expression) = $0 { return expression } else { return nil }
+        }
     }
 
     /// The source rebuilt from the segments' original texts; always equal to `source`.

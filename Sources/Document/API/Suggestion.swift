@@ -38,7 +38,8 @@ func editDistance(_ left: String, _ right: String) -> Int {
     for leftIndex in 1...left.count {
         current[0] = leftIndex
         for rightIndex in 1...right.count {
-            let substitution = previous[rightIndex - 1] + (left[leftIndex - 1] == right[rightIndex - 1] ? 0 : 1)
+            let substitution =
+                previous[rightIndex - 1] + (left[leftIndex - 1] == right[rightIndex - 1] ? 0 : 1)
             current[rightIndex] = min(previous[rightIndex] + 1, current[rightIndex - 1] + 1, substitution)
         }
         swap(&previous, &current)

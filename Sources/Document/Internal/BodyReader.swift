@@ -12,7 +12,10 @@ struct BodyReader {
     let location: SourceLocation
     private(set) var diagnostics: [Diagnostic] = []
 
-    init(kind: Directive.Kind, file: String, locator: YAMLLocator, bodyLines: [String], location: SourceLocation) {
+    init(
+        kind: Directive.Kind, file: String, locator: YAMLLocator, bodyLines: [String],
+        location: SourceLocation
+    ) {
         self.kind = kind
         self.file = file
         self.locator = locator
@@ -29,7 +32,8 @@ struct BodyReader {
             report(error)
             return []
         } catch {
-            diagnostics.append(.error("invalid YAML in \(kind.rawValue) block: \(error)", file: file, at: location))
+            diagnostics.append(
+                .error("invalid YAML in \(kind.rawValue) block: \(error)", file: file, at: location))
             return []
         }
         guard let root else {
@@ -55,7 +59,8 @@ struct BodyReader {
             }
             entries.append(
                 DirectiveEntry(
-                    key: key.string, keyNode: keyNode, keyLocation: locator.location(of: keyNode), value: value,
+                    key: key.string, keyNode: keyNode, keyLocation: locator.location(of: keyNode),
+                    value: value,
                     valueLocation: locator.location(of: value)))
         }
         return entries
@@ -80,11 +85,14 @@ struct BodyReader {
         case .scanner(let context, let problem, let mark, _),
             .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
-            let notes = context.map { [Diagnostic.note($0.text, file: file, at: locator.location(of: $0.mark))] } ?? []
+            let notes =
+                context.map { [Diagnostic.note($0.text, file: file, at: locator.location(of: $0.mark))] }
+                ?? []
             diagnostics.append(
                 .error(prefix + problem, file: file, at: clamped(locator.location(of: mark)), notes: notes))
         case .reader(let problem, let offset, _, let yaml):
-            let at = offset.map { Self.location(ofCharacterOffset: $0, in: yaml, locator: locator) } ?? location
+            let at =
+                offset.map { Self.location(ofCharacterOffset: $0, in: yaml, locator: locator) } ?? location
             diagnostics.append(.error(prefix + problem, file: file, at: at))
         case .duplicatedKeysInMapping(let duplicates, let context):
             reportDuplicates(duplicates, firstMark: context.mark)
@@ -106,7 +114,8 @@ struct BodyReader {
                 let first = occurrences[0]
                 let length = key.unicodeScalars.count
                 for repeated in occurrences.dropFirst() {
-                    let note = Diagnostic.note("'\(key)' first defined here", file: file, at: first, length: length)
+                    let note = Diagnostic.note(
+                        "'\(key)' first defined here", file: file, at: first, length: length)
                     diagnostics.append(
                         .error(message, file: file, at: repeated, length: length, notes: [note]))
                 }
@@ -148,7 +157,9 @@ struct BodyReader {
     }
 
     /// The document location of a character offset into `yaml`, as Yams counts it for reader errors.
-    static func location(ofCharacterOffset offset: Int, in yaml: String, locator: YAMLLocator) -> SourceLocation {
+    static func location(ofCharacterOffset offset: Int, in yaml: String, locator: YAMLLocator)
+        -> SourceLocation
+    {
         var line = 1
         var column = 1
         for character in yaml.prefix(offset) {

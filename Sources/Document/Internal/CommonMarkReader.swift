@@ -47,7 +47,8 @@ enum CommonMarkReader {
 
     /// Walks the block children of `parent`, depth first, appending leaf blocks.
     private static func collect(
-        children parent: OpaquePointer, container: MarkdownBlock.Container?, into blocks: inout [MarkdownBlock]
+        children parent: OpaquePointer, container: MarkdownBlock.Container?,
+        into blocks: inout [MarkdownBlock]
     ) {
         var child = cmark_node_first_child(parent)
         while let node = child {

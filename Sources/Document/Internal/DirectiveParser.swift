@@ -48,13 +48,15 @@ struct DirectiveParser {
                         + " fence (everything after it was read as part of the block)",
                     file: file, at: location, length: fenceLength))
         }
-        var reader = BodyReader(kind: kind, file: file, locator: locator, bodyLines: bodyLines, location: location)
+        var reader = BodyReader(
+            kind: kind, file: file, locator: locator, bodyLines: bodyLines, location: location)
         let entries = reader.entries(of: body, fenceLength: fenceLength)
         diagnostics += reader.diagnostics
 
         let directive = Directive(
             kind: kind, info: info, entries: entries, location: location,
-            original: text.string(from: lineStart, to: text.contentEnd(ofLine: endLine)), body: body, file: file,
+            original: text.string(from: lineStart, to: text.contentEnd(ofLine: endLine)), body: body,
+            file: file,
             locator: locator, isClosed: isClosed)
         return (directive, diagnostics)
     }

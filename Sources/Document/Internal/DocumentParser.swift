@@ -60,7 +60,8 @@ struct DocumentParser {
         for offset in scanner.unclosed {
             diagnostics.append(
                 .error(
-                    "unclosed '{{'; expected '}}' on the same line (write '\\{{' for literal braces)", file: file,
+                    "unclosed '{{'; expected '}}' on the same line (write '\\{{' for literal braces)",
+                    file: file,
                     at: text.location(ofOffset: offset), length: 2))
         }
         var cutouts: [Cutout] = []
@@ -95,7 +96,8 @@ struct DocumentParser {
         guard let (directive, problems) = parser.parse(block, kind: kind, info: info) else { return nil }
         diagnostics += problems
         return Cutout(
-            start: text.start(ofLine: block.startLine), end: text.contentEnd(ofLine: max(block.endLine, block.startLine)),
+            start: text.start(ofLine: block.startLine),
+            end: text.contentEnd(ofLine: max(block.endLine, block.startLine)),
             segment: .directive(directive))
     }
 }

@@ -29,7 +29,9 @@ struct ExpressionParser {
     }
 
     /// The parsed expression, or the first syntax error in it.
-    static func parse(original: String, location: SourceLocation, file: String) -> Result<InlineExpression, Diagnostic> {
+    static func parse(original: String, location: SourceLocation, file: String) -> Result<
+        InlineExpression, Diagnostic
+    > {
         var parser = ExpressionParser(original: original, location: location, file: file)
         do {
             return .success(try parser.expression(original: original))
@@ -69,7 +71,9 @@ struct ExpressionParser {
             skipSpaces()
             if !atEnd { throw failure("unexpected \(found) after the format; expected '}}'") }
         } else if !atEnd {
-            throw failure("unexpected \(found) after '\(path.joined(separator: "."))'; expected '|' and a format, or '}}'")
+            throw failure(
+                "unexpected \(found) after '\(path.joined(separator: "."))'; expected '|' and a format, or '}}'"
+            )
         }
         return InlineExpression(
             reference: reference, value: path, valueLocation: valueLocation, format: format,
@@ -86,7 +90,11 @@ struct ExpressionParser {
         repeat {
             skipSpaces()
             let key = name()
-            if key.isEmpty { throw failure("expected a selector name like 'lr' after '\(selectors.isEmpty ? "[" : ",")', found \(found)") }
+            if key.isEmpty {
+                throw failure(
+                    "expected a selector name like 'lr' after '\(selectors.isEmpty ? "[" : ",")', found \(found)"
+                )
+            }
             skipSpaces()
             guard peek == "=" else { throw failure("expected '=' after selector '\(key)', found \(found)") }
             index += 1
@@ -99,7 +107,9 @@ struct ExpressionParser {
                 index += 1
                 return RunReference(id: id, selectors: selectors, location: location)
             }
-            guard peek == "," else { throw failure("expected ',' or ']' after selector '\(key)=\(value)', found \(found)") }
+            guard peek == "," else {
+                throw failure("expected ',' or ']' after selector '\(key)=\(value)', found \(found)")
+            }
             index += 1
         } while true
     }
@@ -119,14 +129,18 @@ struct ExpressionParser {
         repeat {
             skipSpaces()
             let argument = token()
-            if argument.isEmpty { throw failure("expected an argument for format '\(formatName)', found \(found)") }
+            if argument.isEmpty {
+                throw failure("expected an argument for format '\(formatName)', found \(found)")
+            }
             arguments.append(argument)
             skipSpaces()
             if peek == ")" {
                 index += 1
                 return FormatSpec(name: formatName, arguments: arguments, location: location)
             }
-            guard peek == "," else { throw failure("expected ',' or ')' after '\(argument)', found \(found)") }
+            guard peek == "," else {
+                throw failure("expected ',' or ')' after '\(argument)', found \(found)")
+            }
             index += 1
         } while true
     }
