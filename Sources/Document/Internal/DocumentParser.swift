@@ -1,0 +1,103 @@
+/// Cuts a document into segments: finds directives among cmark's top-level code blocks and
+/// expressions in the raw text of paragraphs and headings, and fills the gaps with verbatim text.
+struct DocumentParser {
+    private let text: SourceText
+    private let file: String
+    private(set) var diagnostics: [Diagnostic] = []
+
+    /// A piece of the source that is not plain text, by byte offsets.
+    private struct Cutout {
+        let start: Int
+        let end: Int
+        let segment: Segment
+    }
+
+    init(source: String, file: String) {
+        self.text = SourceText(source)
+        self.file = file
+    }
+
+    mutating func segments() -> [Segment] {
+        var cutouts: [Cutout] = []
+        for block in CommonMarkReader.leafBlocks(of: text.bytes) {
+            switch block.kind {
+            case .paragraph, .heading:
+                cutouts += expressions(in: block)
+            case .codeBlock(let info):
+                if let cutout = directive(in: block, info: info) { cutouts.append(cutout) }
+            case .htmlBlock, .thematicBreak:
+                continue
+            }
+        }
+        cutouts.sort { $0.start < $1.start }
+
+        var segments: [Segment] = []
+        var position = 0
+        func appendText(upTo end: Int) {
+            guard end > position else { return }
+            let piece = text.string(from: position, to: end)
+            if case .text(let previous)? = segments.last {
+                segments[segments.count - 1] = .text(previous + piece)
+            } else {
+                segments.append(.text(piece))
+            }
+            position = end
+        }
+        for cutout in cutouts where cutout.start >= position {
+            appendText(upTo: cutout.start)
+            segments.append(cutout.segment)
+            position = cutout.end
+        }
+        appendText(upTo: text.bytes.count)
+        return segments
+    }
+
+    /// The well-formed expressions in a paragraph or heading; diagnostics for the others.
+    private mutating func expressions(in block: MarkdownBlock) -> [Cutout] {
+        let start = text.offset(line: block.startLine, byteColumn: block.startByteColumn)
+        let end = text.contentEnd(ofLine: block.endLine)
+        let scanner = ExpressionScanner(bytes: text.bytes, from: start, to: end)
+        for offset in scanner.unclosed {
+            diagnostics.append(
+                .error(
+                    "unclosed '{{'; expected '}}' on the same line (write '\\{{' for literal braces)",
+                    file: file,
+                    at: text.location(ofOffset: offset), length: 2))
+        }
+        var cutouts: [Cutout] = []
+        for match in scanner.matches {
+            let original = text.string(from: match.start, to: match.end)
+            let location = text.location(ofOffset: match.start)
+            switch ExpressionParser.parse(original: original, location: location, file: file) {
+            case .success(let expression):
+                cutouts.append(Cutout(start: match.start, end: match.end, segment: .expression(expression)))
+            case .failure(let diagnostic):
+                diagnostics.append(diagnostic)
+            }
+        }
+        return cutouts
+    }
+
+    /// The directive in a code block whose info string starts with a directive kind, if it is a
+    /// top-level fenced block; a warning when such a block sits inside a list item or block quote.
+    private mutating func directive(in block: MarkdownBlock, info: String) -> Cutout? {
+        let firstWord = info.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init) ?? ""
+        guard let kind = Directive.Kind(rawValue: firstWord) else { return nil }
+        let fenceOffset = text.offset(line: block.startLine, byteColumn: block.startByteColumn)
+        if let container = block.container {
+            diagnostics.append(
+                .warning(
+                    "'\(kind.rawValue)' block inside a \(container.rawValue) is copied as an ordinary code block, "
+                        + "not read as a directive; directives must start at the top level of the document",
+                    file: file, at: text.location(ofOffset: fenceOffset), length: 3 + firstWord.count))
+            return nil
+        }
+        let parser = DirectiveParser(text: text, file: file)
+        guard let (directive, problems) = parser.parse(block, kind: kind, info: info) else { return nil }
+        diagnostics += problems
+        return Cutout(
+            start: text.start(ofLine: block.startLine),
+            end: text.contentEnd(ofLine: max(block.endLine, block.startLine)),
+            segment: .directive(directive))
+    }
+}
