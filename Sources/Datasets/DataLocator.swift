@@ -93,6 +93,11 @@ public struct DataLocator: Sendable {
             let copy = try verifier.verify(info, in: place.directory, source: place.kind.rawValue, rehash: rehash)
             return PlaceReport(place: place, outcome: .valid(copy))
         } catch let error as DatasetError {
+            // Same file names, other dataset: that directory is simply not this dataset's.
+            if case .hashMismatch(_, _, let actual, _) = error,
+               let owner = DatasetName.allCases.first(where: { $0 != name && DatasetInfo.info($0).files.contains { $0.sha256 == actual } }) {
+                return PlaceReport(place: place, outcome: .absent("holds \(owner.displayName)'s files, not \(name.displayName)'s"))
+            }
             return PlaceReport(place: place, outcome: .invalid(error))
         } catch {
             return PlaceReport(place: place, outcome: .invalid(.unreadable(path: place.directory.path, reason: "\(error)")))

@@ -20,6 +20,18 @@ struct DatasetDownloader {
     /// Throws `DatasetError.downloadFailed` listing every mirror tried for the first file
     /// no mirror could provide.
     func fetch() throws -> DatasetCopy {
+        let existed = FileManager.default.fileExists(atPath: directory.path)
+        do {
+            return try fetchIntoDirectory()
+        } catch {
+            // Leave no empty directory behind that a later search would report.
+            let contents = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+            if !existed && contents.isEmpty { try? FileManager.default.removeItem(at: directory) }
+            throw error
+        }
+    }
+
+    private func fetchIntoDirectory() throws -> DatasetCopy {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
@@ -29,23 +41,28 @@ struct DatasetDownloader {
                     + "make it writable or point --data-dir at a copy of the data")
         }
         removeAbandonedDownloads()
+        // A mirror that served one file is asked first for the next, so a dead mirror
+        // early in the list costs one failed request, not four.
+        var order = mirrors
         for file in info.files {
             if let existing = DatasetVerifier.locate(file, in: directory),
                (try? verifier.verify(file, at: existing)) != nil {
                 continue
             }
-            try fetch(file)
+            let used = try fetch(file, mirrors: order)
+            order = [used] + order.filter { $0 != used }
         }
         return try verifier.verify(info, in: directory, source: "downloaded")
     }
 
-    private func fetch(_ file: DatasetFile) throws {
+    /// Downloads one file from the first mirror that serves it intact; returns that mirror.
+    private func fetch(_ file: DatasetFile, mirrors: [URL]) throws -> URL {
         var attempts: [SearchAttempt] = []
         for mirror in mirrors {
             let url = mirror.appendingPathComponent(file.compressedName)
             do {
                 try fetch(file, from: url)
-                return
+                return mirror
             } catch {
                 let problem = (error as? DatasetError)?.summary ?? String(describing: error)
                 report(file, url, .failed(problem))
@@ -64,10 +81,12 @@ struct DatasetDownloader {
         defer { try? FileManager.default.removeItem(at: temporary) }
 
         report(file, url, .started)
+        var size: (received: Int64, expected: Int64?) = (0, nil)
         try HTTPFileDownload.download(from: url, to: temporary, idleTimeout: idleTimeout) { received, expected in
+            size = (received, expected)
             report(file, url, .receiving, received: received, expected: expected)
         }
-        report(file, url, .verifying)
+        report(file, url, .verifying, received: size.received, expected: size.expected)
         let digest = try verifier.hasher(temporary)
         guard digest.sha256 == file.sha256, digest.problem == nil else {
             throw DatasetError.hashMismatch(

@@ -54,13 +54,19 @@ public final class DownloadProgressPrinter: @unchecked Sendable {
 
     /// `train-images-idx3-ubyte.gz [#########-----------]  45%  4.4/9.9 MB`
     static func bar(_ progress: DownloadProgress, width: Int = 24) -> String {
-        let megabytes = { (bytes: Int64) in String(format: "%.1f", Double(bytes) / 1_000_000) }
         guard let fraction = progress.fraction, let expected = progress.expectedBytes else {
-            return "\(progress.file) \(megabytes(progress.receivedBytes)) MB"
+            return "\(progress.file) \(size(progress.receivedBytes))"
         }
         let filled = Int((fraction * Double(width)).rounded(.down))
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
         let percent = String(format: "%3d%%", Int((fraction * 100).rounded(.down)))
-        return "\(progress.file) [\(bar)] \(percent)  \(megabytes(progress.receivedBytes))/\(megabytes(expected)) MB"
+        return "\(progress.file) [\(bar)] \(percent)  \(size(progress.receivedBytes, unitOf: expected))/\(size(expected))"
+    }
+
+    /// Bytes in kB below a megabyte, else MB, with one decimal.
+    static func size(_ bytes: Int64, unitOf reference: Int64? = nil) -> String {
+        let (divisor, unit) = (reference ?? bytes) < 1_000_000 ? (1_000.0, "kB") : (1_000_000.0, "MB")
+        let number = String(format: "%.1f", Double(bytes) / divisor)
+        return reference == nil ? "\(number) \(unit)" : number
     }
 }

@@ -78,7 +78,8 @@ final class HTTPFileDownload: NSObject, URLSessionDataDelegate, @unchecked Senda
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
         if failure == nil, let error {
-            failure = Failure(description: "the download failed after \(received) bytes: \(error.localizedDescription)")
+            let when = received > 0 ? " after \(received) bytes" : ""
+            failure = Failure(description: "the download failed\(when): \(error.localizedDescription)")
         }
         if failure == nil, let expected, received != expected {
             failure = Failure(description: "the connection closed after \(received) of \(expected) bytes")

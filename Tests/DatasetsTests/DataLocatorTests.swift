@@ -94,7 +94,7 @@ final class DataLocatorTests: XCTestCase {
         // MNIST and Fashion-MNIST use the same file names: say whose content was found.
         let direct = DatasetFixtures.sharedDirectory(.mnist)
         XCTAssertThrowsError(try locator(dataDirectory: direct.path).resolve(.fashionMNIST)) { error in
-            XCTAssertTrue("\(error)".contains("that content is MNIST's"), "\(error)")
+            XCTAssertTrue("\(error)".contains("--data-dir \(direct.path): holds MNIST's files, not Fashion-MNIST's"), "\(error)")
         }
     }
 

@@ -1,0 +1,101 @@
+import ArgumentParser
+import Datasets
+import Foundation
+
+/// `report data fetch` and `report data verify`: find, verify and download MNIST and
+/// Fashion-MNIST. Only argument parsing and printing live here; the work is in
+/// `Datasets.DataCommands` so tests can run it.
+struct DataCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "data",
+        abstract: "Find, verify and download the datasets (MNIST, Fashion-MNIST).",
+        discussion: """
+            A dataset is looked for, in order, in --data-dir, $REPORT_DATA_DIR, data/<dataset>/ in \
+            the project and /usr/share/datasets/<dataset>/ (Debian's dataset-fashion-mnist); the \
+            first place whose four files match their known SHA-256 is used. Otherwise it is \
+            downloaded into data/<dataset>/ from the dataset's mirrors.
+            """,
+        subcommands: [Fetch.self, Verify.self])
+
+    /// Where to look for datasets, shared by both subcommands.
+    struct Location: ParsableArguments {
+        @Option(name: .customLong("data-dir"),
+                help: "A directory holding mnist/ and fashion-mnist/, or one dataset's four files.")
+        var dataDirectory: String?
+
+        @Option(name: .customLong("project"), help: "The project directory, whose data/ is searched and receives downloads.")
+        var projectRoot: String = "."
+
+        @Argument(help: "Datasets: mnist, fashion_mnist (default: both).")
+        var datasets: [String] = []
+
+        func names() throws -> [DatasetName] {
+            try datasets.map { text in
+                guard let name = DatasetName(userInput: text) else {
+                    let known = DatasetName.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw ValidationError("unknown dataset '\(text)'; known datasets: \(known)")
+                }
+                return name
+            }
+        }
+
+        func locator(mirrors: [URL]? = nil) -> DataLocator {
+            DataLocator(dataDirectory: dataDirectory, projectRoot: URL(fileURLWithPath: projectRoot), mirrors: mirrors)
+        }
+    }
+
+    struct Fetch: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make sure the datasets are available and verified, downloading what is missing.")
+
+        @OptionGroup var location: Location
+
+        @Option(name: .customLong("mirror"),
+                help: ArgumentHelp(
+                    "A mirror to download from instead of the canonical ones (repeatable, tried in order).",
+                    discussion: "A directory URL holding <file>.gz; {dataset} in it stands for mnist or fashion-mnist."))
+        var mirrors: [String] = []
+
+        func validate() throws {
+            _ = try location.names()
+            _ = try mirrorURLs()
+        }
+
+        func run() throws {
+            let urls = try mirrorURLs()
+            let printer = DownloadProgressPrinter()
+            try DataCommands.fetch(try location.names(), locator: location.locator(mirrors: urls.isEmpty ? nil : urls),
+                                   progress: { printer($0) }, output: { print($0) })
+        }
+
+        private func mirrorURLs() throws -> [URL] {
+            try mirrors.map { text in
+                guard let url = URL(string: text), let scheme = url.scheme?.lowercased(),
+                      ["http", "https"].contains(scheme)
+                else { throw ValidationError("--mirror '\(text)' is not an http:// or https:// URL") }
+                return url
+            }
+        }
+    }
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Verify every copy of the datasets that the search finds, and say which one is used.")
+
+        @OptionGroup var location: Location
+
+        @Flag(help: "Hash every file again instead of trusting the verification cache.")
+        var rehash = false
+
+        func validate() throws {
+            _ = try location.names()
+        }
+
+        func run() throws {
+            let names = try location.names()
+            guard DataCommands.verify(names, locator: location.locator(), rehash: rehash, output: { print($0) }) else {
+                throw ExitCode.failure
+            }
+        }
+    }
+}
