@@ -48,7 +48,7 @@ public struct BarChart: Sendable {
         var writer = SVGWriter(width: figureWidth, height: figureHeight, title: title)
         if !title.isEmpty {
             writer.text(
-                TextMetrics.truncated(title, toWidth: contentWidth, fontSize: FigureTheme.titleSize),
+                TextMetrics.truncated(title, toWidth: contentWidth, fontSize: FigureTheme.titleSize, bold: true),
                 x: figureWidth / 2, y: padding + 17,
                 [("class", "title"), ("text-anchor", "middle"),
                  ("font-size", NumberFormat.coordinate(FigureTheme.titleSize)),

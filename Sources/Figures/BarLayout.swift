@@ -7,7 +7,7 @@ struct BarLayout {
     let frame: Rect
 
     private static let labelSize = 12.5
-    private static let maximumLabelWidth = 150.0
+    private static let maximumLabelWidth = 170.0
     private static let rotation = 35.0
 
     /// Draws the chart's axes, bars and labels with the given style per bar.
@@ -17,16 +17,27 @@ struct BarLayout {
         let axis = AxisScale(values: values, logarithmic: false, percent: chart.percent, includeZero: true)
         let tickLabels = axis.labels
         let tickWidth = tickLabels.map { TextMetrics.width(of: $0, fontSize: FigureTheme.tickLabelSize) }.max() ?? 0
-        let left = frame.x + (chart.yLabel.isEmpty ? 0 : 20) + tickWidth + 9
-        let plotWidth = max(frame.maxX - left - 4, 10)
-        let slot = plotWidth / Double(max(chart.bars.count, 1))
-
+        var left = frame.x + (chart.yLabel.isEmpty ? 0 : 20) + tickWidth + 9
+        let count = Double(max(chart.bars.count, 1))
         let names = chart.bars.map {
-            TextMetrics.truncated($0.label, toWidth: Self.maximumLabelWidth, fontSize: Self.labelSize)
+            TextMetrics.truncatedInMiddle($0.label, toWidth: Self.maximumLabelWidth, fontSize: Self.labelSize)
         }
         let widest = names.map { TextMetrics.width(of: $0, fontSize: Self.labelSize) }.max() ?? 0
-        let rotated = widest > slot - 8
+        let rotated = widest > (frame.maxX - left - 4) / count - 8
         let angle = Self.rotation * Double.pi / 180
+        if rotated {
+            // A slanted name ends under its bar and reaches left; keep the first one in the figure.
+            let reach = widest * cos(angle) + 4
+            let firstCenter = { (left: Double) in left + (frame.maxX - left - 4) / count / 2 }
+            if firstCenter(left) - reach < frame.x - FigureTheme.padding / 2 {
+                // Solve left + (maxX - left - 4) / (2·count) = x - padding/2 + reach for left.
+                let target = frame.x - FigureTheme.padding / 2 + reach
+                let share = 1 / (2 * count)
+                left = max(left, (target - (frame.maxX - 4) * share) / (1 - share))
+            }
+        }
+        let plotWidth = max(frame.maxX - left - 4, 10)
+        let slot = plotWidth / count
         let labelBand = rotated ? 12 + widest * sin(angle) + 8 : 22
         let xTitleBand = (chart.xLabel ?? "").isEmpty ? 0.0 : 20
         let plot = Rect(
@@ -74,7 +85,8 @@ struct BarLayout {
                     let markerY = bar.value >= 0 ? top + 10 : bottom - 10
                     style.marker.draw(at: Point(x: center, y: markerY), color: "#FFFFFF", into: &writer)
                 }
-                let labelY = bar.value >= 0 ? top - 5 : bottom + 14
+                // A negative bar's value goes above the zero line, clear of the names below.
+                let labelY = (bar.value >= 0 ? top : baseline) - 5
                 writer.text(valueText, x: center, y: labelY, valueAttributes)
             } else {
                 writer.text(valueText, x: center, y: baseline - 5, valueAttributes)

@@ -68,7 +68,7 @@ struct Legend {
         case let .key(dashed, faint):
             var attributes = line + [("stroke", FigureTheme.keyLine), ("stroke-width", faint ? "1.5" : "2")]
             if dashed { attributes.append(("stroke-dasharray", FigureTheme.dashPattern)) }
-            if faint { attributes.append(("stroke-opacity", NumberFormat.fixed(FigureTheme.rawOpacity + 0.1, decimals: 2))) }
+            if faint { attributes.append(("stroke-opacity", "0.5")) }
             writer.element("line", attributes)
         case let .block(style):
             writer.element(

@@ -65,7 +65,7 @@ public struct LineChart: Sendable {
         var writer = SVGWriter(width: figureWidth, height: figureHeight, title: title)
         if !title.isEmpty {
             writer.text(
-                TextMetrics.truncated(title, toWidth: contentWidth, fontSize: FigureTheme.titleSize),
+                TextMetrics.truncated(title, toWidth: contentWidth, fontSize: FigureTheme.titleSize, bold: true),
                 x: figureWidth / 2, y: padding + 17,
                 [("class", "title"), ("text-anchor", "middle"),
                  ("font-size", NumberFormat.coordinate(FigureTheme.titleSize)),
@@ -114,7 +114,8 @@ public struct LineChart: Sendable {
             let onlyDashed = allSeries.allSatisfy { $0.label != label || $0.dashed }
             let style = styles[label] ?? Palette.style(at: 0)
             return LegendEntry(
-                text: TextMetrics.truncated(label, toWidth: maximumTextWidth, fontSize: FigureTheme.legendSize),
+                text: TextMetrics.truncatedInMiddle(
+                    label, toWidth: maximumTextWidth, fontSize: FigureTheme.legendSize),
                 swatch: .series(style, dashed: onlyDashed))
         }
         let hasDashed = allSeries.contains { $0.dashed }

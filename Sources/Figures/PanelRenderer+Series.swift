@@ -13,6 +13,9 @@ extension PanelRenderer {
     /// returns whether any point could be drawn.
     func drawSeries(plot: Rect, xAxis: AxisScale, yAxis: AxisScale, into writer: inout SVGWriter) -> Bool {
         let f = NumberFormat.coordinate
+        // More than about one point per pixel column adds bytes but nothing visible.
+        let maximumPoints = max(2, min(self.maximumPoints, Int(plot.width)))
+        let rawPoints = max(2, maximumPoints / 2)
         var anyPoint = false
         if smoothingWeight != nil {
             writer.open(
@@ -21,7 +24,8 @@ extension PanelRenderer {
             for series in panel.series {
                 let style = self.style(for: series.label)
                 let segments = projected(x: series.x, y: series.y, plot: plot, xAxis: xAxis, yAxis: yAxis)
-                let (data, _) = PathData.polylines(Thinning.thinned(segments, maximumCount: maximumPoints))
+                // The faint raw curve needs less detail than the one drawn on top of it.
+                let (data, _) = PathData.polylines(Thinning.thinned(segments, maximumCount: rawPoints))
                 var attributes: [(String, String)] = [("d", data), ("stroke", style.color)]
                 if series.dashed { attributes.append(("stroke-dasharray", FigureTheme.dashPattern)) }
                 writer.element("path", attributes)

@@ -51,7 +51,7 @@ struct PanelRenderer {
     /// The x axis with as many ticks as fit without their labels colliding.
     private func fittingXAxis(values: [Double], wholeNumbers: Bool, left: Double) -> (AxisScale, [String]) {
         let estimatedWidth = cell.maxX - 12 - left
-        var target = max(3, min(8, Int(estimatedWidth / 70)))
+        var target = max(5, min(8, Int(estimatedWidth / 70)))
         while true {
             let axis = AxisScale(
                 values: values, logarithmic: false, percent: false, wholeNumbers: wholeNumbers,
@@ -109,7 +109,8 @@ struct PanelRenderer {
     private func drawTitles(plot: Rect, into writer: inout SVGWriter) {
         let f = NumberFormat.coordinate
         if !panel.title.isEmpty {
-            let title = TextMetrics.truncated(panel.title, toWidth: cell.width, fontSize: FigureTheme.panelTitleSize)
+            let title = TextMetrics.truncated(
+                panel.title, toWidth: cell.width, fontSize: FigureTheme.panelTitleSize, bold: true)
             writer.text(
                 title, x: plot.midX, y: cell.y + 15,
                 [("text-anchor", "middle"), ("font-size", f(FigureTheme.panelTitleSize)),

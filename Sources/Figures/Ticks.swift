@@ -4,6 +4,8 @@ import Foundation
 public enum Ticks {
     /// About `targetCount` tick values at a 1, 2 or 5 × 10ⁿ step that enclose `min...max`.
     ///
+    /// Among the 1-2-5 steps near the range divided by `targetCount`, the one chosen gives a
+    /// tick count closest to `targetCount` while leaving little of the axis empty.
     /// The first tick is at or below `min` and the last at or above `max`, so the ticks can
     /// serve as the axis limits. Values are exact decimals (0.3, not 0.30000000000000004).
     /// Swapped bounds are accepted; equal bounds are widened by 10 % (or by 1 around zero);
@@ -34,7 +36,7 @@ public enum Ticks {
         let exponents = (roughExponent - 1)...(Swift.max(roughExponent, floorExponent) + 1)
 
         var best: TickScale?
-        var bestScore = Int.max
+        var bestScore = Double.infinity
         for exponent in exponents {
             for mantissa in [1, 2, 5] {
                 let step = decimal(mantissa, exponent: exponent)
@@ -43,7 +45,9 @@ public enum Ticks {
                 let last = (upper / step - 1e-9).rounded(.up)
                 guard last - first < 1000 else { continue }
                 let count = Int(last - first) + 1
-                let score = abs(count - target)
+                // Close to the wanted count, and little empty axis beyond the data.
+                let coverage = (upper - lower) / ((last - first) * step)
+                let score = Double(abs(count - target)) + 2 * (1 - coverage)
                 // Candidates come in increasing step order; ties keep the finer step.
                 if score < bestScore {
                     bestScore = score

@@ -36,4 +36,14 @@ final class BarChartTests: XCTestCase {
             XCTAssertFalse(text.contains("NaN"))
         }
     }
+
+    func testLongLabelsStayDistinct() {
+        let labels = (0..<4).map { "optimizer=adam, weight_decay=0.0001, batch=128, lr=\($0)e-4" }
+        var palette = Palette()
+        let chart = BarChart(title: "Long", yLabel: "Loss", bars: labels.map { ($0, 1) })
+        let svg = SVGInspector.parsed(chart.svg(palette: &palette))
+        let names = svg.texts.filter { $0.contains("…") }
+        XCTAssertEqual(names.count, 4)
+        XCTAssertEqual(Set(names).count, 4, "truncation must keep the differing ends: \(names)")
+    }
 }

@@ -10,9 +10,15 @@ enum Fixtures {
         (0..<count).map { index in
             let t = Double(index) / Double(max(count - 1, 1))
             let floor = 0.15 + 0.06 * Double(run) + (validation ? 0.08 : 0)
-            let wiggle = noise * sin(Double(index * (run + 3)) * 1.7) * (1 - 0.5 * t)
+            let wiggle = noise * Fixtures.noise(index: index, run: run) * (1 - 0.5 * t)
             return floor + (2.3 - floor) * exp(-t * (6 - 0.7 * Double(run))) + wiggle
         }
+    }
+
+    /// Deterministic pseudo-random noise in -1...1, like minibatch noise.
+    static func noise(index: Int, run: Int) -> Double {
+        let hashed = sin(Double(index) * 12.9898 + Double(run) * 78.233) * 43758.5453
+        return 2 * (hashed - hashed.rounded(.down)) - 1
     }
 
     /// A rising accuracy curve (fractions) with deterministic noise.
