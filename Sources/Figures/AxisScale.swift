@@ -74,8 +74,9 @@ struct AxisScale {
             if nonNegative && (wholeNumbers || percent) { lower = max(lower, 0) }
             if percent && atMostOne && nonNegative { upper = min(upper, 1) }
         }
-        ticks = Ticks.niceScale(
-            min: lower, max: upper, targetCount: targetCount, minimumStep: wholeNumbers ? 1 : 0)
+        ticks =
+            Ticks.niceScale(
+                min: lower, max: upper, targetCount: targetCount, minimumStep: wholeNumbers ? 1 : 0)
             ?? TickScale(values: [0, 1], decimals: 0)
     }
 }

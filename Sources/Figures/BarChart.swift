@@ -21,7 +21,8 @@ public struct BarChart: Sendable {
     public var height: Double = 340
 
     /// Creates a bar chart.
-    public init(title: String, yLabel: String, bars: [(label: String, value: Double)], percent: Bool = false) {
+    public init(title: String, yLabel: String, bars: [(label: String, value: Double)], percent: Bool = false)
+    {
         self.title = title
         self.yLabel = yLabel
         self.bars = bars
@@ -37,29 +38,37 @@ public struct BarChart: Sendable {
             width, fallback: min(880, max(420, 150 + Double(bars.count) * 84)), range: 240...4000)
         let chartHeight = LineChart.sanitized(height, fallback: 340, range: 160...2000)
         let contentWidth = figureWidth - 2 * padding
-        let captionLines = TextMetrics.wrapped(caption ?? "", toWidth: contentWidth, fontSize: FigureTheme.captionSize)
+        let captionLines = TextMetrics.wrapped(
+            caption ?? "", toWidth: contentWidth, fontSize: FigureTheme.captionSize)
         let captionHeight = captionLines.isEmpty ? 0 : 6 + Double(captionLines.count) * 17
         let figureHeight = chartHeight + captionHeight
 
-        let layout = BarLayout(chart: self, frame: Rect(
-            x: padding, y: padding + (title.isEmpty ? 0 : 28), width: contentWidth,
-            height: chartHeight - 2 * padding - (title.isEmpty ? 0 : 28)))
+        let layout = BarLayout(
+            chart: self,
+            frame: Rect(
+                x: padding, y: padding + (title.isEmpty ? 0 : 28), width: contentWidth,
+                height: chartHeight - 2 * padding - (title.isEmpty ? 0 : 28)))
 
         var writer = SVGWriter(width: figureWidth, height: figureHeight, title: title)
         if !title.isEmpty {
             writer.text(
-                TextMetrics.truncated(title, toWidth: contentWidth, fontSize: FigureTheme.titleSize, bold: true),
+                TextMetrics.truncated(
+                    title, toWidth: contentWidth, fontSize: FigureTheme.titleSize, bold: true),
                 x: figureWidth / 2, y: padding + 17,
-                [("class", "title"), ("text-anchor", "middle"),
-                 ("font-size", NumberFormat.coordinate(FigureTheme.titleSize)),
-                 ("font-weight", "700"), ("fill", FigureTheme.text)])
+                [
+                    ("class", "title"), ("text-anchor", "middle"),
+                    ("font-size", NumberFormat.coordinate(FigureTheme.titleSize)),
+                    ("font-weight", "700"), ("fill", FigureTheme.text),
+                ])
         }
         layout.draw(styles: styles, into: &writer)
         for (index, line) in captionLines.enumerated() {
             writer.text(
                 line, x: padding, y: chartHeight + 6 + Double(index) * 17,
-                [("class", "caption"), ("font-size", NumberFormat.coordinate(FigureTheme.captionSize)),
-                 ("fill", FigureTheme.secondaryText)])
+                [
+                    ("class", "caption"), ("font-size", NumberFormat.coordinate(FigureTheme.captionSize)),
+                    ("fill", FigureTheme.secondaryText),
+                ])
         }
         return writer.finished()
     }

@@ -16,7 +16,8 @@ struct BarLayout {
         let values = chart.bars.map(\.value)
         let axis = AxisScale(values: values, logarithmic: false, percent: chart.percent, includeZero: true)
         let tickLabels = axis.labels
-        let tickWidth = tickLabels.map { TextMetrics.width(of: $0, fontSize: FigureTheme.tickLabelSize) }.max() ?? 0
+        let tickWidth =
+            tickLabels.map { TextMetrics.width(of: $0, fontSize: FigureTheme.tickLabelSize) }.max() ?? 0
         var left = frame.x + (chart.yLabel.isEmpty ? 0 : 20) + tickWidth + 9
         let count = Double(max(chart.bars.count, 1))
         let names = chart.bars.map {
@@ -48,21 +49,32 @@ struct BarLayout {
         // Grid, axis and tick labels.
         let crisp = { (value: Double) in (value - 0.5).rounded() + 0.5 }
         var grid = ""
-        writer.open("g", [("class", "tick-labels"), ("fill", FigureTheme.secondaryText),
-                          ("font-size", f(FigureTheme.tickLabelSize))])
+        writer.open(
+            "g",
+            [
+                ("class", "tick-labels"), ("fill", FigureTheme.secondaryText),
+                ("font-size", f(FigureTheme.tickLabelSize)),
+            ])
         for (value, label) in zip(axis.ticks.values, tickLabels) {
             let y = crisp(yOf(value))
             grid += "M\(f(plot.x - 4)) \(f(y))H\(f(plot.maxX))"
             writer.text(label, x: plot.x - 7, y: y + 4, [("text-anchor", "end")])
         }
         writer.close("g")
-        writer.element("path", [("class", "grid"), ("d", grid), ("stroke", FigureTheme.grid), ("fill", "none")])
+        writer.element(
+            "path", [("class", "grid"), ("d", grid), ("stroke", FigureTheme.grid), ("fill", "none")])
         let baseline = crisp(yOf(0))
         writer.element(
             "path",
-            [("class", "axis"), ("d", "M\(f(crisp(plot.x))) \(f(plot.y))V\(f(crisp(plot.maxY)))"
-                + "M\(f(plot.x)) \(f(baseline))H\(f(plot.maxX))"),
-             ("stroke", FigureTheme.axis), ("fill", "none")])
+            [
+                ("class", "axis"),
+                (
+                    "d",
+                    "M\(f(crisp(plot.x))) \(f(plot.y))V\(f(crisp(plot.maxY)))"
+                        + "M\(f(plot.x)) \(f(baseline))H\(f(plot.maxX))"
+                ),
+                ("stroke", FigureTheme.axis), ("fill", "none"),
+            ])
 
         // Bars, values and names.
         let barWidth = min(slot * 0.62, 72)
@@ -79,8 +91,11 @@ struct BarLayout {
                 let bottom = max(yOf(bar.value), baseline)
                 writer.element(
                     "rect",
-                    [("class", "bar"), ("data-label", bar.label), ("x", f(center - barWidth / 2)), ("y", f(top)),
-                     ("width", f(barWidth)), ("height", f(max(bottom - top, 0))), ("fill", style.color)])
+                    [
+                        ("class", "bar"), ("data-label", bar.label), ("x", f(center - barWidth / 2)),
+                        ("y", f(top)),
+                        ("width", f(barWidth)), ("height", f(max(bottom - top, 0))), ("fill", style.color),
+                    ])
                 if style.marker != .none && bottom - top > 18 {
                     let markerY = bar.value >= 0 ? top + 10 : bottom - 10
                     style.marker.draw(at: Point(x: center, y: markerY), color: "#FFFFFF", into: &writer)
@@ -95,8 +110,10 @@ struct BarLayout {
             if rotated {
                 writer.text(
                     names[index], x: center, y: nameY,
-                    [("text-anchor", "end"), ("font-size", f(Self.labelSize)), ("fill", FigureTheme.text),
-                     ("transform", "rotate(-\(f(Self.rotation)) \(f(center)) \(f(nameY - 4)))")])
+                    [
+                        ("text-anchor", "end"), ("font-size", f(Self.labelSize)), ("fill", FigureTheme.text),
+                        ("transform", "rotate(-\(f(Self.rotation)) \(f(center)) \(f(nameY - 4)))"),
+                    ])
             } else {
                 writer.text(
                     names[index], x: center, y: nameY,
@@ -104,8 +121,9 @@ struct BarLayout {
             }
         }
         if chart.bars.isEmpty {
-            writer.text("no data", x: plot.midX, y: plot.midY,
-                        [("text-anchor", "middle"), ("fill", FigureTheme.secondaryText)])
+            writer.text(
+                "no data", x: plot.midX, y: plot.midY,
+                [("text-anchor", "middle"), ("fill", FigureTheme.secondaryText)])
         }
         drawTitles(plot: plot, into: &writer)
     }
@@ -113,7 +131,8 @@ struct BarLayout {
     private func drawTitles(plot: Rect, into writer: inout SVGWriter) {
         let f = NumberFormat.coordinate
         let attributes: [(String, String)] = [
-            ("text-anchor", "middle"), ("font-size", f(FigureTheme.axisTitleSize)), ("fill", FigureTheme.text),
+            ("text-anchor", "middle"), ("font-size", f(FigureTheme.axisTitleSize)),
+            ("fill", FigureTheme.text),
         ]
         if let xLabel = chart.xLabel, !xLabel.isEmpty {
             writer.text(
@@ -123,7 +142,8 @@ struct BarLayout {
         if !chart.yLabel.isEmpty {
             let x = frame.x + 12
             writer.text(
-                TextMetrics.truncated(chart.yLabel, toWidth: plot.height, fontSize: FigureTheme.axisTitleSize),
+                TextMetrics.truncated(
+                    chart.yLabel, toWidth: plot.height, fontSize: FigureTheme.axisTitleSize),
                 x: x, y: plot.midY, attributes + [("transform", "rotate(-90 \(f(x)) \(f(plot.midY)))")])
         }
     }

@@ -10,14 +10,23 @@ struct Legend {
     private(set) var rows: [[LegendEntry]] = []
     let availableWidth: Double
 
-    /// Flows `entries` into rows no wider than `availableWidth`.
+    /// Flows `entries` into rows no wider than `availableWidth`, keeping the style keys together.
     init(entries: [LegendEntry], availableWidth: Double) {
         self.availableWidth = availableWidth
         var row: [LegendEntry] = []
         var used = 0.0
-        for entry in entries {
+        for (index, entry) in entries.enumerated() {
             let width = Self.width(of: entry, leading: !row.isEmpty)
-            if !row.isEmpty && used + width > availableWidth {
+            // The style keys (the entries from the first with a leading gap on) stay on one row
+            // if they fit on one at all.
+            var needed = width
+            if entry.leadingGap > 0 {
+                needed = entries[index...].enumerated().reduce(0.0) {
+                    $0 + Self.width(of: $1.element, leading: $1.offset > 0 || !row.isEmpty)
+                }
+                if needed > availableWidth { needed = width }
+            }
+            if !row.isEmpty && used + needed > availableWidth {
                 rows.append(row)
                 row = [entry]
                 used = Self.width(of: entry, leading: false)
@@ -36,9 +45,12 @@ struct Legend {
     /// each row centred on `centerX`.
     func draw(top: Double, centerX: Double, into writer: inout SVGWriter) {
         guard !rows.isEmpty else { return }
-        writer.open("g", [("class", "legend"), ("font-size", NumberFormat.coordinate(FigureTheme.legendSize))])
+        writer.open(
+            "g", [("class", "legend"), ("font-size", NumberFormat.coordinate(FigureTheme.legendSize))])
         for (rowIndex, row) in rows.enumerated() {
-            let rowWidth = row.enumerated().reduce(0.0) { $0 + Self.width(of: $1.element, leading: $1.offset > 0) }
+            let rowWidth = row.enumerated().reduce(0.0) {
+                $0 + Self.width(of: $1.element, leading: $1.offset > 0)
+            }
             var x = centerX - rowWidth / 2
             let middle = top + (Double(rowIndex) + 0.5) * Self.rowHeight
             for (index, entry) in row.enumerated() {
@@ -46,7 +58,11 @@ struct Legend {
                 drawSwatch(entry.swatch, from: x, middle: middle, into: &writer)
                 x += Self.swatchLength + Self.swatchGap
                 let color: String
-                if case .key = entry.swatch { color = FigureTheme.secondaryText } else { color = FigureTheme.text }
+                if case .key = entry.swatch {
+                    color = FigureTheme.secondaryText
+                } else {
+                    color = FigureTheme.text
+                }
                 writer.text(entry.text, x: x, y: middle + FigureTheme.legendSize * 0.35, [("fill", color)])
                 x += TextMetrics.width(of: entry.text, fontSize: FigureTheme.legendSize)
             }
@@ -54,26 +70,32 @@ struct Legend {
         writer.close("g")
     }
 
-    private func drawSwatch(_ swatch: LegendEntry.Swatch, from x: Double, middle: Double, into writer: inout SVGWriter) {
+    private func drawSwatch(
+        _ swatch: LegendEntry.Swatch, from x: Double, middle: Double, into writer: inout SVGWriter
+    ) {
         let f = NumberFormat.coordinate
         let line: [(String, String)] = [
             ("x1", f(x)), ("y1", f(middle)), ("x2", f(x + Self.swatchLength)), ("y2", f(middle)),
         ]
         switch swatch {
-        case let .series(style, dashed):
+        case .series(let style, let dashed):
             var attributes = line + [("stroke", style.color), ("stroke-width", "2.5")]
             if dashed { attributes.append(("stroke-dasharray", FigureTheme.dashPattern)) }
             writer.element("line", attributes)
-            style.marker.draw(at: Point(x: x + Self.swatchLength / 2, y: middle), color: style.color, into: &writer)
-        case let .key(dashed, faint):
+            style.marker.draw(
+                at: Point(x: x + Self.swatchLength / 2, y: middle), color: style.color, into: &writer)
+        case .key(let dashed, let faint):
             var attributes = line + [("stroke", FigureTheme.keyLine), ("stroke-width", faint ? "1.5" : "2")]
             if dashed { attributes.append(("stroke-dasharray", FigureTheme.dashPattern)) }
             if faint { attributes.append(("stroke-opacity", "0.5")) }
             writer.element("line", attributes)
-        case let .block(style):
+        case .block(let style):
             writer.element(
                 "rect",
-                [("x", f(x + 6)), ("y", f(middle - 7)), ("width", "14"), ("height", "14"), ("fill", style.color)])
+                [
+                    ("x", f(x + 6)), ("y", f(middle - 7)), ("width", "14"), ("height", "14"),
+                    ("fill", style.color),
+                ])
         }
     }
 

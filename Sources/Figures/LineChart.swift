@@ -65,11 +65,14 @@ public struct LineChart: Sendable {
         var writer = SVGWriter(width: figureWidth, height: figureHeight, title: title)
         if !title.isEmpty {
             writer.text(
-                TextMetrics.truncated(title, toWidth: contentWidth, fontSize: FigureTheme.titleSize, bold: true),
+                TextMetrics.truncated(
+                    title, toWidth: contentWidth, fontSize: FigureTheme.titleSize, bold: true),
                 x: figureWidth / 2, y: padding + 17,
-                [("class", "title"), ("text-anchor", "middle"),
-                 ("font-size", NumberFormat.coordinate(FigureTheme.titleSize)),
-                 ("font-weight", "700"), ("fill", FigureTheme.text)])
+                [
+                    ("class", "title"), ("text-anchor", "middle"),
+                    ("font-size", NumberFormat.coordinate(FigureTheme.titleSize)),
+                    ("font-weight", "700"), ("fill", FigureTheme.text),
+                ])
         }
         legend.draw(top: legendTop, centerX: figureWidth / 2, into: &writer)
         for (index, panel) in panels.enumerated() {
@@ -90,8 +93,10 @@ public struct LineChart: Sendable {
         for (index, line) in captionLines.enumerated() {
             writer.text(
                 line, x: padding, y: panelsTop + panelsHeight + 10 + 13 + Double(index) * 17,
-                [("class", "caption"), ("font-size", NumberFormat.coordinate(FigureTheme.captionSize)),
-                 ("fill", FigureTheme.secondaryText)])
+                [
+                    ("class", "caption"), ("font-size", NumberFormat.coordinate(FigureTheme.captionSize)),
+                    ("fill", FigureTheme.secondaryText),
+                ])
         }
         return writer.finished()
     }

@@ -16,8 +16,10 @@ extension Marker {
             let side = size * 0.9
             writer.element(
                 "rect",
-                [("x", f(center.x - side / 2)), ("y", f(center.y - side / 2)),
-                 ("width", f(side)), ("height", f(side))] + outline)
+                [
+                    ("x", f(center.x - side / 2)), ("y", f(center.y - side / 2)),
+                    ("width", f(side)), ("height", f(side)),
+                ] + outline)
         case .triangle:
             let r = half * 1.2
             let points = [

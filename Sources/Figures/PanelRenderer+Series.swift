@@ -19,8 +19,11 @@ extension PanelRenderer {
         var anyPoint = false
         if smoothingWeight != nil {
             writer.open(
-                "g", [("class", "raw"), ("fill", "none"), ("stroke-width", "1.2"),
-                      ("stroke-opacity", NumberFormat.fixed(FigureTheme.rawOpacity, decimals: 2))])
+                "g",
+                [
+                    ("class", "raw"), ("fill", "none"), ("stroke-width", "1.2"),
+                    ("stroke-opacity", NumberFormat.fixed(FigureTheme.rawOpacity, decimals: 2)),
+                ])
             for series in panel.series {
                 let style = self.style(for: series.label)
                 let segments = projected(x: series.x, y: series.y, plot: plot, xAxis: xAxis, yAxis: yAxis)
@@ -34,8 +37,11 @@ extension PanelRenderer {
         }
 
         writer.open(
-            "g", [("class", "curves"), ("fill", "none"), ("stroke-width", f(FigureTheme.lineWidth)),
-                  ("stroke-linejoin", "round"), ("stroke-linecap", "round")])
+            "g",
+            [
+                ("class", "curves"), ("fill", "none"), ("stroke-width", f(FigureTheme.lineWidth)),
+                ("stroke-linejoin", "round"), ("stroke-linecap", "round"),
+            ])
         var markerCalls: [(points: [Point], style: SeriesStyle)] = []
         for series in panel.series {
             let style = self.style(for: series.label)
@@ -55,8 +61,11 @@ extension PanelRenderer {
             writer.element("path", attributes)
             for point in isolated {
                 writer.element(
-                    "circle", [("class", "point"), ("cx", f(point.x)), ("cy", f(point.y)), ("r", "3"),
-                               ("fill", style.color), ("stroke", "none")])
+                    "circle",
+                    [
+                        ("class", "point"), ("cx", f(point.x)), ("cy", f(point.y)), ("r", "3"),
+                        ("fill", style.color), ("stroke", "none"),
+                    ])
             }
             let points = segments.flatMap { $0 }
             anyPoint = anyPoint || !points.isEmpty

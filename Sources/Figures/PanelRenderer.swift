@@ -28,7 +28,8 @@ struct PanelRenderer {
             values: yValues, logarithmic: panel.logY, percent: panel.percent,
             targetCount: max(3, min(6, Int((bottom - top) / 45))))
         let yLabels = yAxis.labels
-        let yLabelWidth = yLabels.map { TextMetrics.width(of: $0, fontSize: FigureTheme.tickLabelSize) }.max() ?? 0
+        let yLabelWidth =
+            yLabels.map { TextMetrics.width(of: $0, fontSize: FigureTheme.tickLabelSize) }.max() ?? 0
         let left = cell.x + (panel.yLabel.isEmpty ? 0 : 20) + yLabelWidth + Self.tickLength + 5
         let (xAxis, xLabels) = fittingXAxis(values: xValues, wholeNumbers: wholeNumbers, left: left)
         let lastLabelWidth = TextMetrics.width(of: xLabels.last ?? "", fontSize: FigureTheme.tickLabelSize)
@@ -42,8 +43,10 @@ struct PanelRenderer {
         if !drawn {
             writer.text(
                 "no data", x: plot.midX, y: plot.midY,
-                [("text-anchor", "middle"), ("fill", FigureTheme.secondaryText),
-                 ("font-size", NumberFormat.coordinate(FigureTheme.axisTitleSize))])
+                [
+                    ("text-anchor", "middle"), ("fill", FigureTheme.secondaryText),
+                    ("font-size", NumberFormat.coordinate(FigureTheme.axisTitleSize)),
+                ])
         }
         writer.close("g")
     }
@@ -85,14 +88,18 @@ struct PanelRenderer {
             grid += "M\(f(x)) \(f(plot.y))V\(f(plot.maxY))"
             ticks += "M\(f(x)) \(f(plot.maxY))V\(f(plot.maxY + Self.tickLength))"
         }
-        writer.element("path", [("class", "grid"), ("d", grid), ("stroke", FigureTheme.grid), ("fill", "none")])
+        writer.element(
+            "path", [("class", "grid"), ("d", grid), ("stroke", FigureTheme.grid), ("fill", "none")])
         let spine = "M\(f(crisp(plot.x))) \(f(plot.y))V\(f(crisp(plot.maxY)))H\(f(plot.maxX))"
         writer.element(
             "path", [("class", "axis"), ("d", spine + ticks), ("stroke", FigureTheme.axis), ("fill", "none")])
 
         writer.open(
-            "g", [("class", "tick-labels"), ("fill", FigureTheme.secondaryText),
-                  ("font-size", f(FigureTheme.tickLabelSize))])
+            "g",
+            [
+                ("class", "tick-labels"), ("fill", FigureTheme.secondaryText),
+                ("font-size", f(FigureTheme.tickLabelSize)),
+            ])
         for (value, label) in zip(yAxis.ticks.values, yLabels) {
             guard let fraction = yAxis.fraction(of: value) else { continue }
             let y = plot.maxY - fraction * plot.height
@@ -113,20 +120,26 @@ struct PanelRenderer {
                 panel.title, toWidth: cell.width, fontSize: FigureTheme.panelTitleSize, bold: true)
             writer.text(
                 title, x: plot.midX, y: cell.y + 15,
-                [("text-anchor", "middle"), ("font-size", f(FigureTheme.panelTitleSize)),
-                 ("font-weight", "600"), ("fill", FigureTheme.text)])
+                [
+                    ("text-anchor", "middle"), ("font-size", f(FigureTheme.panelTitleSize)),
+                    ("font-weight", "600"), ("fill", FigureTheme.text),
+                ])
         }
         let axisTitle: [(String, String)] = [
-            ("text-anchor", "middle"), ("font-size", f(FigureTheme.axisTitleSize)), ("fill", FigureTheme.text),
+            ("text-anchor", "middle"), ("font-size", f(FigureTheme.axisTitleSize)),
+            ("fill", FigureTheme.text),
         ]
         if !panel.xLabel.isEmpty {
-            let label = TextMetrics.truncated(panel.xLabel, toWidth: plot.width, fontSize: FigureTheme.axisTitleSize)
+            let label = TextMetrics.truncated(
+                panel.xLabel, toWidth: plot.width, fontSize: FigureTheme.axisTitleSize)
             writer.text(label, x: plot.midX, y: plot.maxY + 36, axisTitle)
         }
         if !panel.yLabel.isEmpty {
-            let label = TextMetrics.truncated(panel.yLabel, toWidth: plot.height, fontSize: FigureTheme.axisTitleSize)
+            let label = TextMetrics.truncated(
+                panel.yLabel, toWidth: plot.height, fontSize: FigureTheme.axisTitleSize)
             let x = cell.x + 12
-            writer.text(label, x: x, y: plot.midY, axisTitle + [("transform", "rotate(-90 \(f(x)) \(f(plot.midY)))")])
+            writer.text(
+                label, x: x, y: plot.midY, axisTitle + [("transform", "rotate(-90 \(f(x)) \(f(plot.midY)))")])
         }
     }
 }

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Figures
 
 final class BarChartTests: XCTestCase {
@@ -12,7 +13,9 @@ final class BarChartTests: XCTestCase {
         let svg = SVGInspector.parsed(text)
         XCTAssertEqual(svg.elements(named: "rect", className: "bar").count, 3)
         let texts = svg.texts
-        for expected in ["lr=0.1", "lr=0.01", "lr=0.001", "91.2%", "97.5%", "93.1%", "0%", "100%", "Learning rate"] {
+        for expected in [
+            "lr=0.1", "lr=0.01", "lr=0.001", "91.2%", "97.5%", "93.1%", "0%", "100%", "Learning rate",
+        ] {
             XCTAssertTrue(texts.contains(expected), "missing \(expected)")
         }
         var again = Palette()
@@ -32,7 +35,8 @@ final class BarChartTests: XCTestCase {
             var palette = Palette()
             let text = BarChart(title: "Edge", yLabel: "Value", bars: bars).svg(palette: &palette)
             let svg = SVGInspector.parsed(text)
-            XCTAssertEqual(svg.elements(named: "rect", className: "bar").count, bars.filter { $0.value.isFinite }.count)
+            XCTAssertEqual(
+                svg.elements(named: "rect", className: "bar").count, bars.filter { $0.value.isFinite }.count)
             XCTAssertFalse(text.contains("NaN"))
         }
     }

@@ -1,25 +1,35 @@
 import XCTest
+
 @testable import Figures
 
 final class EdgeCaseTests: XCTestCase {
-    private func render(_ series: [LineSeries], logY: Bool = false, percent: Bool = false) -> (String, SVGInspector) {
-        let chart = LineChart(title: "Edge cases", panels: [
-            LinePanel(title: "Panel", xLabel: "Epoch", yLabel: "Value", series: series, percent: percent, logY: logY),
-        ], smoothing: 0.5)
+    private func render(_ series: [LineSeries], logY: Bool = false, percent: Bool = false) -> (
+        String, SVGInspector
+    ) {
+        let chart = LineChart(
+            title: "Edge cases",
+            panels: [
+                LinePanel(
+                    title: "Panel", xLabel: "Epoch", yLabel: "Value", series: series, percent: percent,
+                    logY: logY)
+            ], smoothing: 0.5)
         var palette = Palette()
         let text = chart.svg(palette: &palette)
         return (text, SVGInspector.parsed(text))
     }
 
     /// Checks no coordinate or label leaked a non-finite number and the axes have ticks.
-    private func assertSane(_ text: String, _ svg: SVGInspector, file: StaticString = #filePath, line: UInt = #line) {
+    private func assertSane(
+        _ text: String, _ svg: SVGInspector, file: StaticString = #filePath, line: UInt = #line
+    ) {
         for leaked in ["nan", "NaN", "inf", "∞"] {
             XCTAssertFalse(text.contains(leaked), "output contains \(leaked)", file: file, line: line)
         }
         let tickLabels = svg.elements(named: "text").filter { $0.attributes["text-anchor"] == "end" }
         XCTAssertGreaterThanOrEqual(tickLabels.count, 2, "y axis lost its ticks", file: file, line: line)
-        XCTAssertEqual(Set(tickLabels.map(\.text)).count, tickLabels.count, "duplicate tick labels",
-                       file: file, line: line)
+        XCTAssertEqual(
+            Set(tickLabels.map(\.text)).count, tickLabels.count, "duplicate tick labels",
+            file: file, line: line)
     }
 
     func testNonFiniteValuesLeaveGaps() {
@@ -30,7 +40,8 @@ final class EdgeCaseTests: XCTestCase {
         assertSane(text, svg)
         let paths = svg.elements(named: "path", className: "series")
         XCTAssertEqual(paths.count, 2)
-        XCTAssertEqual(paths[0].attributes["d"]?.filter { $0 == "M" }.count, 1)  // [1] and [0.8] are isolated dots
+        // [1] and [0.8] are isolated dots; only [0.6, 0.5] is a line.
+        XCTAssertEqual(paths[0].attributes["d"]?.filter { $0 == "M" }.count, 1)
         XCTAssertEqual(svg.elements(named: "circle", className: "point").count, 3)
     }
 
@@ -60,7 +71,8 @@ final class EdgeCaseTests: XCTestCase {
         assertSane(text, svg)
         let (zeroText, zeroSVG) = render([LineSeries(label: "zero", x: [5, 5], y: [0, 0])])
         assertSane(zeroText, zeroSVG)
-        let (fullText, fullSVG) = render([LineSeries(label: "perfect", x: [1, 2], y: [1, 1])], percent: true)
+        let (fullText, fullSVG) = render(
+            [LineSeries(label: "perfect", x: [1, 2], y: [1, 1])], percent: true)
         assertSane(fullText, fullSVG)
         XCTAssertFalse(fullSVG.texts.contains { $0.hasPrefix("11") }, "percent axis should stop at 100%")
     }
@@ -68,9 +80,11 @@ final class EdgeCaseTests: XCTestCase {
     func testAllNonFiniteAndNonPositiveOnLogAxis() {
         let (text, svg) = render([LineSeries(label: "bad", x: [1, 2, 3], y: [.nan, .nan, .infinity])])
         assertSane(text, svg)
-        let (logText, logSVG) = render([LineSeries(label: "zeros", x: [1, 2, 3], y: [0, -1, 0])], logY: true)
+        let (logText, logSVG) = render(
+            [LineSeries(label: "zeros", x: [1, 2, 3], y: [0, -1, 0])], logY: true)
         assertSane(logText, logSVG)
-        let (mixedText, mixedSVG) = render([LineSeries(label: "m", x: [1, 2, 3], y: [1, 0, 0.1])], logY: true)
+        let (mixedText, mixedSVG) = render(
+            [LineSeries(label: "m", x: [1, 2, 3], y: [1, 0, 0.1])], logY: true)
         assertSane(mixedText, mixedSVG)
     }
 

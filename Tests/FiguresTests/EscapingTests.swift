@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Figures
 
 final class EscapingTests: XCTestCase {
@@ -7,10 +8,14 @@ final class EscapingTests: XCTestCase {
     func testHostileLabelsAreEscapedEverywhere() {
         var chart = LineChart(
             title: hostile,
-            panels: [LinePanel(
-                title: hostile, xLabel: hostile, yLabel: hostile,
-                series: [LineSeries(label: hostile, x: [1, 2], y: [1, 2]),
-                         LineSeries(label: hostile, x: [1, 2], y: [2, 3], dashed: true)])],
+            panels: [
+                LinePanel(
+                    title: hostile, xLabel: hostile, yLabel: hostile,
+                    series: [
+                        LineSeries(label: hostile, x: [1, 2], y: [1, 2]),
+                        LineSeries(label: hostile, x: [1, 2], y: [2, 3], dashed: true),
+                    ])
+            ],
             caption: hostile)
         chart.solidMeaning = "<train>"
         chart.dashedMeaning = "a & b"
@@ -24,11 +29,13 @@ final class EscapingTests: XCTestCase {
         XCTAssertTrue(svg.texts.contains(hostile), "legend shows the label unchanged")
         XCTAssertTrue(svg.texts.contains("<train>"))
         XCTAssertTrue(svg.texts.contains("a & b"))
-        XCTAssertEqual(svg.elements(named: "path", className: "series").first?.attributes["data-label"], hostile)
+        XCTAssertEqual(
+            svg.elements(named: "path", className: "series").first?.attributes["data-label"], hostile)
     }
 
     func testHostileBarLabels() {
-        var chart = BarChart(title: hostile, yLabel: hostile, bars: [(hostile, 0.5), ("ok", 0.7)], percent: true)
+        var chart = BarChart(
+            title: hostile, yLabel: hostile, bars: [(hostile, 0.5), ("ok", 0.7)], percent: true)
         chart.xLabel = hostile
         chart.caption = hostile
         var palette = Palette()
@@ -42,10 +49,13 @@ final class EscapingTests: XCTestCase {
         XCTAssertEqual("<&>\"'".xmlEscaped, "&lt;&amp;&gt;&quot;&apos;")
         XCTAssertEqual("naïve 学习 🙂".xmlEscaped, "naïve 学习 🙂")
         var palette = Palette()
-        let chart = LineChart(title: "t\u{7}", panels: [
-            LinePanel(title: "p", xLabel: "x", yLabel: "y",
-                      series: [LineSeries(label: "bell\u{7}\u{0}", x: [1], y: [1])]),
-        ])
+        let chart = LineChart(
+            title: "t\u{7}",
+            panels: [
+                LinePanel(
+                    title: "p", xLabel: "x", yLabel: "y",
+                    series: [LineSeries(label: "bell\u{7}\u{0}", x: [1], y: [1])])
+            ])
         XCTAssertNil(SVGInspector(chart.svg(palette: &palette)).parseError)
     }
 }

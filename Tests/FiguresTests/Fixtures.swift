@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import Figures
 
 /// Sample data shaped like the training curves the pipeline draws.
@@ -23,7 +24,9 @@ enum Fixtures {
 
     /// A rising accuracy curve (fractions) with deterministic noise.
     static func accuracy(run: Int, count: Int, validation: Bool = false) -> [Double] {
-        loss(run: run, count: count, validation: validation, noise: 0.02).map { min(1, max(0, 1.02 - $0 / 2.4)) }
+        loss(run: run, count: count, validation: validation, noise: 0.02).map {
+            min(1, max(0, 1.02 - $0 / 2.4))
+        }
     }
 
     /// Two panels (loss, accuracy) with train and validation curves for `runs` runs.
@@ -34,17 +37,22 @@ enum Fixtures {
         for run in 0..<runs {
             let label = runLabels[run % runLabels.count] + (run >= runLabels.count ? " #\(run)" : "")
             loss.append(LineSeries(label: label, x: x, y: Fixtures.loss(run: run, count: epochs)))
-            loss.append(LineSeries(label: label, x: x, y: Fixtures.loss(run: run, count: epochs, validation: true),
-                                   dashed: true))
+            loss.append(
+                LineSeries(
+                    label: label, x: x, y: Fixtures.loss(run: run, count: epochs, validation: true),
+                    dashed: true))
             accuracy.append(LineSeries(label: label, x: x, y: Fixtures.accuracy(run: run, count: epochs)))
-            accuracy.append(LineSeries(label: label, x: x,
-                                       y: Fixtures.accuracy(run: run, count: epochs, validation: true), dashed: true))
+            accuracy.append(
+                LineSeries(
+                    label: label, x: x,
+                    y: Fixtures.accuracy(run: run, count: epochs, validation: true), dashed: true))
         }
         return LineChart(
             title: "MLP on MNIST: learning-rate sweep",
             panels: [
                 LinePanel(title: "Loss", xLabel: "Epoch", yLabel: "Cross-entropy loss", series: loss),
-                LinePanel(title: "Accuracy", xLabel: "Epoch", yLabel: "Accuracy", series: accuracy, percent: true),
+                LinePanel(
+                    title: "Accuracy", xLabel: "Epoch", yLabel: "Accuracy", series: accuracy, percent: true),
             ],
             smoothing: smoothing)
     }

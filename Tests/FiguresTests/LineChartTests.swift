@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Figures
 
 final class LineChartTests: XCTestCase {
@@ -61,9 +62,11 @@ final class LineChartTests: XCTestCase {
     func testSmoothingDrawsRawCurvesFaintlyBehind() {
         var palette = Palette()
         let svg = SVGInspector.parsed(Fixtures.trainingChart(runs: 2, smoothing: 0.8).svg(palette: &palette))
-        let raw = svg.elements.filter { $0.name == "path" && $0.attributes["class"] == nil && $0.attributes["d"] != nil
-            && $0.attributes["stroke"]?.hasPrefix("#") == true && $0.attributes["stroke"] != "#E4E4E4"
-            && $0.attributes["stroke"] != "#666666" }
+        let raw = svg.elements.filter {
+            $0.name == "path" && $0.attributes["class"] == nil && $0.attributes["d"] != nil
+                && $0.attributes["stroke"]?.hasPrefix("#") == true && $0.attributes["stroke"] != "#E4E4E4"
+                && $0.attributes["stroke"] != "#666666"
+        }
         let smoothed = svg.elements(named: "path", className: "series")
         XCTAssertEqual(raw.count, smoothed.count)
         XCTAssertNotEqual(raw.first?.attributes["d"], smoothed.first?.attributes["d"])
@@ -78,7 +81,8 @@ final class LineChartTests: XCTestCase {
     func testDenseStepSeriesAreThinnedAndStaySmall() {
         let steps = (0..<5000).map(Double.init)
         let series = (0..<6).map { run in
-            LineSeries(label: Fixtures.runLabels[run], x: steps, y: Fixtures.loss(run: run, count: 5000, noise: 0.2))
+            LineSeries(
+                label: Fixtures.runLabels[run], x: steps, y: Fixtures.loss(run: run, count: 5000, noise: 0.2))
         }
         let chart = LineChart(
             title: "Step curves",
@@ -104,13 +108,17 @@ final class LineChartTests: XCTestCase {
 
     func testLogScale() {
         let series = [LineSeries(label: "run", x: [1, 2, 3, 4], y: [2.3, 0.5, 0.08, 0.02])]
-        let chart = LineChart(title: "Log", panels: [
-            LinePanel(title: "Loss", xLabel: "Epoch", yLabel: "Loss", series: series, logY: true),
-        ])
+        let chart = LineChart(
+            title: "Log",
+            panels: [
+                LinePanel(title: "Loss", xLabel: "Epoch", yLabel: "Loss", series: series, logY: true)
+            ])
         var palette = Palette()
         let svg = SVGInspector.parsed(chart.svg(palette: &palette))
         let texts = svg.texts
-        for label in ["0.01", "0.1", "1", "10"] { XCTAssertTrue(texts.contains(label), "missing tick \(label)") }
+        for label in ["0.01", "0.1", "1", "10"] {
+            XCTAssertTrue(texts.contains(label), "missing tick \(label)")
+        }
         XCTAssertEqual(svg.elements(named: "path", className: "series").count, 1)
     }
 

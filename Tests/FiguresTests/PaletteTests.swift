@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Figures
 
 final class PaletteTests: XCTestCase {
@@ -29,16 +30,24 @@ final class PaletteTests: XCTestCase {
 
     func testLabelKeepsColourAcrossFigures() {
         var palette = Palette()
-        let lines = LineChart(title: "", panels: [LinePanel(title: "", xLabel: "", yLabel: "", series: [
-            LineSeries(label: "lr=0.1", x: [1, 2], y: [1, 2]),
-            LineSeries(label: "lr=0.01", x: [1, 2], y: [1, 2]),
-        ])])
+        let lines = LineChart(
+            title: "",
+            panels: [
+                LinePanel(
+                    title: "", xLabel: "", yLabel: "",
+                    series: [
+                        LineSeries(label: "lr=0.1", x: [1, 2], y: [1, 2]),
+                        LineSeries(label: "lr=0.01", x: [1, 2], y: [1, 2]),
+                    ])
+            ])
         _ = lines.svg(palette: &palette)
-        let bars = BarChart(title: "", yLabel: "", bars: [("lr=0.01", 0.9), ("lr=0.001", 0.8), ("lr=0.1", 0.7)])
+        let bars = BarChart(
+            title: "", yLabel: "", bars: [("lr=0.01", 0.9), ("lr=0.001", 0.8), ("lr=0.1", 0.7)])
         let svg = SVGInspector.parsed(bars.svg(palette: &palette))
-        let fills = Dictionary(uniqueKeysWithValues: svg.elements(named: "rect", className: "bar").map {
-            ($0.attributes["data-label"] ?? "", $0.attributes["fill"] ?? "")
-        })
+        let fills = Dictionary(
+            uniqueKeysWithValues: svg.elements(named: "rect", className: "bar").map {
+                ($0.attributes["data-label"] ?? "", $0.attributes["fill"] ?? "")
+            })
         XCTAssertEqual(fills["lr=0.1"], Palette.style(at: 0).color)
         XCTAssertEqual(fills["lr=0.01"], Palette.style(at: 1).color)
         XCTAssertEqual(fills["lr=0.001"], Palette.style(at: 2).color)

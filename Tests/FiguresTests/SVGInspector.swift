@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import XCTest
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// A parsed SVG document, for asserting on its elements in tests.
 final class SVGInspector: NSObject, XMLParserDelegate {
@@ -28,8 +29,9 @@ final class SVGInspector: NSObject, XMLParserDelegate {
     /// Parses `svg`, failing the test if it is not well-formed XML.
     static func parsed(_ svg: String, file: StaticString = #filePath, line: UInt = #line) -> SVGInspector {
         let inspector = SVGInspector(svg)
-        XCTAssertNil(inspector.parseError, "SVG does not parse: \(String(describing: inspector.parseError))",
-                     file: file, line: line)
+        XCTAssertNil(
+            inspector.parseError, "SVG does not parse: \(String(describing: inspector.parseError))",
+            file: file, line: line)
         return inspector
     }
 
@@ -41,14 +43,18 @@ final class SVGInspector: NSObject, XMLParserDelegate {
     /// The text of every `<text>` element, in document order.
     var texts: [String] { elements(named: "text").map(\.text) }
 
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                qualifiedName: String?, attributes: [String: String]) {
+    func parser(
+        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+        qualifiedName: String?, attributes: [String: String]
+    ) {
         elements.append(Element(name: elementName, attributes: attributes, text: ""))
         open.append(elements.count - 1)
     }
 
-    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?,
-                qualifiedName: String?) {
+    func parser(
+        _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?,
+        qualifiedName: String?
+    ) {
         open.removeLast()
     }
 

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Figures
 
 final class SmoothingAndThinningTests: XCTestCase {
@@ -46,8 +47,10 @@ final class SmoothingAndThinningTests: XCTestCase {
     }
 
     func testPathDataIsRelativeAndSplitsAtGaps() {
-        let segments = [[Point(x: 10, y: 20), Point(x: 12.54, y: 18), Point(x: 12.54, y: 18.01)],
-                        [Point(x: 30, y: 5)], [Point(x: 40, y: 5), Point(x: 41, y: 6)]]
+        let segments = [
+            [Point(x: 10, y: 20), Point(x: 12.54, y: 18), Point(x: 12.54, y: 18.01)],
+            [Point(x: 30, y: 5)], [Point(x: 40, y: 5), Point(x: 41, y: 6)],
+        ]
         let (data, isolated) = PathData.polylines(segments)
         XCTAssertEqual(data, "M10 20l2.5-2M40 5l1 1")
         XCTAssertEqual(isolated, [Point(x: 30, y: 5)])

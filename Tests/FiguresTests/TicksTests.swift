@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Figures
 
 final class TicksTests: XCTestCase {
@@ -21,7 +22,8 @@ final class TicksTests: XCTestCase {
 
     func testStepsAreOneTwoFiveAndEncloseTheRange() {
         let ranges: [(Double, Double)] = [
-            (0, 1), (0.001, 0.0042), (-7, 3), (13, 9_871), (0.5, 0.5000001), (1e-6, 3e-6), (-250, -10), (2, 2.9),
+            (0, 1), (0.001, 0.0042), (-7, 3), (13, 9_871), (0.5, 0.5000001), (1e-6, 3e-6), (-250, -10),
+            (2, 2.9),
         ]
         for (lower, upper) in ranges {
             for target in [3, 5, 8] {
@@ -66,8 +68,9 @@ final class TicksTests: XCTestCase {
     }
 
     func testTickLabels() {
-        XCTAssertEqual(AxisScale(values: [0.62, 0.91], logarithmic: false, percent: true).labels,
-                       ["60%", "70%", "80%", "90%", "100%"])
+        XCTAssertEqual(
+            AxisScale(values: [0.62, 0.91], logarithmic: false, percent: true).labels,
+            ["60%", "70%", "80%", "90%", "100%"])
         XCTAssertEqual(NumberFormat.tickLabel(-0.5, decimals: 1, percent: false), "\u{2212}0.5")
         XCTAssertEqual(NumberFormat.tickLabel(20_000, decimals: 0, percent: false), "20k")
         XCTAssertEqual(NumberFormat.tickLabel(2_500, decimals: 0, percent: false), "2500")
