@@ -1,0 +1,75 @@
+/// A bar chart of one final metric across runs, e.g. validation accuracy per learning rate.
+///
+/// Bars start at zero (so their lengths compare honestly), carry their value above them,
+/// are named under the axis, and take each run's colour from the shared palette.
+public struct BarChart: Sendable {
+    /// The figure title.
+    public var title: String
+    /// The y-axis title, e.g. "Validation accuracy".
+    public var yLabel: String
+    /// The bars, left to right. A non-finite value shows "n/a" instead of a bar.
+    public var bars: [(label: String, value: Double)]
+    /// Whether the values are fractions in 0...1 to be labelled as percentages.
+    public var percent: Bool
+    /// An optional x-axis title, e.g. "Learning rate".
+    public var xLabel: String?
+    /// A sentence or two printed under the chart.
+    public var caption: String?
+    /// The figure width in pixels; `nil` sizes it to the number of bars, at most 880.
+    public var width: Double?
+    /// The figure height in pixels, excluding the caption.
+    public var height: Double = 340
+
+    /// Creates a bar chart.
+    public init(title: String, yLabel: String, bars: [(label: String, value: Double)], percent: Bool = false)
+    {
+        self.title = title
+        self.yLabel = yLabel
+        self.bars = bars
+        self.percent = percent
+    }
+
+    /// The chart as a self-contained SVG document; bar labels not yet in `palette` are added
+    /// in order, so each keeps the colour it has in the line charts of the same report.
+    public func svg(palette: inout Palette) -> String {
+        let styles = bars.map { palette.style(for: $0.label) }
+        let padding = FigureTheme.padding
+        let figureWidth = LineChart.sanitized(
+            width, fallback: min(880, max(420, 150 + Double(bars.count) * 84)), range: 240...4000)
+        let chartHeight = LineChart.sanitized(height, fallback: 340, range: 160...2000)
+        let contentWidth = figureWidth - 2 * padding
+        let captionLines = TextMetrics.wrapped(
+            caption ?? "", toWidth: contentWidth, fontSize: FigureTheme.captionSize)
+        let captionHeight = captionLines.isEmpty ? 0 : 6 + Double(captionLines.count) * 17
+        let figureHeight = chartHeight + captionHeight
+
+        let layout = BarLayout(
+            chart: self,
+            frame: Rect(
+                x: padding, y: padding + (title.isEmpty ? 0 : 28), width: contentWidth,
+                height: chartHeight - 2 * padding - (title.isEmpty ? 0 : 28)))
+
+        var writer = SVGWriter(width: figureWidth, height: figureHeight, title: title)
+        if !title.isEmpty {
+            writer.text(
+                TextMetrics.truncated(
+                    title, toWidth: contentWidth, fontSize: FigureTheme.titleSize, bold: true),
+                x: figureWidth / 2, y: padding + 17,
+                [
+                    ("class", "title"), ("text-anchor", "middle"),
+                    ("font-size", NumberFormat.coordinate(FigureTheme.titleSize)),
+                    ("font-weight", "700"), ("fill", FigureTheme.text),
+                ])
+        }
+        layout.draw(styles: styles, into: &writer)
+        for (index, line) in captionLines.enumerated() {
+            writer.text(
+                line, x: padding, y: chartHeight + 6 + Double(index) * 17,
+                [
+                    ("class", "caption"), ("font-size", NumberFormat.coordinate(FigureTheme.captionSize)),
+                    ("fill", FigureTheme.secondaryText),
+                ])
+        }
+        return writer.finished()
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+
+/// The axes, bars and labels of a `BarChart`, placed within a frame.
+struct BarLayout {
+    let chart: BarChart
+    /// The area for the axes with their tick labels and titles.
+    let frame: Rect
+
+    private static let labelSize = 12.5
+    private static let maximumLabelWidth = 170.0
+    private static let rotation = 35.0
+
+    /// Draws the chart's axes, bars and labels with the given style per bar.
+    func draw(styles: [SeriesStyle], into writer: inout SVGWriter) {
+        let f = NumberFormat.coordinate
+        let values = chart.bars.map(\.value)
+        let axis = AxisScale(values: values, logarithmic: false, percent: chart.percent, includeZero: true)
+        let tickLabels = axis.labels
+        let tickWidth =
+            tickLabels.map { TextMetrics.width(of: $0, fontSize: FigureTheme.tickLabelSize) }.max() ?? 0
+        var left = frame.x + (chart.yLabel.isEmpty ? 0 : 20) + tickWidth + 9
+        let count = Double(max(chart.bars.count, 1))
+        let names = chart.bars.map {
+            TextMetrics.truncatedInMiddle($0.label, toWidth: Self.maximumLabelWidth, fontSize: Self.labelSize)
+        }
+        let widest = names.map { TextMetrics.width(of: $0, fontSize: Self.labelSize) }.max() ?? 0
+        let rotated = widest > (frame.maxX - left - 4) / count - 8
+        let angle = Self.rotation * Double.pi / 180
+        if rotated {
+            // A slanted name ends under its bar and reaches left; keep the first one in the figure.
+            let reach = widest * cos(angle) + 4
+            let firstCenter = { (left: Double) in left + (frame.maxX - left - 4) / count / 2 }
+            if firstCenter(left) - reach < frame.x - FigureTheme.padding / 2 {
+                // Solve left + (maxX - left - 4) / (2·count) = x - padding/2 + reach for left.
+                let target = frame.x - FigureTheme.padding / 2 + reach
+                let share = 1 / (2 * count)
+                left = max(left, (target - (frame.maxX - 4) * share) / (1 - share))
+            }
+        }
+        let plotWidth = max(frame.maxX - left - 4, 10)
+        let slot = plotWidth / count
+        let labelBand = rotated ? 12 + widest * sin(angle) + 8 : 22
+        let xTitleBand = (chart.xLabel ?? "").isEmpty ? 0.0 : 20
+        let plot = Rect(
+            x: left, y: frame.y + 16, width: plotWidth,
+            height: max(frame.height - 16 - labelBand - xTitleBand, 10))
+        let yOf = { (value: Double) in plot.maxY - (axis.fraction(of: value) ?? 0) * plot.height }
+
+        // Grid, axis and tick labels.
+        let crisp = { (value: Double) in (value - 0.5).rounded() + 0.5 }
+        var grid = ""
+        writer.open(
+            "g",
+            [
+                ("class", "tick-labels"), ("fill", FigureTheme.secondaryText),
+                ("font-size", f(FigureTheme.tickLabelSize)),
+            ])
+        for (value, label) in zip(axis.ticks.values, tickLabels) {
+            let y = crisp(yOf(value))
+            grid += "M\(f(plot.x - 4)) \(f(y))H\(f(plot.maxX))"
+            writer.text(label, x: plot.x - 7, y: y + 4, [("text-anchor", "end")])
+        }
+        writer.close("g")
+        writer.element(
+            "path", [("class", "grid"), ("d", grid), ("stroke", FigureTheme.grid), ("fill", "none")])
+        let baseline = crisp(yOf(0))
+        writer.element(
+            "path",
+            [
+                ("class", "axis"),
+                (
+                    "d",
+                    "M\(f(crisp(plot.x))) \(f(plot.y))V\(f(crisp(plot.maxY)))"
+                        + "M\(f(plot.x)) \(f(baseline))H\(f(plot.maxX))"
+                ),
+                ("stroke", FigureTheme.axis), ("fill", "none"),
+            ])
+
+        // Bars, values and names.
+        let barWidth = min(slot * 0.62, 72)
+        for (index, bar) in chart.bars.enumerated() {
+            let center = plot.x + (Double(index) + 0.5) * slot
+            let style = styles.indices.contains(index) ? styles[index] : Palette.style(at: 0)
+            let valueText = NumberFormat.valueLabel(bar.value, percent: chart.percent)
+            let valueAttributes: [(String, String)] = [
+                ("class", "value"), ("text-anchor", "middle"), ("font-size", f(FigureTheme.tickLabelSize)),
+                ("fill", bar.value.isFinite ? FigureTheme.text : FigureTheme.secondaryText),
+            ]
+            if bar.value.isFinite {
+                let top = min(yOf(bar.value), baseline)
+                let bottom = max(yOf(bar.value), baseline)
+                writer.element(
+                    "rect",
+                    [
+                        ("class", "bar"), ("data-label", bar.label), ("x", f(center - barWidth / 2)),
+                        ("y", f(top)),
+                        ("width", f(barWidth)), ("height", f(max(bottom - top, 0))), ("fill", style.color),
+                    ])
+                if style.marker != .none && bottom - top > 18 {
+                    let markerY = bar.value >= 0 ? top + 10 : bottom - 10
+                    style.marker.draw(at: Point(x: center, y: markerY), color: "#FFFFFF", into: &writer)
+                }
+                // A negative bar's value goes above the zero line, clear of the names below.
+                let labelY = (bar.value >= 0 ? top : baseline) - 5
+                writer.text(valueText, x: center, y: labelY, valueAttributes)
+            } else {
+                writer.text(valueText, x: center, y: baseline - 5, valueAttributes)
+            }
+            let nameY = plot.maxY + 17
+            if rotated {
+                writer.text(
+                    names[index], x: center, y: nameY,
+                    [
+                        ("text-anchor", "end"), ("font-size", f(Self.labelSize)), ("fill", FigureTheme.text),
+                        ("transform", "rotate(-\(f(Self.rotation)) \(f(center)) \(f(nameY - 4)))"),
+                    ])
+            } else {
+                writer.text(
+                    names[index], x: center, y: nameY,
+                    [("text-anchor", "middle"), ("font-size", f(Self.labelSize)), ("fill", FigureTheme.text)])
+            }
+        }
+        if chart.bars.isEmpty {
+            writer.text(
+                "no data", x: plot.midX, y: plot.midY,
+                [("text-anchor", "middle"), ("fill", FigureTheme.secondaryText)])
+        }
+        drawTitles(plot: plot, into: &writer)
+    }
+
+    private func drawTitles(plot: Rect, into writer: inout SVGWriter) {
+        let f = NumberFormat.coordinate
+        let attributes: [(String, String)] = [
+            ("text-anchor", "middle"), ("font-size", f(FigureTheme.axisTitleSize)),
+            ("fill", FigureTheme.text),
+        ]
+        if let xLabel = chart.xLabel, !xLabel.isEmpty {
+            writer.text(
+                TextMetrics.truncated(xLabel, toWidth: plot.width, fontSize: FigureTheme.axisTitleSize),
+                x: plot.midX, y: frame.maxY - 2, attributes)
+        }
+        if !chart.yLabel.isEmpty {
+            let x = frame.x + 12
+            writer.text(
+                TextMetrics.truncated(
+                    chart.yLabel, toWidth: plot.height, fontSize: FigureTheme.axisTitleSize),
+                x: x, y: plot.midY, attributes + [("transform", "rotate(-90 \(f(x)) \(f(plot.midY)))")])
+        }
+    }
+}

@@ -1,0 +1,36 @@
+/// Colours, fonts and sizes shared by every figure.
+///
+/// The figures carry an opaque white background with dark text: on a dark page (GitHub's
+/// dark theme) a transparent figure would put dark axis labels on a dark page, and a white
+/// card is also what prints.
+enum FigureTheme {
+    /// A generic font stack; no web fonts are loaded.
+    static let fontFamily = "-apple-system, 'Segoe UI', Helvetica, Arial, 'Liberation Sans', sans-serif"
+    static let background = "#FFFFFF"
+    /// Titles and axis titles.
+    static let text = "#1A1A1A"
+    /// Tick labels, captions and legend keys.
+    static let secondaryText = "#444444"
+    /// Axis lines and tick marks.
+    static let axis = "#666666"
+    /// Grid lines behind the data.
+    static let grid = "#E4E4E4"
+    /// The line colour of legend keys that explain line styles.
+    static let keyLine = "#555555"
+
+    static let titleSize = 17.0
+    static let panelTitleSize = 14.0
+    static let axisTitleSize = 13.0
+    static let tickLabelSize = 12.0
+    static let legendSize = 13.0
+    static let captionSize = 12.5
+
+    /// The stroke width of a curve.
+    static let lineWidth = 2.0
+    /// The dash pattern of a validation curve.
+    static let dashPattern = "6 3.5"
+    /// The opacity of the unsmoothed curve drawn behind a smoothed one.
+    static let rawOpacity = 0.25
+    /// Outer padding of the figure.
+    static let padding = 16.0
+}

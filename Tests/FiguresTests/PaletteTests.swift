@@ -1,0 +1,55 @@
+import XCTest
+
+@testable import Figures
+
+final class PaletteTests: XCTestCase {
+    func testColoursInOrderOfFirstUse() {
+        var palette = Palette()
+        let a = palette.style(for: "a")
+        let b = palette.style(for: "b")
+        XCTAssertEqual(palette.style(for: "a"), a)
+        XCTAssertNotEqual(a.color, b.color)
+        XCTAssertEqual(a.color, "#0072B2")
+        XCTAssertEqual(palette.labels, ["a", "b"])
+        XCTAssertEqual(palette.existingStyle(for: "b"), b)
+        XCTAssertNil(palette.existingStyle(for: "c"))
+    }
+
+    func testMarkersOnceColoursRepeat() {
+        var palette = Palette()
+        let styles = (0..<20).map { palette.style(for: "run \($0)") }
+        let colourCount = Palette.okabeIto.count
+        XCTAssertEqual(Set(styles.prefix(colourCount).map(\.color)).count, colourCount)
+        XCTAssertTrue(styles.prefix(colourCount).allSatisfy { $0.marker == .none })
+        XCTAssertEqual(styles[colourCount].color, styles[0].color)
+        XCTAssertEqual(styles[colourCount].marker, .circle)
+        let pairs = Set(styles.map { "\($0.color) \($0.marker)" })
+        XCTAssertEqual(pairs.count, styles.count, "every label distinguishable by colour and marker")
+        XCTAssertFalse(Palette.okabeIto.contains { $0.color == "#F0E442" }, "yellow is unreadable on white")
+    }
+
+    func testLabelKeepsColourAcrossFigures() {
+        var palette = Palette()
+        let lines = LineChart(
+            title: "",
+            panels: [
+                LinePanel(
+                    title: "", xLabel: "", yLabel: "",
+                    series: [
+                        LineSeries(label: "lr=0.1", x: [1, 2], y: [1, 2]),
+                        LineSeries(label: "lr=0.01", x: [1, 2], y: [1, 2]),
+                    ])
+            ])
+        _ = lines.svg(palette: &palette)
+        let bars = BarChart(
+            title: "", yLabel: "", bars: [("lr=0.01", 0.9), ("lr=0.001", 0.8), ("lr=0.1", 0.7)])
+        let svg = SVGInspector.parsed(bars.svg(palette: &palette))
+        let fills = Dictionary(
+            uniqueKeysWithValues: svg.elements(named: "rect", className: "bar").map {
+                ($0.attributes["data-label"] ?? "", $0.attributes["fill"] ?? "")
+            })
+        XCTAssertEqual(fills["lr=0.1"], Palette.style(at: 0).color)
+        XCTAssertEqual(fills["lr=0.01"], Palette.style(at: 1).color)
+        XCTAssertEqual(fills["lr=0.001"], Palette.style(at: 2).color)
+    }
+}
