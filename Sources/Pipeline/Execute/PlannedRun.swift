@@ -1,0 +1,12 @@
+import Engine
+
+/// A unit of training: one cache key, and every run id of the document that resolves to it
+/// (the 1× member of a sweep and the plain default run are the same run, trained once).
+public struct PlannedRun {
+    public var key: String
+    public var runIDs: [String]
+    public var config: TrainingConfig
+    public var initKey: String?
+    /// Relative cost, to start the longest runs first: images × forward FLOPs.
+    var cost: Double
+}

@@ -1,0 +1,95 @@
+import Document
+import Engine
+import Foundation
+
+/// A checked document: its runs with their cache keys, and its figures and tables. Making a plan reads
+/// no dataset and trains nothing; every error in the document is found here, in one pass.
+public struct Plan {
+    public let document: ParsedDocument
+    public let runs: [String: RunSpec]
+    /// Run ids in document order.
+    public let runOrder: [String]
+    public let groups: [String: ExperimentGroup]
+    /// The cache key of every run id.
+    public let keys: [String: String]
+    let figures: [SourceLocation: FigureSpec]
+    let tables: [SourceLocation: TableSpec]
+    let formats: [SourceLocation: ValueFormat]
+    let warnings: [Diagnostic]
+
+    /// Parses and checks a document; throws `DiagnosticError` with every error found.
+    public static func make(source: String, path: String) throws -> Plan {
+        let (document, parseDiagnostics) = ParsedDocument.parse(source: source, path: path)
+        var diagnostics = DiagnosticList(file: path, diagnostics: parseDiagnostics)
+        var resolver = ExperimentResolver()
+        resolver.resolve(document, diagnostics: &diagnostics)
+        let lookup = RunLookup(runs: resolver.runs, groups: resolver.groups)
+
+        var figures: [SourceLocation: FigureSpec] = [:], tables: [SourceLocation: TableSpec] = [:]
+        var figureIDs: [String: SourceLocation] = [:]
+        var formats: [SourceLocation: ValueFormat] = [:]
+        for segment in document.segments {
+            switch segment {
+            case .directive(let d) where d.kind == .figure:
+                guard let figure = FigureSpec.parse(d, lookup: lookup, diagnostics: &diagnostics) else { continue }
+                if let first = figureIDs[figure.id] {
+                    diagnostics.append(Diagnostic.error("duplicate figure id '\(figure.id)'", file: path, at: d["id"]?.valueLocation ?? d.location,
+                                                        notes: [Diagnostic.note("first used here", file: path, at: first)]))
+                }
+                figureIDs[figure.id] = d["id"]?.valueLocation ?? d.location
+                figures[d.location] = figure
+            case .directive(let d) where d.kind == .table:
+                tables[d.location] = TableSpec.parse(d, lookup: lookup, diagnostics: &diagnostics)
+            case .expression(let e):
+                if case .failure(let error) = lookup.single(id: e.reference.id, selectors: e.reference.selectors) {
+                    diagnostics.append(Diagnostic.error(error.message, file: path, at: e.reference.location, length: e.reference.id.count))
+                }
+                if let problem = RunValue.problem(with: e.value) {
+                    diagnostics.append(Diagnostic.error(problem, file: path, at: e.valueLocation, length: e.valuePath.count))
+                }
+                if let format = e.format {
+                    switch ValueFormat.parse(name: format.name, arguments: format.arguments) {
+                    case .success(let f): formats[e.location] = f
+                    case .failure(let error):
+                        diagnostics.append(Diagnostic.error(error.message, file: path, at: format.location, length: format.name.count))
+                    }
+                }
+            default:
+                continue
+            }
+        }
+        if diagnostics.hasErrors {
+            throw DiagnosticError(diagnostics: diagnostics.diagnostics, sources: [path: source])
+        }
+
+        var keys: [String: String] = [:]
+        func key(_ id: String) -> String {
+            if let known = keys[id] { return known }
+            guard let run = resolver.runs[id] else { return "" }
+            let made = RunKey.make(config: run.config, initKey: run.initID.map(key))
+            keys[id] = made
+            return made
+        }
+        for id in resolver.runOrder { _ = key(id) }
+        return Plan(document: document, runs: resolver.runs, runOrder: resolver.runOrder, groups: resolver.groups, keys: keys,
+                    figures: figures, tables: tables, formats: formats,
+                    warnings: diagnostics.diagnostics.filter { $0.severity != .error })
+    }
+
+    /// The distinct trainings behind the document's runs, deduplicated by key.
+    public var plannedRuns: [PlannedRun] {
+        var byKey: [String: PlannedRun] = [:], order: [String] = []
+        for id in runOrder {
+            guard let run = runs[id], let key = keys[id] else { continue }
+            if byKey[key] == nil {
+                let images = Double((run.config.trainSamples.map { min($0, 60_000) } ?? 60_000) * run.config.epochs + 10_000)
+                let flops = Double((try? run.config.makeNetwork().flopsPerImage) ?? 1_000_000)
+                byKey[key] = PlannedRun(key: key, runIDs: [], config: run.config, initKey: run.initID.flatMap { keys[$0] },
+                                        cost: images * flops)
+                order.append(key)
+            }
+            byKey[key]?.runIDs.append(id)
+        }
+        return order.compactMap { byKey[$0] }
+    }
+}

@@ -1,0 +1,98 @@
+import Document
+import Figures
+import Foundation
+
+/// Writes the output document: every segment's original text, except directives (replaced by
+/// figures, tables, or nothing) and inline expressions (replaced by their values).
+struct DocumentRenderer {
+    let plan: Plan
+    /// Records by run id, for the runs that finished.
+    let records: [String: RunRecord]
+    /// Failure messages by run id, with the log to read.
+    let failures: [String: String]
+    /// Where figure files go, and how the output document links to them.
+    let figuresDirectory: URL
+    let figureLinkPrefix: String
+
+    /// The output text and the SVG files to write (path → contents).
+    func render() -> (text: String, figures: [(URL, String)]) {
+        var out = ""
+        var files: [(URL, String)] = []
+        var palette = Palette()
+        var figureNumber = 0, tableNumber = 0
+        var dropNewline = false
+        for segment in plan.document.segments {
+            var piece: String
+            switch segment {
+            case .text(let text):
+                piece = text
+            case .expression(let e):
+                piece = value(e)
+            case .directive(let d):
+                switch d.kind {
+                case .defaults:
+                    piece = ""
+                case .experiment:
+                    piece = experiment(d)
+                case .figure:
+                    guard let figure = plan.figures[d.location] else { piece = ""; break }
+                    figureNumber += 1
+                    let renderer = FigureRenderer(runs: plan.runs, records: records)
+                    let url = figuresDirectory.appendingPathComponent("\(figure.id).svg")
+                    files.append((url, renderer.svg(figure, palette: &palette)))
+                    piece = "![\(figure.title)](\(figureLinkPrefix)\(figure.id).svg)\n\n*Figure \(figureNumber): \(figure.caption ?? figure.title)*"
+                    piece += failureNotes(figure.runIDs)
+                case .table:
+                    guard let table = plan.tables[d.location] else { piece = ""; break }
+                    tableNumber += 1
+                    piece = TableRenderer(runs: plan.runs, records: records, failures: failures).markdown(table)
+                    if let caption = table.caption { piece += "\n\n*Table \(tableNumber): \(caption)*" }
+                    piece += failureNotes(table.runIDs)
+                }
+            }
+            if dropNewline && piece.hasPrefix("\n") { piece.removeFirst() }
+            // A directive that leaves nothing also takes its line break, so no hole is left behind.
+            if case .directive = segment { dropNewline = piece.isEmpty } else { dropNewline = false }
+            out += piece
+        }
+        return (out, files)
+    }
+
+    private func value(_ e: InlineExpression) -> String {
+        let lookup = RunLookup(runs: plan.runs, groups: plan.groups)
+        guard case .success(let id) = lookup.single(id: e.reference.id, selectors: e.reference.selectors),
+              let run = plan.runs[id] else { return e.original }
+        guard let record = records[id] else { return "**[\(id) failed]**" }
+        return ValueFormat.render(RunValue.of(e.value, run: run, record: record), format: plan.formats[e.location])
+    }
+
+    private func experiment(_ d: Directive) -> String {
+        guard let id = d.id, let group = plan.groups[id] else { return "" }
+        var piece = ""
+        if let run = plan.runs[group.runIDs[0]], run.echo {
+            var yaml = "id: \(id)\n"
+            for (key, value) in run.config.canonicalEntries where !run.swept.contains(where: { $0.key == key }) {
+                yaml += "\(key): \(value)\n"
+            }
+            if !run.swept.isEmpty {
+                yaml += "sweep:\n"
+                var seen: [String] = []
+                for (key, _) in run.swept where !seen.contains(key) {
+                    seen.append(key)
+                    let values = group.runIDs.compactMap { plan.runs[$0]?.swept.first { $0.key == key }?.value }
+                    var unique: [String] = []
+                    for v in values where !unique.contains(v) { unique.append(v) }
+                    yaml += "  \(key): [\(unique.joined(separator: ", "))]\n"
+                }
+            }
+            if let initID = run.initID { yaml += "init: \(initID)\n" }
+            piece = "```yaml\n\(yaml)```"
+        }
+        let notes = failureNotes(group.runIDs)
+        return piece.isEmpty ? notes.trimmingCharacters(in: .newlines) : piece + notes
+    }
+
+    private func failureNotes(_ ids: [String]) -> String {
+        ids.compactMap { id in failures[id].map { "\n\n> **Error:** run `\(id)` failed: \($0)" } }.joined()
+    }
+}

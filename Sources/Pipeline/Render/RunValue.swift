@@ -1,0 +1,77 @@
+import Document
+import Engine
+import Foundation
+
+/// A value a document can show: `val_acc`, `best.val_loss`, `train_time`, `params`, or any training key.
+enum RunValue {
+    /// What a number measures, which decides how it prints when no format is given.
+    enum Kind { case fraction, loss, seconds, count, plain }
+
+    case number(Double, Kind)
+    case text(String)
+    /// The run has no such value (a training metric of an evaluation-only run).
+    case missing
+
+    static let metrics = ["loss", "acc", "val_loss", "val_acc"]
+    static let measured = ["epochs", "train_time", "eval_time", "epoch_time", "params", "flops", "threads", "machine", "label", "id", "key"]
+
+    /// Why a value path is not valid, or nil when it is.
+    static func problem(with path: [String]) -> String? {
+        let name = path.joined(separator: ".")
+        if path.count == 2 && path[0] == "best" {
+            return metrics.contains(path[1]) ? nil : "unknown metric '\(path[1])' after 'best.'; metrics are \(metrics.joined(separator: ", "))"
+        }
+        if path.count == 1 && (metrics.contains(name) || measured.contains(name) || TrainingConfig.keys.contains(name)) { return nil }
+        let all = metrics + metrics.map { "best.\($0)" } + measured + TrainingConfig.keys
+        let hint = suggestion(for: name, among: all).map { " (did you mean '\($0)'?)" } ?? ""
+        return "unknown value '\(name)'\(hint); values are \(metrics.joined(separator: ", ")), best.<metric>, \(measured.joined(separator: ", ")) and the training keys"
+    }
+
+    static func kind(ofMetric name: String) -> Kind { name.hasSuffix("acc") ? .fraction : .loss }
+
+    /// The value of `path` for a finished run.
+    static func of(_ path: [String], run: RunSpec, record: RunRecord) -> RunValue {
+        let metrics = record.metrics
+        if path.count == 2 && path[0] == "best" {
+            let values = metrics.epochs.compactMap { $0.value(of: path[1]) }
+            guard !values.isEmpty else { return .missing }
+            return .number(path[1].hasSuffix("acc") ? values.max()! : values.min()!, kind(ofMetric: path[1]))
+        }
+        let name = path.joined(separator: ".")
+        switch name {
+        case "loss", "acc", "val_loss", "val_acc":
+            guard let value = metrics.final?.value(of: name) else { return .missing }
+            return .number(value, kind(ofMetric: name))
+        case "epochs": return .number(Double(metrics.epochs.last?.epoch ?? 0), .count)
+        case "train_time": return .number(metrics.trainSeconds, .seconds)
+        case "eval_time": return .number(metrics.epochs.reduce(0) { $0 + $1.evalSeconds }, .seconds)
+        case "epoch_time":
+            let trained = metrics.epochs.filter { $0.epoch > 0 }
+            guard !trained.isEmpty else { return .missing }
+            return .number(metrics.trainSeconds / Double(trained.count), .seconds)
+        case "params": return .number(Double(metrics.parameters), .count)
+        case "flops": return .number(Double(metrics.flopsPerImage), .count)
+        case "threads": return .number(Double(metrics.threads), .count)
+        case "machine": return .text(record.machine)
+        case "label": return .text(run.label)
+        case "id": return .text(run.id)
+        case "key": return .text(record.key)
+        default:
+            guard let text = run.config.value(of: name) else { return .missing }
+            if let number = Double(text), !text.contains("[") { return .number(number, .plain) }
+            return .text(text)
+        }
+    }
+}
+
+extension EpochMetrics {
+    func value(of metric: String) -> Double? {
+        switch metric {
+        case "loss": return loss
+        case "acc": return acc
+        case "val_loss": return valLoss
+        case "val_acc": return valAcc
+        default: return nil
+        }
+    }
+}

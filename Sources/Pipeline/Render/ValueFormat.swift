@@ -1,0 +1,77 @@
+import Document
+import Engine
+import Foundation
+
+/// How a value prints: `percent`, `percent(n)`, `fixed(n)`, `int`, `duration`.
+struct ValueFormat: Equatable {
+    enum Style: String, CaseIterable { case percent, fixed, int, duration }
+    var style: Style
+    var digits: Int?
+
+    static let names = Style.allCases.map(\.rawValue)
+
+    /// Parses a format name and its arguments; returns a message when they are not valid.
+    static func parse(name: String, arguments: [String]) -> Result<ValueFormat, LookupError> {
+        guard let style = Style(rawValue: name) else {
+            let hint = suggestion(for: name, among: names).map { " (did you mean '\($0)'?)" } ?? ""
+            return .failure(LookupError("unknown format '\(name)'\(hint); formats are percent, percent(n), fixed(n), int, duration"))
+        }
+        switch (style, arguments.count) {
+        case (_, 0): return .success(ValueFormat(style: style, digits: nil))
+        case (.percent, 1), (.fixed, 1):
+            guard let digits = Int(arguments[0]), (0...10).contains(digits) else {
+                return .failure(LookupError("'\(name)' takes a number of decimals from 0 to 10, found '\(arguments[0])'"))
+            }
+            return .success(ValueFormat(style: style, digits: digits))
+        default:
+            return .failure(LookupError("'\(name)' takes \(style == .percent || style == .fixed ? "at most one argument" : "no arguments")"))
+        }
+    }
+
+    /// Prints a value in this format, or in the default for its kind when `format` is nil.
+    static func render(_ value: RunValue, format: ValueFormat?) -> String {
+        switch value {
+        case .missing: return "n/a"
+        case .text(let text): return text
+        case .number(let number, let kind):
+            guard number.isFinite else { return number.isNaN ? "NaN" : (number > 0 ? "∞" : "−∞") }
+            if format == nil && kind == .plain { return number.clean }
+            let format = format ?? defaultFormat(kind)
+            switch format.style {
+            case .percent: return String(format: "%.\(format.digits ?? 2)f%%", 100 * number)
+            case .fixed: return String(format: "%.\(format.digits ?? 2)f", number)
+            case .int: return grouped(Int(number.rounded()))
+            case .duration: return duration(number)
+            }
+        }
+    }
+
+    static func defaultFormat(_ kind: RunValue.Kind) -> ValueFormat {
+        switch kind {
+        case .fraction: return ValueFormat(style: .percent, digits: 2)
+        case .loss: return ValueFormat(style: .fixed, digits: 4)
+        case .seconds: return ValueFormat(style: .duration, digits: nil)
+        case .count: return ValueFormat(style: .int, digits: nil)
+        case .plain: return ValueFormat(style: .fixed, digits: nil)
+        }
+    }
+
+    /// 21840 → "21,840".
+    static func grouped(_ value: Int) -> String {
+        let digits = String(abs(value))
+        var out = ""
+        for (index, character) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { out.append(",") }
+            out.append(character)
+        }
+        return (value < 0 ? "-" : "") + out
+    }
+
+    /// 4.2 → "4.2 s", 125 → "2 min 05 s", 4000 → "1 h 06 min".
+    static func duration(_ seconds: Double) -> String {
+        if seconds < 60 { return String(format: "%.1f s", seconds) }
+        let total = Int(seconds.rounded())
+        if total < 3600 { return String(format: "%d min %02d s", total / 60, total % 60) }
+        return String(format: "%d h %02d min", total / 3600, (total % 3600) / 60)
+    }
+}

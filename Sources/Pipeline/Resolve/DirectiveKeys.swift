@@ -1,0 +1,18 @@
+import Engine
+
+/// The keys each directive accepts, beyond the training keys of `TrainingConfig`.
+enum DirectiveKeys {
+    /// Keys of an experiment block that are not training settings.
+    static let experimentOnly = ["id", "base", "init", "sweep", "label", "echo"]
+    static var experiment: [String] { experimentOnly + TrainingConfig.keys }
+    static var defaults: [String] { TrainingConfig.keys + ["init"] }
+    static let figure = ["id", "runs", "metrics", "x", "title", "caption", "labels", "smoothing", "log_y", "type", "metric"]
+    static let table = ["runs", "columns", "caption"]
+
+    /// The id syntax: letters, digits, `-` and `_`.
+    static func isValidID(_ id: String) -> Bool {
+        !id.isEmpty && id.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_"
+        }
+    }
+}

@@ -1,0 +1,255 @@
+import Document
+import Engine
+import Yams
+
+/// Turns the experiment and defaults blocks of a document into runs: applies `defaults` blocks,
+/// `base` chains and sweeps, validates every key and value, resolves `init` and checks for cycles.
+/// Every problem becomes a diagnostic; nothing stops at the first one.
+struct ExperimentResolver {
+    /// A key's value and the block it was written in (for error positions).
+    struct Setting {
+        var entry: DirectiveEntry
+        var directive: Directive
+    }
+
+    struct Declaration {
+        var directive: Directive
+        var id: String
+        var defaults: [String: Setting]
+    }
+
+    private(set) var declarations: [String: Declaration] = [:]
+    private(set) var order: [String] = []
+    private var raw: [String: [String: Setting]] = [:]
+    private var seenErrors = Set<String>()
+
+    /// Runs in document order, and the experiment blocks they came from.
+    var runs: [String: RunSpec] = [:]
+    var runOrder: [String] = []
+    var groups: [String: ExperimentGroup] = [:]
+
+    mutating func resolve(_ document: ParsedDocument, diagnostics: inout DiagnosticList) {
+        collect(document, diagnostics: &diagnostics)
+        for id in order { expand(id, diagnostics: &diagnostics) }
+        resolveInits(diagnostics: &diagnostics)
+    }
+
+    // MARK: Blocks
+
+    private mutating func collect(_ document: ParsedDocument, diagnostics: inout DiagnosticList) {
+        var defaults: [String: Setting] = [:]
+        for segment in document.segments {
+            guard case .directive(let directive) = segment else { continue }
+            switch directive.kind {
+            case .defaults:
+                for entry in directive.entries {
+                    guard check(entry, in: directive, allowed: DirectiveKeys.defaults, diagnostics: &diagnostics) else { continue }
+                    defaults[entry.key] = Setting(entry: entry, directive: directive)
+                }
+            case .experiment:
+                for entry in directive.entries {
+                    _ = check(entry, in: directive, allowed: DirectiveKeys.experiment, diagnostics: &diagnostics)
+                }
+                guard let idEntry = directive["id"] else {
+                    if !directive.entries.isEmpty {
+                        diagnostics.append(Diagnostic.error("experiment has no 'id'; add a line like 'id: q1-mnist'",
+                                                           file: directive.file, at: directive.location))
+                    }
+                    continue
+                }
+                guard let id = idEntry.value.scalar?.string, DirectiveKeys.isValidID(id) else {
+                    diagnostics.append(directive.diagnostic("experiment id must use only letters, digits, '-' and '_'", at: idEntry.value))
+                    continue
+                }
+                if let first = declarations[id] {
+                    diagnostics.append(Diagnostic.error(
+                        "duplicate experiment id '\(id)'", file: directive.file, at: idEntry.valueLocation, length: id.count,
+                        notes: [Diagnostic.note("'\(id)' first defined here", file: first.directive.file,
+                                                at: first.directive["id"]?.valueLocation ?? first.directive.location)]))
+                    continue
+                }
+                declarations[id] = Declaration(directive: directive, id: id, defaults: defaults)
+                order.append(id)
+            case .figure, .table:
+                continue
+            }
+        }
+    }
+
+    private func check(_ entry: DirectiveEntry, in directive: Directive, allowed: [String], diagnostics: inout DiagnosticList) -> Bool {
+        guard !allowed.contains(entry.key) else { return true }
+        let hint = suggestion(for: entry.key, among: allowed).map { " (did you mean '\($0)'?)" } ?? ""
+        diagnostics.append(Diagnostic.error("unknown key '\(entry.key)' in \(directive.displayName)\(hint)",
+                                            file: directive.file, at: entry.keyLocation, length: entry.key.count))
+        return false
+    }
+
+    // MARK: base
+
+    /// The training keys (and `init`) of an experiment after its defaults and `base` chain.
+    private mutating func settings(_ id: String, chain: [String], diagnostics: inout DiagnosticList) -> [String: Setting] {
+        if let done = raw[id] { return done }
+        guard let declaration = declarations[id] else { return [:] }
+        var result = declaration.defaults
+        if let baseEntry = declaration.directive["base"] {
+            let baseID = baseEntry.value.scalar?.string ?? ""
+            if declarations[baseID] == nil {
+                let hint = suggestion(for: baseID, among: order).map { " (did you mean '\($0)'?)" } ?? ""
+                diagnostics.append(declaration.directive.diagnostic("unknown experiment '\(baseID)' in 'base'\(hint)", at: baseEntry.value))
+            } else if chain.contains(baseID) || baseID == id {
+                let cycle = (chain + [id, baseID]).drop { $0 != baseID }.joined(separator: " → ")
+                diagnostics.append(declaration.directive.diagnostic("'base' forms a cycle: \(cycle)", at: baseEntry.value))
+            } else {
+                result = settings(baseID, chain: chain + [id], diagnostics: &diagnostics)
+            }
+        }
+        for entry in declaration.directive.entries where TrainingConfig.keys.contains(entry.key) || entry.key == "init" {
+            result[entry.key] = Setting(entry: entry, directive: declaration.directive)
+        }
+        raw[id] = result
+        return result
+    }
+
+    // MARK: Runs
+
+    private mutating func expand(_ id: String, diagnostics: inout DiagnosticList) {
+        guard let declaration = declarations[id] else { return }
+        let directive = declaration.directive
+        let base = settings(id, chain: [], diagnostics: &diagnostics)
+        let label = directive["label"]?.value.scalar?.string
+        var echo = false
+        if let entry = directive["echo"] {
+            if let value = entry.value.bool { echo = value } else {
+                diagnostics.append(directive.diagnostic("'echo' must be true or false", at: entry.value))
+            }
+        }
+
+        var members: [[(key: String, value: String, setting: Setting)]] = [[]]
+        if let sweep = directive["sweep"] {
+            members = sweepMembers(sweep, in: directive, diagnostics: &diagnostics)
+        }
+        var ids: [String] = []
+        for member in members {
+            var settings = base
+            for item in member { settings[item.key] = item.setting }
+            let swept = member.map { (key: $0.key, value: $0.value) }
+            let runID = swept.isEmpty ? id : "\(id)[\(swept.map { "\($0.key)=\($0.value)" }.joined(separator: ","))]"
+            let config = makeConfig(settings, experiment: id, diagnostics: &diagnostics)
+            let sweptLabel = swept.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+            let runLabel = swept.isEmpty ? (label ?? id) : (label.map { "\($0) \(sweptLabel)" } ?? sweptLabel)
+            runs[runID] = RunSpec(
+                id: runID, experimentID: id, label: runLabel, config: config, initID: settings["init"]?.entry.value.scalar?.string,
+                swept: swept, echo: echo, location: directive.location)
+            runOrder.append(runID)
+            ids.append(runID)
+        }
+        groups[id] = ExperimentGroup(id: id, runIDs: ids, isSweep: directive["sweep"] != nil, location: directive.location)
+    }
+
+    private mutating func sweepMembers(_ sweep: DirectiveEntry, in directive: Directive, diagnostics: inout DiagnosticList)
+        -> [[(key: String, value: String, setting: Setting)]]
+    {
+        guard let mapping = sweep.value.mapping, !mapping.isEmpty else {
+            diagnostics.append(directive.diagnostic("'sweep' maps keys to lists of values, like 'sweep: {lr: [0.001, 0.01, 0.1]}'", at: sweep.value))
+            return [[]]
+        }
+        var members: [[(key: String, value: String, setting: Setting)]] = [[]]
+        for (keyNode, valuesNode) in mapping {
+            let key = keyNode.scalar?.string ?? ""
+            guard TrainingConfig.keys.contains(key) else {
+                let hint = suggestion(for: key, among: TrainingConfig.keys).map { " (did you mean '\($0)'?)" } ?? ""
+                diagnostics.append(directive.diagnostic("cannot sweep '\(key)': not a training key\(hint)", at: keyNode))
+                continue
+            }
+            guard let values = valuesNode.sequence, !values.isEmpty else {
+                diagnostics.append(directive.diagnostic("sweep values of '\(key)' must be a non-empty list, like [0.01, 0.1]", at: valuesNode))
+                continue
+            }
+            var next: [[(key: String, value: String, setting: Setting)]] = []
+            for prefix in members {
+                for (index, value) in values.enumerated() {
+                    let text = value.scalar?.string ?? "\(index + 1)"
+                    let entry = DirectiveEntry(key: key, keyNode: keyNode, keyLocation: directive.location(of: keyNode),
+                                               value: value, valueLocation: directive.location(of: value))
+                    next.append(prefix + [(key, text, Setting(entry: entry, directive: directive))])
+                }
+            }
+            members = next
+        }
+        return members
+    }
+
+    private mutating func makeConfig(_ settings: [String: Setting], experiment: String, diagnostics: inout DiagnosticList) -> TrainingConfig {
+        var config = TrainingConfig()
+        for key in TrainingConfig.keys {
+            guard let setting = settings[key] else { continue }
+            do {
+                try config.set(key, setting.entry.value)
+            } catch let error as SpecError {
+                let location = error.node.map { setting.directive.location(of: $0) } ?? setting.entry.valueLocation
+                let own = setting.directive["id"]?.value.scalar?.string == experiment
+                report("\(error.message)\(own ? " in experiment '\(experiment)'" : "")", at: location,
+                       length: error.node.map { setting.directive.locator.length(of: $0) } ?? 1,
+                       file: setting.directive.file, diagnostics: &diagnostics)
+            } catch {
+                report("\(error)", at: setting.entry.valueLocation, length: 1, file: setting.directive.file, diagnostics: &diagnostics)
+            }
+        }
+        do { _ = try config.makeNetwork() } catch let error as SpecError {
+            if let setting = settings["model"] ?? settings["width"] {
+                report("\(error.message)", at: setting.entry.valueLocation, length: 1, file: setting.directive.file, diagnostics: &diagnostics)
+            } else if let declaration = declarations[experiment] {
+                report("\(error.message)", at: declaration.directive.location, length: 1, file: declaration.directive.file, diagnostics: &diagnostics)
+            }
+        } catch {}
+        return config
+    }
+
+    /// Adds a diagnostic once: a bad value in a `defaults` block is reported once, not per experiment.
+    private mutating func report(_ message: String, at location: SourceLocation, length: Int, file: String, diagnostics: inout DiagnosticList) {
+        let key = "\(location.line):\(location.column):\(message)"
+        guard seenErrors.insert(key).inserted else { return }
+        diagnostics.append(Diagnostic.error(message, file: file, at: location, length: length))
+    }
+
+    // MARK: init
+
+    private mutating func resolveInits(diagnostics: inout DiagnosticList) {
+        let lookup = RunLookup(runs: runs, groups: groups)
+        for runID in runOrder {
+            guard var run = runs[runID], let text = run.initID else { continue }
+            let setting = raw[run.experimentID]?["init"]
+            func fail(_ message: String) {
+                if let setting {
+                    report(message, at: setting.entry.valueLocation, length: text.count, file: setting.directive.file, diagnostics: &diagnostics)
+                }
+                run.initID = nil
+            }
+            if let reference = RunLookup.parse(text) {
+                switch lookup.single(id: reference.id, selectors: reference.selectors) {
+                case .success(let target): run.initID = target
+                case .failure(let error): fail("'init': \(error.message)")
+                }
+            } else {
+                fail("'init' names a run, like 'q13' or 'q3-lr[lr=0.1]'")
+            }
+            runs[runID] = run
+        }
+        // Cycles: follow init links from every run.
+        for start in runOrder {
+            var path = [start], current = start
+            while let next = runs[current]?.initID {
+                if next == start || path.contains(next) {
+                    if let setting = raw[runs[start]?.experimentID ?? ""]?["init"] {
+                        report("'init' forms a cycle: \((path + [next]).joined(separator: " → "))", at: setting.entry.valueLocation,
+                               length: 1, file: setting.directive.file, diagnostics: &diagnostics)
+                    }
+                    runs[start]?.initID = nil
+                    break
+                }
+                path.append(next)
+                current = next
+            }
+        }
+    }
+}

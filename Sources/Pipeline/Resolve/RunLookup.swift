@@ -1,0 +1,73 @@
+import Foundation
+import Document
+
+/// Finds runs by reference: a run id, a sweep id (all its members), or a sweep id with selectors
+/// (`q3-lr[lr=0.1]`, values compared as numbers when both sides are numbers).
+struct RunLookup {
+    let runs: [String: RunSpec]
+    let groups: [String: ExperimentGroup]
+
+    /// The runs a reference names, or a message saying why it names none.
+    func runs(id: String, selectors: [(key: String, value: String)]) -> Result<[String], LookupError> {
+        if selectors.isEmpty, runs[id] != nil { return .success([id]) }
+        guard let group = groups[id] else {
+            let hint = suggestion(for: id, among: Array(groups.keys).sorted()).map { " (did you mean '\($0)'?)" } ?? ""
+            return .failure(LookupError("unknown run '\(id)'\(hint)"))
+        }
+        guard !selectors.isEmpty else { return .success(group.runIDs) }
+        let matches = group.runIDs.filter { runID in
+            guard let run = runs[runID] else { return false }
+            return selectors.allSatisfy { selector in
+                let actual = run.swept.first { $0.key == selector.key }?.value ?? run.config.value(of: selector.key)
+                guard let actual else { return false }
+                return RunLookup.same(actual, selector.value)
+            }
+        }
+        if matches.isEmpty {
+            let members = group.runIDs.joined(separator: ", ")
+            return .failure(LookupError("no run of '\(id)' has \(selectors.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")); its runs are \(members)"))
+        }
+        return .success(matches)
+    }
+
+    /// Exactly one run, for inline values and `init`.
+    func single(id: String, selectors: [(key: String, value: String)]) -> Result<String, LookupError> {
+        switch runs(id: id, selectors: selectors) {
+        case .failure(let error): return .failure(error)
+        case .success(let ids) where ids.count == 1: return .success(ids[0])
+        case .success(let ids):
+            let example = ids.first ?? id
+            return .failure(LookupError("'\(id)\(selectors.isEmpty ? "" : "[…]")' names \(ids.count) runs; pick one, for example '\(example)'"))
+        }
+    }
+
+    static func same(_ a: String, _ b: String) -> Bool {
+        if let x = Double(a), let y = Double(b) { return x == y }
+        return a == b
+    }
+
+    /// Splits `name[key=value,key=value]` into the id and its selectors; nil when malformed.
+    static func parse(_ text: String) -> (id: String, selectors: [(key: String, value: String)])? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard let open = trimmed.firstIndex(of: "[") else {
+            return DirectiveKeys.isValidID(trimmed) ? (trimmed, []) : nil
+        }
+        guard trimmed.hasSuffix("]") else { return nil }
+        let id = String(trimmed[..<open])
+        let inner = trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)]
+        var selectors: [(key: String, value: String)] = []
+        for part in inner.split(separator: ",") {
+            let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard pair.count == 2, !pair[0].isEmpty, !pair[1].isEmpty else { return nil }
+            selectors.append((key: pair[0], value: pair[1]))
+        }
+        guard DirectiveKeys.isValidID(id), !selectors.isEmpty else { return nil }
+        return (id: id, selectors: selectors)
+    }
+}
+
+struct LookupError: Error {
+    var message: String
+    init(_ message: String) { self.message = message }
+}
+

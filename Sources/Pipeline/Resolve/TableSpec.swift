@@ -1,0 +1,63 @@
+import Foundation
+import Document
+import Engine
+import Yams
+
+/// A table directive, checked: rows are runs, columns are values with optional formats.
+struct TableSpec {
+    struct Column {
+        var path: [String]
+        var format: ValueFormat?
+        var header: String
+    }
+
+    var runIDs: [String]
+    var columns: [Column]
+    var caption: String?
+
+    static let defaultColumns = ["label", "val_acc", "val_loss", "train_time", "params"]
+
+    static func parse(_ d: Directive, lookup: RunLookup, diagnostics: inout DiagnosticList) -> TableSpec {
+        for entry in d.entries where !DirectiveKeys.table.contains(entry.key) {
+            let hint = suggestion(for: entry.key, among: DirectiveKeys.table).map { " (did you mean '\($0)'?)" } ?? ""
+            diagnostics.append(Diagnostic.error("unknown key '\(entry.key)' in table\(hint)", file: d.file, at: entry.keyLocation,
+                                                length: entry.key.count))
+        }
+        let runIDs = FigureSpec.resolveRuns(d, lookup: lookup, diagnostics: &diagnostics)
+        var columns: [Column] = []
+        let items: [Node] = d["columns"].map { entry in entry.value.sequence.map { Array($0) } ?? [entry.value] } ?? defaultColumns.map { Node($0) }
+        for item in items {
+            let text = item.scalar?.string ?? ""
+            let parts = text.split(separator: "|", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            let path = (parts.first ?? "").split(separator: ".").map(String.init)
+            if let problem = RunValue.problem(with: path) {
+                diagnostics.append(d.diagnostic(problem, at: item))
+                continue
+            }
+            var format: ValueFormat?
+            if parts.count == 2 {
+                let spec = parts[1]
+                let name = String(spec.prefix { $0 != "(" })
+                let arguments = spec.contains("(") ? [String(spec.drop { $0 != "(" }.dropFirst().prefix { $0 != ")" })] : []
+                switch ValueFormat.parse(name: name, arguments: arguments) {
+                case .success(let f): format = f
+                case .failure(let error): diagnostics.append(d.diagnostic(error.message, at: item)); continue
+                }
+            }
+            columns.append(Column(path: path, format: format, header: header(for: path)))
+        }
+        return TableSpec(runIDs: runIDs, columns: columns, caption: d["caption"]?.value.scalar?.string)
+    }
+
+    static func header(for path: [String]) -> String {
+        let names = ["label": "Run", "id": "Id", "loss": "Train loss", "acc": "Train acc.", "val_loss": "Val. loss",
+                     "val_acc": "Val. acc.", "train_time": "Train time", "eval_time": "Eval time", "epoch_time": "Time/epoch",
+                     "params": "Parameters", "flops": "FLOPs/image", "epochs": "Epochs", "batch_size": "Batch size",
+                     "lr": "LR", "optimizer": "Optimizer", "dropout": "Dropout", "width": "Width", "model": "Model",
+                     "dataset": "Dataset", "momentum": "Momentum", "weight_decay": "Weight decay"]
+        if path.count == 2, path[0] == "best" { return "Best " + (names[path[1]] ?? path[1]).lowercased() }
+        let name = path.joined(separator: ".")
+        return names[name] ?? name
+    }
+}
+

@@ -1,0 +1,125 @@
+import ArgumentParser
+import Document
+import Foundation
+import Pipeline
+
+/// Options every document command shares.
+struct DocumentOptions: ParsableArguments {
+    @Argument(help: "The answers document.") var document: String = "report/answers.md"
+    @Option(name: .customLong("runs"), help: "Where finished runs are cached.") var runs: String = "data/runs"
+    @Option(name: .customLong("data-dir"), help: "Directory holding mnist/ and fashion-mnist/ (else REPORT_DATA_DIR, else data/).")
+    var dataDirectory: String?
+
+    var buildOptions: BuildOptions {
+        var options = BuildOptions()
+        options.document = document
+        options.runs = runs
+        options.dataDirectory = dataDirectory
+        return options
+    }
+}
+
+/// Runs a document command: prints document errors like a compiler and exits 1, other errors exit 2.
+func runDocumentCommand(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as DiagnosticError {
+        FileHandle.standardError.write(Data((error.description + "\n").utf8))
+        throw ExitCode(1)
+    }
+}
+
+struct BuildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Train what is not cached and write the README with its figures, tables and values.")
+
+    @OptionGroup var common: DocumentOptions
+    @Option(name: .customLong("out"), help: "The output file (default: README.md beside the document).") var output: String?
+    @Option(name: .customLong("figures"), help: "Where figure SVGs go.") var figures: String = "figures"
+    @Option(name: .short, help: "Runs trained at once (default: one per core).") var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: .customLong("rerun"), help: "Retrain this run (an id, a sweep id or id[key=value]); repeatable.") var rerun: [String] = []
+    @Flag(help: "Say for each run whether it is cached and, if not, why; train nothing.") var explain = false
+
+    func run() throws {
+        guard jobs >= 1 else { throw ValidationError("-j must be at least 1") }
+        var options = common.buildOptions
+        options.output = output
+        options.figures = figures
+        options.jobs = jobs
+        options.rerun = rerun
+        let builder = ReportBuilder(options: options)
+        try runDocumentCommand {
+            if explain {
+                for row in try builder.status() {
+                    print("\(row.id)  \(row.key)  " + (row.cached ? "cached" : "will train: \(row.reason ?? "")"))
+                }
+                return
+            }
+            let started = Date()
+            let summary = try builder.build()
+            let time = Date().timeIntervalSince(started)
+            FileHandle.standardError.write(Data(String(format: "wrote %@: %d run%@ trained, %d cached, %d failed in %.1f s\n",
+                summary.output, summary.trained.count, summary.trained.count == 1 ? "" : "s", summary.cached.count,
+                summary.failed.count, time).utf8))
+            if !summary.failed.isEmpty {
+                for (id, message) in summary.failed.sorted(by: { $0.key < $1.key }) {
+                    FileHandle.standardError.write(Data("  failed \(id): \(message)\n    log: \(summary.failureLogs[id] ?? "")\n".utf8))
+                }
+                throw ExitCode(1)
+            }
+        }
+    }
+}
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check", abstract: "Check the document for errors without training anything.")
+
+    @OptionGroup var common: DocumentOptions
+
+    func run() throws {
+        try runDocumentCommand {
+            let plan = try ReportBuilder(options: common.buildOptions).plan()
+            let distinct = Set(plan.keys.values).count
+            print("\(common.document): ok, \(plan.runOrder.count) runs (\(distinct) distinct trainings)")
+        }
+    }
+}
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "One row per run: cached or not, key, final validation accuracy, time.")
+
+    @OptionGroup var common: DocumentOptions
+
+    func run() throws {
+        try runDocumentCommand {
+            let rows = try ReportBuilder(options: common.buildOptions).status()
+            let width = max(4, rows.map(\.id.count).max() ?? 0)
+            print("id".padding(toLength: width, withPad: " ", startingAt: 0) + "  state      key               val_acc   train time")
+            for row in rows {
+                let acc = row.valAcc.map { String(format: "%6.2f%%", 100 * $0) } ?? "      -"
+                let time = row.trainSeconds.map { String(format: "%8.1f s", $0) } ?? "         -"
+                print(row.id.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+                      + (row.cached ? "cached   " : "to train ") + "  \(row.key)  \(acc)  \(time)")
+            }
+        }
+    }
+}
+
+struct CleanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clean", abstract: "Remove cached runs the document no longer refers to.")
+
+    @OptionGroup var common: DocumentOptions
+    @Flag(name: .customLong("dry-run"), help: "Only list what would be removed.") var dryRun = false
+
+    func run() throws {
+        try runDocumentCommand {
+            let removed = try ReportBuilder(options: common.buildOptions).clean(dryRun: dryRun)
+            for path in removed { print((dryRun ? "would remove " : "removed ") + path) }
+            if removed.isEmpty { print("nothing to remove") }
+        }
+    }
+}
