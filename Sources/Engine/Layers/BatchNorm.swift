@@ -51,11 +51,8 @@ public final class BatchNorm: Layer {
             let (start, step, m) = layout(c, batch: input.batch)
             var mean: Float, variance: Float
             if context.training {
-                var sum: Double = 0
-                for i in 0..<m { sum += Double(x[start + i * step]) }
-                let mu = sum / Double(m)
-                var squares: Double = 0
-                for i in 0..<m { let d = Double(x[start + i * step]) - mu; squares += d * d }
+                let mu = BatchNorm.sum(x, start, step, m) / Double(m)
+                let squares = BatchNorm.squaredDeviations(x, start, step, m, mean: Float(mu))
                 mean = Float(mu)
                 variance = Float(squares / Double(m))
                 let unbiased = m > 1 ? Float(squares / Double(m - 1)) : variance
@@ -76,6 +73,48 @@ public final class BatchNorm: Layer {
             }
         }
         return Activation(buffer: out, batch: input.batch, shape: outputShape)
+    }
+
+    /// Σ x over one channel, in eight float lanes per block, blocks summed in double.
+    static func sum(_ x: UnsafeMutablePointer<Float>, _ start: Int, _ step: Int, _ m: Int) -> Double {
+        var total: Double = 0
+        if step == 1 {
+            var i = 0
+            while i < m {
+                let end = min(m, i + 4096)
+                var lanes = SIMD8<Float>()
+                while i + 8 <= end { lanes += UnsafeRawPointer(x + start + i).loadUnaligned(as: SIMD8<Float>.self); i += 8 }
+                var block = Double(lanes.sum())
+                while i < end { block += Double(x[start + i]); i += 1 }
+                total += block
+            }
+        } else {
+            for i in 0..<m { total += Double(x[start + i * step]) }
+        }
+        return total
+    }
+
+    /// Σ (x − mean)² over one channel.
+    static func squaredDeviations(_ x: UnsafeMutablePointer<Float>, _ start: Int, _ step: Int, _ m: Int, mean: Float) -> Double {
+        var total: Double = 0
+        if step == 1 {
+            var i = 0
+            while i < m {
+                let end = min(m, i + 4096)
+                var lanes = SIMD8<Float>()
+                while i + 8 <= end {
+                    let d = UnsafeRawPointer(x + start + i).loadUnaligned(as: SIMD8<Float>.self) - mean
+                    lanes += d * d
+                    i += 8
+                }
+                var block = Double(lanes.sum())
+                while i < end { let d = x[start + i] - mean; block += Double(d * d); i += 1 }
+                total += block
+            }
+        } else {
+            for i in 0..<m { let d = Double(x[start + i * step]) - Double(mean); total += d * d }
+        }
+        return total
     }
 
     public func backward(_ gradOutput: Activation, needsInputGradient: Bool) -> Activation? {

@@ -13,7 +13,13 @@ public final class ReLU: Layer {
         let out = output.get(input.count)
         let x = input.pointer, y = out.pointer
         Parallel.split(input.count, threads: input.count >= 65_536 ? threads : 1) { range, _ in
-            for i in range { y[i] = max(x[i], 0) }
+            var i = range.lowerBound
+            while i + 8 <= range.upperBound {
+                let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(y + i).storeBytes(of: v.replacing(with: 0, where: v .< 0), as: SIMD8<Float>.self)
+                i += 8
+            }
+            while i < range.upperBound { y[i] = max(x[i], 0); i += 1 }
         }
         return Activation(buffer: out, batch: input.batch, shape: outputShape)
     }
@@ -23,7 +29,14 @@ public final class ReLU: Layer {
         let dx = inputGradient.get(gradOutput.count)
         let y = out.pointer, dy = gradOutput.pointer, d = dx.pointer
         Parallel.split(gradOutput.count, threads: gradOutput.count >= 65_536 ? threads : 1) { range, _ in
-            for i in range { d[i] = y[i] > 0 ? dy[i] : 0 }
+            var i = range.lowerBound
+            while i + 8 <= range.upperBound {
+                let out = UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
+                let g = UnsafeRawPointer(dy + i).loadUnaligned(as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(d + i).storeBytes(of: g.replacing(with: 0, where: out .<= 0), as: SIMD8<Float>.self)
+                i += 8
+            }
+            while i < range.upperBound { d[i] = y[i] > 0 ? dy[i] : 0; i += 1 }
         }
         return Activation(buffer: dx, batch: gradOutput.batch, shape: outputShape)
     }

@@ -19,7 +19,7 @@ public enum BuiltinModel: String, CaseIterable, Sendable {
         case .dropoutBatchnorm: return "batchnorm-dropout with the batch norm moved below the dropout"
         case .extraConv: return "default with a third (3×3, padded) convolution after the second"
         case .noHidden: return "default without the hidden linear layer (flatten → linear 10)"
-        case .strong: return "a VGG-style network with batch norm for the best accuracy (width scales it)"
+        case .strong: return "three 3×3 conv–batch-norm–ReLU–pool blocks (32, 64, 128 channels) and a 256-unit head with dropout"
         }
     }
 
@@ -41,10 +41,11 @@ public enum BuiltinModel: String, CaseIterable, Sendable {
             return conv1 + block1Tail + block2 + [.conv(out: c2, kernel: 3, stride: 1, padding: 1, bias: true), .relu] + head
         case .noHidden: return conv1 + block1Tail + block2 + [.flatten, .linear(out: 10, bias: true), .logSoftmax]
         case .strong:
-            let a = scaled(32), b = scaled(64), f = scaled(256)
-            func conv(_ n: Int) -> [LayerSpec] { [.conv(out: n, kernel: 3, stride: 1, padding: 1, bias: false), .batchnorm, .relu] }
-            return conv(a) + conv(a) + [.maxpool(kernel: 2, stride: 2, padding: 0)]
-                + conv(b) + conv(b) + [.maxpool(kernel: 2, stride: 2, padding: 0)]
+            let a = scaled(32), b = scaled(64), c = scaled(128), f = scaled(256)
+            func block(_ n: Int) -> [LayerSpec] {
+                [.conv(out: n, kernel: 3, stride: 1, padding: 1, bias: false), .batchnorm, .relu, .maxpool(kernel: 2, stride: 2, padding: 0)]
+            }
+            return block(a) + block(b) + block(c)
                 + [.flatten, .dropout(dropout), .linear(out: f, bias: false), .batchnorm, .relu, .dropout(dropout),
                    .linear(out: 10, bias: true), .logSoftmax]
         }

@@ -25,7 +25,7 @@ public enum Benchmark {
     /// Trains on `config` with random images for about `seconds` after a warm-up, then evaluates as long;
     /// the median of `repeats` timing rounds is reported.
     public static func run(config: TrainingConfig, threads: Int, seconds: Double = 3, repeats: Int = 3) throws -> BenchmarkResult {
-        let count = config.batchSize * 8
+        let count = config.batchSize * 32
         var random = Random(seed: 42)
         let images = (0..<(count * 784)).map { _ in UInt8(random.nextInt(256)) }
         let labels = (0..<count).map { _ in UInt8(random.nextInt(10)) }
@@ -39,7 +39,7 @@ public enum Benchmark {
             var images = 0
             let start = Date()
             while Date().timeIntervalSince(start) < seconds / Double(repeats) {
-                _ = try trainer.run(train: set, validation: set.prefix(1))
+                _ = try trainer.run(train: set, validation: set.prefix(config.batchSize))
                 images += count
             }
             trainRates.append(Double(images) / Date().timeIntervalSince(start))

@@ -113,12 +113,13 @@ public final class Trainer {
         return metrics
     }
 
-    /// Mean loss (without label smoothing) and accuracy over a whole set in evaluation mode.
+    /// Mean loss (without label smoothing) and accuracy over a whole set in evaluation mode, in batches of
+    /// the training batch size (so no buffer is reallocated between training and evaluation).
     func evaluate(_ batches: inout Batcher) -> (loss: Double, accuracy: Double) {
         var context = ForwardContext(training: false, random: Random(seed: 0))
         var plain = NLLLoss(labelSmoothing: 0)
         var noRandom = Random(seed: 0)
-        let count = batches.set.count, batchSize = 1000
+        let count = batches.set.count, batchSize = config.batchSize
         var total: Double = 0, correct = 0
         let all = Array(0..<count)
         for start in stride(from: 0, to: count, by: batchSize) {
