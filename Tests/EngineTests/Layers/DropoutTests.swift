@@ -1,18 +1,23 @@
-@testable import Engine
 import XCTest
+
+@testable import Engine
 
 /// Inverted dropout at its edges and in evaluation.
 final class DropoutTests: XCTestCase {
     private let shape = Shape.spatial(channels: 3, height: 4, width: 4)
     private let batch = 5
 
-    private func run(_ spec: LayerSpec, training: Bool) throws -> (input: [Float], output: [Float], gradient: [Float]) {
+    private func run(_ spec: LayerSpec, training: Bool) throws -> (
+        input: [Float], output: [Float], gradient: [Float]
+    ) {
         let layer = try TestData.layer(spec, input: shape)
         let x = TestData.uniform(batch * shape.count, seed: 3)
         var context = ForwardContext(training: training, random: Random(seed: 8))
-        let y = layer.forward(TestData.activation(x, batch: batch, shape: shape), context: &context).buffer.array
+        let y = layer.forward(TestData.activation(x, batch: batch, shape: shape), context: &context).buffer
+            .array
         let dy = TestData.uniform(y.count, seed: 4)
-        let dx = try XCTUnwrap(layer.backward(TestData.activation(dy, batch: batch, shape: shape), needsInputGradient: true))
+        let dx = try XCTUnwrap(
+            layer.backward(TestData.activation(dy, batch: batch, shape: shape), needsInputGradient: true))
         return (x, y, dx.buffer.array)
     }
 
@@ -28,7 +33,8 @@ final class DropoutTests: XCTestCase {
         for spec in [LayerSpec.dropout(1), .dropout2d(1)] {
             let r = try run(spec, training: true)
             XCTAssertTrue(r.output.allSatisfy { $0 == 0 }, "\(spec) forward: all zeros, no NaN or infinity")
-            XCTAssertTrue(r.gradient.allSatisfy { $0 == 0 }, "\(spec) backward: all zeros, no NaN or infinity")
+            XCTAssertTrue(
+                r.gradient.allSatisfy { $0 == 0 }, "\(spec) backward: all zeros, no NaN or infinity")
         }
     }
 
@@ -55,7 +61,11 @@ final class DropoutTests: XCTestCase {
         for p in 0..<(3 * batch) {
             let plane = planes.output[(p * 16)..<((p + 1) * 16)]
             let zero = plane.allSatisfy { $0 == 0 }
-            if zero { droppedPlanes += 1 } else { XCTAssertFalse(plane.contains(0), "plane \(p) is dropped whole or kept whole") }
+            if zero {
+                droppedPlanes += 1
+            } else {
+                XCTAssertFalse(plane.contains(0), "plane \(p) is dropped whole or kept whole")
+            }
         }
         XCTAssertGreaterThan(droppedPlanes, 0)
         XCTAssertLessThan(droppedPlanes, 15)

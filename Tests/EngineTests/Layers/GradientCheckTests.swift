@@ -1,5 +1,6 @@
-@testable import Engine
 import XCTest
+
+@testable import Engine
 
 /// Every layer's backward pass against central finite differences (tolerances in `GradientCheck`).
 final class GradientCheckTests: XCTestCase {
@@ -12,26 +13,31 @@ final class GradientCheckTests: XCTestCase {
     }
 
     func testConvStride2Padding1WithBias() throws {
-        let layer = try TestData.layer(.conv(out: 3, kernel: 3, stride: 2, padding: 1, bias: true), input: image)
+        let layer = try TestData.layer(
+            .conv(out: 3, kernel: 3, stride: 2, padding: 1, bias: true), input: image)
         XCTAssertEqual(layer.outputShape, .spatial(channels: 3, height: 4, width: 4))
         GradientCheck().check(layer, input: spatialInput(image))
     }
 
     func testConvStride2Padding1WithoutBias() throws {
-        let layer = try TestData.layer(.conv(out: 3, kernel: 3, stride: 2, padding: 1, bias: false), input: image)
+        let layer = try TestData.layer(
+            .conv(out: 3, kernel: 3, stride: 2, padding: 1, bias: false), input: image)
         XCTAssertEqual(layer.parameters.count, 1)
         GradientCheck().check(layer, input: spatialInput(image))
     }
 
     func testConv5x5Unpadded() throws {
         let shape = Shape.spatial(channels: 3, height: 8, width: 8)
-        let layer = try TestData.layer(.conv(out: 2, kernel: 5, stride: 1, padding: 0, bias: true), input: shape)
+        let layer = try TestData.layer(
+            .conv(out: 2, kernel: 5, stride: 1, padding: 0, bias: true), input: shape)
         GradientCheck().check(layer, input: spatialInput(shape, batch: 2))
     }
 
     func testMaxPool2x2() throws {
-        let layer = try TestData.layer(.maxpool(kernel: 2, stride: 2, padding: 0), input: .spatial(channels: 2, height: 6, width: 6))
-        let input = TestData.activation(TestData.distinct(3 * 72, seed: 1), batch: 3, shape: .spatial(channels: 2, height: 6, width: 6))
+        let layer = try TestData.layer(
+            .maxpool(kernel: 2, stride: 2, padding: 0), input: .spatial(channels: 2, height: 6, width: 6))
+        let input = TestData.activation(
+            TestData.distinct(3 * 72, seed: 1), batch: 3, shape: .spatial(channels: 2, height: 6, width: 6))
         GradientCheck().check(layer, input: input)
     }
 
@@ -43,7 +49,9 @@ final class GradientCheckTests: XCTestCase {
     }
 
     func testAvgPool() throws {
-        for spec in [LayerSpec.avgpool(kernel: 2, stride: 2, padding: 0), .avgpool(kernel: 3, stride: 2, padding: 1)] {
+        for spec in [
+            LayerSpec.avgpool(kernel: 2, stride: 2, padding: 0), .avgpool(kernel: 3, stride: 2, padding: 1),
+        ] {
             let layer = try TestData.layer(spec, input: image)
             GradientCheck().check(layer, input: spatialInput(image))
         }
@@ -59,7 +67,8 @@ final class GradientCheckTests: XCTestCase {
     func testReLU() throws {
         let layer = try TestData.layer(.relu, input: image)
         // Inputs at least 0.1 from the kink, ten times the finite-difference step.
-        let input = TestData.activation(TestData.awayFromZero(3 * image.count, seed: 4), batch: 3, shape: image)
+        let input = TestData.activation(
+            TestData.awayFromZero(3 * image.count, seed: 4), batch: 3, shape: image)
         GradientCheck().check(layer, input: input)
     }
 
@@ -119,7 +128,9 @@ final class GradientCheckTests: XCTestCase {
     }
 
     func testResidual() throws {
-        let spec = LayerSpec.residual([.conv(out: 2, kernel: 3, stride: 1, padding: 1, bias: true), .batchnorm])
+        let spec = LayerSpec.residual([
+            .conv(out: 2, kernel: 3, stride: 1, padding: 1, bias: true), .batchnorm,
+        ])
         let layer = try TestData.layer(spec, input: image)
         XCTAssertEqual(layer.parameters.count, 4)
         GradientCheck().check(layer, input: spatialInput(image))
@@ -129,19 +140,25 @@ final class GradientCheckTests: XCTestCase {
     /// itself. The loss is a batch mean of order 1, so its Float rounding noise over 2ε is about 1e-5:
     /// rtol 1e-2, atol 1e-4.
     func testNLLLossWithLabelSmoothing() throws {
-        let shape = Shape.flat(features: 10), batch = 5
+        let shape = Shape.flat(features: 10)
+        let batch = 5
         let softmax = try TestData.layer(.logSoftmax, input: shape)
-        let logits = TestData.activation(TestData.uniform(batch * 10, -2, 2, seed: 8), batch: batch, shape: shape)
+        let logits = TestData.activation(
+            TestData.uniform(batch * 10, -2, 2, seed: 8), batch: batch, shape: shape)
         let labels: [Int32] = [3, 0, 9, 3, 7]
         var loss = NLLLoss(labelSmoothing: 0.1)
         var context = ForwardContext(training: true, random: Random(seed: 1))
         func evaluate(gradient: Bool) -> (Double, Activation?) {
             let lp = softmax.forward(logits, context: &context)
-            let r = labels.withUnsafeBufferPointer { loss.evaluate(lp, labels: $0.baseAddress!, computeGradient: gradient) }
+            let r = labels.withUnsafeBufferPointer {
+                loss.evaluate(lp, labels: $0.baseAddress!, computeGradient: gradient)
+            }
             return (r.loss, r.gradient)
         }
         let (value, gradLogProbabilities) = evaluate(gradient: true)
-        let analytic = try XCTUnwrap(softmax.backward(try XCTUnwrap(gradLogProbabilities), needsInputGradient: true)).buffer.array
+        let analytic = try XCTUnwrap(
+            softmax.backward(try XCTUnwrap(gradLogProbabilities), needsInputGradient: true)
+        ).buffer.array
 
         // PyTorch's CrossEntropyLoss(label_smoothing: ε): mean over examples of −(1−ε)·lp[label] − ε/K·Σ lp.
         var expected = 0.0
@@ -171,13 +188,15 @@ final class GradientCheckTests: XCTestCase {
             var context = ForwardContext(training: true, random: Random(seed: 1))
             let input = spatialInput(shape)
             let output = layer.forward(input, context: &context)
-            let gradOutput = TestData.activation(TestData.uniform(output.count, seed: 2), batch: output.batch, shape: output.shape)
+            let gradOutput = TestData.activation(
+                TestData.uniform(output.count, seed: 2), batch: output.batch, shape: output.shape)
             for p in layer.parameters { p.gradient.zero() }
             _ = layer.backward(gradOutput, needsInputGradient: false)
             let once = layer.parameters.map(\.gradient.array)
             _ = layer.backward(gradOutput, needsInputGradient: false)
             for (p, first) in zip(layer.parameters, once) {
-                assertClose(p.gradient.array, first.map { 2 * Double($0) }, tolerance: 1e-6, "\(spec) \(p.name)")
+                assertClose(
+                    p.gradient.array, first.map { 2 * Double($0) }, tolerance: 1e-6, "\(spec) \(p.name)")
             }
         }
     }

@@ -1,5 +1,6 @@
-@testable import Engine
 import XCTest
+
+@testable import Engine
 
 /// The fast kernels (im2col + SGEMM in chunks across threads; unrolled max pooling) against the naive
 /// loops in `Naive`. Float32 GEMM sums up to C·K·K products of values in [−1, 1]; against the Double
@@ -9,71 +10,99 @@ final class KernelReferenceTests: XCTestCase {
 
     private let tolerance = 1e-4
 
-    private func checkConv(_ g: Naive.Geometry, bias: Bool, threads: Int, file: StaticString = #filePath, line: UInt = #line) {
+    private func checkConv(
+        _ g: Naive.Geometry, bias: Bool, threads: Int, file: StaticString = #filePath, line: UInt = #line
+    ) {
         var random = Random(seed: 5)
         let input = Shape.spatial(channels: g.channels, height: g.height, width: g.width)
-        let conv = Conv2d(input: input, outputChannels: g.outputChannels, kernel: g.kernel, stride: g.stride,
-                          padding: g.padding, bias: bias, threads: threads, random: &random)
+        let conv = Conv2d(
+            input: input, outputChannels: g.outputChannels, kernel: g.kernel, stride: g.stride,
+            padding: g.padding, bias: bias, threads: threads, random: &random)
         let x = TestData.uniform(g.batch * input.count, seed: UInt64(g.batch))
         var context = ForwardContext(training: true, random: Random(seed: 1))
         let y = conv.forward(TestData.activation(x, batch: g.batch, shape: input), context: &context)
-        let w = conv.weight.value.array, b = conv.bias?.value.array
+        let w = conv.weight.value.array
+        let b = conv.bias?.value.array
         let label = "conv \(g) bias \(bias) threads \(threads)"
-        assertClose(y.buffer.array, Naive.convForward(g, input: x, weight: w, bias: b), tolerance: tolerance,
-                    "\(label) forward", file: file, line: line)
+        assertClose(
+            y.buffer.array, Naive.convForward(g, input: x, weight: w, bias: b), tolerance: tolerance,
+            "\(label) forward", file: file, line: line)
 
         let dy = TestData.uniform(y.count, seed: 99)
         for p in conv.parameters { p.gradient.zero() }
-        let dx = conv.backward(TestData.activation(dy, batch: g.batch, shape: y.shape), needsInputGradient: true)
+        let dx = conv.backward(
+            TestData.activation(dy, batch: g.batch, shape: y.shape), needsInputGradient: true)
         let expected = Naive.convBackward(g, input: x, weight: w, gradOutput: dy)
-        assertClose(dx?.buffer.array ?? [], expected.input, tolerance: tolerance, "\(label) input gradient", file: file, line: line)
-        assertClose(conv.weight.gradient.array, expected.weight, tolerance: tolerance, "\(label) weight gradient", file: file, line: line)
+        assertClose(
+            dx?.buffer.array ?? [], expected.input, tolerance: tolerance, "\(label) input gradient",
+            file: file, line: line)
+        assertClose(
+            conv.weight.gradient.array, expected.weight, tolerance: tolerance, "\(label) weight gradient",
+            file: file, line: line)
         if let bias = conv.bias {
-            assertClose(bias.gradient.array, expected.bias, tolerance: tolerance, "\(label) bias gradient", file: file, line: line)
+            assertClose(
+                bias.gradient.array, expected.bias, tolerance: tolerance, "\(label) bias gradient",
+                file: file, line: line)
         }
     }
 
     /// Chunks hold 131,072 / (C·K·K·OH·OW) images: 33 here, so 70 images make chunks of 33, 33 and 4,
     /// split unevenly across 2 threads.
     func testConvMatchesNaiveAcrossChunksAndThreads() {
-        let g = Naive.Geometry(channels: 3, batch: 70, height: 12, width: 12, outputChannels: 4, kernel: 3, stride: 1, padding: 1)
+        let g = Naive.Geometry(
+            channels: 3, batch: 70, height: 12, width: 12, outputChannels: 4, kernel: 3, stride: 1, padding: 1
+        )
         for threads in [1, 2] { checkConv(g, bias: true, threads: threads) }
     }
 
     func testConvStride2MatchesNaive() {
         // 3·25·6·6 = 2,700 floats per image → chunks of 48; 101 images → 48, 48, 5.
-        let g = Naive.Geometry(channels: 3, batch: 101, height: 13, width: 13, outputChannels: 5, kernel: 5, stride: 2, padding: 2)
+        let g = Naive.Geometry(
+            channels: 3, batch: 101, height: 13, width: 13, outputChannels: 5, kernel: 5, stride: 2,
+            padding: 2)
         for threads in [1, 2] { checkConv(g, bias: false, threads: threads) }
     }
 
     func testConvLikeTheDefaultModelMatchesNaive() {
         // The default model's first layer: 1×28×28, 10 channels of 5×5 → chunks of 9 images; 20 → 9, 9, 2.
-        let g = Naive.Geometry(channels: 1, batch: 20, height: 28, width: 28, outputChannels: 10, kernel: 5, stride: 1, padding: 0)
+        let g = Naive.Geometry(
+            channels: 1, batch: 20, height: 28, width: 28, outputChannels: 10, kernel: 5, stride: 1,
+            padding: 0)
         for threads in [1, 2] { checkConv(g, bias: true, threads: threads) }
     }
 
     /// Inputs narrower than the kernel reach beyond the padding: window columns lying entirely outside the
     /// input must read zeros, never the neighbouring image.
     func testConvOnInputsSmallerThanTheKernelMatchesNaive() {
-        for (size, kernel, stride, padding) in [(1, 3, 1, 1), (1, 3, 2, 1), (2, 5, 1, 2), (2, 5, 2, 2), (3, 5, 2, 2)] {
-            let g = Naive.Geometry(channels: 2, batch: 3, height: size, width: size, outputChannels: 2, kernel: kernel,
-                                   stride: stride, padding: padding)
+        for (size, kernel, stride, padding) in [
+            (1, 3, 1, 1), (1, 3, 2, 1), (2, 5, 1, 2), (2, 5, 2, 2), (3, 5, 2, 2),
+        ] {
+            let g = Naive.Geometry(
+                channels: 2, batch: 3, height: size, width: size, outputChannels: 2, kernel: kernel,
+                stride: stride, padding: padding)
             checkConv(g, bias: true, threads: 1)
         }
     }
 
-    private func checkMaxPool(_ g: Naive.Geometry, values: [Float], threads: Int, file: StaticString = #filePath, line: UInt = #line) {
+    private func checkMaxPool(
+        _ g: Naive.Geometry, values: [Float], threads: Int, file: StaticString = #filePath, line: UInt = #line
+    ) {
         let input = Shape.spatial(channels: g.channels, height: g.height, width: g.width)
-        let pool = MaxPool2d(input: input, kernel: g.kernel, stride: g.stride, padding: g.padding, threads: threads)
+        let pool = MaxPool2d(
+            input: input, kernel: g.kernel, stride: g.stride, padding: g.padding, threads: threads)
         var context = ForwardContext(training: true, random: Random(seed: 1))
         let y = pool.forward(TestData.activation(values, batch: g.batch, shape: input), context: &context)
         let expected = Naive.maxPool(g, input: values)
-        let label = "maxpool k\(g.kernel) s\(g.stride) p\(g.padding) \(g.height)×\(g.width) threads \(threads)"
+        let label =
+            "maxpool k\(g.kernel) s\(g.stride) p\(g.padding) \(g.height)×\(g.width) threads \(threads)"
         XCTAssertEqual(y.buffer.array, expected.output, "\(label) forward", file: file, line: line)
         let dy = TestData.uniform(y.count, seed: 3)
-        let dx = pool.backward(TestData.activation(dy, batch: g.batch, shape: y.shape), needsInputGradient: true)
-        assertClose(dx?.buffer.array ?? [], Naive.maxPoolBackward(inputCount: values.count, winners: expected.winners, gradOutput: dy),
-                    tolerance: 1e-6, "\(label) backward", file: file, line: line)
+        let dx = pool.backward(
+            TestData.activation(dy, batch: g.batch, shape: y.shape), needsInputGradient: true)
+        assertClose(
+            dx?.buffer.array ?? [],
+            Naive.maxPoolBackward(inputCount: values.count, winners: expected.winners, gradOutput: dy),
+            tolerance: 1e-6, "\(label) backward", file: file, line: line)
     }
 
     func testMaxPoolMatchesNaive() {
@@ -81,9 +110,12 @@ final class KernelReferenceTests: XCTestCase {
         for (kernel, stride, padding) in windows {
             for size in [6, 7] {
                 for threads in [1, 2] {
-                    let g = Naive.Geometry(channels: 3, batch: 5, height: size, width: size, outputChannels: 3, kernel: kernel,
-                                           stride: stride, padding: padding)
-                    checkMaxPool(g, values: TestData.uniform(3 * 5 * size * size, seed: UInt64(size)), threads: threads)
+                    let g = Naive.Geometry(
+                        channels: 3, batch: 5, height: size, width: size, outputChannels: 3, kernel: kernel,
+                        stride: stride, padding: padding)
+                    checkMaxPool(
+                        g, values: TestData.uniform(3 * 5 * size * size, seed: UInt64(size)), threads: threads
+                    )
                 }
             }
         }
@@ -94,8 +126,9 @@ final class KernelReferenceTests: XCTestCase {
         var random = Random(seed: 4)
         let values = (0..<(2 * 3 * 8 * 8)).map { _ in Float(random.nextInt(4)) }
         for (kernel, stride, padding) in [(2, 2, 0), (3, 2, 1)] {
-            let g = Naive.Geometry(channels: 2, batch: 3, height: 8, width: 8, outputChannels: 2, kernel: kernel,
-                                   stride: stride, padding: padding)
+            let g = Naive.Geometry(
+                channels: 2, batch: 3, height: 8, width: 8, outputChannels: 2, kernel: kernel,
+                stride: stride, padding: padding)
             checkMaxPool(g, values: values, threads: 1)
         }
     }

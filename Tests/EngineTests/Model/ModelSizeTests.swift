@@ -1,5 +1,6 @@
-@testable import Engine
 import XCTest
+
+@testable import Engine
 
 /// Sizes of the built-in models, as PyTorch counts them.
 final class ModelSizeTests: XCTestCase {
@@ -10,7 +11,12 @@ final class ModelSizeTests: XCTestCase {
         XCTAssertEqual(network.parameters.map(\.count), [250, 10, 5_000, 20, 16_000, 50, 500, 10])
         XCTAssertEqual(network.outputShape, .flat(features: 10))
         let shapes = network.layers.map(\.outputShape.description)
-        XCTAssertEqual(shapes, ["10×24×24", "10×12×12", "10×12×12", "20×8×8", "20×4×4", "20×4×4", "320", "50", "50", "50", "10", "10"])
+        XCTAssertEqual(
+            shapes,
+            [
+                "10×24×24", "10×12×12", "10×12×12", "20×8×8", "20×4×4", "20×4×4", "320", "50", "50", "50",
+                "10", "10",
+            ])
     }
 
     /// Multiply-accumulates per image: 10·24·24·25 + 20·8·8·250 + 320·50 + 50·10 = 480,500; 2 FLOPs each.

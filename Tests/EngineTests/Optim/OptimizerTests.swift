@@ -1,5 +1,6 @@
-@testable import Engine
 import XCTest
+
+@testable import Engine
 
 /// Optimizer steps against values worked out from the update rules in PyTorch's `torch.optim`
 /// documentation, in Double. The engine updates in Float32: after two steps the values agree to
@@ -22,7 +23,9 @@ final class OptimizerTests: XCTestCase {
         }
     }
 
-    private func settings(_ kind: OptimizerKind, momentum: Double = 0, weightDecay: Double = 0, nesterov: Bool = false)
+    private func settings(
+        _ kind: OptimizerKind, momentum: Double = 0, weightDecay: Double = 0, nesterov: Bool = false
+    )
         -> OptimizerSettings
     {
         var s = OptimizerSettings()
@@ -33,7 +36,9 @@ final class OptimizerTests: XCTestCase {
         return s
     }
 
-    private func assertSteps(_ actual: [[Float]], _ expected: [[Double]], file: StaticString = #filePath, line: UInt = #line) {
+    private func assertSteps(
+        _ actual: [[Float]], _ expected: [[Double]], file: StaticString = #filePath, line: UInt = #line
+    ) {
         for (step, (a, e)) in zip(actual, expected).enumerated() {
             assertClose(a, e, tolerance: tolerance, "step \(step + 1)", file: file, line: line)
         }
@@ -41,8 +46,11 @@ final class OptimizerTests: XCTestCase {
 
     /// `torch.optim.SGD` (dampening 0): d = g + λp; b = d on the first step, then b = μb + d;
     /// d = nesterov ? d + μb : b; p −= lr·d.
-    private func sgdReference(lr: Double, momentum mu: Double, weightDecay wd: Double, nesterov: Bool) -> [[Double]] {
-        var p = start.map(Double.init), b = [Double](repeating: 0, count: p.count)
+    private func sgdReference(lr: Double, momentum mu: Double, weightDecay wd: Double, nesterov: Bool)
+        -> [[Double]]
+    {
+        var p = start.map(Double.init)
+        var b = [Double](repeating: 0, count: p.count)
         var out: [[Double]] = []
         for (t, g) in gradients.enumerated() {
             for i in p.indices {
@@ -88,8 +96,12 @@ final class OptimizerTests: XCTestCase {
     /// `torch.optim.Adam` / `AdamW`: m = β₁m + (1−β₁)g, v = β₂v + (1−β₂)g²,
     /// p −= lr/(1−β₁ᵗ) · m / (√v/√(1−β₂ᵗ) + ε); Adam adds λp to g, AdamW first multiplies p by 1 − lr·λ.
     private func adamReference(lr: Double, weightDecay wd: Double, decoupled: Bool) -> [[Double]] {
-        let b1 = 0.9, b2 = 0.999, eps = 1e-8
-        var p = start.map(Double.init), m = [Double](repeating: 0, count: p.count), v = m
+        let b1 = 0.9
+        let b2 = 0.999
+        let eps = 1e-8
+        var p = start.map(Double.init)
+        var m = [Double](repeating: 0, count: p.count)
+        var v = m
         var out: [[Double]] = []
         for (index, g) in gradients.enumerated() {
             let t = Double(index + 1)
@@ -98,7 +110,8 @@ final class OptimizerTests: XCTestCase {
                 if decoupled { p[i] *= 1 - lr * wd } else { d += wd * p[i] }
                 m[i] = b1 * m[i] + (1 - b1) * d
                 v[i] = b2 * v[i] + (1 - b2) * d * d
-                let mHat = m[i] / (1 - pow(b1, t)), vHat = v[i] / (1 - pow(b2, t))
+                let mHat = m[i] / (1 - pow(b1, t))
+                let vHat = v[i] / (1 - pow(b2, t))
                 p[i] -= lr * mHat / (vHat.squareRoot() + eps)
             }
             out.append(p)
@@ -114,7 +127,9 @@ final class OptimizerTests: XCTestCase {
     }
 
     func testAdamWithL2Penalty() {
-        assertSteps(run(settings(.adam, weightDecay: 0.1), lr: 0.01), adamReference(lr: 0.01, weightDecay: 0.1, decoupled: false))
+        assertSteps(
+            run(settings(.adam, weightDecay: 0.1), lr: 0.01),
+            adamReference(lr: 0.01, weightDecay: 0.1, decoupled: false))
     }
 
     func testAdamWDecouplesWeightDecay() {
@@ -131,14 +146,21 @@ final class OptimizerTests: XCTestCase {
     /// b = μb + g/(√s + ε) and p −= lr·b; otherwise p −= lr·g/(√s + ε).
     private func rmspropReference(lr: Double, alpha: Double, momentum mu: Double) -> [[Double]] {
         let eps = 1e-8
-        var p = start.map(Double.init), s = [Double](repeating: 0, count: p.count), b = s
+        var p = start.map(Double.init)
+        var s = [Double](repeating: 0, count: p.count)
+        var b = s
         var out: [[Double]] = []
         for g in gradients {
             for i in p.indices {
                 let d = Double(g[i])
                 s[i] = alpha * s[i] + (1 - alpha) * d * d
                 let update = d / (s[i].squareRoot() + eps)
-                if mu > 0 { b[i] = mu * b[i] + update; p[i] -= lr * b[i] } else { p[i] -= lr * update }
+                if mu > 0 {
+                    b[i] = mu * b[i] + update
+                    p[i] -= lr * b[i]
+                } else {
+                    p[i] -= lr * update
+                }
             }
             out.append(p)
         }
@@ -153,7 +175,9 @@ final class OptimizerTests: XCTestCase {
     }
 
     func testRMSpropWithMomentum() {
-        assertSteps(run(settings(.rmsprop, momentum: 0.9), lr: 0.01), rmspropReference(lr: 0.01, alpha: 0.99, momentum: 0.9))
+        assertSteps(
+            run(settings(.rmsprop, momentum: 0.9), lr: 0.01),
+            rmspropReference(lr: 0.01, alpha: 0.99, momentum: 0.9))
     }
 
     /// PyTorch's defaults as `TrainingConfig` resolves them.

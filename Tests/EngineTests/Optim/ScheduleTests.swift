@@ -1,13 +1,17 @@
-@testable import Engine
 import XCTest
+
+@testable import Engine
 
 /// Learning-rate schedules per optimizer step, against PyTorch's `lr_scheduler` formulas. The values are
 /// Double arithmetic on a handful of operations: tolerance 1e-12 relative.
 final class ScheduleTests: XCTestCase {
-    private func rate(_ schedule: Schedule, step: Int, stepsPerEpoch: Int = 10, totalSteps: Int = 100,
-                      stepSize: Int = 2, gamma: Double = 0.1) -> Double {
-        schedule.learningRate(base: 0.5, step: step, stepsPerEpoch: stepsPerEpoch, totalSteps: totalSteps,
-                              stepSize: stepSize, gamma: gamma)
+    private func rate(
+        _ schedule: Schedule, step: Int, stepsPerEpoch: Int = 10, totalSteps: Int = 100,
+        stepSize: Int = 2, gamma: Double = 0.1
+    ) -> Double {
+        schedule.learningRate(
+            base: 0.5, step: step, stepsPerEpoch: stepsPerEpoch, totalSteps: totalSteps,
+            stepSize: stepSize, gamma: gamma)
     }
 
     func testConstant() {
@@ -36,7 +40,8 @@ final class ScheduleTests: XCTestCase {
     /// OneCycleLR(max_lr: 0.5, total_steps: 100): pct_start 0.3 puts the peak at step 29;
     /// initial lr = max/25 (div_factor), final lr = initial/1e4 (final_div_factor) at step 99.
     func testOneCycleEndpoints() {
-        let initial = 0.5 / 25, final = initial / 1e4
+        let initial = 0.5 / 25
+        let final = initial / 1e4
         XCTAssertEqual(rate(.onecycle, step: 0), initial, accuracy: 1e-12)
         XCTAssertEqual(rate(.onecycle, step: 29), 0.5, accuracy: 1e-12)
         XCTAssertEqual(rate(.onecycle, step: 99), final, accuracy: 1e-15)

@@ -1,5 +1,6 @@
-@testable import Engine
 import XCTest
+
+@testable import Engine
 
 /// Builds activations from plain arrays and draws test data from the engine's own generator.
 enum TestData {
@@ -55,7 +56,10 @@ struct GradientCheck {
 
     /// Checks the input gradient and every parameter gradient of `layer` at `input`.
     /// The forward context is copied for every evaluation, so dropout draws the same mask each time.
-    func check(_ layer: Layer, input: Activation, seed: UInt64 = 11, file: StaticString = #filePath, line: UInt = #line) {
+    func check(
+        _ layer: Layer, input: Activation, seed: UInt64 = 11, file: StaticString = #filePath,
+        line: UInt = #line
+    ) {
         let context = ForwardContext(training: training, random: Random(seed: 1234, stream: 9))
         var first = context
         let output = layer.forward(input, context: &first)
@@ -77,7 +81,9 @@ struct GradientCheck {
         compare(inputGradient, numeric(input.buffer, objective), "input", file: file, line: line)
         for parameter in layer.parameters {
             let analytic = parameter.gradient.array
-            compare(analytic, numeric(parameter.value, objective), "parameter '\(parameter.name)'", file: file, line: line)
+            compare(
+                analytic, numeric(parameter.value, objective), "parameter '\(parameter.name)'", file: file,
+                line: line)
         }
     }
 
@@ -85,7 +91,8 @@ struct GradientCheck {
     func numeric(_ buffer: Buffer, _ f: () -> Double) -> [Double] {
         (0..<buffer.count).map { i in
             let original = buffer[i]
-            let up = original + epsilon, down = original - epsilon
+            let up = original + epsilon
+            let down = original - epsilon
             buffer[i] = up
             let fUp = f()
             buffer[i] = down
@@ -103,25 +110,36 @@ struct GradientCheck {
             if !(abs(a - n) <= allowed) {
                 failures += 1
                 if failures <= 3 {
-                    XCTFail("\(what) gradient [\(i)]: backward \(a), finite difference \(n)", file: file, line: line)
+                    XCTFail(
+                        "\(what) gradient [\(i)]: backward \(a), finite difference \(n)", file: file,
+                        line: line)
                 }
             }
         }
-        if failures > 3 { XCTFail("\(what): \(failures) of \(numeric.count) gradients disagree", file: file, line: line) }
+        if failures > 3 {
+            XCTFail("\(what): \(failures) of \(numeric.count) gradients disagree", file: file, line: line)
+        }
     }
 }
 
 /// Element-wise closeness: |a − b| ≤ tolerance · max(1, |b|).
-func assertClose(_ actual: [Float], _ expected: [Double], tolerance: Double, _ what: String = "",
-                 file: StaticString = #filePath, line: UInt = #line) {
+func assertClose(
+    _ actual: [Float], _ expected: [Double], tolerance: Double, _ what: String = "",
+    file: StaticString = #filePath, line: UInt = #line
+) {
     XCTAssertEqual(actual.count, expected.count, "\(what) count", file: file, line: line)
-    var worst = 0.0, worstIndex = -1
+    var worst = 0.0
+    var worstIndex = -1
     for (i, (a, e)) in zip(actual, expected).enumerated() {
         let error = abs(Double(a) - e) / max(1, abs(e))
-        if !(error <= worst) { worst = error; worstIndex = i }
+        if !(error <= worst) {
+            worst = error
+            worstIndex = i
+        }
     }
     if worstIndex >= 0 && !(worst <= tolerance) {
-        XCTFail("\(what)[\(worstIndex)]: \(actual[worstIndex]) vs \(expected[worstIndex]) (relative error \(worst) > \(tolerance))",
-                file: file, line: line)
+        XCTFail(
+            "\(what)[\(worstIndex)]: \(actual[worstIndex]) vs \(expected[worstIndex]) (relative error \(worst) > \(tolerance))",
+            file: file, line: line)
     }
 }

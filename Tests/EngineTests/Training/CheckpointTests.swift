@@ -1,7 +1,8 @@
-@testable import Engine
 import Foundation
 import TestSupport
 import XCTest
+
+@testable import Engine
 
 /// Checkpoints round-trip exactly and refuse damaged files and other models with errors that say so.
 final class CheckpointTests: XCTestCase {
@@ -22,7 +23,8 @@ final class CheckpointTests: XCTestCase {
     }
 
     private func outputs(_ network: Network) -> [Float] {
-        let input = TestData.activation(TestData.uniform(4 * 784, seed: 9), batch: 4, shape: .spatial(channels: 1, height: 28, width: 28))
+        let input = TestData.activation(
+            TestData.uniform(4 * 784, seed: 9), batch: 4, shape: .spatial(channels: 1, height: 28, width: 28))
         var context = ForwardContext(training: false, random: Random(seed: 1))
         return network.forward(input, context: &context).buffer.array
     }
@@ -30,7 +32,8 @@ final class CheckpointTests: XCTestCase {
     /// A saved network with moved batch-norm statistics.
     private func saved() throws -> (Network, URL) {
         let original = try network(seed: 1)
-        let input = TestData.activation(TestData.uniform(8 * 784, seed: 3), batch: 8, shape: .spatial(channels: 1, height: 28, width: 28))
+        let input = TestData.activation(
+            TestData.uniform(8 * 784, seed: 3), batch: 8, shape: .spatial(channels: 1, height: 28, width: 28))
         var context = ForwardContext(training: true, random: Random(seed: 1))
         _ = original.forward(input, context: &context)
         let url = directory.appendingPathComponent("model.ckpt")
@@ -38,7 +41,9 @@ final class CheckpointTests: XCTestCase {
         return (original, url)
     }
 
-    private func loadError(_ url: URL, into network: Network, file: StaticString = #filePath, line: UInt = #line) -> CheckpointError? {
+    private func loadError(
+        _ url: URL, into network: Network, file: StaticString = #filePath, line: UInt = #line
+    ) -> CheckpointError? {
         do {
             try Checkpoint.load(url, into: network)
             XCTFail("loaded \(url.lastPathComponent)", file: file, line: line)
@@ -77,15 +82,18 @@ final class CheckpointTests: XCTestCase {
         let data = try Data(contentsOf: url)
         for keep in [data.count - 1, data.count / 2, 40] {
             try data.prefix(keep).write(to: url)
-            XCTAssertEqual(loadError(url, into: try network(seed: 1)),
-                           .corrupt(url.path, "checksum mismatch: the file is damaged or truncated"), "\(keep) bytes")
+            XCTAssertEqual(
+                loadError(url, into: try network(seed: 1)),
+                .corrupt(url.path, "checksum mismatch: the file is damaged or truncated"), "\(keep) bytes")
         }
     }
 
     func testOtherModelIsAMismatchNamingBothLayerLists() throws {
         let (_, url) = try saved()
         let error = loadError(url, into: try network(.default, seed: 1))
-        guard case .mismatch(let path, let saved, let expected) = error else { return XCTFail("\(String(describing: error))") }
+        guard case .mismatch(let path, let saved, let expected) = error else {
+            return XCTFail("\(String(describing: error))")
+        }
         XCTAssertEqual(path, url.path)
         XCTAssertEqual(saved, BuiltinModel.batchnorm.layers().map(\.description))
         XCTAssertEqual(expected, BuiltinModel.default.layers().map(\.description))
@@ -97,7 +105,9 @@ final class CheckpointTests: XCTestCase {
     func testNonCheckpointFileHasBadMagic() throws {
         let url = directory.appendingPathComponent("notes.txt")
         try Data("these are not the weights you are looking for\n".utf8).write(to: url)
-        XCTAssertEqual(loadError(url, into: try network(seed: 1)), .corrupt(url.path, "not a report checkpoint (bad magic bytes)"))
+        XCTAssertEqual(
+            loadError(url, into: try network(seed: 1)),
+            .corrupt(url.path, "not a report checkpoint (bad magic bytes)"))
         let missing = directory.appendingPathComponent("missing.ckpt")
         XCTAssertEqual(loadError(missing, into: try network(seed: 1)), .unreadable(missing.path))
     }

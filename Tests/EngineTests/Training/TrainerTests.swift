@@ -1,10 +1,13 @@
-@testable import Engine
 import Datasets
 import XCTest
 
+@testable import Engine
+
 /// End-to-end training on small MNIST subsets (skipped when the shared data is absent).
 final class TrainerTests: XCTestCase {
-    private func train(_ config: TrainingConfig, threads: Int, trainCount: Int, validationCount: Int) throws -> RunMetrics {
+    private func train(_ config: TrainingConfig, threads: Int, trainCount: Int, validationCount: Int) throws
+        -> RunMetrics
+    {
         let train = try MNISTFixture.load(.train, count: trainCount)
         let validation = try MNISTFixture.load(.test, count: validationCount)
         return try Trainer(config: config, threads: threads).run(train: train, validation: validation)
@@ -13,7 +16,10 @@ final class TrainerTests: XCTestCase {
     /// Metrics without the wall-clock fields, which are the only ones allowed to differ between runs.
     private func timeless(_ metrics: RunMetrics) -> RunMetrics {
         var m = metrics
-        for i in m.epochs.indices { m.epochs[i].trainSeconds = 0; m.epochs[i].evalSeconds = 0 }
+        for i in m.epochs.indices {
+            m.epochs[i].trainSeconds = 0
+            m.epochs[i].evalSeconds = 0
+        }
         return m
     }
 
@@ -54,7 +60,8 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(metrics.parameters, 21_840)
         XCTAssertGreaterThan(final.valAcc, 0.75, "validation loss \(final.valLoss)")
         XCTAssertLessThan(final.valLoss, 0.8)
-        XCTAssertLessThan(try XCTUnwrap(final.loss), 2.0, "the mean training loss falls below chance (ln 10 ≈ 2.3)")
+        XCTAssertLessThan(
+            try XCTUnwrap(final.loss), 2.0, "the mean training loss falls below chance (ln 10 ≈ 2.3)")
     }
 
     func testHugeLearningRateThrowsDivergedWithEpochAndStep() throws {
