@@ -12,7 +12,11 @@ struct ConvGeometry {
     /// Output columns `ox` whose input column `ox·stride + kx − padding` lies inside `[0, width)`.
     func validColumns(kx: Int) -> Range<Int> {
         let first = max(0, (padding - kx + stride - 1) / stride)
-        let last = min(outputWidth, (width - 1 + padding - kx) / stride + 1)
+        // The last input column is width − 1 + padding − kx steps of stride away; when that is negative
+        // (a kernel wider than input plus padding) no column is valid. Integer division rounds toward
+        // zero, so the negative case must not reach it.
+        let span = width - 1 + padding - kx
+        let last = span < 0 ? 0 : min(outputWidth, span / stride + 1)
         return first..<max(first, last)
     }
 }

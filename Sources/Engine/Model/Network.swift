@@ -60,6 +60,7 @@ public final class Network {
         case .dropout2d(let rate): return Dropout(input: input, rate: Float(rate), channelwise: true)
         case .batchnorm: return BatchNorm(input: input)
         case .linear(let out, let bias):
+            guard case .flat = input else { throw SpecError("\(where_) needs flat features but gets \(input); put 'flatten' before it") }
             return Linear(input: input, outputFeatures: out, bias: bias, random: &random)
         case .flatten: return Flatten(input: input)
         case .logSoftmax:

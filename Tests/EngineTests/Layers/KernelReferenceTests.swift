@@ -1,0 +1,147 @@
+import XCTest
+
+@testable import Engine
+
+/// The fast kernels (im2col + SGEMM in chunks across threads; unrolled max pooling) against the naive
+/// loops in `Naive`. Float32 GEMM sums up to C·K·K products of values in [−1, 1]; against the Double
+/// reference the error stays near 1e-6, so a relative tolerance of 1e-4 (of max(1, |value|)) has margin.
+final class KernelReferenceTests: XCTestCase {
+    override func setUp() { BLAS.setThreads(1) }
+
+    private let tolerance = 1e-4
+
+    private func checkConv(
+        _ g: Naive.Geometry, bias: Bool, threads: Int, file: StaticString = #filePath, line: UInt = #line
+    ) {
+        var random = Random(seed: 5)
+        let input = Shape.spatial(channels: g.channels, height: g.height, width: g.width)
+        let conv = Conv2d(
+            input: input, outputChannels: g.outputChannels, kernel: g.kernel, stride: g.stride,
+            padding: g.padding, bias: bias, threads: threads, random: &random)
+        let x = TestData.uniform(g.batch * input.count, seed: UInt64(g.batch))
+        var context = ForwardContext(training: true, random: Random(seed: 1))
+        let y = conv.forward(TestData.activation(x, batch: g.batch, shape: input), context: &context)
+        let w = conv.weight.value.array
+        let b = conv.bias?.value.array
+        let label = "conv \(g) bias \(bias) threads \(threads)"
+        assertClose(
+            y.buffer.array, Naive.convForward(g, input: x, weight: w, bias: b), tolerance: tolerance,
+            "\(label) forward", file: file, line: line)
+
+        let dy = TestData.uniform(y.count, seed: 99)
+        for p in conv.parameters { p.gradient.zero() }
+        let dx = conv.backward(
+            TestData.activation(dy, batch: g.batch, shape: y.shape), needsInputGradient: true)
+        let expected = Naive.convBackward(g, input: x, weight: w, gradOutput: dy)
+        assertClose(
+            dx?.buffer.array ?? [], expected.input, tolerance: tolerance, "\(label) input gradient",
+            file: file, line: line)
+        assertClose(
+            conv.weight.gradient.array, expected.weight, tolerance: tolerance, "\(label) weight gradient",
+            file: file, line: line)
+        if let bias = conv.bias {
+            assertClose(
+                bias.gradient.array, expected.bias, tolerance: tolerance, "\(label) bias gradient",
+                file: file, line: line)
+        }
+    }
+
+    /// Chunks hold 131,072 / (C·K·K·OH·OW) images: 33 here, so 70 images make chunks of 33, 33 and 4,
+    /// split unevenly across 2 threads.
+    func testConvMatchesNaiveAcrossChunksAndThreads() {
+        let g = Naive.Geometry(
+            channels: 3, batch: 70, height: 12, width: 12, outputChannels: 4, kernel: 3, stride: 1, padding: 1
+        )
+        for threads in [1, 2] { checkConv(g, bias: true, threads: threads) }
+    }
+
+    func testConvStride2MatchesNaive() {
+        // 3·25·6·6 = 2,700 floats per image → chunks of 48; 101 images → 48, 48, 5.
+        let g = Naive.Geometry(
+            channels: 3, batch: 101, height: 13, width: 13, outputChannels: 5, kernel: 5, stride: 2,
+            padding: 2)
+        for threads in [1, 2] { checkConv(g, bias: false, threads: threads) }
+    }
+
+    func testConvLikeTheDefaultModelMatchesNaive() {
+        // The default model's first layer: 1×28×28, 10 channels of 5×5 → chunks of 9 images; 20 → 9, 9, 2.
+        let g = Naive.Geometry(
+            channels: 1, batch: 20, height: 28, width: 28, outputChannels: 10, kernel: 5, stride: 1,
+            padding: 0)
+        for threads in [1, 2] { checkConv(g, bias: true, threads: threads) }
+    }
+
+    /// Inputs narrower than the kernel reach beyond the padding: window columns lying entirely outside the
+    /// input must read zeros, never the neighbouring image.
+    func testConvOnInputsSmallerThanTheKernelMatchesNaive() {
+        for (size, kernel, stride, padding) in [
+            (1, 3, 1, 1), (1, 3, 2, 1), (2, 5, 1, 2), (2, 5, 2, 2), (3, 5, 2, 2),
+        ] {
+            let g = Naive.Geometry(
+                channels: 2, batch: 3, height: size, width: size, outputChannels: 2, kernel: kernel,
+                stride: stride, padding: padding)
+            checkConv(g, bias: true, threads: 1)
+        }
+    }
+
+    private func checkMaxPool(
+        _ g: Naive.Geometry, values: [Float], threads: Int, file: StaticString = #filePath, line: UInt = #line
+    ) {
+        let input = Shape.spatial(channels: g.channels, height: g.height, width: g.width)
+        let pool = MaxPool2d(
+            input: input, kernel: g.kernel, stride: g.stride, padding: g.padding, threads: threads)
+        var context = ForwardContext(training: true, random: Random(seed: 1))
+        let y = pool.forward(TestData.activation(values, batch: g.batch, shape: input), context: &context)
+        let expected = Naive.maxPool(g, input: values)
+        let label =
+            "maxpool k\(g.kernel) s\(g.stride) p\(g.padding) \(g.height)×\(g.width) threads \(threads)"
+        XCTAssertEqual(y.buffer.array, expected.output, "\(label) forward", file: file, line: line)
+        let dy = TestData.uniform(y.count, seed: 3)
+        let dx = pool.backward(
+            TestData.activation(dy, batch: g.batch, shape: y.shape), needsInputGradient: true)
+        assertClose(
+            dx?.buffer.array ?? [],
+            Naive.maxPoolBackward(inputCount: values.count, winners: expected.winners, gradOutput: dy),
+            tolerance: 1e-6, "\(label) backward", file: file, line: line)
+    }
+
+    func testMaxPoolMatchesNaive() {
+        let windows = [(2, 2, 0), (3, 2, 1), (3, 3, 0), (2, 1, 0)]
+        for (kernel, stride, padding) in windows {
+            for size in [6, 7] {
+                for threads in [1, 2] {
+                    let g = Naive.Geometry(
+                        channels: 3, batch: 5, height: size, width: size, outputChannels: 3, kernel: kernel,
+                        stride: stride, padding: padding)
+                    checkMaxPool(
+                        g, values: TestData.uniform(3 * 5 * size * size, seed: UInt64(size)), threads: threads
+                    )
+                }
+            }
+        }
+    }
+
+    /// Whole numbers 0…3 make ties in most windows: the first maximum in window order wins, as PyTorch's.
+    func testMaxPoolTiesGoToTheFirstMaximum() {
+        var random = Random(seed: 4)
+        let values = (0..<(2 * 3 * 8 * 8)).map { _ in Float(random.nextInt(4)) }
+        for (kernel, stride, padding) in [(2, 2, 0), (3, 2, 1)] {
+            let g = Naive.Geometry(
+                channels: 2, batch: 3, height: 8, width: 8, outputChannels: 2, kernel: kernel,
+                stride: stride, padding: padding)
+            checkMaxPool(g, values: values, threads: 1)
+        }
+    }
+
+    /// Channel-major [C,N,H,W] becomes [N, C·H·W] in PyTorch's (c, h, w) feature order.
+    func testFlattenLayout() throws {
+        let shape = Shape.spatial(channels: 2, height: 2, width: 3)
+        let layer = try TestData.layer(.flatten, input: shape)
+        let values = (0..<24).map(Float.init)  // value = ((c·N + n)·H + y)·W + x with N = 2
+        var context = ForwardContext(training: true, random: Random(seed: 1))
+        let out = layer.forward(TestData.activation(values, batch: 2, shape: shape), context: &context)
+        var expected: [Float] = []
+        for n in 0..<2 { for c in 0..<2 { for i in 0..<6 { expected.append(Float((c * 2 + n) * 6 + i)) } } }
+        XCTAssertEqual(out.buffer.array, expected)
+    }
+}

@@ -1,0 +1,93 @@
+import Datasets
+import XCTest
+
+@testable import Engine
+
+/// End-to-end training on small MNIST subsets (skipped when the shared data is absent).
+final class TrainerTests: XCTestCase {
+    private func train(_ config: TrainingConfig, threads: Int, trainCount: Int, validationCount: Int) throws
+        -> RunMetrics
+    {
+        let train = try MNISTFixture.load(.train, count: trainCount)
+        let validation = try MNISTFixture.load(.test, count: validationCount)
+        return try Trainer(config: config, threads: threads).run(train: train, validation: validation)
+    }
+
+    /// Metrics without the wall-clock fields, which are the only ones allowed to differ between runs.
+    private func timeless(_ metrics: RunMetrics) -> RunMetrics {
+        var m = metrics
+        for i in m.epochs.indices {
+            m.epochs[i].trainSeconds = 0
+            m.epochs[i].evalSeconds = 0
+        }
+        return m
+    }
+
+    /// Same configuration, seed and thread count: bit-identical losses and accuracies, epoch by epoch
+    /// and logging window by window. The dropout layer of the default model draws from the seed too.
+    func testSameSeedAndThreadsGiveIdenticalMetrics() throws {
+        var config = TrainingConfig()
+        config.epochs = 1
+        config.batchSize = 64
+        config.logInterval = 2
+        for threads in [1, 2] {
+            let first = try train(config, threads: threads, trainCount: 512, validationCount: 500)
+            let second = try train(config, threads: threads, trainCount: 512, validationCount: 500)
+            XCTAssertEqual(first.epochs.count, 1)
+            XCTAssertEqual(first.steps.count, 4)
+            XCTAssertEqual(timeless(first), timeless(second), "threads \(threads)")
+        }
+        config.seed = 2
+        let other = try train(config, threads: 1, trainCount: 512, validationCount: 500)
+        config.seed = 1
+        let base = try train(config, threads: 1, trainCount: 512, validationCount: 500)
+        XCTAssertNotEqual(other.epochs[0].loss, base.epochs[0].loss, "a different seed trains differently")
+    }
+
+    /// 2,000 training images, one epoch of the default model (dropout 0.5) with batch size 8 (250 steps)
+    /// and the default SGD (momentum 0.5) at lr 0.03; the assignment's batch 256 at lr 0.01 takes only 8
+    /// steps and learns little. Measured on the first 1,000 test images: 81.9% (seed 1; seeds 2 and 3
+    /// give 87.4% and 85.2%), validation loss 0.57. The assertion, above 75% and loss below 0.8, leaves
+    /// a margin for other BLAS builds; an untrained network scores about 10%.
+    func testLearnsMNISTFromASmallSubset() throws {
+        var config = TrainingConfig()
+        config.epochs = 1
+        config.batchSize = 8
+        config.learningRate = 0.03
+        let metrics = try train(config, threads: 2, trainCount: 2_000, validationCount: 1_000)
+        let final = try XCTUnwrap(metrics.final)
+        XCTAssertEqual(metrics.stepsPerEpoch, 250)
+        XCTAssertEqual(metrics.parameters, 21_840)
+        XCTAssertGreaterThan(final.valAcc, 0.75, "validation loss \(final.valLoss)")
+        XCTAssertLessThan(final.valLoss, 0.8)
+        XCTAssertLessThan(
+            try XCTUnwrap(final.loss), 2.0, "the mean training loss falls below chance (ln 10 ≈ 2.3)")
+    }
+
+    func testHugeLearningRateThrowsDivergedWithEpochAndStep() throws {
+        var config = TrainingConfig()
+        config.epochs = 2
+        config.batchSize = 64
+        config.learningRate = 1e6
+        do {
+            let metrics = try train(config, threads: 1, trainCount: 512, validationCount: 100)
+            XCTFail("lr 1e6 trained to \(String(describing: metrics.final))")
+        } catch let error as TrainingError {
+            guard case .diverged(let epoch, let step, let loss) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(epoch, 1)
+            XCTAssertTrue((1...8).contains(step), "step \(step)")
+            XCTAssertFalse(loss.isFinite)
+            XCTAssertTrue(error.description.contains("at epoch 1, step \(step)"), error.description)
+        }
+    }
+
+    func testEvaluationOnlyRun() throws {
+        var config = TrainingConfig()
+        config.epochs = 0
+        let metrics = try train(config, threads: 1, trainCount: 0, validationCount: 200)
+        XCTAssertEqual(metrics.epochs.count, 1)
+        XCTAssertEqual(metrics.epochs[0].epoch, 0)
+        XCTAssertNil(metrics.epochs[0].loss)
+        XCTAssertEqual(metrics.epochs[0].valAcc, 0.1, accuracy: 0.1, "an untrained network guesses")
+    }
+}
