@@ -5,7 +5,8 @@ public final class Parameter {
     public let shape: [Int]
     public let value: Buffer
     public let gradient: Buffer
-    /// Weight decay applies to weights, not to biases or batch-norm scales, unless the optimizer says otherwise.
+    /// True for convolution and linear weights, false for biases and batch-norm scales. Informational:
+    /// like PyTorch's optimizers by default, weight decay applies to every parameter.
     public let isWeight: Bool
 
     public init(name: String, shape: [Int], isWeight: Bool) {

@@ -25,12 +25,14 @@ public enum Schedule: String, CaseIterable, Sendable, Codable {
             return base * 0.5 * (1 + cos(Double.pi * t))
         case .onecycle:
             let initial = base / 25, final = initial / 1e4
-            let warm = max(1, Int(0.3 * Double(totalSteps)) - 1)
+            // PyTorch's phase ends: 0.3·total − 1 (not rounded) and total − 1.
+            let warm = max(1, 0.3 * Double(totalSteps) - 1), last = Double(max(totalSteps - 1, 1))
             func anneal(_ start: Double, _ end: Double, _ fraction: Double) -> Double {
                 end + (start - end) / 2 * (1 + cos(Double.pi * min(max(fraction, 0), 1)))
             }
-            if step <= warm { return anneal(initial, base, Double(step) / Double(warm)) }
-            return anneal(base, final, Double(step - warm) / Double(max(totalSteps - 1 - warm, 1)))
+            let t = Double(step)
+            if t <= warm { return anneal(initial, base, t / warm) }
+            return anneal(base, final, (t - warm) / max(last - warm, 1))
         }
     }
 }
