@@ -59,6 +59,9 @@ struct DocumentRenderer {
     }
 
     private func value(_ e: InlineExpression) -> String {
+        if e.reference.id == ReportTotals.id {
+            return ValueFormat.render(ReportTotals.value(e.value, plan: plan, records: records), format: plan.formats[e.location])
+        }
         let lookup = RunLookup(runs: plan.runs, groups: plan.groups)
         guard case .success(let id) = lookup.single(id: e.reference.id, selectors: e.reference.selectors),
               let run = plan.runs[id] else { return e.original }

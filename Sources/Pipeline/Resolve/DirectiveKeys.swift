@@ -9,9 +9,9 @@ enum DirectiveKeys {
     static let figure = ["id", "runs", "metrics", "x", "title", "caption", "labels", "smoothing", "log_y", "type", "metric"]
     static let table = ["runs", "columns", "caption"]
 
-    /// The id syntax: letters, digits, `-` and `_`.
+    /// The id syntax: letters, digits, `-` and `_`; `report` is reserved for totals.
     static func isValidID(_ id: String) -> Bool {
-        !id.isEmpty && id.unicodeScalars.allSatisfy {
+        !id.isEmpty && id != ReportTotals.id && id.unicodeScalars.allSatisfy {
             ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_"
         }
     }

@@ -1,0 +1,27 @@
+/// Values about the whole document rather than one run: `{{ report.train_time }}` is the training time
+/// of all its distinct runs together, `{{ report.runs }}` their number, `{{ report.machine }}` where they ran.
+enum ReportTotals {
+    static let id = "report"
+    static let names = ["runs", "train_time", "eval_time", "machine"]
+
+    static func problem(with path: [String]) -> String? {
+        let name = path.joined(separator: ".")
+        if names.contains(name) { return nil }
+        return "unknown report value '\(name)'; report values are \(names.joined(separator: ", "))"
+    }
+
+    static func value(_ path: [String], plan: Plan, records: [String: RunRecord]) -> RunValue {
+        var distinct: [String: RunRecord] = [:]
+        for (id, record) in records { if let key = plan.keys[id] { distinct[key] = record } }
+        let all = distinct.keys.sorted().compactMap { distinct[$0] }
+        switch path.joined(separator: ".") {
+        case "runs": return .number(Double(all.count), .count)
+        case "train_time": return .number(all.reduce(0) { $0 + $1.metrics.trainSeconds }, .seconds)
+        case "eval_time": return .number(all.reduce(0) { $0 + $1.metrics.epochs.reduce(0) { $0 + $1.evalSeconds } }, .seconds)
+        case "machine":
+            let machines = Set(all.map(\.machine)).sorted()
+            return machines.isEmpty ? .missing : .text(machines.joined(separator: "; "))
+        default: return .missing
+        }
+    }
+}
