@@ -43,16 +43,16 @@ extension ReportBuilder {
     public func status() throws -> [RunStatus] {
         let plan = try self.plan()
         let index = readIndex()
-        let rerun = Set(options.rerun)
+        let rerun = try rerunKeys(plan)
         return plan.runOrder.compactMap { id in
             guard let run = plan.runs[id], let key = plan.keys[id] else { return nil }
             let cached = store.isComplete(key)
-            var row = RunStatus(id: id, key: key, cached: cached && !rerun.contains(id))
+            var row = RunStatus(id: id, key: key, cached: cached && !rerun.contains(key))
             if cached, let record = try? store.record(key) {
                 row.valAcc = record.metrics.final?.valAcc
                 row.trainSeconds = record.metrics.trainSeconds
             }
-            if rerun.contains(id) { row.reason = "forced by --rerun"; return row }
+            if rerun.contains(key) { row.reason = "forced by --rerun"; return row }
             guard !cached else { return row }
             let config = Dictionary(uniqueKeysWithValues: run.config.canonicalEntries.map { ($0.key, $0.value) })
             let initKey = run.initID.flatMap { plan.keys[$0] }

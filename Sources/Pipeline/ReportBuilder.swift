@@ -110,7 +110,7 @@ public final class ReportBuilder {
         return summary
     }
 
-    private func rerunKeys(_ plan: Plan) throws -> Set<String> {
+    func rerunKeys(_ plan: Plan) throws -> Set<String> {
         var keys = Set<String>()
         let lookup = RunLookup(runs: plan.runs, groups: plan.groups)
         for text in options.rerun {

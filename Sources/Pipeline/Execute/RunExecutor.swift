@@ -53,7 +53,10 @@ final class RunExecutor: @unchecked Sendable {
             }
             let run = pending.remove(at: index)
             if let initKey = run.initKey, let failure = failures[initKey] {
-                failures[run.key] = "not trained: the run it starts from failed (\(failure))"
+                let message = "not trained: the run it starts from failed (\(failure))"
+                failures[run.key] = message
+                writeFailureLog(run.key, "run \(run.runIDs.joined(separator: ", "))\nkey \(run.key)\ninit \(initKey)\nerror: \(message)\n")
+                console.failed(run.runIDs[0], message)
                 condition.broadcast()
                 continue
             }
@@ -111,12 +114,17 @@ final class RunExecutor: @unchecked Sendable {
             if let temporary { try? FileManager.default.removeItem(at: temporary) }
             let message = "\(error)"
             log += "error: \(message)\n"
-            let logURL = store.failureLog(run.key)
-            try? FileManager.default.createDirectory(at: logURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try? Data(log.utf8).write(to: logURL)
+            writeFailureLog(run.key, log)
             console.failed(name, message)
             return message
         }
+    }
+
+    /// `failed/<key>.log`, which the build summary and the README point to.
+    private func writeFailureLog(_ key: String, _ log: String) {
+        let logURL = store.failureLog(key)
+        try? FileManager.default.createDirectory(at: logURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try? Data(log.utf8).write(to: logURL)
     }
 }
 

@@ -50,7 +50,8 @@ struct DocumentRenderer {
                     piece += failureNotes(table.runIDs)
                 }
             }
-            if dropNewline && piece.hasPrefix("\n") { piece.removeFirst() }
+            // "\r\n" is one Character, so this removes a whole CRLF line break as well.
+            if dropNewline && (piece.hasPrefix("\n") || piece.hasPrefix("\r\n")) { piece.removeFirst() }
             // A directive that leaves nothing also takes its line break, so no hole is left behind.
             if case .directive = segment { dropNewline = piece.isEmpty } else { dropNewline = false }
             out += piece
