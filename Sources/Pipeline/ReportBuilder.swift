@@ -25,7 +25,9 @@ public struct BuildOptions {
 
 /// What `report build` did.
 public struct BuildSummary {
+    /// Run ids trained by this build, and how many distinct trainings that was.
     public var trained: [String] = []
+    public var trainedKeys = 0
     public var cached: [String] = []
     public var failed: [String: String] = [:]
     public var output: String = ""
@@ -83,6 +85,7 @@ public final class ReportBuilder {
                     }
                 } else {
                     summary.trained += run.runIDs
+                    summary.trainedKeys += 1
                 }
             }
         }

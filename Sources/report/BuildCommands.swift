@@ -59,9 +59,10 @@ struct BuildCommand: ParsableCommand {
             let started = Date()
             let summary = try builder.build()
             let time = Date().timeIntervalSince(started)
-            FileHandle.standardError.write(Data(String(format: "wrote %@: %d run%@ trained, %d cached, %d failed in %.1f s\n",
-                summary.output, summary.trained.count, summary.trained.count == 1 ? "" : "s", summary.cached.count,
-                summary.failed.count, time).utf8))
+            let trainings = summary.trainedKeys
+            FileHandle.standardError.write(Data(String(format: "wrote %@: %d training%@ (%d run%@), %d run%@ cached, %d failed, in %.1f s\n",
+                summary.output, trainings, trainings == 1 ? "" : "s", summary.trained.count, summary.trained.count == 1 ? "" : "s",
+                summary.cached.count, summary.cached.count == 1 ? "" : "s", summary.failed.count, time).utf8))
             if !summary.failed.isEmpty {
                 for (id, message) in summary.failed.sorted(by: { $0.key < $1.key }) {
                     FileHandle.standardError.write(Data("  failed \(id): \(message)\n    log: \(summary.failureLogs[id] ?? "")\n".utf8))

@@ -84,10 +84,10 @@ final class PlanDiagnosticsTests: XCTestCase {
         XCTAssertEqual(
             planErrors(source),
             [
-                "3:5: 'lr' must be greater than 0, found -1 in experiment 'a'",
-                "4:10: 'dropout' must be at most 1, found 2 in experiment 'a'",
-                "5:12: unknown optimizer 'adamm' (did you mean 'adam'?); expected one of sgd, adam, adamw, rmsprop in experiment 'a'",
-                "6:9: 'epochs' must be a whole number, found '1.5' in experiment 'a'",
+                "3:5: experiment 'a': 'lr' must be greater than 0, found -1",
+                "4:10: experiment 'a': 'dropout' must be at most 1, found 2",
+                "5:12: experiment 'a': unknown optimizer 'adamm' (did you mean 'adam'?); expected one of sgd, adam, adamw, rmsprop",
+                "6:9: experiment 'a': 'epochs' must be a whole number, found '1.5'",
             ])
     }
 

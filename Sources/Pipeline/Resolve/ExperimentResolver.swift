@@ -188,7 +188,7 @@ struct ExperimentResolver {
             } catch let error as SpecError {
                 let location = error.node.map { setting.directive.location(of: $0) } ?? setting.entry.valueLocation
                 let own = setting.directive["id"]?.value.scalar?.string == experiment
-                report("\(error.message)\(own ? " in experiment '\(experiment)'" : "")", at: location,
+                report("\(own ? "experiment '\(experiment)': " : "")\(error.message)", at: location,
                        length: error.node.map { setting.directive.locator.length(of: $0) } ?? 1,
                        file: setting.directive.file, diagnostics: &diagnostics)
             } catch {
