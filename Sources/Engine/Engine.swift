@@ -3,5 +3,5 @@ public enum Engine {
     /// Changes whenever the engine would produce different numbers for the same configuration
     /// (a kernel's summation order, an initialisation, a default). Run cache keys include it, so a
     /// change retrains exactly what it affects: everything.
-    public static let numericsVersion = 1
+    public static let numericsVersion = 2
 }

@@ -1,4 +1,4 @@
-/// Short copies and fills inlined as 8-wide vector moves: im2col moves rows of 8–32 floats, where a
+/// Short copies, fills and 8-wide loads and stores, inlined as vector moves: im2col moves rows of 8–32 floats, where a
 /// `memcpy` call costs more than the copy.
 @inline(__always)
 func copyFloats(_ target: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>, _ count: Int) {
@@ -32,4 +32,15 @@ func zeroFloats(_ target: UnsafeMutablePointer<Float>, _ count: Int) {
         i += 8
     }
     while i < count { target[i] = 0; i += 1 }
+}
+
+@inline(__always)
+func load(_ pointer: UnsafePointer<Float>) -> SIMD8<Float> { UnsafeRawPointer(pointer).loadUnaligned(as: SIMD8<Float>.self) }
+
+@inline(__always)
+func load(_ pointer: UnsafeMutablePointer<Float>) -> SIMD8<Float> { UnsafeRawPointer(pointer).loadUnaligned(as: SIMD8<Float>.self) }
+
+@inline(__always)
+func store(_ value: SIMD8<Float>, _ pointer: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: SIMD8<Float>.self)
 }

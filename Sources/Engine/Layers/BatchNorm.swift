@@ -65,11 +65,21 @@ public final class BatchNorm: Layer {
             let invStd = 1 / (variance + epsilon).squareRoot()
             inverseStd[c] = invStd
             let g = scale.value[c], b = shift.value[c]
-            for i in 0..<m {
+            var i = 0
+            if step == 1 {
+                while i + 8 <= m {
+                    let n = (load(x + start + i) - mean) * invStd
+                    store(n, xh + start + i)
+                    store(g * n + b, y + start + i)
+                    i += 8
+                }
+            }
+            while i < m {
                 let index = start + i * step
                 let n = (x[index] - mean) * invStd
                 xh[index] = n
                 y[index] = g * n + b
+                i += 1
             }
         }
         return Activation(buffer: out, batch: input.batch, shape: outputShape)
@@ -124,10 +134,23 @@ public final class BatchNorm: Layer {
         for c in 0..<channels {
             let (start, step, m) = layout(c, batch: gradOutput.batch)
             var sumDy: Float = 0, sumDyXhat: Float = 0
-            for i in 0..<m {
+            var i = 0
+            if step == 1 {
+                var lanesDy = SIMD8<Float>(), lanesDyXhat = SIMD8<Float>()
+                while i + 8 <= m {
+                    let g = load(dy + start + i)
+                    lanesDy += g
+                    lanesDyXhat += g * load(xh + start + i)
+                    i += 8
+                }
+                sumDy = lanesDy.sum()
+                sumDyXhat = lanesDyXhat.sum()
+            }
+            while i < m {
                 let index = start + i * step
                 sumDy += dy[index]
                 sumDyXhat += dy[index] * xh[index]
+                i += 1
             }
             shift.gradient[c] += sumDy
             scale.gradient[c] += sumDyXhat
@@ -135,10 +158,18 @@ public final class BatchNorm: Layer {
             let g = scale.value[c], invStd = inverseStd[c]
             if trained {
                 // dx = γ/σ · (dy − mean(dy) − x̂ · mean(dy · x̂))
-                let meanDy = sumDy / Float(m), meanDyXhat = sumDyXhat / Float(m)
-                for i in 0..<m {
+                let meanDy = sumDy / Float(m), meanDyXhat = sumDyXhat / Float(m), k = g * invStd
+                var i = 0
+                if step == 1 {
+                    while i + 8 <= m {
+                        store(k * (load(dy + start + i) - meanDy - load(xh + start + i) * meanDyXhat), d + start + i)
+                        i += 8
+                    }
+                }
+                while i < m {
                     let index = start + i * step
-                    d[index] = g * invStd * (dy[index] - meanDy - xh[index] * meanDyXhat)
+                    d[index] = k * (dy[index] - meanDy - xh[index] * meanDyXhat)
+                    i += 1
                 }
             } else {
                 for i in 0..<m { let index = start + i * step; d[index] = g * invStd * dy[index] }
