@@ -32,7 +32,8 @@ public struct BarChart: Sendable {
     /// The chart as a self-contained SVG document; bar labels not yet in `palette` are added
     /// in order, so each keeps the colour it has in the line charts of the same report.
     public func svg(palette: inout Palette) -> String {
-        let styles = bars.map { palette.style(for: $0.label) }
+        let byLabel = palette.styles(for: bars.map(\.label))
+        let styles = bars.map { byLabel[$0.label] ?? Palette.style(at: 0) }
         let padding = FigureTheme.padding
         let figureWidth = LineChart.sanitized(
             width, fallback: min(880, max(420, 150 + Double(bars.count) * 84)), range: 240...4000)

@@ -39,8 +39,7 @@ public struct LineChart: Sendable {
     /// keeps its colour in every figure drawn with the same palette.
     public func svg(palette: inout Palette) -> String {
         let runs = runLabels()
-        var styles: [String: SeriesStyle] = [:]
-        for label in runs { styles[label] = palette.style(for: label) }
+        let styles = palette.styles(for: runs)
 
         let padding = FigureTheme.padding
         let columns = panels.count <= 3 ? max(panels.count, 1) : (panels.count == 4 ? 2 : 3)

@@ -36,6 +36,27 @@ public struct Palette: Sendable {
         return Palette.style(at: index)
     }
 
+    /// The styles of the labels of one figure. Labels seen before keep their style; each new label
+    /// gets the first style whose colour no other label of this figure has (and, once all colours
+    /// are taken within the figure, the first unused colour and marker pair). So a label keeps its
+    /// colour across the report, and within one figure colours repeat only when it has more than
+    /// seven labels, however many labels the report has in total.
+    public mutating func styles(for figureLabels: [String]) -> [String: SeriesStyle] {
+        var result: [String: SeriesStyle] = [:]
+        for label in figureLabels { if let index = indexByLabel[label] { result[label] = Palette.style(at: index) } }
+        let colorCount = Palette.okabeIto.count, styleCount = colorCount * Marker.allCases.count
+        for label in figureLabels where result[label] == nil {
+            let taken = Set(result.values.map(\.index))
+            let takenColors = Set(result.values.map { $0.index % colorCount })
+            let index = (0..<styleCount).first { !takenColors.contains($0 % colorCount) }
+                ?? (0..<styleCount).first { !taken.contains($0) } ?? labels.count
+            labels.append(label)
+            indexByLabel[label] = index
+            result[label] = Palette.style(at: index)
+        }
+        return result
+    }
+
     /// The style already assigned to `label`, or `nil` if the palette has not seen it.
     public func existingStyle(for label: String) -> SeriesStyle? {
         indexByLabel[label].map(Palette.style(at:))

@@ -2,6 +2,7 @@ import ArgumentParser
 import Datasets
 import Engine
 import Foundation
+import Pipeline
 import Yams
 
 struct TrainCommand: ParsableCommand {
@@ -74,12 +75,13 @@ struct TrainCommand: ParsableCommand {
         let train = config.epochs > 0 ? try locator.load(config.dataset, split: .train, progress: printer.callAsFunction) : nil
         let validation = try locator.load(config.dataset, split: .test, progress: printer.callAsFunction)
 
-        let progress = ProgressLine(name: config.dataset.rawValue)
+        let console = BuildConsole(), name = config.dataset.rawValue
+        console.started(name)
         let metrics = try trainer.run(train: train ?? validation.prefix(0), validation: validation) { event in
-            progress.handle(event)
+            console.event(name, event)
             if json, case .epochEnded(let e) = event { Self.printJSON(e) }
         }
-        progress.finish()
+        console.finished(name, metrics.final)
         if let save { try Checkpoint.save(trainer.network, to: URL(fileURLWithPath: save)) }
         if !json, let last = metrics.final {
             FileHandle.standardError.write(Data(String(

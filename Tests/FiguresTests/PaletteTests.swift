@@ -52,4 +52,17 @@ final class PaletteTests: XCTestCase {
         XCTAssertEqual(fills["lr=0.01"], Palette.style(at: 1).color)
         XCTAssertEqual(fills["lr=0.001"], Palette.style(at: 2).color)
     }
+
+    /// A report with many labels overall still gets distinct colours within each small figure,
+    /// while a label seen before keeps its colour.
+    func testFigureLabelsGetDistinctColoursAfterManyOthers() {
+        var palette = Palette()
+        _ = palette.styles(for: (0..<12).map { "earlier \($0)" })
+        let kept = palette.existingStyle(for: "earlier 1")
+        let styles = palette.styles(for: ["earlier 1", "new a", "new b", "new c"])
+        XCTAssertEqual(styles["earlier 1"], kept)
+        let colours = ["earlier 1", "new a", "new b", "new c"].compactMap { styles[$0]?.color }
+        XCTAssertEqual(Set(colours).count, 4, "colours repeat within one figure: \(colours)")
+        XCTAssertTrue(["new a", "new b", "new c"].allSatisfy { styles[$0]?.marker == Marker.none })
+    }
 }

@@ -22,7 +22,7 @@ public final class BuildConsole: @unchecked Sendable {
         locked { print(text) }
     }
 
-    func started(_ name: String) {
+    public func started(_ name: String) {
         locked {
             started[name] = Date()
             active.append((name, "\(name) starting"))
@@ -30,7 +30,7 @@ public final class BuildConsole: @unchecked Sendable {
         }
     }
 
-    func event(_ name: String, _ event: TrainingEvent) {
+    public func event(_ name: String, _ event: TrainingEvent) {
         locked {
             switch event {
             case .started(let count, _): epochs[name] = count
@@ -51,7 +51,7 @@ public final class BuildConsole: @unchecked Sendable {
         }
     }
 
-    func finished(_ name: String, _ final: EpochMetrics?) {
+    public func finished(_ name: String, _ final: EpochMetrics?) {
         locked {
             active.removeAll { $0.name == name }
             let time = Date().timeIntervalSince(started[name] ?? Date())

@@ -13,7 +13,7 @@ enum RunValue {
     case missing
 
     static let metrics = ["loss", "acc", "val_loss", "val_acc"]
-    static let measured = ["epochs", "train_time", "eval_time", "epoch_time", "params", "flops", "threads", "machine", "label", "id", "key"]
+    static let measured = ["epochs", "steps", "train_time", "eval_time", "epoch_time", "params", "flops", "threads", "machine", "label", "id", "key"]
 
     /// Why a value path is not valid, or nil when it is.
     static func problem(with path: [String]) -> String? {
@@ -43,6 +43,7 @@ enum RunValue {
             guard let value = metrics.final?.value(of: name) else { return .missing }
             return .number(value, kind(ofMetric: name))
         case "epochs": return .number(Double(metrics.epochs.last?.epoch ?? 0), .count)
+        case "steps": return .number(Double(metrics.stepsPerEpoch), .count)
         case "train_time": return .number(metrics.trainSeconds, .seconds)
         case "eval_time": return .number(metrics.epochs.reduce(0) { $0 + $1.evalSeconds }, .seconds)
         case "epoch_time":
