@@ -62,7 +62,7 @@ struct TrainCommand: ParsableCommand {
         var config = TrainingConfig()
         for (key, text) in settings {
             let node = (try? Yams.compose(yaml: text)) ?? Node(text)
-            do { try config.set(key, node ?? Node(text)) } catch let error as SpecError {
+            do { try config.set(key, node) } catch let error as SpecError {
                 throw ValidationError("--\(key.replacingOccurrences(of: "_", with: "-")): \(error.message)")
             }
         }

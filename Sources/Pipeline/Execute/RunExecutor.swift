@@ -62,8 +62,9 @@ final class RunExecutor: @unchecked Sendable {
             }
             running += 1
             // Two single-threaded runs beat one two-threaded run here (see README), so a run gets all
-            // cores only when nothing else can run beside it.
-            let threads = max(1, cores / max(1, min(jobs, running + pending.count)))
+            // cores only when nothing else can run beside it (runs waiting for an `init` can't).
+            let competitors = running + pending.filter { ready($0) }.count
+            let threads = max(1, cores / max(1, min(jobs, competitors)))
             condition.unlock()
             let failure = train(run, threads: threads)
             condition.lock()
