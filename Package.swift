@@ -26,19 +26,20 @@ let package = Package(
         .systemLibrary(name: "CCmark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
 
         // MARK: Implementation
+        .target(name: "Suggestions"),
         .target(
             name: "Datasets",
             dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: optimized),
         .target(
             name: "Engine",
-            dependencies: ["CBLAS", "Datasets", "Yams"],
+            dependencies: ["CBLAS", "Datasets", "Suggestions", "Yams"],
             swiftSettings: optimized),
         .target(name: "Figures", swiftSettings: optimized),
-        .target(name: "Document", dependencies: ["CCmark", "Yams"]),
+        .target(name: "Document", dependencies: ["CCmark", "Suggestions", "Yams"]),
         .target(
             name: "Pipeline",
-            dependencies: ["Document", "Engine", "Datasets", "Figures", "Yams",
+            dependencies: ["Document", "Engine", "Datasets", "Figures", "Suggestions", "Yams",
                            .product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(
             name: "report",
@@ -50,8 +51,8 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
-        .testTarget(name: "DocumentTests", dependencies: ["Document"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"]),
+        .testTarget(name: "DocumentTests", dependencies: ["Document", "Suggestions"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Suggestions", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

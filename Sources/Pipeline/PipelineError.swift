@@ -1,4 +1,5 @@
 import Document
+import Suggestions
 
 /// Failures of the build itself (not of the document, which reports diagnostics).
 public enum PipelineError: Error, CustomStringConvertible {

@@ -34,9 +34,12 @@ extension ReportBuilder {
             index[id] = IndexEntry(key: key, config: Dictionary(uniqueKeysWithValues: run.config.canonicalEntries.map { ($0.key, $0.value) }),
                                    initKey: run.initID.flatMap { plan.keys[$0] })
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try Self.writeIfChanged(String(decoding: try encoder.encode(index), as: UTF8.self) + "\n", to: indexURL)
+        try saveIndex(index)
+    }
+
+    private func saveIndex(_ index: [String: IndexEntry]) throws {
+        let text = String(decoding: try RunStore.encoder().encode(index), as: UTF8.self) + "\n"
+        try Self.writeIfChanged(text, to: indexURL)
     }
 
     /// Every run of the document: cached or not, and why not.
@@ -89,12 +92,8 @@ extension ReportBuilder {
         if FileManager.default.fileExists(atPath: failed.path) { removed.append(failed) }
         if !dryRun {
             for url in removed { try FileManager.default.removeItem(at: url) }
-            var index = readIndex()
-            index = index.filter { used.contains($0.value.key) }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             if FileManager.default.fileExists(atPath: indexURL.path) {
-                try Self.writeIfChanged(String(decoding: try encoder.encode(index), as: UTF8.self) + "\n", to: indexURL)
+                try saveIndex(readIndex().filter { used.contains($0.value.key) })
             }
         }
         return removed.map { relative($0.path) }

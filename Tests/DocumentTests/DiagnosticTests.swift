@@ -1,4 +1,5 @@
 import Document
+import Suggestions
 import XCTest
 
 /// Rendering, collecting and suggesting.

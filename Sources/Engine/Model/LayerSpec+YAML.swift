@@ -1,3 +1,4 @@
+import Suggestions
 import Yams
 
 /// A problem with a model or configuration value, with the YAML node it is about (when known) so the
@@ -75,7 +76,7 @@ extension LayerSpec {
             default: return .logSoftmax
             }
         default:
-            let hint = suggest(name, among: names).map { " (did you mean '\($0)'?)" } ?? ""
+            let hint = suggestion(for: name, among: names).map { " (did you mean '\($0)'?)" } ?? ""
             throw SpecError("unknown layer '\(name)'\(hint); layers are \(names.joined(separator: ", "))", node: node)
         }
     }
@@ -95,7 +96,7 @@ private struct Arguments {
             for (key, value) in mapping {
                 let name = key.scalar?.string ?? ""
                 guard allowed.contains(name) else {
-                    let hint = suggest(name, among: allowed).map { " (did you mean '\($0)'?)" } ?? ""
+                    let hint = suggestion(for: name, among: allowed).map { " (did you mean '\($0)'?)" } ?? ""
                     throw SpecError("unknown setting '\(name)' for '\(layer)'\(hint); it takes \(allowed.joined(separator: ", "))", node: key)
                 }
                 values[name] = value
@@ -140,23 +141,4 @@ extension Node {
     }
 
     var isNull: Bool { scalar.map { ["", "~", "null", "Null", "NULL"].contains($0.string) && $0.style == .plain } ?? false }
-}
-
-/// The closest name within a small edit distance, for "did you mean" hints.
-public func suggest(_ word: String, among candidates: [String]) -> String? {
-    func distance(_ a: [Character], _ b: [Character]) -> Int {
-        var previous = Array(0...b.count)
-        for i in 1...max(a.count, 1) where !a.isEmpty {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...max(b.count, 1) where !b.isEmpty {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return a.isEmpty ? b.count : previous[b.count]
-    }
-    let w = Array(word.lowercased())
-    let scored = candidates.map { ($0, distance(w, Array($0.lowercased()))) }.sorted { $0.1 < $1.1 }
-    guard let best = scored.first, best.1 <= max(2, w.count / 3) else { return nil }
-    return best.0
 }

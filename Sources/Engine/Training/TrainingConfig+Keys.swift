@@ -1,4 +1,5 @@
 import Datasets
+import Suggestions
 import Yams
 
 extension TrainingConfig {
@@ -26,7 +27,7 @@ extension TrainingConfig {
             let text = node.scalar?.string ?? ""
             if let v = T(rawValue: text) { return v }
             let names = T.allCases.map(\.rawValue)
-            let hint = suggest(text, among: names).map { " (did you mean '\($0)'?)" } ?? ""
+            let hint = suggestion(for: text, among: names).map { " (did you mean '\($0)'?)" } ?? ""
             throw SpecError("unknown \(key) '\(text)'\(hint); expected one of \(names.joined(separator: ", "))", node: node)
         }
         func flag() throws -> Bool {
@@ -39,7 +40,7 @@ extension TrainingConfig {
             if let name = node.scalar?.string {
                 guard let m = BuiltinModel(rawValue: name) else {
                     let names = BuiltinModel.allCases.map(\.rawValue)
-                    let hint = suggest(name, among: names).map { " (did you mean '\($0)'?)" } ?? ""
+                    let hint = suggestion(for: name, among: names).map { " (did you mean '\($0)'?)" } ?? ""
                     throw SpecError("unknown model '\(name)'\(hint); built-in models are \(names.joined(separator: ", ")), or write a list of layers", node: node)
                 }
                 model = .builtin(m)
@@ -71,7 +72,7 @@ extension TrainingConfig {
         case "val_samples": valSamples = try integer(min: 1)
         case "log_interval": logInterval = try integer(min: 1)
         default:
-            let hint = suggest(key, among: Self.keys).map { " (did you mean '\($0)'?)" } ?? ""
+            let hint = suggestion(for: key, among: Self.keys).map { " (did you mean '\($0)'?)" } ?? ""
             throw SpecError("unknown key '\(key)'\(hint)", node: node)
         }
         if nesterov && optimizer == .sgd && resolvedMomentum == 0 {

@@ -1,6 +1,7 @@
 import Document
 import Engine
 import Foundation
+import Suggestions
 
 /// A value a document can show: `val_acc`, `best.val_loss`, `train_time`, `params`, or any training key.
 enum RunValue {

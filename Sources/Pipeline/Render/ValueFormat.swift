@@ -1,6 +1,7 @@
 import Document
 import Engine
 import Foundation
+import Suggestions
 
 /// How a value prints: `percent`, `percent(n)`, `fixed(n)`, `int`, `duration`.
 struct ValueFormat: Equatable {

@@ -1,5 +1,6 @@
 import Document
 import Engine
+import Suggestions
 import Yams
 
 /// Turns the experiment and defaults blocks of a document into runs: applies `defaults` blocks,

@@ -1,4 +1,5 @@
 import Document
+import Suggestions
 import Yams
 
 /// A figure directive, checked: which runs, which metrics per panel, against epoch or step.

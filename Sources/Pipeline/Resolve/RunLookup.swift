@@ -1,5 +1,6 @@
-import Foundation
 import Document
+import Foundation
+import Suggestions
 
 /// Finds runs by reference: a run id, a sweep id (all its members), or a sweep id with selectors
 /// (`q3-lr[lr=0.1]`, values compared as numbers when both sides are numbers).

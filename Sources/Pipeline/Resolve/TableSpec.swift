@@ -1,6 +1,7 @@
-import Foundation
 import Document
 import Engine
+import Foundation
+import Suggestions
 import Yams
 
 /// A table directive, checked: rows are runs, columns are values with optional formats.

@@ -145,7 +145,7 @@ final class SpecErrorTests: XCTestCase {
             "unknown optimizer 'adamm' (did you mean 'adam'?); expected one of sgd, adam, adamw, rmsprop")
         XCTAssertTrue(
             configError("model", "defualt").hasPrefix("unknown model 'defualt' (did you mean 'default'?)"))
-        XCTAssertEqual(configError("learnig_rate", "0.1"), "unknown key 'learnig_rate'")
+        XCTAssertEqual(configError("learnig_rate", "0.1"), "unknown key 'learnig_rate' (did you mean 'lr'?)")
         XCTAssertEqual(configError("lr", "0"), "'lr' must be greater than 0, found 0")
         XCTAssertEqual(configError("batch_size", "0"), "'batch_size' must be at least 1, found 0")
         XCTAssertEqual(

@@ -2,7 +2,7 @@
 /// nothing is close enough.
 ///
 /// In order of preference: a candidate equal to `word` ignoring case; the candidate with the smallest
-/// edit distance (Levenshtein, ignoring case) when that distance is at most a third of the longer
+/// edit distance (swaps count one edit, case ignored) when that distance is at most a third of the longer
 /// word (and at least 1); a candidate made of the initials of `word`'s `_`/`-`/`.`-separated parts
 /// (`learning_rate` → `lr`). Ties go to the earlier candidate.
 public func suggestion(for word: String, among candidates: [String]) -> String? {
@@ -27,22 +27,24 @@ public func suggestion(for word: String, among candidates: [String]) -> String? 
     return nil
 }
 
-/// The Levenshtein distance between two strings, counted in characters.
+/// The edit distance between two strings in characters: insertions, deletions, substitutions and
+/// swaps of two adjacent characters each count one (optimal string alignment), so `mnsit` is one
+/// edit from `mnist`.
 func editDistance(_ left: String, _ right: String) -> Int {
-    let left = Array(left)
-    let right = Array(right)
-    if left.isEmpty { return right.count }
-    if right.isEmpty { return left.count }
-    var previous = Array(0...right.count)
-    var current = [Int](repeating: 0, count: right.count + 1)
-    for leftIndex in 1...left.count {
-        current[0] = leftIndex
-        for rightIndex in 1...right.count {
-            let substitution =
-                previous[rightIndex - 1] + (left[leftIndex - 1] == right[rightIndex - 1] ? 0 : 1)
-            current[rightIndex] = min(previous[rightIndex] + 1, current[rightIndex - 1] + 1, substitution)
+    let a = Array(left), b = Array(right)
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var d = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+    for i in 0...a.count { d[i][0] = i }
+    for j in 0...b.count { d[0][j] = j }
+    for i in 1...a.count {
+        for j in 1...b.count {
+            let cost = a[i - 1] == b[j - 1] ? 0 : 1
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+            if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+            }
         }
-        swap(&previous, &current)
     }
-    return previous[right.count]
+    return d[a.count][b.count]
 }
