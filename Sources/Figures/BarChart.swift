@@ -51,17 +51,7 @@ public struct BarChart: Sendable {
                 height: chartHeight - 2 * padding - (title.isEmpty ? 0 : 28)))
 
         var writer = SVGWriter(width: figureWidth, height: figureHeight, title: title)
-        if !title.isEmpty {
-            writer.text(
-                TextMetrics.truncated(
-                    title, toWidth: contentWidth, fontSize: FigureTheme.titleSize, bold: true),
-                x: figureWidth / 2, y: padding + 17,
-                [
-                    ("class", "title"), ("text-anchor", "middle"),
-                    ("font-size", NumberFormat.coordinate(FigureTheme.titleSize)),
-                    ("font-weight", "700"), ("fill", FigureTheme.text),
-                ])
-        }
+        writer.figureTitle(title, figureWidth: figureWidth, contentWidth: contentWidth)
         layout.draw(styles: styles, into: &writer)
         for (index, line) in captionLines.enumerated() {
             writer.text(

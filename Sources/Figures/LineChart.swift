@@ -62,17 +62,7 @@ public struct LineChart: Sendable {
         let figureHeight = panelsTop + panelsHeight + captionHeight + padding
 
         var writer = SVGWriter(width: figureWidth, height: figureHeight, title: title)
-        if !title.isEmpty {
-            writer.text(
-                TextMetrics.truncated(
-                    title, toWidth: contentWidth, fontSize: FigureTheme.titleSize, bold: true),
-                x: figureWidth / 2, y: padding + 17,
-                [
-                    ("class", "title"), ("text-anchor", "middle"),
-                    ("font-size", NumberFormat.coordinate(FigureTheme.titleSize)),
-                    ("font-weight", "700"), ("fill", FigureTheme.text),
-                ])
-        }
+        writer.figureTitle(title, figureWidth: figureWidth, contentWidth: contentWidth)
         legend.draw(top: legendTop, centerX: figureWidth / 2, into: &writer)
         for (index, panel) in panels.enumerated() {
             let cell = Rect(

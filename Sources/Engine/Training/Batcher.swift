@@ -7,6 +7,8 @@ struct Batcher {
     let mean: Float
     let std: Float
     let augment: Augmentation
+    /// Pixel byte → normalised input, computed once.
+    private let lookup: [Float]
     private var images = Workspace()
     var labels: [Int32] = []
 
@@ -15,6 +17,8 @@ struct Batcher {
         self.mean = Float(mean)
         self.std = Float(std)
         self.augment = augment
+        let scale = 1 / (255 * self.std), offset = -self.mean / self.std
+        lookup = (0..<256).map { Float($0) * scale + offset }
     }
 
     /// Fills a batch with the images at `indices`.
@@ -22,10 +26,7 @@ struct Batcher {
         let n = indices.count, rows = set.rows, cols = set.cols, plane = rows * cols
         let out = images.get(n * plane)
         if labels.count != n { labels = [Int32](repeating: 0, count: n) }
-        let scale = 1 / (255 * std), offset = -mean / std
-        var lookup = [Float](repeating: 0, count: 256)
-        for v in 0..<256 { lookup[v] = Float(v) * scale + offset }
-        let background = offset
+        let background = lookup[0]
         set.images.withUnsafeBufferPointer { pixels in
             for (slot, index) in indices.enumerated() {
                 labels[slot] = Int32(set.labels[index])
