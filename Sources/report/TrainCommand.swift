@@ -92,8 +92,9 @@ struct TrainCommand: ParsableCommand {
 
     static func printJSON(_ e: EpochMetrics) {
         func number(_ v: Double?) -> String { v.map { "\($0)" } ?? "null" }
-        print("{\"epoch\": \(e.epoch), \"loss\": \(number(e.loss)), \"acc\": \(number(e.acc)), \"val_loss\": \(number(e.valLoss)), "
-              + "\"val_acc\": \(number(e.valAcc)), \"train_s\": \(number(e.trainSeconds)), \"eval_s\": \(number(e.evalSeconds))}")
-        fflush(stdout)
+        let line = "{\"epoch\": \(e.epoch), \"loss\": \(number(e.loss)), \"acc\": \(number(e.acc)), \"val_loss\": \(number(e.valLoss)), "
+            + "\"val_acc\": \(number(e.valAcc)), \"train_s\": \(number(e.trainSeconds)), \"eval_s\": \(number(e.evalSeconds))}\n"
+        // Unbuffered, so a reader of the pipe sees each epoch as it ends.
+        FileHandle.standardOutput.write(Data(line.utf8))
     }
 }

@@ -4,8 +4,9 @@ import Dispatch
 /// share of `0..<count`, so results (including floating-point sums per share) are deterministic for a
 /// given thread count.
 enum Parallel {
-    /// Runs `body(range, thread)` for each thread's share of `0..<count`.
-    static func split(_ count: Int, threads: Int, _ body: (Range<Int>, Int) -> Void) {
+    /// Runs `body(range, thread)` for each thread's share of `0..<count`. `body` runs on several threads at
+    /// once: it shares memory only through `SharedPointer`, under that type's invariant.
+    static func split(_ count: Int, threads: Int, _ body: @Sendable (Range<Int>, Int) -> Void) {
         let workers = max(1, min(threads, count))
         if workers == 1 {
             body(0..<count, 0)

@@ -57,18 +57,22 @@ public final class Conv2d: Layer {
         geometry.batch = input.batch
         let g = geometry, plane = g.outputPlane, total = input.batch * plane
         let out = output.get(outputChannels * total)
-        let pieces = chunks(input.batch)
+        let pieces = chunks(input.batch), outputChannels = outputChannels
+        // Each thread writes its own chunks' output columns and its own column scratch.
+        let x = SharedPointer(input.pointer), y = SharedPointer(out.pointer), w = SharedPointer(weight.value.pointer)
+        let b = bias.map { SharedPointer($0.value.pointer) }
+        let columns = scratch.map { SharedPointer($0.columns.pointer) }
         Parallel.split(pieces.count, threads: threads) { range, t in
-            let cols = scratch[t].columns.pointer
+            let cols = columns[t].base
             for images in pieces[range] {
-                Im2col.forward(columns: cols, input: input.pointer, geometry: g, images: images)
+                Im2col.forward(columns: cols, input: x.base, geometry: g, images: images)
                 // out[:, images] = W[OC, CKK] · cols[CKK, images·P]
-                BLAS.sgemm(out.pointer + images.lowerBound * plane, weight.value.pointer, cols,
+                BLAS.sgemm(y.base + images.lowerBound * plane, w.base, cols,
                            m: outputChannels, n: images.count * plane, k: g.columnRows, ldc: total)
-                if let bias {
+                if let b {
                     for oc in 0..<outputChannels {
-                        let row = out.pointer + oc * total + images.lowerBound * plane, b = bias.value[oc]
-                        for j in 0..<(images.count * plane) { row[j] += b }
+                        let row = y.base + oc * total + images.lowerBound * plane, bias = b.base[oc]
+                        for j in 0..<(images.count * plane) { row[j] += bias }
                     }
                 }
             }
@@ -79,34 +83,42 @@ public final class Conv2d: Layer {
     public func backward(_ gradOutput: Activation, needsInputGradient: Bool) -> Activation? {
         guard let input else { preconditionFailure("backward before forward") }
         let g = geometry, plane = g.outputPlane, total = gradOutput.batch * plane, rows = g.columnRows
-        let dout = gradOutput.pointer
         let dx = needsInputGradient ? inputGradient.get(gradOutput.batch * inputShape.count) : nil
-        let pieces = chunks(gradOutput.batch)
+        let pieces = chunks(gradOutput.batch), outputChannels = outputChannels, hasBias = bias != nil
         let workers = max(1, min(threads, pieces.count))
+        // Each thread reads the shared input, dY and W, and writes its own chunks' rows of dX and its own
+        // scratch: columns, column gradient and partial dW and db (summed below in thread order).
+        let x = SharedPointer(input.pointer), dout = SharedPointer(gradOutput.pointer)
+        let w = SharedPointer(weight.value.pointer), dxShared = dx.map { SharedPointer($0.pointer) }
+        let perThread = scratch.map {
+            (columns: SharedPointer($0.columns.pointer), columnGradient: SharedPointer($0.columnGradient.pointer),
+             weightGradient: SharedPointer($0.weightGradient.pointer), biasGradient: SharedPointer($0.biasGradient.pointer))
+        }
+        let weightCount = weight.count
         Parallel.split(pieces.count, threads: threads) { range, t in
-            let s = scratch[t]
-            s.weightGradient.zero()
-            s.biasGradient.zero()
+            let s = perThread[t]
+            s.weightGradient.base.update(repeating: 0, count: weightCount)
+            s.biasGradient.base.update(repeating: 0, count: outputChannels)
             for images in pieces[range] {
                 let width = images.count * plane
-                let dy = dout + images.lowerBound * plane
-                Im2col.forward(columns: s.columns.pointer, input: input.pointer, geometry: g, images: images)
+                let dy = dout.base + images.lowerBound * plane
+                Im2col.forward(columns: s.columns.base, input: x.base, geometry: g, images: images)
                 // dW[OC, CKK] += dY[OC, images·P] · colsᵀ
-                BLAS.sgemm(s.weightGradient.pointer, dy, s.columns.pointer, m: outputChannels, n: rows, k: width,
+                BLAS.sgemm(s.weightGradient.base, dy, s.columns.base, m: outputChannels, n: rows, k: width,
                            transposeB: true, beta: 1, lda: total)
-                if bias != nil {
+                if hasBias {
                     for oc in 0..<outputChannels {
                         let row = dy + oc * total
                         var sum: Float = 0
                         for j in 0..<width { sum += row[j] }
-                        s.biasGradient[oc] += sum
+                        s.biasGradient.base[oc] += sum
                     }
                 }
-                if let dx {
+                if let dxShared {
                     // dcols[CKK, images·P] = Wᵀ · dY, then scatter back to the input positions.
-                    BLAS.sgemm(s.columnGradient.pointer, weight.value.pointer, dy, m: rows, n: width, k: outputChannels,
+                    BLAS.sgemm(s.columnGradient.base, w.base, dy, m: rows, n: width, k: outputChannels,
                                transposeA: true, ldb: total)
-                    Im2col.backward(inputGradient: dx.pointer, columns: s.columnGradient.pointer, geometry: g, images: images)
+                    Im2col.backward(inputGradient: dxShared.base, columns: s.columnGradient.base, geometry: g, images: images)
                 }
             }
         }

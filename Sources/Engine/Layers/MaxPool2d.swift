@@ -29,16 +29,18 @@ public final class MaxPool2d: Layer {
         let inPlane = g.height * g.width, outPlane = oh * ow
         let out = output.get(planes * outPlane)
         if winners.count != planes * outPlane { winners = [Int32](repeating: 0, count: planes * outPlane) }
-        let x = input.pointer, y = out.pointer
+        let kernel = kernel, stride = stride, padding = padding
+        // Each thread reads and writes its own planes.
+        let x = SharedPointer(input.pointer), y = SharedPointer(out.pointer)
         winners.withUnsafeMutableBufferPointer { win in
-            let winner = win.baseAddress!
+            let winner = SharedPointer(win.baseAddress!)
             Parallel.split(planes, threads: threads) { range, _ in
                 for plane in range {
-                    let xp = x + plane * inPlane, yp = y + plane * outPlane, wp = winner + plane * outPlane
+                    let xp = x.base + plane * inPlane, yp = y.base + plane * outPlane, wp = winner.base + plane * outPlane
                     if kernel == 2 && stride == 2 && padding == 0 {
-                        pool2x2(xp, yp, wp)
+                        Self.pool2x2(xp, yp, wp, geometry: g)
                     } else {
-                        pool(xp, yp, wp)
+                        Self.pool(xp, yp, wp, geometry: g, kernel: kernel, stride: stride, padding: padding)
                     }
                 }
             }
@@ -47,8 +49,9 @@ public final class MaxPool2d: Layer {
     }
 
     /// One plane, any window: input [H,W] → output [OH,OW], winners [OH,OW].
-    private func pool(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ w: UnsafeMutablePointer<Int32>) {
-        let g = geometry, ow = g.outputWidth
+    private static func pool(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ w: UnsafeMutablePointer<Int32>,
+                             geometry g: ConvGeometry, kernel: Int, stride: Int, padding: Int) {
+        let ow = g.outputWidth
         for oy in 0..<g.outputHeight {
             for ox in 0..<ow {
                 var best = -Float.infinity, bestIndex: Int32 = -1
@@ -69,8 +72,9 @@ public final class MaxPool2d: Layer {
     }
 
     /// One plane, the common 2×2 stride-2 window, unrolled.
-    private func pool2x2(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ w: UnsafeMutablePointer<Int32>) {
-        let g = geometry, ow = g.outputWidth, width = g.width
+    private static func pool2x2(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ w: UnsafeMutablePointer<Int32>,
+                                geometry g: ConvGeometry) {
+        let ow = g.outputWidth, width = g.width
         for oy in 0..<g.outputHeight {
             let top = x + 2 * oy * width, bottom = top + width
             let base = Int32(2 * oy * width)
@@ -91,10 +95,13 @@ public final class MaxPool2d: Layer {
         let g = geometry, planes = g.channels * gradOutput.batch
         let inPlane = g.height * g.width, outPlane = g.outputHeight * g.outputWidth
         let dx = inputGradient.get(planes * inPlane)
-        let d = dx.pointer, dy = gradOutput.pointer, exact = tiles
-        winners.withUnsafeBufferPointer { win in
-            let winner = win.baseAddress!
+        let exact = tiles, kernel = kernel
+        // Each thread writes the input gradient of its own planes.
+        let d = SharedPointer(dx.pointer), dy = SharedPointer(gradOutput.pointer)
+        winners.withUnsafeMutableBufferPointer { win in
+            let winner = SharedPointer(win.baseAddress!)
             Parallel.split(planes, threads: threads) { range, _ in
+                let d = d.base, dy = dy.base, winner = winner.base
                 if exact && kernel == 2 {
                     // Every input element lies in exactly one window: write 0 or the gradient, no clearing pass.
                     for plane in range {

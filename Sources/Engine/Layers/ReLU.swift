@@ -11,8 +11,10 @@ public final class ReLU: Layer {
 
     public func forward(_ input: Activation, context: inout ForwardContext) -> Activation {
         let out = output.get(input.count)
-        let x = input.pointer, y = out.pointer
+        // Each thread reads and writes its own share of the elements.
+        let x = SharedPointer(input.pointer), y = SharedPointer(out.pointer)
         Parallel.split(input.count, threads: input.count >= 65_536 ? threads : 1) { range, _ in
+            let x = x.base, y = y.base
             var i = range.lowerBound
             while i + 8 <= range.upperBound {
                 let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
@@ -27,8 +29,9 @@ public final class ReLU: Layer {
     public func backward(_ gradOutput: Activation, needsInputGradient: Bool) -> Activation? {
         guard needsInputGradient, let out = output.buffer else { return nil }
         let dx = inputGradient.get(gradOutput.count)
-        let y = out.pointer, dy = gradOutput.pointer, d = dx.pointer
+        let y = SharedPointer(out.pointer), dy = SharedPointer(gradOutput.pointer), d = SharedPointer(dx.pointer)
         Parallel.split(gradOutput.count, threads: gradOutput.count >= 65_536 ? threads : 1) { range, _ in
+            let y = y.base, dy = dy.base, d = d.base
             var i = range.lowerBound
             while i + 8 <= range.upperBound {
                 let out = UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
