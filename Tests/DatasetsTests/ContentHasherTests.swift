@@ -8,6 +8,7 @@ final class ContentHasherTests: XCTestCase {
     let labels = DatasetInfo.info(.mnist).files[3]  // t10k-labels-idx1-ubyte, 4.5 kB compressed
 
     func testGzipAndRawFilesHashToTheSameContentHash() throws {
+        try TestPaths.requireSharedData()
         let compressed = DatasetFixtures.sharedDirectory(.mnist).appendingPathComponent(labels.compressedName)
         let directory = try TestPaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -19,6 +20,7 @@ final class ContentHasherTests: XCTestCase {
     }
 
     func testStreamingInflateMatchesWholeInflateAcrossTinyChunks() throws {
+        try TestPaths.requireSharedData()
         let url = DatasetFixtures.sharedDirectory(.mnist).appendingPathComponent(labels.compressedName)
         let data = try Data(contentsOf: url)
         let inflater = try Gzip.Inflater(path: url.path)
@@ -34,6 +36,7 @@ final class ContentHasherTests: XCTestCase {
     }
 
     func testTruncatedGzipGivesAHashAndSaysWhy() throws {
+        try TestPaths.requireSharedData()
         let directory = try TestPaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let truncated = directory.appendingPathComponent(labels.compressedName)

@@ -16,6 +16,7 @@ final class DataCommandsTests: XCTestCase {
     }
 
     func testFetchThenVerify() throws {
+        try TestPaths.requireSharedData()
         try DatasetFixtures.linkSharedFiles(
             .mnist, into: project.appendingPathComponent("data/mnist"),
             only: ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte"])

@@ -39,6 +39,7 @@ final class DataLocatorTests: XCTestCase {
     }
 
     func testDataDirectoryWinsOverEverythingElse() throws {
+        try TestPaths.requireSharedData()
         let given = try populated("given")
         let environment = try populated("environment")
         try populated("project/data")
@@ -49,6 +50,7 @@ final class DataLocatorTests: XCTestCase {
     }
 
     func testEnvironmentWinsOverProjectAndSystem() throws {
+        try TestPaths.requireSharedData()
         let environment = try populated("environment")
         try populated("project/data")
         try populated("system")
@@ -58,6 +60,7 @@ final class DataLocatorTests: XCTestCase {
     }
 
     func testProjectDataWinsOverSystemAndInvalidPlacesAreSkipped() throws {
+        try TestPaths.requireSharedData()
         // The given directory holds a truncated label file: skipped, not used.
         let broken = root.appendingPathComponent("broken/mnist")
         try DatasetFixtures.linkSharedFiles(.mnist, into: broken, only: ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte"])
@@ -75,6 +78,7 @@ final class DataLocatorTests: XCTestCase {
     }
 
     func testSystemCopyIsUsedWhenNothingElseHasTheFiles() throws {
+        try TestPaths.requireSharedData()
         try populated("system")
         let copy = try locator(environment: ["REPORT_DATA_DIR": root.appendingPathComponent("empty").path]).resolve(.mnist)
         XCTAssertEqual(copy.source, "system copy")
@@ -82,6 +86,7 @@ final class DataLocatorTests: XCTestCase {
     }
 
     func testDataDirectoryMayHoldTheFilesDirectly() throws {
+        try TestPaths.requireSharedData()
         let direct = DatasetFixtures.sharedDirectory(.mnist)
         let copy = try locator(dataDirectory: direct.path).resolve(.mnist)
         XCTAssertEqual(copy.directory.path, direct.path)
@@ -91,6 +96,7 @@ final class DataLocatorTests: XCTestCase {
     }
 
     func testAnotherDatasetsFilesAreNamedAsSuch() throws {
+        try TestPaths.requireSharedData()
         // MNIST and Fashion-MNIST use the same file names: say whose content was found.
         let direct = DatasetFixtures.sharedDirectory(.mnist)
         XCTAssertThrowsError(try locator(dataDirectory: direct.path).resolve(.fashionMNIST)) { error in
@@ -119,6 +125,7 @@ final class DataLocatorTests: XCTestCase {
     }
 
     func testIncompleteDirectoryNamesTheMissingFiles() throws {
+        try TestPaths.requireSharedData()
         try DatasetFixtures.linkSharedFiles(.mnist, into: project.appendingPathComponent("data/mnist"),
                                             only: ["train-labels-idx1-ubyte"])
         let report = locator().examine(locator().places(for: .mnist)[0], for: .mnist)
@@ -127,6 +134,7 @@ final class DataLocatorTests: XCTestCase {
     }
 
     func testLoadReadsTheRequestedSplit() throws {
+        try TestPaths.requireSharedData()
         let train = try locator(dataDirectory: TestPaths.sharedData.path).load(.mnist, split: .train)
         XCTAssertEqual(train.count, 60_000)
         XCTAssertEqual(train.rows, 28)

@@ -6,6 +6,7 @@ import XCTest
 /// The descriptors: known hashes agree with `shared/data/SHA256SUMS`, names parse.
 final class DatasetInfoTests: XCTestCase {
     func testKnownHashesMatchTheSharedChecksumFile() throws {
+        try TestPaths.requireSharedData()
         let sums = try String(contentsOf: TestPaths.sharedData.appendingPathComponent("SHA256SUMS"), encoding: .utf8)
         var expected: [String: String] = [:]
         for line in sums.split(separator: "\n") {

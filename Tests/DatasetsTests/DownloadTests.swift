@@ -40,6 +40,7 @@ final class DownloadTests: XCTestCase {
     }
 
     func testFetchDownloadsVerifiesAndRenamesAllFourFiles() throws {
+        try TestPaths.requireSharedData()
         let server = try LoopbackHTTPServer(root: TestPaths.sharedData)
         let hasher = CountingHasher()
         var events: [DownloadProgress] = []
@@ -65,6 +66,7 @@ final class DownloadTests: XCTestCase {
     }
 
     func testNotFoundOnTheFirstMirrorFallsBackToTheSecond() throws {
+        try TestPaths.requireSharedData()
         try linkTrainingFiles()
         let server = try LoopbackHTTPServer(root: TestPaths.sharedData, faults: [("/gone/", .notFound)])
         let copy = try locator(mirrors: [server.url("gone/{dataset}/"), server.url("{dataset}/")]).resolve(.mnist)
@@ -77,6 +79,7 @@ final class DownloadTests: XCTestCase {
     }
 
     func testTruncatedDownloadIsRejectedNamingFileAndBothHashes() throws {
+        try TestPaths.requireSharedData()
         try linkTrainingFiles()
         let server = try LoopbackHTTPServer(
             root: TestPaths.sharedData, faults: [("/mnist/t10k-labels", .truncate(bytes: 2000))])
@@ -93,6 +96,7 @@ final class DownloadTests: XCTestCase {
     }
 
     func testWrongFileFromAMirrorIsRejectedAndARawFileIsAccepted() throws {
+        try TestPaths.requireSharedData()
         // The mirror serves Fashion-MNIST's labels under MNIST's name, and MNIST's test images raw.
         try linkTrainingFiles()
         let mirror = project.appendingPathComponent("mirror")

@@ -24,6 +24,7 @@ final class VerificationCacheTests: XCTestCase {
     }
 
     func testSecondVerificationUsesTheCache() throws {
+        try TestPaths.requireSharedData()
         let file = try copyLabels()
         let counter = CountingHasher()
         let cacheFile = directory.appendingPathComponent("cache/.verified.json")
@@ -45,6 +46,7 @@ final class VerificationCacheTests: XCTestCase {
     }
 
     func testChangedModificationTimeOrSizeForcesANewHash() throws {
+        try TestPaths.requireSharedData()
         let file = try copyLabels()
         let counter = CountingHasher()
         let verifier = DatasetVerifier(
@@ -73,6 +75,7 @@ final class VerificationCacheTests: XCTestCase {
     }
 
     func testConcurrentWritersLeaveAReadableCache() throws {
+        try TestPaths.requireSharedData()
         let file = try copyLabels()
         let cacheFile = directory.appendingPathComponent(".verified.json")
         // Eight verifiers (as if eight processes) hash and write the cache at once.
@@ -89,6 +92,7 @@ final class VerificationCacheTests: XCTestCase {
     }
 
     func testUnwritableCacheLocationIsIgnored() throws {
+        try TestPaths.requireSharedData()
         let file = try copyLabels()
         let counter = CountingHasher()
         // A cache "file" inside a regular file can never be written.
@@ -100,6 +104,7 @@ final class VerificationCacheTests: XCTestCase {
     }
 
     func testTruncatedFileErrorNamesFileExpectedAndActualHash() throws {
+        try TestPaths.requireSharedData()
         let file = directory.appendingPathComponent(labels.compressedName)
         try DatasetFixtures.writeTruncated(.mnist, file: labels.compressedName, bytes: 3000, to: file)
         let verifier = DatasetVerifier(cache: .disabled)
@@ -115,6 +120,7 @@ final class VerificationCacheTests: XCTestCase {
     }
 
     func testTheSharedCopiesVerify() throws {
+        try TestPaths.requireSharedData()
         // Hashes all eight shared files once: ~110 MB of decompressed content.
         let verifier = DatasetVerifier(cache: .disabled)
         for name in DatasetName.allCases {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 @testable import Pipeline
@@ -47,6 +48,7 @@ final class ReportBuilderTests: XCTestCase {
         """
 
     func testBuildWritesTheReadmeFiguresAndTables() throws {
+        try TestPaths.requireSharedData()
         let project = try TestProject(Self.document)
         let summary = try project.build()
         XCTAssertEqual(summary.trained.sorted(), ["base", "lr[lr=0.01]", "lr[lr=0.05]", "lr[lr=0.1]"])
@@ -115,6 +117,7 @@ final class ReportBuilderTests: XCTestCase {
     }
 
     func testCleanRemovesWhatTheDocumentNoLongerUses() throws {
+        try TestPaths.requireSharedData()
         let keptOnly = "```experiment\nid: kept\n\(TestProject.tiny)```\n"
         let project = try TestProject(keptOnly + "\n```experiment\nid: dropped\nbase: kept\nlr: 0.1\n```\n")
         try project.build()

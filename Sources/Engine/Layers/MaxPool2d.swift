@@ -80,10 +80,11 @@ public final class MaxPool2d: Layer {
             let base = Int32(2 * oy * width)
             for ox in 0..<ow {
                 let a = top[2 * ox], b = top[2 * ox + 1], c = bottom[2 * ox], d = bottom[2 * ox + 1]
+                // A NaN wins (the last one if several), as in the general path and PyTorch's `val > max || isnan(val)`.
                 var best = a, index = base + Int32(2 * ox)
-                if b > best { best = b; index = base + Int32(2 * ox + 1) }
-                if c > best { best = c; index = base + Int32(width + 2 * ox) }
-                if d > best { best = d; index = base + Int32(width + 2 * ox + 1) }
+                if b > best || b.isNaN { best = b; index = base + Int32(2 * ox + 1) }
+                if c > best || c.isNaN { best = c; index = base + Int32(width + 2 * ox) }
+                if d > best || d.isNaN { best = d; index = base + Int32(width + 2 * ox + 1) }
                 y[oy * ow + ox] = best
                 w[oy * ow + ox] = index
             }

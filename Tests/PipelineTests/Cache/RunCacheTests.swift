@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 
 @testable import Pipeline
@@ -47,6 +48,7 @@ final class RunCacheTests: XCTestCase {
     }
 
     func testEditsOutsideTheConfigurationRetrainNothing() throws {
+        try TestPaths.requireSharedData()
         let project = try TestProject(Self.document())
         let first = try project.build()
         XCTAssertEqual(first.trained.sorted(), ["base", "lr[lr=0.01]", "lr[lr=0.05]"])
@@ -72,6 +74,7 @@ final class RunCacheTests: XCTestCase {
     }
 
     func testStatusSaysWhyARunWouldTrain() throws {
+        try TestPaths.requireSharedData()
         let project = try TestProject(Self.document())
         XCTAssertEqual(
             try project.builder().status().map { $0.reason },
@@ -112,6 +115,7 @@ final class RunCacheTests: XCTestCase {
     }
 
     func testRerunRetrains() throws {
+        try TestPaths.requireSharedData()
         let project = try TestProject(Self.document())
         try project.build()
         let key = try project.key("lr[lr=0.01]")
@@ -135,6 +139,7 @@ final class RunCacheTests: XCTestCase {
     /// A build that was interrupted leaves a `.tmp-*` directory, or an entry without `metrics.json`;
     /// neither counts as a result, and the next build trains those runs again.
     func testInterruptedBuildsAreNotTakenAsResults() throws {
+        try TestPaths.requireSharedData()
         let project = try TestProject(Self.document())
         try project.build()
         let base = try project.key("base")

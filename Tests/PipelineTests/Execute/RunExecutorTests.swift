@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 
 @testable import Pipeline
@@ -5,6 +6,7 @@ import XCTest
 /// Training the planned runs: failures stay with their run, and `init` runs wait for their start.
 final class RunExecutorTests: XCTestCase {
     func testAFailedRunDoesNotStopTheOthers() throws {
+        try TestPaths.requireSharedData()
         let project = try TestProject(
             """
             ```defaults
@@ -69,6 +71,7 @@ final class RunExecutorTests: XCTestCase {
 
     /// `init: other` with `epochs: 0` only evaluates the other run's final weights.
     func testInitStartsFromTheOtherRunsWeights() throws {
+        try TestPaths.requireSharedData()
         let project = try TestProject(
             """
             ```experiment

@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 
 @testable import Pipeline
@@ -57,6 +58,7 @@ final class DocumentRendererTests: XCTestCase {
     }
 
     func testEverythingOutsideDirectivesAndExpressionsIsKept() throws {
+        try TestPaths.requireSharedData()
         let project = try TestProject(Self.source)
         let summary = try project.build()
         XCTAssertEqual(summary.trained, ["a"])
@@ -71,6 +73,7 @@ final class DocumentRendererTests: XCTestCase {
     }
 
     func testInlineValuesAndFormats() throws {
+        try TestPaths.requireSharedData()
         let project = try TestProject(
             """
             ```experiment
