@@ -53,6 +53,8 @@ let package = Package(
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
         .testTarget(name: "DocumentTests", dependencies: ["Document", "Suggestions"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Suggestions", "TestSupport"]),
+        // End to end: runs the built `report` binary.
+        .testTarget(name: "CLITests", dependencies: ["report", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

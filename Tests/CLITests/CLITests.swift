@@ -1,0 +1,186 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// The end-to-end tier: the built `report` binary run as a user runs it, judged by its exit status,
+/// standard output and standard error.
+final class CLITests: XCTestCase {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// `.build/<configuration>/report`, beside the test bundle.
+    static let binary: URL = {
+        var directory = Bundle.main.bundleURL
+        if !FileManager.default.fileExists(atPath: directory.appendingPathComponent("report").path) {
+            directory = Bundle(for: CLITests.self).bundleURL.deletingLastPathComponent()
+        }
+        return directory.appendingPathComponent("report")
+    }()
+
+    private var project: URL!
+
+    override func setUpWithError() throws {
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: Self.binary.path), "no report binary at \(Self.binary.path)")
+        project = try TestPaths.temporaryDirectory("cli-test")
+        try FileManager.default.createDirectory(at: project.appendingPathComponent("report"), withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        if let project { try? FileManager.default.removeItem(at: project) }
+    }
+
+    @discardableResult
+    func report(_ arguments: [String]) throws -> Result {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = project
+        // Files rather than pipes: a chatty child can never block on a full pipe.
+        let out = project.appendingPathComponent(".stdout"), err = project.appendingPathComponent(".stderr")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        FileManager.default.createFile(atPath: err.path, contents: nil)
+        let outHandle = try FileHandle(forWritingTo: out), errHandle = try FileHandle(forWritingTo: err)
+        defer {
+            try? outHandle.close()
+            try? errHandle.close()
+        }
+        process.standardOutput = outHandle
+        process.standardError = errHandle
+        try process.run()
+        process.waitUntilExit()
+        let outData = try Data(contentsOf: out), errData = try Data(contentsOf: err)
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    func write(_ text: String, to path: String = "report/answers.md") throws {
+        try Data(text.utf8).write(to: project.appendingPathComponent(path))
+    }
+
+    /// One tiny experiment: 512 training and 256 validation images, one epoch (about a second).
+    static let tinyDocument = """
+        # Tiny
+
+        ```experiment
+        id: tiny
+        dataset: mnist
+        epochs: 1
+        train_samples: 512
+        val_samples: 256
+        ```
+
+        Accuracy {{ tiny.val_acc | percent(1) }}.
+
+        """
+
+    func testCheckAcceptsAValidDocument() throws {
+        try write(Self.tinyDocument)
+        let result = try report(["check"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue((result.stdout + result.stderr).contains("report/answers.md: ok, 1 run"), result.stdout + result.stderr)
+    }
+
+    func testCheckReportsEveryErrorWithPositionAndCaretAndExits1() throws {
+        try write("""
+            ```experiment
+            id: a
+            learnig_rate: 0.1
+            ```
+
+            ```experiment
+            id: b
+            optimizer: rmsprp
+            ```
+
+            """)
+        let result = try report(["check"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stderr.contains("report/answers.md:3:1: error: unknown key 'learnig_rate'"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("did you mean 'lr'?"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("report/answers.md:8:12: error:"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("^~~~~~"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("2 errors generated."), result.stderr)
+        XCTAssertEqual(result.stdout, "")
+    }
+
+    func testMissingDocumentIsAnErrorNamingIt() throws {
+        let result = try report(["check", "report/nope.md"])
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.stderr.contains("report/nope.md"), result.stderr)
+    }
+
+    func testBuildTrainsOnceWritesTheReadmeAndStatusSaysCached() throws {
+        try TestPaths.requireSharedData()
+        try write(Self.tinyDocument)
+        let data = TestPaths.sharedData.path
+        let first = try report(["build", "--data-dir", data])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertTrue(first.stderr.contains("1 training (1 run), 0 runs cached, 0 failed"), first.stderr)
+        let readme = try String(contentsOf: project.appendingPathComponent("report/README.md"), encoding: .utf8)
+        XCTAssertTrue(readme.range(of: #"Accuracy \d+\.\d%\."#, options: .regularExpression) != nil, readme)
+        XCTAssertFalse(readme.contains("{{"), readme)
+
+        let second = try report(["build", "--data-dir", data])
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertTrue(second.stderr.contains("0 trainings (0 runs), 1 run cached"), second.stderr)
+        XCTAssertEqual(try String(contentsOf: project.appendingPathComponent("report/README.md"), encoding: .utf8), readme)
+
+        let status = try report(["status"])
+        XCTAssertEqual(status.status, 0, status.stderr)
+        XCTAssertTrue(status.stdout.contains("tiny") && status.stdout.contains("cached"), status.stdout)
+    }
+
+    func testBuildWithAnErrorTrainsNothingAndWritesNothing() throws {
+        try write("""
+            ```experiment
+            id: a
+            epochs: -1
+            ```
+
+            """)
+        let result = try report(["build"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stderr.contains("report/answers.md:3:"), result.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: project.appendingPathComponent("report/README.md").path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: project.appendingPathComponent("data/runs").path))
+    }
+
+    func testTrainJSONPrintsOneObjectPerEpochAndNothingElse() throws {
+        try TestPaths.requireSharedData()
+        let result = try report(["train", "--dataset", "mnist", "--epochs", "2", "--train-samples", "512",
+                                 "--val-samples", "256", "--json", "--data-dir", TestPaths.sharedData.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = result.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.count, 2, result.stdout)
+        for (i, line) in lines.enumerated() {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            XCTAssertEqual(object?["epoch"] as? Int, i + 1)
+            let accuracy = try XCTUnwrap(object?["val_acc"] as? Double)
+            XCTAssertTrue((0...1).contains(accuracy))
+        }
+    }
+
+    func testTrainRejectsAnUnknownDatasetWithoutTraining() throws {
+        let result = try report(["train", "--dataset", "cifar", "--epochs", "1"])
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.stderr.contains("cifar"), result.stderr)
+        XCTAssertEqual(result.stdout, "")
+    }
+
+    func testDataVerifySaysWhichCopyIsUsed() throws {
+        try TestPaths.requireSharedData()
+        let result = try report(["data", "verify", "--data-dir", TestPaths.sharedData.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue((result.stdout + result.stderr).contains(TestPaths.sharedData.path), result.stdout + result.stderr)
+    }
+
+    func testUnknownSubcommandIsAUsageError() throws {
+        let result = try report(["bild"])
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertNotEqual(result.status, 1, "usage errors are not document errors")
+        XCTAssertTrue(result.stderr.contains("bild"), result.stderr)
+    }
+}
