@@ -37,19 +37,22 @@ let package = Package(
             swiftSettings: optimized),
         .target(name: "Figures", swiftSettings: optimized),
         .target(name: "Document", dependencies: ["CCmark", "Suggestions", "Yams"]),
+        // Terminal presentation: build progress and download bars. Only the command-line tool uses it.
+        .target(name: "Console", dependencies: ["Pipeline", "Engine", "Datasets"]),
         .target(
             name: "Pipeline",
             dependencies: ["Document", "Engine", "Datasets", "Figures", "Suggestions", "Yams",
                            .product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(
             name: "report",
-            dependencies: ["Pipeline", "Engine", "Datasets", "Figures",
+            dependencies: ["Pipeline", "Console", "Document", "Engine", "Datasets", "Yams",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // MARK: Tests
         .target(name: "TestSupport", dependencies: ["Datasets"], path: "Tests/TestSupport"),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "Datasets"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
         .testTarget(name: "DocumentTests", dependencies: ["Document", "Suggestions"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Suggestions", "TestSupport"]),

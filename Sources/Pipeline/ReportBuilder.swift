@@ -37,10 +37,11 @@ public struct BuildSummary {
 /// `report build`, `check`, `status` and `clean`.
 public final class ReportBuilder {
     public let options: BuildOptions
-    public let console: BuildConsole
+    /// Where progress goes; the library itself never prints.
+    public let console: BuildObserver
     public let store: RunStore
 
-    public init(options: BuildOptions, console: BuildConsole = BuildConsole()) {
+    public init(options: BuildOptions, console: BuildObserver = SilentBuildObserver()) {
         self.options = options
         self.console = console
         store = RunStore(root: options.url(options.runs))
@@ -74,7 +75,7 @@ public final class ReportBuilder {
         try FileManager.default.createDirectory(at: store.root, withIntermediateDirectories: true)
         if !toTrain.isEmpty {
             let locator = DataLocator(dataDirectory: options.dataDirectory, projectRoot: options.projectRoot)
-            let executor = RunExecutor(store: store, data: DatasetCache(locator: locator), jobs: options.jobs,
+            let executor = RunExecutor(store: store, data: DatasetCache(locator: locator, observer: console), jobs: options.jobs,
                                        cores: ProcessInfo.processInfo.activeProcessorCount, console: console)
             let failures = executor.execute(toTrain)
             for run in toTrain {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Console
 import Document
 import Foundation
 import Pipeline
@@ -48,7 +49,7 @@ struct BuildCommand: ParsableCommand {
         options.figures = figures
         options.jobs = jobs
         options.rerun = rerun
-        let builder = ReportBuilder(options: options)
+        let builder = ReportBuilder(options: options, console: BuildConsole())
         try runDocumentCommand {
             if explain {
                 for row in try builder.status() {

@@ -40,8 +40,8 @@ final class CLITests: XCTestCase {
         process.currentDirectoryURL = project
         // Files rather than pipes: a chatty child can never block on a full pipe.
         let out = project.appendingPathComponent(".stdout"), err = project.appendingPathComponent(".stderr")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         let outHandle = try FileHandle(forWritingTo: out), errHandle = try FileHandle(forWritingTo: err)
         defer {
             try? outHandle.close()

@@ -9,7 +9,12 @@ final class DatasetCache: @unchecked Sendable {
     private var loaded: [String: ImageSet] = [:]
     private var failures: [String: Error] = [:]
 
-    init(locator: DataLocator) { self.locator = locator }
+    private let observer: BuildObserver
+
+    init(locator: DataLocator, observer: BuildObserver) {
+        self.locator = locator
+        self.observer = observer
+    }
 
     func load(_ name: DatasetName, split: Split) throws -> ImageSet {
         lock.lock()
@@ -18,7 +23,7 @@ final class DatasetCache: @unchecked Sendable {
         if let set = loaded[key] { return set }
         if let error = failures[key] { throw error }
         do {
-            let set = try locator.load(name, split: split, progress: DownloadProgressPrinter().callAsFunction)
+            let set = try locator.load(name, split: split, progress: { [observer] in observer.download($0) })
             loaded[key] = set
             return set
         } catch {

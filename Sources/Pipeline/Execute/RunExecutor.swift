@@ -9,7 +9,7 @@ final class RunExecutor: @unchecked Sendable {
     let data: DatasetCache
     let jobs: Int
     let cores: Int
-    let console: BuildConsole
+    let console: BuildObserver
     let machine: String
 
     private let condition = NSCondition()
@@ -18,7 +18,7 @@ final class RunExecutor: @unchecked Sendable {
     private var finished = Set<String>()
     private(set) var failures: [String: String] = [:]
 
-    init(store: RunStore, data: DatasetCache, jobs: Int, cores: Int, console: BuildConsole) {
+    init(store: RunStore, data: DatasetCache, jobs: Int, cores: Int, console: BuildObserver) {
         self.store = store
         self.data = data
         self.jobs = max(1, jobs)
@@ -98,7 +98,7 @@ final class RunExecutor: @unchecked Sendable {
             console.started(name)
             let metrics = try trainer.run(train: train, validation: validation) { event in
                 self.console.event(name, event)
-                if case .epochEnded(let e) = event { log += BuildConsole.epochLine(name: name, e, epochs: run.config.epochs) + "\n" }
+                if case .epochEnded(let e) = event { log += RunLog.epochLine(name: name, e, epochs: run.config.epochs) + "\n" }
             }
             try Checkpoint.save(trainer.network, to: entry.appendingPathComponent("checkpoint.bin"))
             let record = RunRecord(key: run.key, config: Dictionary(uniqueKeysWithValues: run.config.canonicalEntries.map { ($0.key, $0.value) }),

@@ -44,7 +44,7 @@ final class TestProject {
     func builder(rerun: [String] = []) -> ReportBuilder {
         var options = self.options
         options.rerun = rerun
-        return ReportBuilder(options: options, console: BuildConsole(isTerminal: false, quiet: true))
+        return ReportBuilder(options: options, console: SilentBuildObserver())
     }
 
     @discardableResult

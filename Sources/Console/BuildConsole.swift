@@ -1,11 +1,14 @@
+import Datasets
 import Engine
 import Foundation
+import Pipeline
 
 /// Build progress on stderr. On a terminal: a live line per running run (id, epoch, batch bar, loss,
 /// accuracy, ETA) redrawn in place; otherwise (CI) one plain line per epoch and per finished run.
-public final class BuildConsole: @unchecked Sendable {
+public final class BuildConsole: BuildObserver, @unchecked Sendable {
     let isTerminal: Bool
     let quiet: Bool
+    private let downloads: DownloadProgressPrinter
     private let lock = NSLock()
     private var active: [(name: String, line: String)] = []
     private var drawn = 0
@@ -16,6 +19,7 @@ public final class BuildConsole: @unchecked Sendable {
     public init(isTerminal: Bool = isatty(STDERR_FILENO) != 0, quiet: Bool = false) {
         self.isTerminal = isTerminal
         self.quiet = quiet
+        downloads = DownloadProgressPrinter(isTerminal: isTerminal)
     }
 
     public func note(_ text: String) {
@@ -41,12 +45,12 @@ public final class BuildConsole: @unchecked Sendable {
                 let elapsed = Date().timeIntervalSince(started[name] ?? Date())
                 let width = 16, filled = Int((Double(step) / Double(stepsPerEpoch) * Double(width)).rounded())
                 let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-                let eta = done > 0 ? ValueFormat.duration(elapsed * (1 - done) / done) : "?"
+                let eta = done > 0 ? RunLog.duration(elapsed * (1 - done) / done) : "?"
                 update(name, String(format: "%@ epoch %d/%d %@ loss %.4f acc %.1f%% eta %@", name, epoch, epochs[name] ?? 0, bar, loss, 100 * acc, eta))
             case .evaluating(let epoch):
                 update(name, "\(name) epoch \(epoch)/\(epochs[name] ?? 0) evaluating")
             case .epochEnded(let e):
-                if !isTerminal { print(Self.epochLine(name: name, e, epochs: epochs[name] ?? 0)) }
+                if !isTerminal { print(RunLog.epochLine(name: name, e, epochs: epochs[name] ?? 0)) }
             }
         }
     }
@@ -55,21 +59,20 @@ public final class BuildConsole: @unchecked Sendable {
         locked {
             active.removeAll { $0.name == name }
             let time = Date().timeIntervalSince(started[name] ?? Date())
-            print("trained \(name): val_acc \(final.map { String(format: "%.2f%%", 100 * $0.valAcc) } ?? "-") in \(ValueFormat.duration(time))")
+            print("trained \(name): val_acc \(final.map { String(format: "%.2f%%", 100 * $0.valAcc) } ?? "-") in \(RunLog.duration(time))")
         }
     }
 
-    func failed(_ name: String, _ message: String) {
+    public func download(_ progress: DownloadProgress) {
+        guard !quiet else { return }
+        downloads(progress)
+    }
+
+    public func failed(_ name: String, _ message: String) {
         locked {
             active.removeAll { $0.name == name }
             print("failed  \(name): \(message)")
         }
-    }
-
-    static func epochLine(name: String, _ e: EpochMetrics, epochs: Int) -> String {
-        String(format: "%@ epoch %d/%d: loss %@ acc %@ val_loss %.4f val_acc %.2f%% (%.1f s)", name, e.epoch, epochs,
-               e.loss.map { String(format: "%.4f", $0) } ?? "-", e.acc.map { String(format: "%.2f%%", 100 * $0) } ?? "-",
-               e.valLoss, 100 * e.valAcc, e.trainSeconds)
     }
 
     // MARK: Drawing

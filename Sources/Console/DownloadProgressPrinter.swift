@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 #if canImport(Glibc)
 import Glibc

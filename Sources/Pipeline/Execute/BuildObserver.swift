@@ -1,0 +1,44 @@
+import Datasets
+import Engine
+
+/// What a build reports while it runs. Pipeline never prints: the command-line tool passes an observer
+/// that draws progress (`Console.BuildConsole`), tests pass `SilentBuildObserver` or a recorder.
+/// Methods are called from several worker threads at once.
+public protocol BuildObserver: AnyObject, Sendable {
+    /// A line for the person running the build (a cached run, a warning).
+    func note(_ text: String)
+    /// A run began training.
+    func started(_ run: String)
+    /// A run's training progressed (steps, evaluation, finished epochs).
+    func event(_ run: String, _ event: TrainingEvent)
+    /// A run finished and is in the cache.
+    func finished(_ run: String, _ final: EpochMetrics?)
+    /// A run failed, or was not trained because the run it starts from failed.
+    func failed(_ run: String, _ message: String)
+    /// A dataset file is being downloaded or verified.
+    func download(_ progress: DownloadProgress)
+}
+
+/// Reports nothing.
+public final class SilentBuildObserver: BuildObserver {
+    public init() {}
+    public func note(_ text: String) {}
+    public func started(_ run: String) {}
+    public func event(_ run: String, _ event: TrainingEvent) {}
+    public func finished(_ run: String, _ final: EpochMetrics?) {}
+    public func failed(_ run: String, _ message: String) {}
+    public func download(_ progress: DownloadProgress) {}
+}
+
+/// The lines a run's `log.txt` holds.
+public enum RunLog {
+    /// `q1 epoch 3/10: loss 0.5123 acc 81.20% val_loss 0.4567 val_acc 83.10% (4.9 s)`
+    public static func epochLine(name: String, _ e: EpochMetrics, epochs: Int) -> String {
+        String(format: "%@ epoch %d/%d: loss %@ acc %@ val_loss %.4f val_acc %.2f%% (%.1f s)", name, e.epoch, epochs,
+               e.loss.map { String(format: "%.4f", $0) } ?? "-", e.acc.map { String(format: "%.2f%%", 100 * $0) } ?? "-",
+               e.valLoss, 100 * e.valAcc, e.trainSeconds)
+    }
+
+    /// 4.2 → "4.2 s", 125 → "2 min 05 s", 4000 → "1 h 06 min".
+    public static func duration(_ seconds: Double) -> String { ValueFormat.duration(seconds) }
+}
