@@ -10,7 +10,7 @@ let optimized: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(con
 
 let package = Package(
     name: "report",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "report", targets: ["report"])
     ],
@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Datasets"], path: "Tests/TestSupport"),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
-        .testTarget(name: "ConsoleTests", dependencies: ["Console", "Datasets"]),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "Datasets", "Engine"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
         .testTarget(name: "DocumentTests", dependencies: ["Document", "Suggestions"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Suggestions", "TestSupport"]),

@@ -2,111 +2,119 @@ import Datasets
 import Engine
 import Foundation
 import Pipeline
+import Synchronization
 
 /// Build progress on stderr. On a terminal: a live line per running run (id, epoch, batch bar, loss,
 /// accuracy, ETA) redrawn in place; otherwise (CI) one plain line per epoch and per finished run.
-public final class BuildConsole: BuildObserver, @unchecked Sendable {
-    let isTerminal: Bool
-    let quiet: Bool
+public final class BuildConsole: BuildObserver {
+    private let screen: Mutex<Screen>
     private let downloads: DownloadProgressPrinter
-    private let lock = NSLock()
-    private var active: [(name: String, line: String)] = []
-    private var drawn = 0
-    private var lastDraw = Date.distantPast
-    private var epochs: [String: Int] = [:]
-    private var started: [String: Date] = [:]
 
-    public init(isTerminal: Bool = isatty(STDERR_FILENO) != 0, quiet: Bool = false) {
-        self.isTerminal = isTerminal
-        self.quiet = quiet
-        downloads = DownloadProgressPrinter(isTerminal: isTerminal)
+    /// - Parameters:
+    ///   - write: where text goes; standard error unless a test captures it.
+    public init(isTerminal: Bool = isatty(STDERR_FILENO) != 0, quiet: Bool = false,
+                write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
+        screen = Mutex(Screen(isTerminal: isTerminal, quiet: quiet, write: write))
+        let silent: @Sendable (String) -> Void = { _ in }
+        downloads = DownloadProgressPrinter(isTerminal: isTerminal, write: quiet ? silent : write)
     }
 
     public func note(_ text: String) {
-        locked { print(text) }
+        screen.withLock { $0.print(text) }
     }
 
     public func started(_ name: String) {
-        locked {
-            started[name] = Date()
-            active.append((name, "\(name) starting"))
-            redraw()
+        screen.withLock { screen in
+            screen.started[name] = Date()
+            screen.active.append((name, "\(name) starting"))
+            screen.redraw()
         }
     }
 
     public func event(_ name: String, _ event: TrainingEvent) {
-        locked {
+        screen.withLock { screen in
             switch event {
-            case .started(let count, _): epochs[name] = count
+            case .started(let count, _): screen.epochs[name] = count
             case .step(let epoch, let step, let stepsPerEpoch, let loss, let acc):
-                guard isTerminal, Date().timeIntervalSince(lastDraw) > 0.2 else { return }
-                let total = Double(max(1, (epochs[name] ?? 1) * stepsPerEpoch))
+                guard screen.isTerminal, Date().timeIntervalSince(screen.lastDraw) > 0.2 else { return }
+                let epochs = screen.epochs[name] ?? 0
+                let total = Double(max(1, max(1, epochs) * stepsPerEpoch))
                 let done = Double((epoch - 1) * stepsPerEpoch + step) / total
-                let elapsed = Date().timeIntervalSince(started[name] ?? Date())
+                let elapsed = Date().timeIntervalSince(screen.started[name] ?? Date())
                 let width = 16, filled = Int((Double(step) / Double(stepsPerEpoch) * Double(width)).rounded())
                 let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
                 let eta = done > 0 ? RunLog.duration(elapsed * (1 - done) / done) : "?"
-                update(name, String(format: "%@ epoch %d/%d %@ loss %.4f acc %.1f%% eta %@", name, epoch, epochs[name] ?? 0, bar, loss, 100 * acc, eta))
+                screen.update(name, String(format: "%@ epoch %d/%d %@ loss %.4f acc %.1f%% eta %@", name, epoch, epochs,
+                                           bar, loss, 100 * acc, eta))
             case .evaluating(let epoch):
-                update(name, "\(name) epoch \(epoch)/\(epochs[name] ?? 0) evaluating")
+                screen.update(name, "\(name) epoch \(epoch)/\(screen.epochs[name] ?? 0) evaluating")
             case .epochEnded(let e):
-                if !isTerminal { print(RunLog.epochLine(name: name, e, epochs: epochs[name] ?? 0)) }
+                if !screen.isTerminal { screen.print(RunLog.epochLine(name: name, e, epochs: screen.epochs[name] ?? 0)) }
             }
         }
     }
 
     public func finished(_ name: String, _ final: EpochMetrics?) {
-        locked {
-            active.removeAll { $0.name == name }
-            let time = Date().timeIntervalSince(started[name] ?? Date())
-            print("trained \(name): val_acc \(final.map { String(format: "%.2f%%", 100 * $0.valAcc) } ?? "-") in \(RunLog.duration(time))")
+        screen.withLock { screen in
+            screen.active.removeAll { $0.name == name }
+            let time = Date().timeIntervalSince(screen.started[name] ?? Date())
+            let accuracy = final.map { String(format: "%.2f%%", 100 * $0.valAcc) } ?? "-"
+            screen.print("trained \(name): val_acc \(accuracy) in \(RunLog.duration(time))")
+        }
+    }
+
+    public func failed(_ name: String, _ message: String) {
+        screen.withLock { screen in
+            screen.active.removeAll { $0.name == name }
+            screen.print("failed  \(name): \(message)")
         }
     }
 
     public func download(_ progress: DownloadProgress) {
-        guard !quiet else { return }
         downloads(progress)
     }
+}
 
-    public func failed(_ name: String, _ message: String) {
-        locked {
-            active.removeAll { $0.name == name }
-            print("failed  \(name): \(message)")
-        }
+/// The live lines and what has been drawn of them; only touched under `BuildConsole`'s mutex.
+private struct Screen {
+    let isTerminal: Bool
+    let quiet: Bool
+    let write: @Sendable (String) -> Void
+    var active: [(name: String, line: String)] = []
+    var drawn = 0
+    var lastDraw = Date.distantPast
+    var epochs: [String: Int] = [:]
+    var started: [String: Date] = [:]
+
+    init(isTerminal: Bool, quiet: Bool, write: @escaping @Sendable (String) -> Void) {
+        self.isTerminal = isTerminal
+        self.quiet = quiet
+        self.write = write
     }
 
-    // MARK: Drawing
-
-    private func locked(_ body: () -> Void) {
-        lock.lock()
-        body()
-        lock.unlock()
-    }
-
-    private func update(_ name: String, _ line: String) {
+    mutating func update(_ name: String, _ line: String) {
         if let index = active.firstIndex(where: { $0.name == name }) { active[index].line = line }
         redraw()
     }
 
     /// Prints a permanent line above the live lines.
-    private func print(_ text: String) {
+    mutating func print(_ text: String) {
         guard !quiet else { return }
         clear()
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        write(text + "\n")
         redraw()
     }
 
-    private func clear() {
+    mutating func clear() {
         guard isTerminal, drawn > 0 else { return }
-        FileHandle.standardError.write(Data(String(repeating: "\u{1B}[1A\u{1B}[2K", count: drawn).utf8))
+        write(String(repeating: "\u{1B}[1A\u{1B}[2K", count: drawn))
         drawn = 0
     }
 
-    private func redraw() {
+    mutating func redraw() {
         guard isTerminal, !quiet else { return }
         clear()
-        let text = active.map { $0.line + "\n" }.joined()
-        FileHandle.standardError.write(Data(text.utf8))
+        write(active.map { $0.line + "\n" }.joined())
         drawn = active.count
         lastDraw = Date()
     }

@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -8,49 +9,47 @@ import Darwin
 
 /// Draws download progress on standard error: a live bar redrawn in place on a terminal,
 /// and one plain line per file event otherwise (CI logs stay readable).
-public final class DownloadProgressPrinter: @unchecked Sendable {
+public final class DownloadProgressPrinter: Sendable {
     private let isTerminal: Bool
-    private let write: (String) -> Void
-    private let lock = NSLock()
-    private var lastDraw = Date.distantPast
-    private var lineIsOpen = false
+    private let write: @Sendable (String) -> Void
+    /// When the bar was last drawn, and whether the cursor sits at the end of an unfinished bar line.
+    private let state = Mutex((lastDraw: Date.distantPast, lineIsOpen: false))
 
     /// - Parameters:
     ///   - isTerminal: whether to draw a live bar; defaults to whether stderr is a terminal.
     ///   - write: where text goes; defaults to standard error.
     public init(isTerminal: Bool = isatty(STDERR_FILENO) != 0,
-                write: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
+                write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
         self.isTerminal = isTerminal
         self.write = write
     }
 
     /// Pass this to `DataLocator`'s `progress:` parameters.
     public func callAsFunction(_ progress: DownloadProgress) {
-        lock.lock()
-        defer { lock.unlock() }
-        switch progress.phase {
-        case .started:
-            if !isTerminal { write("fetching \(progress.url.absoluteString)\n") }
-        case .receiving:
-            guard isTerminal, Date().timeIntervalSince(lastDraw) >= 0.1 || progress.fraction == 1 else { return }
-            lastDraw = Date()
-            write("\r\u{1B}[K" + Self.bar(progress))
-            lineIsOpen = true
-        case .verifying:
-            if isTerminal { write("\r\u{1B}[K" + Self.bar(progress) + " verifying") }
-            lineIsOpen = isTerminal
-        case .finished:
-            closeLine()
-            write("\(progress.file): verified\n")
-        case .failed(let reason):
-            closeLine()
-            write("\(progress.url.absoluteString): \(reason)\n")
+        state.withLock { state in
+            func closeLine() {
+                if state.lineIsOpen { write("\r\u{1B}[K") }
+                state.lineIsOpen = false
+            }
+            switch progress.phase {
+            case .started:
+                if !isTerminal { write("fetching \(progress.url.absoluteString)\n") }
+            case .receiving:
+                guard isTerminal, Date().timeIntervalSince(state.lastDraw) >= 0.1 || progress.fraction == 1 else { return }
+                state.lastDraw = Date()
+                write("\r\u{1B}[K" + Self.bar(progress))
+                state.lineIsOpen = true
+            case .verifying:
+                if isTerminal { write("\r\u{1B}[K" + Self.bar(progress) + " verifying") }
+                state.lineIsOpen = isTerminal
+            case .finished:
+                closeLine()
+                write("\(progress.file): verified\n")
+            case .failed(let reason):
+                closeLine()
+                write("\(progress.url.absoluteString): \(reason)\n")
+            }
         }
-    }
-
-    private func closeLine() {
-        if lineIsOpen { write("\r\u{1B}[K") }
-        lineIsOpen = false
     }
 
     /// `train-images-idx3-ubyte.gz [#########-----------]  45%  4.4/9.9 MB`

@@ -5,19 +5,15 @@ import Suggestions
 public enum PipelineError: Error, CustomStringConvertible {
     case unreadableDocument(String, String)
     case unreadableCache(String, String)
-    case documentErrors(Int)
-    case runsFailed([String])
     case unknownRun(String, [String])
 
     public var description: String {
         switch self {
         case .unreadableDocument(let path, let why): return "cannot read \(path): \(why)"
         case .unreadableCache(let path, let why): return "cannot read cached results \(path): \(why); delete the entry to retrain it"
-        case .documentErrors(let count): return "\(count) error\(count == 1 ? "" : "s") in the document; nothing was trained"
         case .unknownRun(let id, let known):
             let hint = suggestion(for: id, among: known).map { " (did you mean '\($0)'?)" } ?? ""
             return "unknown run '\(id)'\(hint)"
-        case .runsFailed(let ids): return "\(ids.count) run\(ids.count == 1 ? "" : "s") failed: \(ids.joined(separator: ", "))"
         }
     }
 }

@@ -1,8 +1,10 @@
 import Datasets
 import Foundation
+import Synchronization
 import XCTest
 
 @testable import Console
+@testable import Engine
 
 final class DownloadProgressPrinterTests: XCTestCase {
     private func progress(_ phase: DownloadProgress.Phase, received: Int64 = 0, expected: Int64? = nil) -> DownloadProgress {
@@ -12,9 +14,9 @@ final class DownloadProgressPrinterTests: XCTestCase {
     }
 
     func testProgressBarOnATerminal() {
-        var text = ""
-        DownloadProgressPrinter(isTerminal: true) { text += $0 }(progress(.receiving, received: 4_500_000, expected: 9_000_000))
-        XCTAssertEqual(text, "\r\u{1B}[Ktrain-images-idx3-ubyte.gz [############------------]  50%  4.5/9.0 MB")
+        let text = Captured()
+        DownloadProgressPrinter(isTerminal: true, write: text.append)(progress(.receiving, received: 4_500_000, expected: 9_000_000))
+        XCTAssertEqual(text.value, "\r\u{1B}[Ktrain-images-idx3-ubyte.gz [############------------]  50%  4.5/9.0 MB")
         XCTAssertEqual(DownloadProgressPrinter.bar(DownloadProgress(
             dataset: .mnist, file: "t10k-labels-idx1-ubyte.gz", url: URL(fileURLWithPath: "/x"),
             phase: .verifying, receivedBytes: 4517, expectedBytes: 4517)),
@@ -23,18 +25,61 @@ final class DownloadProgressPrinterTests: XCTestCase {
 
     /// CI logs get one plain line per file event and no bar, however many bytes arrive.
     func testPlainLinesWithoutATerminal() {
-        var text = ""
-        let printer = DownloadProgressPrinter(isTerminal: false) { text += $0 }
+        let text = Captured()
+        let printer = DownloadProgressPrinter(isTerminal: false, write: text.append)
         printer(progress(.started))
         for received in stride(from: Int64(0), through: 9_000_000, by: 1_000_000) {
             printer(progress(.receiving, received: received, expected: 9_000_000))
         }
         printer(progress(.verifying, received: 9_000_000, expected: 9_000_000))
         printer(progress(.finished, received: 9_000_000, expected: 9_000_000))
-        XCTAssertEqual(text, """
+        XCTAssertEqual(text.value, """
             fetching https://example.org/mnist/train-images-idx3-ubyte.gz
             train-images-idx3-ubyte.gz: verified
 
             """)
+    }
+}
+
+/// Text written from any thread, collected for a test to read.
+final class Captured: Sendable {
+    private let text = Mutex("")
+    var value: String { text.withLock { $0 } }
+    @Sendable func append(_ more: String) { text.withLock { $0 += more } }
+}
+
+final class BuildConsoleTests: XCTestCase {
+    private func epoch(_ n: Int) -> EpochMetrics {
+        EpochMetrics(epoch: n, loss: 0.5, acc: 0.8, valLoss: 0.4, valAcc: 0.85, trainSeconds: 2, evalSeconds: 0.1)
+    }
+
+    /// Without a terminal (CI logs): one plain line per epoch and per finished run, no escape codes.
+    func testPlainLinesWithoutATerminal() {
+        let text = Captured()
+        let console = BuildConsole(isTerminal: false, write: text.append)
+        console.note("cached  q1")
+        console.started("q2")
+        console.event("q2", .started(epochs: 2, stepsPerEpoch: 10))
+        console.event("q2", .step(epoch: 1, step: 5, stepsPerEpoch: 10, loss: 1, acc: 0.5))
+        console.event("q2", .epochEnded(epoch(1)))
+        console.event("q2", .epochEnded(epoch(2)))
+        console.finished("q2", epoch(2))
+        console.failed("q3", "diverged")
+        let lines = text.value.split(separator: "\n", omittingEmptySubsequences: false)
+        XCTAssertEqual(lines.count, 6, text.value)
+        XCTAssertEqual(lines[0], "cached  q1")
+        XCTAssertEqual(lines[1], "q2 epoch 1/2: loss 0.5000 acc 80.00% val_loss 0.4000 val_acc 85.00% (2.0 s)")
+        XCTAssertTrue(lines[3].hasPrefix("trained q2: val_acc 85.00% in "), String(lines[3]))
+        XCTAssertEqual(lines[4], "failed  q3: diverged")
+        XCTAssertFalse(text.value.contains("\u{1B}"))
+    }
+
+    func testQuietPrintsNothing() {
+        let text = Captured()
+        let console = BuildConsole(isTerminal: true, quiet: true, write: text.append)
+        console.note("x")
+        console.started("a")
+        console.finished("a", nil)
+        XCTAssertEqual(text.value, "")
     }
 }

@@ -1,13 +1,14 @@
 import Datasets
 import Foundation
+import Synchronization
 
 /// Loads each dataset split once per build and shares it between runs (thread-safe). A dataset is only
 /// located (and verified, or downloaded) when a run actually needs training.
-final class DatasetCache: @unchecked Sendable {
+final class DatasetCache: Sendable {
     private let locator: DataLocator
-    private let lock = NSLock()
-    private var loaded: [String: ImageSet] = [:]
-    private var failures: [String: Error] = [:]
+    /// Loaded splits and failed loads by "dataset/split". The lock is held while a split loads, so
+    /// runs that need the same split wait for the one load instead of repeating it.
+    private let state = Mutex((loaded: [String: ImageSet](), failures: [String: any Error]()))
 
     private let observer: BuildObserver
 
@@ -17,18 +18,18 @@ final class DatasetCache: @unchecked Sendable {
     }
 
     func load(_ name: DatasetName, split: Split) throws -> ImageSet {
-        lock.lock()
-        defer { lock.unlock() }
-        let key = "\(name.rawValue)/\(split)"
-        if let set = loaded[key] { return set }
-        if let error = failures[key] { throw error }
-        do {
-            let set = try locator.load(name, split: split, progress: { [observer] in observer.download($0) })
-            loaded[key] = set
-            return set
-        } catch {
-            failures[key] = error
-            throw error
+        try state.withLock { state in
+            let key = "\(name.rawValue)/\(split)"
+            if let set = state.loaded[key] { return set }
+            if let error = state.failures[key] { throw error }
+            do {
+                let set = try locator.load(name, split: split, progress: { [observer] in observer.download($0) })
+                state.loaded[key] = set
+                return set
+            } catch {
+                state.failures[key] = error
+                throw error
+            }
         }
     }
 }
