@@ -31,7 +31,8 @@ extension LineChart {
             let heading = both ? "\(title) (\(solidMeaning) / \(dashedMeaning))" : title
             sentences.append("\(heading), final: " + parts.joined(separator: ", ") + ".")
             for reference in panel.references {
-                let text = "\(reference.label) \(Self.value(reference.value, percent: panel.percent))"
+                let value = Self.value(reference.value, percent: panel.percent)
+                let text = reference.label.isEmpty ? value : "\(reference.label) \(value)"
                 if !references.contains(text) { references.append(text) }
             }
         }

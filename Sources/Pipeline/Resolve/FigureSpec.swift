@@ -210,6 +210,7 @@ struct FigureSpec {
             if ["ln10", "ln(10)"].contains(text) {
                 reference.value = log(10.0)
                 reference.family = "loss"
+                if reference.label == nil { reference.label = "ln 10" }
             } else if let value = y.float, value.isFinite {
                 reference.value = value
                 reference.family = value > 1 ? "loss" : "acc"
