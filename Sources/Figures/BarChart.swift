@@ -26,7 +26,7 @@ public struct BarChart: Sendable {
         let values = bars.map { bar in
             bar.label + " " + (bar.value.isFinite ? LineChart.value(bar.value, percent: percent) : "n/a")
         }
-        return (yLabel.isEmpty ? "Values" : yLabel) + ": " + values.joined(separator: ", ") + "."
+        return (yLabel.isEmpty ? "Values" : yLabel) + ": " + values.joined(separator: "; ") + "."
     }
 
     /// Creates a bar chart.

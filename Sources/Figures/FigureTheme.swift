@@ -17,8 +17,9 @@ enum FigureTheme {
     static let axis = "#666666"
     /// Grid lines behind the data.
     static let grid = "#E4E4E4"
-    /// The line colour of legend keys that explain line styles.
-    static let keyLine = "#555555"
+    /// The line colour of legend keys that explain line styles: lighter and thinner than the
+    /// dark grey of a baseline run, so a key is not read as a run.
+    static let keyLine = "#8C8C8C"
     /// Reference lines (chance level, another run's value).
     static let reference = "#5A5A5A"
 
@@ -27,7 +28,7 @@ enum FigureTheme {
     /// The dark-mode replacement of each theme colour; series colours get `ColorMath.darkVariant`.
     static let darkColors: [String: String] = [
         background: darkBackground, text: "#E6EDF3", secondaryText: "#B1BAC4", axis: "#8B949E",
-        grid: "#30363D", keyLine: "#A0A8B0", reference: "#A8A8A8",
+        grid: "#30363D", keyLine: "#6E7681", reference: "#A8A8A8",
     ]
 
     static let titleSize = 17.0

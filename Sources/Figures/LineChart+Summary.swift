@@ -1,7 +1,7 @@
 /// The sentence that states what a line chart shows, for `<desc>` and alternative text.
 extension LineChart {
     /// The final value of every curve, panel by panel, from the data: "Validation accuracy,
-    /// final: lr 0.001 72.10%, lr 0.01 81.54%." A curve that starts at x = 0 (epoch 0, before
+    /// final: lr 0.001 72.10%; lr 0.01 81.54%." (semicolons, since labels may hold commas) A curve that starts at x = 0 (epoch 0, before
     /// training) gives its first value too ("11.16% → 99.12%"); a run with a train and a
     /// validation curve gives both ("0.312 / 0.298", train first). Reference lines are listed last.
     public func summary() -> String {
@@ -29,14 +29,14 @@ extension LineChart {
                 return label + " " + list.map(\.text).joined(separator: " / ")
             }
             let heading = both ? "\(title) (\(solidMeaning) / \(dashedMeaning))" : title
-            sentences.append("\(heading), final: " + parts.joined(separator: ", ") + ".")
+            sentences.append("\(heading), final: " + parts.joined(separator: "; ") + ".")
             for reference in panel.references {
                 let value = Self.value(reference.value, percent: panel.percent)
                 let text = reference.label.isEmpty ? value : "\(reference.label) \(value)"
                 if !references.contains(text) { references.append(text) }
             }
         }
-        if !references.isEmpty { sentences.append("Reference lines: " + references.joined(separator: ", ") + ".") }
+        if !references.isEmpty { sentences.append("Reference lines: " + references.joined(separator: "; ") + ".") }
         return sentences.joined(separator: " ")
     }
 

@@ -25,6 +25,7 @@ final class ColorTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(ColorMath.contrast(Palette.baseline.color, "#FFFFFF"), 3)
         XCTAssertGreaterThanOrEqual(ColorMath.contrast(Palette.baseline.darkColor, FigureTheme.darkBackground), 3)
         XCTAssertGreaterThanOrEqual(ColorMath.contrast(FigureTheme.reference, "#FFFFFF"), 3)
+        XCTAssertGreaterThanOrEqual(ColorMath.contrast(FigureTheme.keyLine, "#FFFFFF"), 3)
     }
 
     func testOrderedRampIsReadableAndMonotoneInLightness() {

@@ -107,7 +107,7 @@ final class ReadabilityTests: XCTestCase {
         let summary = GoldenFigureTests.orderedSweep().summary()
         XCTAssertTrue(summary.hasPrefix("Loss (train / validation), final: lr 0.001 "), summary)
         XCTAssertTrue(summary.contains("Validation accuracy, final: lr 0.001 "), summary)
-        XCTAssertTrue(summary.contains("Reference lines: uniform 2.30, chance 10.00%."), summary)
+        XCTAssertTrue(summary.contains("Reference lines: uniform 2.30; chance 10.00%."), summary)
         XCTAssertTrue(text.contains("<desc>\(summary.xmlEscaped)</desc>"))
         XCTAssertNotEqual(summary, "Learning rate")
     }

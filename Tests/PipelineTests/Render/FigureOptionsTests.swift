@@ -142,7 +142,7 @@ final class FigureOptionsTests: XCTestCase {
         XCTAssertTrue(summary.contains("default 50.00% → 70.00%") == false, summary)
         XCTAssertTrue(summary.contains("tuned 20.00% → 90.00%"), summary)
         XCTAssertTrue(summary.contains("Validation error, final:"), summary)
-        XCTAssertTrue(summary.contains("chance 10.00%, before 20.00%."), summary)
+        XCTAssertTrue(summary.contains("chance 10.00%; before 20.00%."), summary)
         XCTAssertFalse(summary.contains("uniform"), "ln 10 belongs on loss panels, and there is none")
         var palette = Palette()
         let svg = renderer.svg(figure, palette: &palette)
