@@ -3,7 +3,8 @@ import Figures
 /// One style and one label per run for a whole document, so that a run looks the same in every
 /// figure: the first figure a run appears in decides its colour and marker.
 ///
-/// - A run named `baseline:` in any figure is grey without markers everywhere.
+/// - A run named `baseline:` in any figure is grey without markers everywhere, and so is every run
+///   with the same configuration (the same cache key), such as the default member of a sweep.
 /// - When the other runs of a figure differ in exactly one numeric setting (a learning-rate or
 ///   dropout sweep), they take the sequential ramp in the order of that value.
 /// - Otherwise each new run takes the first categorical colour no other run of the figure has.
@@ -17,7 +18,12 @@ struct FigureIdentities {
             guard case .directive(let d) = segment, d.kind == .figure else { return nil }
             return plan.figures[d.location]
         }
-        let baselines = Set(figures.flatMap(\.baselineIDs))
+        // A baseline is a training, not an id: a sweep member with the baseline's configuration (the
+        // 1× member of a sweep around the defaults) is the same run and is grey too.
+        let baselineKeys = Set(figures.flatMap(\.baselineIDs).compactMap { plan.keys[$0] })
+        let baselines = Set(plan.runOrder.filter { id in
+            figures.flatMap(\.baselineIDs).contains(id) || plan.keys[id].map(baselineKeys.contains) == true
+        })
         for id in baselines { styles[id] = Palette.baseline }
         for figure in figures {
             for id in figure.runIDs where labels[id] == nil {

@@ -61,18 +61,19 @@ final class FigureOptionsTests: XCTestCase {
     func testSweepMembersGetOrderedColoursAndReadableLabels() throws {
         let plan = try plan("```figure\nid: f\nruns: [lr]\n```\n\n```figure\nid: g\nruns: [base, opt]\nbaseline: base\n```\n")
         let identities = FigureIdentities(plan: plan)
-        // Ordered by value, whatever the sweep's order: 0.001 is member 0, 0.1 member 2.
-        XCTAssertEqual(identities.styles["lr[lr=0.001]"], Palette.ordered(0, of: 3))
-        XCTAssertEqual(identities.styles["lr[lr=0.01]"], Palette.ordered(1, of: 3))
-        XCTAssertEqual(identities.styles["lr[lr=0.1]"], Palette.ordered(2, of: 3))
+        // Ordered by value, whatever the sweep's order; lr 0.01 is the baseline's training (grey), the
+        // others share the ramp: 0.001 is member 0, 0.1 member 1.
+        XCTAssertEqual(identities.styles["lr[lr=0.001]"], Palette.ordered(0, of: 2))
+        XCTAssertEqual(identities.styles["lr[lr=0.01]"], Palette.baseline)
+        XCTAssertEqual(identities.styles["lr[lr=0.1]"], Palette.ordered(1, of: 2))
         XCTAssertEqual(identities.labels["lr[lr=0.1]"], "lr 0.1")
         XCTAssertEqual(identities.labels["opt[optimizer=adam]"], "Adam")
         XCTAssertEqual(identities.styles["base"], Palette.baseline)
-        // Optimisers are not ordered: categorical colours, different within the figure.
-        let sgd = identities.styles["opt[optimizer=sgd]"], adam = identities.styles["opt[optimizer=adam]"]
-        XCTAssertNotNil(sgd)
-        XCTAssertNotEqual(sgd?.color, adam?.color)
-        XCTAssertTrue(Palette.okabeIto.contains { $0.color == sgd?.color })
+        // The SGD member is the base run's training: grey as well; Adam is the only coloured one.
+        XCTAssertEqual(identities.styles["opt[optimizer=sgd]"], Palette.baseline)
+        // Optimisers are not ordered: categorical colours.
+        let adam = identities.styles["opt[optimizer=adam]"]
+        XCTAssertEqual(adam?.color, Palette.okabeIto[0].color)
     }
 
     func testRunKeepsItsStyleAndLabelAcrossFigures() throws {
