@@ -20,6 +20,15 @@ public struct BarChart: Sendable {
     /// The figure height in pixels, excluding the caption.
     public var height: Double = 340
 
+    /// The sentence for `<desc>` and alternative text: every bar's value, from the data.
+    public func summary() -> String {
+        guard !bars.isEmpty else { return "" }
+        let values = bars.map { bar in
+            bar.label + " " + (bar.value.isFinite ? LineChart.value(bar.value, percent: percent) : "n/a")
+        }
+        return (yLabel.isEmpty ? "Values" : yLabel) + ": " + values.joined(separator: "; ") + "."
+    }
+
     /// Creates a bar chart.
     public init(title: String, yLabel: String, bars: [(label: String, value: Double)], percent: Bool = false)
     {
@@ -50,7 +59,8 @@ public struct BarChart: Sendable {
                 x: padding, y: padding + (title.isEmpty ? 0 : 28), width: contentWidth,
                 height: chartHeight - 2 * padding - (title.isEmpty ? 0 : 28)))
 
-        var writer = SVGWriter(width: figureWidth, height: figureHeight, title: title)
+        var writer = SVGWriter(width: figureWidth, height: figureHeight, title: title, description: summary())
+        for style in styles { writer.darkColors[style.color] = style.darkColor }
         writer.figureTitle(title, figureWidth: figureWidth, contentWidth: contentWidth)
         layout.draw(styles: styles, into: &writer)
         for (index, line) in captionLines.enumerated() {

@@ -2,7 +2,9 @@
 ///
 /// The figures carry an opaque white background with dark text: on a dark page (GitHub's
 /// dark theme) a transparent figure would put dark axis labels on a dark page, and a white
-/// card is also what prints.
+/// card is also what prints. A viewer that asks for a dark colour scheme
+/// (`prefers-color-scheme: dark`) gets the same figure on a dark background with light ink,
+/// through a style sheet embedded in the SVG (see `darkColors`).
 enum FigureTheme {
     /// A generic font stack; no web fonts are loaded.
     static let fontFamily = "-apple-system, 'Segoe UI', Helvetica, Arial, 'Liberation Sans', sans-serif"
@@ -15,8 +17,19 @@ enum FigureTheme {
     static let axis = "#666666"
     /// Grid lines behind the data.
     static let grid = "#E4E4E4"
-    /// The line colour of legend keys that explain line styles.
-    static let keyLine = "#555555"
+    /// The line colour of legend keys that explain line styles: lighter and thinner than the
+    /// dark grey of a baseline run, so a key is not read as a run.
+    static let keyLine = "#8C8C8C"
+    /// Reference lines (chance level, another run's value).
+    static let reference = "#5A5A5A"
+
+    /// The background in dark mode.
+    public static let darkBackground = "#0D1117"
+    /// The dark-mode replacement of each theme colour; series colours get `ColorMath.darkVariant`.
+    static let darkColors: [String: String] = [
+        background: darkBackground, text: "#E6EDF3", secondaryText: "#B1BAC4", axis: "#8B949E",
+        grid: "#30363D", keyLine: "#6E7681", reference: "#A8A8A8",
+    ]
 
     static let titleSize = 17.0
     static let panelTitleSize = 14.0

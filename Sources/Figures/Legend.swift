@@ -85,7 +85,7 @@ struct Legend {
             style.marker.draw(
                 at: Point(x: x + Self.swatchLength / 2, y: middle), color: style.color, into: &writer)
         case .key(let dashed, let faint):
-            var attributes = line + [("stroke", FigureTheme.keyLine), ("stroke-width", faint ? "1.5" : "2")]
+            var attributes = line + [("stroke", FigureTheme.keyLine), ("stroke-width", "1.5")]
             if dashed { attributes.append(("stroke-dasharray", FigureTheme.dashPattern)) }
             if faint { attributes.append(("stroke-opacity", "0.5")) }
             writer.element("line", attributes)

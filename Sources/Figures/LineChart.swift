@@ -24,6 +24,11 @@ public struct LineChart: Sendable {
     public var solidMeaning = "train"
     /// What a dashed line means, in the legend key.
     public var dashedMeaning = "validation"
+    /// Whether runs may be named at the ends of their curves instead of in the legend. They are
+    /// when one panel has exactly one curve per run and the names fit beside it.
+    public var directLabels = true
+    /// The text of `<desc>`; `nil` uses `summary()`.
+    public var accessibleDescription: String?
 
     /// Creates a line chart.
     public init(title: String, panels: [LinePanel], smoothing: Double? = nil, caption: String? = nil) {
@@ -51,7 +56,9 @@ public struct LineChart: Sendable {
         let rowGap = 16.0
         let cellWidth = (contentWidth - Double(columns - 1) * columnGap) / Double(columns)
 
-        let legend = Legend(entries: legendEntries(runs: runs, styles: styles), availableWidth: contentWidth)
+        let labelled = directLabelPanel(runs: runs, cellWidth: cellWidth, cellHeight: cellHeight)
+        let legend = Legend(
+            entries: legendEntries(runs: labelled == nil ? runs : [], styles: styles), availableWidth: contentWidth)
         let captionLines = TextMetrics.wrapped(
             caption ?? "", toWidth: contentWidth, fontSize: FigureTheme.captionSize)
         let titleHeight = title.isEmpty ? 0 : 28.0
@@ -61,7 +68,9 @@ public struct LineChart: Sendable {
         let captionHeight = captionLines.isEmpty ? 0 : 10 + Double(captionLines.count) * 17
         let figureHeight = panelsTop + panelsHeight + captionHeight + padding
 
-        var writer = SVGWriter(width: figureWidth, height: figureHeight, title: title)
+        var writer = SVGWriter(
+            width: figureWidth, height: figureHeight, title: title, description: accessibleDescription ?? summary())
+        for style in styles.values { writer.darkColors[style.color] = style.darkColor }
         writer.figureTitle(title, figureWidth: figureWidth, contentWidth: contentWidth)
         legend.draw(top: legendTop, centerX: figureWidth / 2, into: &writer)
         for (index, panel) in panels.enumerated() {
@@ -69,9 +78,10 @@ public struct LineChart: Sendable {
                 x: padding + Double(index % columns) * (cellWidth + columnGap),
                 y: panelsTop + Double(index / columns) * (cellHeight + rowGap),
                 width: cellWidth, height: cellHeight)
-            let renderer = PanelRenderer(
+            var renderer = PanelRenderer(
                 panel: panel, cell: cell, smoothing: smoothing,
                 maximumPoints: max(maximumPointsPerSeries, 2), styles: styles)
+            if index == labelled?.panel { renderer.directLabelWidth = labelled?.width ?? 0 }
             renderer.draw(into: &writer)
         }
         if panels.isEmpty {
@@ -98,6 +108,21 @@ public struct LineChart: Sendable {
             labels.append(series.label)
         }
         return labels
+    }
+
+    /// The panel that names the runs at the ends of its curves, and the room the names take;
+    /// `nil` when no panel has exactly one curve per run or the names do not fit.
+    func directLabelPanel(runs: [String], cellWidth: Double, cellHeight: Double) -> (panel: Int, width: Double)? {
+        guard directLabels, runs.count >= 2 else { return nil }
+        let widest = runs.map { TextMetrics.width(of: $0, fontSize: PanelRenderer.directLabelSize) }.max() ?? 0
+        let width = widest + PanelRenderer.directLabelGap + 4
+        guard width <= min(180, cellWidth * 0.38) else { return nil }
+        guard Double(runs.count) * PanelRenderer.directLabelSpacing <= cellHeight - 90 else { return nil }
+        for index in panels.indices.reversed() {
+            let labels = panels[index].series.map(\.label)
+            if labels.count == runs.count && Set(labels) == Set(runs) { return (index, width) }
+        }
+        return nil
     }
 
     /// One entry per run, then keys for the line styles in use.

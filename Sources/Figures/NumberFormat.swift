@@ -51,6 +51,7 @@ enum NumberFormat {
             return typographic(fixed(value * 100, decimals: max(0, decimals - 2))) + "%"
         }
         let magnitude = abs(value)
+        if magnitude >= 1e9 { return scientific(value) }
         if magnitude >= 1_000_000 {
             return typographic(trimmed(fixed(value / 1_000_000, decimals: 2))) + "M"
         }

@@ -10,13 +10,14 @@ extension PanelRenderer {
     }
 
     /// Draws every series of the panel (the faint raw curves first when smoothing), and
-    /// returns whether any point could be drawn.
-    func drawSeries(plot: Rect, xAxis: AxisScale, yAxis: AxisScale, into writer: inout SVGWriter) -> Bool {
+    /// returns the pixel position where each label's last curve ends (nothing if no point could be
+    /// drawn). Curves are cut at the plot's top and bottom; where one leaves, a triangle marks it.
+    func drawSeries(plot: Rect, xAxis: AxisScale, yAxis: AxisScale, into writer: inout SVGWriter) -> [(label: String, end: Point)] {
         let f = NumberFormat.coordinate
         // More than about one point per pixel column adds bytes but nothing visible.
         let maximumPoints = max(2, min(self.maximumPoints, Int(plot.width)))
         let rawPoints = max(2, maximumPoints / 2)
-        var anyPoint = false
+        var ends: [(label: String, end: Point)] = []
         if smoothingWeight != nil {
             writer.open(
                 "g",
@@ -26,9 +27,10 @@ extension PanelRenderer {
                 ])
             for series in panel.series {
                 let style = self.style(for: series.label)
-                let segments = projected(x: series.x, y: series.y, plot: plot, xAxis: xAxis, yAxis: yAxis)
+                let projection = projected(x: series.x, y: series.y, plot: plot, xAxis: xAxis, yAxis: yAxis)
+                let inside = Self.clipped(projection, top: plot.y, bottom: plot.maxY).segments
                 // The faint raw curve needs less detail than the one drawn on top of it.
-                let (data, _) = PathData.polylines(Thinning.thinned(segments, maximumCount: rawPoints))
+                let (data, _) = PathData.polylines(Thinning.thinned(inside, maximumCount: rawPoints))
                 var attributes: [(String, String)] = [("d", data), ("stroke", style.color)]
                 if series.dashed { attributes.append(("stroke-dasharray", FigureTheme.dashPattern)) }
                 writer.element("path", attributes)
@@ -43,6 +45,7 @@ extension PanelRenderer {
                 ("stroke-linejoin", "round"), ("stroke-linecap", "round"),
             ])
         var markerCalls: [(points: [Point], style: SeriesStyle)] = []
+        var offScaleCalls: [(marks: [OffScale], style: SeriesStyle)] = []
         for series in panel.series {
             let style = self.style(for: series.label)
             let count = min(series.x.count, series.y.count)
@@ -50,9 +53,9 @@ extension PanelRenderer {
             if let weight = smoothingWeight {
                 values = Smoothing.exponentialMovingAverage(values, weight: weight)
             }
-            let segments = Thinning.thinned(
-                projected(x: series.x, y: values, plot: plot, xAxis: xAxis, yAxis: yAxis),
-                maximumCount: maximumPoints)
+            let projection = projected(x: series.x, y: values, plot: plot, xAxis: xAxis, yAxis: yAxis)
+            let (inside, offScale) = Self.clipped(projection, top: plot.y, bottom: plot.maxY)
+            let segments = Thinning.thinned(inside, maximumCount: maximumPoints)
             let (data, isolated) = PathData.polylines(segments)
             var attributes: [(String, String)] = [
                 ("class", "series"), ("data-label", series.label), ("d", data), ("stroke", style.color),
@@ -67,9 +70,15 @@ extension PanelRenderer {
                         ("fill", style.color), ("stroke", "none"),
                     ])
             }
-            let points = segments.flatMap { $0 }
-            anyPoint = anyPoint || !points.isEmpty
+            // Markers sit on data points only, not where a clipped line meets the edge.
+            let points = projection.flatMap { $0 }.filter { $0.y >= plot.y - 0.05 && $0.y <= plot.maxY + 0.05 }
             if style.marker != .none && !points.isEmpty { markerCalls.append((points, style)) }
+            if !offScale.isEmpty { offScaleCalls.append((offScale, style)) }
+            if let last = projection.last?.last {
+                let end = Point(x: last.x, y: min(max(last.y, plot.y), plot.maxY))
+                ends.removeAll { $0.label == series.label }
+                ends.append((series.label, end))
+            }
         }
         writer.close("g")
 
@@ -82,7 +91,14 @@ extension PanelRenderer {
             }
             writer.close("g")
         }
-        return anyPoint
+        if !offScaleCalls.isEmpty {
+            writer.open("g", [("class", "off-scale-marks")])
+            for (marks, style) in offScaleCalls {
+                for mark in marks { Self.drawOffScale(mark, color: style.color, into: &writer) }
+            }
+            writer.close("g")
+        }
+        return ends
     }
 
     /// The style of `label`, falling back to the first palette entry for an unknown label.
@@ -92,6 +108,7 @@ extension PanelRenderer {
 
     /// The drawable points of a series in pixel coordinates, split into runs of consecutive
     /// drawable points; a non-finite (or, on a log axis, non-positive) value starts a new run.
+    /// Values outside the y range land outside the plot; `clipped` cuts them.
     func projected(x: [Double], y: [Double], plot: Rect, xAxis: AxisScale, yAxis: AxisScale) -> [[Point]] {
         var segments: [[Point]] = []
         var current: [Point] = []

@@ -11,6 +11,8 @@ struct PanelRenderer {
     let maximumPoints: Int
     /// The style of each run label.
     let styles: [String: SeriesStyle]
+    /// Room kept right of the plot for labels at the curves' ends; 0 for none.
+    var directLabelWidth = 0.0
 
     private static let tickLength = 4.0
     private static let titleBand = 26.0
@@ -19,7 +21,7 @@ struct PanelRenderer {
     /// Draws the panel.
     func draw(into writer: inout SVGWriter) {
         let xValues = panel.series.flatMap { $0.x.prefix(min($0.x.count, $0.y.count)) }
-        let yValues = panel.series.flatMap { $0.y.prefix(min($0.x.count, $0.y.count)) }
+        let yValues = yDomain()
         let wholeNumbers = xValues.allSatisfy { !$0.isFinite || $0 == $0.rounded() }
 
         let top = cell.y + (panel.title.isEmpty ? 8 : Self.titleBand)
@@ -33,14 +35,16 @@ struct PanelRenderer {
         let left = cell.x + (panel.yLabel.isEmpty ? 0 : 20) + yLabelWidth + Self.tickLength + 5
         let (xAxis, xLabels) = fittingXAxis(values: xValues, wholeNumbers: wholeNumbers, left: left)
         let lastLabelWidth = TextMetrics.width(of: xLabels.last ?? "", fontSize: FigureTheme.tickLabelSize)
-        let right = cell.maxX - max(6, lastLabelWidth / 2 + 2)
+        let right = cell.maxX - max(6, lastLabelWidth / 2 + 2, directLabelWidth)
         let plot = Rect(x: left, y: top, width: max(right - left, 10), height: max(bottom - top, 10))
 
         writer.open("g", [("class", "panel")])
         drawFrame(plot: plot, xAxis: xAxis, xLabels: xLabels, yAxis: yAxis, yLabels: yLabels, into: &writer)
         drawTitles(plot: plot, into: &writer)
-        let drawn = drawSeries(plot: plot, xAxis: xAxis, yAxis: yAxis, into: &writer)
-        if !drawn {
+        drawReferences(plot: plot, yAxis: yAxis, into: &writer)
+        let ends = drawSeries(plot: plot, xAxis: xAxis, yAxis: yAxis, into: &writer)
+        if directLabelWidth > 0 { drawDirectLabels(ends, plot: plot, into: &writer) }
+        if ends.isEmpty {
             writer.text(
                 "no data", x: plot.midX, y: plot.midY,
                 [
@@ -49,6 +53,19 @@ struct PanelRenderer {
                 ])
         }
         writer.close("g")
+    }
+
+    /// The values the y axis must enclose: the fixed range, else the focused series, else every
+    /// series and reference line.
+    func yDomain() -> [Double] {
+        // A fixed range on a log axis keeps only its positive limits; with fewer than two the data decide.
+        if let range = panel.yRange, !panel.logY || range.lowerBound > 0 { return [range.lowerBound, range.upperBound] }
+        let values = { (series: [LineSeries]) in series.flatMap { $0.y.prefix(min($0.x.count, $0.y.count)) } }
+        if !panel.focus.isEmpty {
+            let focused = values(panel.series.filter { panel.focus.contains($0.label) })
+            if focused.contains(where: { $0.isFinite && (!panel.logY || $0 > 0) }) { return focused }
+        }
+        return values(panel.series) + panel.references.map(\.value)
     }
 
     /// The x axis with as many ticks as fit without their labels colliding.

@@ -2,21 +2,26 @@
 ///
 /// Attributes are written in the order given, so identical calls give identical bytes.
 struct SVGWriter {
+    private var head = ""
     private var body = ""
     private var indentLevel = 1
     let width: Double
     let height: Double
+    /// Series colours and their dark-mode replacements, added by the chart as it draws.
+    var darkColors: [String: String] = [:]
 
-    /// Starts a document of the given size with an opaque background and an accessible title.
-    init(width: Double, height: Double, title: String) {
+    /// Starts a document of the given size with an opaque background, an accessible title and,
+    /// when not empty, a description (what the figure shows, for screen readers).
+    init(width: Double, height: Double, title: String, description: String = "") {
         self.width = width
         self.height = height
         let w = NumberFormat.coordinate(width)
         let h = NumberFormat.coordinate(height)
-        body += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(w)\" height=\"\(h)\""
-        body += " viewBox=\"0 0 \(w) \(h)\" role=\"img\""
-        body += " font-family=\"\(FigureTheme.fontFamily.xmlEscaped)\">\n"
-        line("<title>\(title.xmlEscaped)</title>")
+        head += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(w)\" height=\"\(h)\""
+        head += " viewBox=\"0 0 \(w) \(h)\" role=\"img\""
+        head += " font-family=\"\(FigureTheme.fontFamily.xmlEscaped)\">\n"
+        head += " <title>\(title.xmlEscaped)</title>\n"
+        if !description.isEmpty { head += " <desc>\(description.xmlEscaped)</desc>\n" }
         element("rect", [("width", w), ("height", h), ("fill", FigureTheme.background)])
     }
 
@@ -43,9 +48,23 @@ struct SVGWriter {
         line("<text\(Self.attributeText(position + attributes))>\(content.xmlEscaped)</text>")
     }
 
-    /// The finished document.
+    /// The finished document, with a style sheet that recolours it for a dark colour scheme.
+    ///
+    /// The rules match presentation attributes (`[fill="#FFFFFF"]`), which a style sheet
+    /// overrides, so the light figure needs no classes and renders the same without CSS.
     func finished() -> String {
-        body + "</svg>\n"
+        var colors = FigureTheme.darkColors
+        for (light, dark) in darkColors where colors[light] == nil { colors[light] = dark }
+        var rules = ""
+        for light in colors.keys.sorted() {
+            guard let dark = colors[light], body.contains("\"\(light)\"") else { continue }
+            for property in ["fill", "stroke"] where body.contains("\(property)=\"\(light)\"") {
+                rules += "[\(property)=\"\(light)\"]{\(property):\(dark)}"
+            }
+        }
+        var style = ""
+        if !rules.isEmpty { style = " <style>@media (prefers-color-scheme: dark){\(rules)}</style>\n" }
+        return head + style + body + "</svg>\n"
     }
 
     private mutating func line(_ text: String) {

@@ -44,9 +44,12 @@ final class LineChartTests: XCTestCase {
         XCTAssertTrue(root?.attributes["font-family"]?.hasSuffix("sans-serif") ?? false)
         let background = svg.elements(named: "rect").first
         XCTAssertEqual(background?.attributes["fill"], "#FFFFFF")
-        for forbidden in ["<script", "href", "<image", "@import", "url(", "<style", "<foreignObject"] {
+        for forbidden in ["<script", "href", "<image", "@import", "url(", "<foreignObject"] {
             XCTAssertFalse(text.contains(forbidden), "contains \(forbidden)")
         }
+        // The one style sheet only recolours for a dark colour scheme.
+        XCTAssertEqual(text.components(separatedBy: "<style>").count, 2)
+        XCTAssertTrue(text.contains("<style>@media (prefers-color-scheme: dark){"))
         XCTAssertEqual(text.components(separatedBy: "http").count, 2, "only the xmlns URI")
     }
 
@@ -122,7 +125,7 @@ final class LineChartTests: XCTestCase {
         XCTAssertEqual(svg.elements(named: "path", className: "series").count, 1)
     }
 
-    func testMarkersOnceColoursRunOut() {
+    func testEverySeriesHasAMarker() {
         var palette = Palette()
         let chart = Fixtures.trainingChart(runs: 9)
         let svg = SVGInspector.parsed(chart.svg(palette: &palette))

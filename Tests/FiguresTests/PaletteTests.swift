@@ -15,17 +15,31 @@ final class PaletteTests: XCTestCase {
         XCTAssertNil(palette.existingStyle(for: "c"))
     }
 
-    func testMarkersOnceColoursRepeat() {
+    func testEveryStyleHasAMarkerAndPairsDoNotRepeat() {
         var palette = Palette()
-        let styles = (0..<20).map { palette.style(for: "run \($0)") }
+        let styles = (0..<28).map { palette.style(for: "run \($0)") }
         let colourCount = Palette.okabeIto.count
         XCTAssertEqual(Set(styles.prefix(colourCount).map(\.color)).count, colourCount)
-        XCTAssertTrue(styles.prefix(colourCount).allSatisfy { $0.marker == .none })
+        XCTAssertTrue(styles.allSatisfy { $0.marker != .none }, "a second cue besides hue for every series")
         XCTAssertEqual(styles[colourCount].color, styles[0].color)
-        XCTAssertEqual(styles[colourCount].marker, .circle)
+        XCTAssertNotEqual(styles[colourCount].marker, styles[0].marker)
         let pairs = Set(styles.map { "\($0.color) \($0.marker)" })
         XCTAssertEqual(pairs.count, styles.count, "every label distinguishable by colour and marker")
         XCTAssertFalse(Palette.okabeIto.contains { $0.color == "#F0E442" }, "yellow is unreadable on white")
+    }
+
+    func testAssignedStylesWinAndBaselineIsTheOnlyOneWithoutMarker() {
+        var palette = Palette()
+        palette.assign(Palette.baseline, to: "default")
+        palette.assign(Palette.ordered(0, of: 2), to: "small")
+        let styles = palette.styles(for: ["default", "small", "other"])
+        XCTAssertEqual(styles["default"], Palette.baseline)
+        XCTAssertEqual(styles["small"], Palette.ordered(0, of: 2))
+        XCTAssertEqual(styles["other"]?.color, Palette.okabeIto[0].color)
+        XCTAssertEqual(Palette.baseline.marker, .none)
+        // A label keeps its first style.
+        palette.assign(Palette.ordered(1, of: 2), to: "small")
+        XCTAssertEqual(palette.existingStyle(for: "small"), Palette.ordered(0, of: 2))
     }
 
     func testLabelKeepsColourAcrossFigures() {
@@ -63,6 +77,6 @@ final class PaletteTests: XCTestCase {
         XCTAssertEqual(styles["earlier 1"], kept)
         let colours = ["earlier 1", "new a", "new b", "new c"].compactMap { styles[$0]?.color }
         XCTAssertEqual(Set(colours).count, 4, "colours repeat within one figure: \(colours)")
-        XCTAssertTrue(["new a", "new b", "new c"].allSatisfy { styles[$0]?.marker == Marker.none })
+        XCTAssertTrue(["new a", "new b", "new c"].allSatisfy { styles[$0]?.marker != Marker.none })
     }
 }

@@ -68,6 +68,10 @@ final class ReportBuilderTests: XCTestCase {
         }
         let base = try project.record("base").metrics.final!.valAcc
         let high = try project.record("lr[lr=0.1]").metrics.final!.valAcc
+        // The image's alternative text is the figure's description: its final values, not its title.
+        let figureText = String(decoding: try Data(contentsOf: project.url("figures/small-lr.svg")), as: UTF8.self)
+        let description = figureText.components(separatedBy: "<desc>").dropFirst().first?.components(separatedBy: "</desc>").first ?? ""
+        XCTAssertTrue(description.contains("final: lr 0.01 "), description)
         XCTAssertEqual(
             project.readme,
             """
@@ -75,7 +79,7 @@ final class ReportBuilderTests: XCTestCase {
 
             Prose \(percent(base, digits: 1)) and \(percent(high)).
 
-            ![small-lr](../figures/small-lr.svg)
+            ![\(description)](../figures/small-lr.svg)
 
             *Figure 1: Loss and accuracy by learning rate*
 
@@ -97,7 +101,7 @@ final class ReportBuilderTests: XCTestCase {
         XCTAssertTrue(parser.parse(), "\(parser.parserError.map { "\($0)" } ?? "")")
         XCTAssertEqual(root.name, "svg")
         let text = String(decoding: svg, as: UTF8.self)
-        XCTAssertTrue(text.contains("lr=0.01") && text.contains("lr=0.1"), "the legend names the runs")
+        XCTAssertTrue(text.contains(">lr 0.01<") && text.contains(">lr 0.1<"), "the figure names the runs")
 
         // A second build of the unchanged document trains nothing and rewrites nothing.
         let readme = project.url("report/README.md")

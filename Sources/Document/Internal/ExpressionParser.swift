@@ -5,7 +5,7 @@
 /// expression := "{{" _ reference "." path [_ "|" _ format] _ "}}"
 /// reference  := name ["[" _ selector (_ "," _ selector)* _ "]"]
 /// selector   := name _ "=" _ token
-/// path       := name ("." name)*
+/// path       := name ["@" digit+] ("." name ["@" digit+])*
 /// format     := name ["(" _ [token (_ "," _ token)*] _ ")"]
 /// name       := (letter | digit | "-" | "_")+
 /// token      := (letter | digit | "-" | "_" | "." | "+")+
@@ -58,8 +58,15 @@ struct ExpressionParser {
         while peek == "." {
             index += 1
             if path.isEmpty { valueLocation = location(of: index) }
-            let component = name()
+            var component = name()
             if component.isEmpty { throw failure("expected a value name after '.', found \(found)") }
+            if peek == "@" {
+                // A metric at one epoch: `val_acc@0`.
+                index += 1
+                let epoch = take { ("0"..."9").contains($0) }
+                if epoch.isEmpty { throw failure("expected an epoch number after '@', found \(found)") }
+                component += "@" + epoch
+            }
             path.append(component)
         }
         skipSpaces()

@@ -1,5 +1,6 @@
-/// Metrics of one epoch. Accuracies are fractions. An evaluation-only run (0 epochs) has one entry,
-/// epoch 0, without training values.
+/// Metrics of one epoch. Accuracies are fractions. Epoch 0 is the evaluation before the first step, without
+/// training values: an evaluation-only run (0 epochs) has only that entry, and runs cached before epoch 0 was
+/// recorded start at epoch 1.
 public struct EpochMetrics: Codable, Equatable, Sendable {
     public var epoch: Int
     public var loss: Double?
@@ -32,6 +33,10 @@ public struct RunMetrics: Codable, Equatable, Sendable {
     public var threads: Int
 
     public var final: EpochMetrics? { epochs.last }
+    /// The evaluation before the first step, when the run recorded one.
+    public var initial: EpochMetrics? { epochs.first { $0.epoch == 0 } }
+    /// The epochs that trained (all but epoch 0).
+    public var trainedEpochs: [EpochMetrics] { epochs.filter { $0.epoch > 0 } }
     public var trainSeconds: Double { epochs.reduce(0) { $0 + $1.trainSeconds } }
 }
 

@@ -44,16 +44,8 @@ public final class Trainer {
                                  stepsPerEpoch: stepsPerEpoch, threads: threads)
         onEvent(.started(epochs: config.epochs, stepsPerEpoch: stepsPerEpoch))
 
-        if config.epochs == 0 {
-            onEvent(.evaluating(epoch: 0))
-            let start = Date()
-            let (valLoss, valAcc) = evaluate(&validationBatches)
-            let e = EpochMetrics(epoch: 0, loss: nil, acc: nil, valLoss: valLoss, valAcc: valAcc, trainSeconds: 0,
-                                 evalSeconds: Date().timeIntervalSince(start))
-            metrics.epochs.append(e)
-            onEvent(.epochEnded(e))
-            return metrics
-        }
+        metrics.epochs.append(evaluateBeforeTraining(&validationBatches, onEvent: onEvent))
+        if config.epochs == 0 { return metrics }
 
         var order = Array(0..<train.count)
         var step = 0
@@ -111,6 +103,19 @@ public final class Trainer {
             onEvent(.epochEnded(e))
         }
         return metrics
+    }
+
+    /// Epoch 0: validation loss and accuracy before the first step (for an `init` run, the parent's model on
+    /// this run's data). Evaluation draws from no random stream and changes no weight or statistic, so every
+    /// later number is bit for bit what it would be without it.
+    func evaluateBeforeTraining(_ batches: inout Batcher, onEvent: (TrainingEvent) -> Void) -> EpochMetrics {
+        onEvent(.evaluating(epoch: 0))
+        let start = Date()
+        let (valLoss, valAcc) = evaluate(&batches)
+        let e = EpochMetrics(epoch: 0, loss: nil, acc: nil, valLoss: valLoss, valAcc: valAcc, trainSeconds: 0,
+                             evalSeconds: Date().timeIntervalSince(start))
+        onEvent(.epochEnded(e))
+        return e
     }
 
     /// Mean loss (without label smoothing) and accuracy over a whole set in evaluation mode, in batches of

@@ -19,6 +19,7 @@ struct DocumentRenderer {
         var out = ""
         var files: [(URL, String)] = []
         var palette = Palette()
+        let identities = FigureIdentities(plan: plan)
         var figureNumber = 0, tableNumber = 0
         var dropNewline = false
         for segment in plan.document.segments {
@@ -37,10 +38,13 @@ struct DocumentRenderer {
                 case .figure:
                     guard let figure = plan.figures[d.location] else { piece = ""; break }
                     figureNumber += 1
-                    let renderer = FigureRenderer(runs: plan.runs, records: records)
+                    let renderer = FigureRenderer(runs: plan.runs, records: records, identities: identities)
                     let url = figuresDirectory.appendingPathComponent("\(figure.id).svg")
                     files.append((url, renderer.svg(figure, palette: &palette)))
-                    piece = "![\(figure.title)](\(figureLinkPrefix)\(figure.id).svg)\n\n*Figure \(figureNumber): \(figure.caption ?? figure.title)*"
+                    // The alternative text states the result, as the SVG's <desc> does; the title is the caption's.
+                    let summary = renderer.summary(figure)
+                    let alt = Self.altText(summary.isEmpty ? figure.title : summary)
+                    piece = "![\(alt)](\(figureLinkPrefix)\(figure.id).svg)\n\n*Figure \(figureNumber): \(figure.caption ?? figure.title)*"
                     piece += failureNotes(figure.runIDs)
                 case .table:
                     guard let table = plan.tables[d.location] else { piece = ""; break }
@@ -57,6 +61,19 @@ struct DocumentRenderer {
             out += piece
         }
         return (out, files)
+    }
+
+    /// `text` safe inside the brackets of a Markdown image: brackets and backslashes escaped, one line.
+    static func altText(_ text: String) -> String {
+        var result = ""
+        for character in text {
+            switch character {
+            case "[", "]", "\\": result += "\\" + String(character)
+            case "\n", "\r\n", "\r": result += " "
+            default: result.append(character)
+            }
+        }
+        return result
     }
 
     private func value(_ e: InlineExpression) -> String {

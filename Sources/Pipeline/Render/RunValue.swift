@@ -13,34 +13,50 @@ enum RunValue {
     /// The run has no such value (a training metric of an evaluation-only run).
     case missing
 
-    static let metrics = ["loss", "acc", "val_loss", "val_acc"]
+    static let metrics = ["loss", "acc", "val_loss", "val_acc", "error", "val_error"]
     static let measured = ["epochs", "steps", "train_time", "eval_time", "epoch_time", "params", "flops", "threads", "machine", "label", "id", "key"]
 
     /// Why a value path is not valid, or nil when it is.
     static func problem(with path: [String]) -> String? {
         let name = path.joined(separator: ".")
+        if path.count == 1, let (metric, _) = atEpoch(name) {
+            return metrics.contains(metric) ? nil : "unknown metric '\(metric)' before '@'; metrics are \(metrics.joined(separator: ", "))"
+        }
         if path.count == 2 && path[0] == "best" {
             return metrics.contains(path[1]) ? nil : "unknown metric '\(path[1])' after 'best.'; metrics are \(metrics.joined(separator: ", "))"
         }
         if path.count == 1 && (metrics.contains(name) || measured.contains(name) || TrainingConfig.keys.contains(name)) { return nil }
         let all = metrics + metrics.map { "best.\($0)" } + measured + TrainingConfig.keys
         let hint = suggestion(for: name, among: all).map { " (did you mean '\($0)'?)" } ?? ""
-        return "unknown value '\(name)'\(hint); values are \(metrics.joined(separator: ", ")), best.<metric>, \(measured.joined(separator: ", ")) and the training keys"
+        return "unknown value '\(name)'\(hint); values are \(metrics.joined(separator: ", ")), best.<metric>, <metric>@<epoch>, \(measured.joined(separator: ", ")) and the training keys"
     }
 
-    static func kind(ofMetric name: String) -> Kind { name.hasSuffix("acc") ? .fraction : .loss }
+    static func kind(ofMetric name: String) -> Kind { name.hasSuffix("acc") || name.hasSuffix("error") ? .fraction : .loss }
+
+    /// `val_acc@0` → (`val_acc`, 0): a metric at one epoch (0 is the evaluation before training).
+    static func atEpoch(_ name: String) -> (metric: String, epoch: Int)? {
+        let parts = name.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, let epoch = Int(parts[1]), epoch >= 0, parts[1].allSatisfy(\.isASCII) else { return nil }
+        return (String(parts[0]), epoch)
+    }
 
     /// The value of `path` for a finished run.
     static func of(_ path: [String], run: RunSpec, record: RunRecord) -> RunValue {
         let metrics = record.metrics
+        if path.count == 1, let (metric, epoch) = atEpoch(path[0]) {
+            guard let value = metrics.epochs.first(where: { $0.epoch == epoch })?.value(of: metric) else { return .missing }
+            return .number(value, kind(ofMetric: metric))
+        }
         if path.count == 2 && path[0] == "best" {
-            let values = metrics.epochs.compactMap { $0.value(of: path[1]) }
-            guard !values.isEmpty else { return .missing }
-            return .number(path[1].hasSuffix("acc") ? values.max()! : values.min()!, kind(ofMetric: path[1]))
+            // The best of the trained epochs; epoch 0 (before training) counts only for an evaluation-only run.
+            let trained = metrics.trainedEpochs.isEmpty ? metrics.epochs : metrics.trainedEpochs
+            let values = trained.compactMap { $0.value(of: path[1]) }
+            guard let best = path[1].hasSuffix("acc") ? values.max() : values.min() else { return .missing }
+            return .number(best, kind(ofMetric: path[1]))
         }
         let name = path.joined(separator: ".")
         switch name {
-        case "loss", "acc", "val_loss", "val_acc":
+        case "loss", "acc", "val_loss", "val_acc", "error", "val_error":
             guard let value = metrics.final?.value(of: name) else { return .missing }
             return .number(value, kind(ofMetric: name))
         case "epochs": return .number(Double(metrics.epochs.last?.epoch ?? 0), .count)
@@ -73,6 +89,8 @@ extension EpochMetrics {
         case "acc": return acc
         case "val_loss": return valLoss
         case "val_acc": return valAcc
+        case "error": return acc.map { 1 - $0 }
+        case "val_error": return 1 - valAcc
         default: return nil
         }
     }

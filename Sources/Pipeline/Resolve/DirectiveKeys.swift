@@ -6,7 +6,8 @@ enum DirectiveKeys {
     static let experimentOnly = ["id", "base", "init", "sweep", "label", "echo"]
     static var experiment: [String] { experimentOnly + TrainingConfig.keys }
     static var defaults: [String] { TrainingConfig.keys + ["init"] }
-    static let figure = ["id", "runs", "metrics", "x", "title", "caption", "labels", "smoothing", "log_y", "type", "metric"]
+    static let figure = ["id", "runs", "metrics", "x", "title", "caption", "labels", "smoothing", "log_y", "type", "metric",
+                                "baseline", "reference", "y", "focus", "epoch0", "split", "direct_labels"]
     static let table = ["runs", "columns", "caption"]
 
     /// The id syntax: letters, digits, `-` and `_`; `report` is reserved for totals.

@@ -1,11 +1,22 @@
 import Document
+import Foundation
 import Suggestions
 import Yams
 
-/// A figure directive, checked: which runs, which metrics per panel, against epoch or step.
+/// A figure directive, checked: which runs, which metrics per panel, against epoch, step or time.
 struct FigureSpec {
-    enum Axis: String { case epoch, step }
+    enum Axis: String { case epoch, step, time }
     enum Kind: String { case line, bar }
+
+    /// A horizontal line: a fixed value, or another run's value of a metric (`val_acc`, `val_acc@0`).
+    struct Reference {
+        var value: Double?
+        var runID: String?
+        var metric: String?
+        var label: String?
+        /// The metric family of the panels it is drawn on: `acc`, `loss` or `error`.
+        var family: String
+    }
 
     var id: String
     var runIDs: [String]
@@ -19,6 +30,24 @@ struct FigureSpec {
     var labels: [String: String] = [:]
     var smoothing: Double?
     var logY = false
+    /// Runs drawn grey, as the reference the others are compared with.
+    var baselineIDs: [String] = []
+    var references: [Reference] = []
+    /// Fixed y ranges by panel: key "" for every panel, else a metric family (`acc`) or metric name.
+    var yRanges: [String: ClosedRange<Double>] = [:]
+    /// Runs the y axes are scaled to.
+    var focusIDs: [String] = []
+    /// Whether to draw the evaluation before training (epoch 0); `nil`: only for `init` runs.
+    var epochZero: Bool?
+    /// One panel per metric, train and validation apart.
+    var split = false
+    var directLabels = true
+
+    /// `acc`, `loss` or `error`: which kind of value a metric is.
+    static func family(of metric: String) -> String {
+        let base = metric.split(separator: "@").first.map(String.init) ?? metric
+        return base.hasSuffix("acc") ? "acc" : base.hasSuffix("error") ? "error" : "loss"
+    }
 
     /// Parses and validates a figure block; problems go to `diagnostics`.
     static func parse(_ d: Directive, lookup: RunLookup, diagnostics: inout DiagnosticList) -> FigureSpec? {
@@ -65,7 +94,28 @@ struct FigureSpec {
         }
         if let entry = d["x"] {
             if let axis = entry.value.scalar.flatMap({ Axis(rawValue: $0.string) }) { spec.x = axis } else {
-                diagnostics.append(d.diagnostic("'x' is epoch or step", at: entry.value))
+                diagnostics.append(d.diagnostic("'x' is epoch, step or time", at: entry.value))
+            }
+        }
+        for (key, keyPath) in [("split", \FigureSpec.split), ("direct_labels", \FigureSpec.directLabels)] {
+            guard let entry = d[key] else { continue }
+            if let value = entry.value.bool { spec[keyPath: keyPath] = value } else {
+                diagnostics.append(d.diagnostic("'\(key)' is true or false", at: entry.value))
+            }
+        }
+        if let entry = d["epoch0"] {
+            if let value = entry.value.bool { spec.epochZero = value } else {
+                diagnostics.append(d.diagnostic("'epoch0' is true or false (default: true for runs with 'init')", at: entry.value))
+            }
+        }
+        if let entry = d["baseline"] { spec.baselineIDs = runList(entry.value, in: d, lookup: lookup, diagnostics: &diagnostics) }
+        if let entry = d["focus"] { spec.focusIDs = runList(entry.value, in: d, lookup: lookup, diagnostics: &diagnostics) }
+        if let entry = d["y"] { spec.yRanges = parseRanges(entry.value, in: d, diagnostics: &diagnostics) }
+        if let entry = d["reference"] {
+            for item in entry.value.sequence.map({ Array($0) }) ?? [entry.value] {
+                if let reference = parseReference(item, in: d, lookup: lookup, diagnostics: &diagnostics) {
+                    spec.references.append(reference)
+                }
             }
         }
         if let entry = d["smoothing"] {
@@ -91,6 +141,110 @@ struct FigureSpec {
             }
         }
         return spec
+    }
+
+    /// The run ids a list (or a single id) names, each sweep expanded to its members.
+    static func runList(_ node: Node, in d: Directive, lookup: RunLookup, diagnostics: inout DiagnosticList) -> [String] {
+        var ids: [String] = []
+        for item in node.sequence.map({ Array($0) }) ?? [node] {
+            let text = item.scalar?.string ?? ""
+            guard let reference = RunLookup.parse(text) else {
+                diagnostics.append(d.diagnostic("'\(text)' is not a run id", at: item))
+                continue
+            }
+            switch lookup.runs(id: reference.id, selectors: reference.selectors) {
+            case .success(let found): ids += found.filter { !ids.contains($0) }
+            case .failure(let error): diagnostics.append(d.diagnostic(error.message, at: item))
+            }
+        }
+        return ids
+    }
+
+    /// `[0.75, 0.9]` for every panel, or `{acc: [0.75, 0.9], val_loss: [0.2, 0.6]}` by metric family or name.
+    static func parseRanges(_ node: Node, in d: Directive, diagnostics: inout DiagnosticList) -> [String: ClosedRange<Double>] {
+        func range(_ node: Node) -> ClosedRange<Double>? {
+            guard let items = node.sequence.map({ Array($0) }), items.count == 2,
+                  let low = items[0].float, let high = items[1].float, low.isFinite, high.isFinite, low < high else {
+                diagnostics.append(d.diagnostic("a y range is two increasing numbers, like [0.75, 0.9]", at: node))
+                return nil
+            }
+            return low...high
+        }
+        if let mapping = node.mapping {
+            var result: [String: ClosedRange<Double>] = [:]
+            let names = ["acc", "loss", "error"] + RunValue.metrics
+            for (key, value) in mapping {
+                let name = key.scalar?.string ?? ""
+                guard names.contains(name) else {
+                    let hint = suggestion(for: name, among: names).map { " (did you mean '\($0)'?)" } ?? ""
+                    diagnostics.append(d.diagnostic("'y' maps acc, loss, error or a metric to a range; not '\(name)'\(hint)", at: key))
+                    continue
+                }
+                if let r = range(value) { result[name] = r }
+            }
+            return result
+        }
+        return range(node).map { ["": $0] } ?? [:]
+    }
+
+    /// `{y: 0.1, label: chance}`, `{y: ln10, label: uniform}` or `{run: q1-fmnist, metric: val_acc}`;
+    /// `on: acc|loss|error` picks the panels (by default: the metric's family; for a number, loss
+    /// above 1 or for ln10, accuracy otherwise).
+    static func parseReference(_ node: Node, in d: Directive, lookup: RunLookup, diagnostics: inout DiagnosticList) -> Reference? {
+        guard let mapping = node.mapping else {
+            diagnostics.append(d.diagnostic("a reference is {y: VALUE, label: TEXT} or {run: RUN, metric: METRIC}", at: node))
+            return nil
+        }
+        var fields: [String: Node] = [:]
+        for (key, value) in mapping {
+            let name = key.scalar?.string ?? ""
+            guard ["y", "run", "metric", "label", "on"].contains(name) else {
+                diagnostics.append(d.diagnostic("unknown key '\(name)' in a reference; keys are y, run, metric, label, on", at: key))
+                return nil
+            }
+            fields[name] = value
+        }
+        var reference = Reference(label: fields["label"]?.scalar?.string, family: "acc")
+        if let y = fields["y"] {
+            let text = (y.scalar?.string ?? "").replacingOccurrences(of: " ", with: "")
+            if ["ln10", "ln(10)"].contains(text) {
+                reference.value = log(10.0)
+                reference.family = "loss"
+                if reference.label == nil { reference.label = "ln 10" }
+            } else if let value = y.float, value.isFinite {
+                reference.value = value
+                reference.family = value > 1 ? "loss" : "acc"
+            } else {
+                diagnostics.append(d.diagnostic("'y' is a number or ln10", at: y))
+                return nil
+            }
+        } else if let run = fields["run"] {
+            let ids = runList(run, in: d, lookup: lookup, diagnostics: &diagnostics)
+            guard ids.count == 1 else {
+                if ids.count > 1 { diagnostics.append(d.diagnostic("a reference names one run, not \(ids.count)", at: run)) }
+                return nil
+            }
+            let metric = fields["metric"]?.scalar?.string ?? "val_acc"
+            guard RunValue.metrics.contains(RunValue.atEpoch(metric)?.metric ?? metric) else {
+                diagnostics.append(d.diagnostic("'metric' of a reference is one of \(RunValue.metrics.joined(separator: ", ")), optionally @EPOCH", at: fields["metric"] ?? run))
+                return nil
+            }
+            reference.runID = ids[0]
+            reference.metric = metric
+            reference.family = family(of: metric)
+        } else {
+            diagnostics.append(d.diagnostic("a reference needs 'y' (a value) or 'run' (and 'metric')", at: node))
+            return nil
+        }
+        if let on = fields["on"] {
+            let name = on.scalar?.string ?? ""
+            guard ["acc", "loss", "error"].contains(name) else {
+                diagnostics.append(d.diagnostic("'on' is acc, loss or error", at: on))
+                return nil
+            }
+            reference.family = name
+        }
+        return reference
     }
 
     /// The run ids a `runs:` list names, each sweep expanded to its members.

@@ -52,11 +52,14 @@ struct TableSpec {
 
     static func header(for path: [String]) -> String {
         let names = ["label": "Run", "id": "Id", "loss": "Train loss", "acc": "Train acc.", "val_loss": "Val. loss",
-                     "val_acc": "Val. acc.", "train_time": "Train time", "eval_time": "Eval time", "epoch_time": "Time/epoch",
+                     "val_acc": "Val. acc.", "error": "Train error", "val_error": "Val. error", "train_time": "Train time", "eval_time": "Eval time", "epoch_time": "Time/epoch",
                      "params": "Parameters", "flops": "FLOPs/image", "epochs": "Epochs", "batch_size": "Batch size",
                      "lr": "LR", "optimizer": "Optimizer", "dropout": "Dropout", "width": "Width", "model": "Model",
                      "dataset": "Dataset", "momentum": "Momentum", "weight_decay": "Weight decay"]
         if path.count == 2, path[0] == "best" { return "Best " + (names[path[1]] ?? path[1]).lowercased() }
+        if path.count == 1, let (metric, epoch) = RunValue.atEpoch(path[0]) {
+            return (names[metric] ?? metric) + (epoch == 0 ? " before training" : " at epoch \(epoch)")
+        }
         let name = path.joined(separator: ".")
         return names[name] ?? name
     }

@@ -33,7 +33,7 @@ final class TrainerTests: XCTestCase {
         for threads in [1, 2] {
             let first = try train(config, threads: threads, trainCount: 512, validationCount: 500)
             let second = try train(config, threads: threads, trainCount: 512, validationCount: 500)
-            XCTAssertEqual(first.epochs.count, 1)
+            XCTAssertEqual(first.epochs.map(\.epoch), [0, 1])
             XCTAssertEqual(first.steps.count, 4)
             XCTAssertEqual(timeless(first), timeless(second), "threads \(threads)")
         }
@@ -41,7 +41,25 @@ final class TrainerTests: XCTestCase {
         let other = try train(config, threads: 1, trainCount: 512, validationCount: 500)
         config.seed = 1
         let base = try train(config, threads: 1, trainCount: 512, validationCount: 500)
-        XCTAssertNotEqual(other.epochs[0].loss, base.epochs[0].loss, "a different seed trains differently")
+        XCTAssertNotEqual(other.final?.loss, base.final?.loss, "a different seed trains differently")
+    }
+
+    /// Epoch 0 is the untrained model's validation: the same numbers an evaluation-only run (0 epochs)
+    /// of the same configuration gives, with no training values.
+    func testEpochZeroIsTheEvaluationBeforeTraining() throws {
+        var config = TrainingConfig()
+        config.epochs = 1
+        config.batchSize = 64
+        let trained = try train(config, threads: 1, trainCount: 256, validationCount: 300)
+        config.epochs = 0
+        let untrained = try train(config, threads: 1, trainCount: 256, validationCount: 300)
+        let zero = try XCTUnwrap(trained.initial)
+        XCTAssertEqual(zero.epoch, 0)
+        XCTAssertNil(zero.loss)
+        XCTAssertEqual(zero.valLoss, untrained.final?.valLoss)
+        XCTAssertEqual(zero.valAcc, untrained.final?.valAcc)
+        XCTAssertEqual(trained.trainedEpochs.map(\.epoch), [1])
+        XCTAssertNotEqual(trained.final?.valLoss, zero.valLoss)
     }
 
     /// 2,000 training images, one epoch of the default model (dropout 0.5) with batch size 8 (250 steps)

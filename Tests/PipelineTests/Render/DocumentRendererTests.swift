@@ -102,7 +102,7 @@ final class DocumentRendererTests: XCTestCase {
         let record = try project.record("good")
         let final = try XCTUnwrap(record.metrics.final)
         let epochs = record.metrics.epochs
-        XCTAssertEqual(epochs.map(\.epoch), [1, 2])
+        XCTAssertEqual(epochs.map(\.epoch), [0, 1, 2], "epoch 0 is the evaluation before training")
         XCTAssertEqual(
             project.readme,
             """

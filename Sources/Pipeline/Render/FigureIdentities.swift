@@ -1,0 +1,95 @@
+import Figures
+
+/// One style and one label per run for a whole document, so that a run looks the same in every
+/// figure: the first figure a run appears in decides its colour and marker.
+///
+/// - A run named `baseline:` in any figure is grey without markers everywhere, and so is every run
+///   with the same configuration (the same cache key), such as the default member of a sweep.
+/// - When the other runs of a figure differ in exactly one numeric setting (a learning-rate or
+///   dropout sweep), they take the sequential ramp in the order of that value.
+/// - Otherwise each new run takes the first categorical colour no other run of the figure has.
+struct FigureIdentities {
+    private(set) var styles: [String: SeriesStyle] = [:]
+    private(set) var labels: [String: String] = [:]
+
+    /// The identities for every figure of `plan`, in document order.
+    init(plan: Plan) {
+        let figures = plan.document.segments.compactMap { segment -> FigureSpec? in
+            guard case .directive(let d) = segment, d.kind == .figure else { return nil }
+            return plan.figures[d.location]
+        }
+        // A baseline is a training, not an id: a sweep member with the baseline's configuration (the
+        // 1× member of a sweep around the defaults) is the same run and is grey too.
+        let baselineKeys = Set(figures.flatMap(\.baselineIDs).compactMap { plan.keys[$0] })
+        let baselines = Set(plan.runOrder.filter { id in
+            figures.flatMap(\.baselineIDs).contains(id) || plan.keys[id].map(baselineKeys.contains) == true
+        })
+        for id in baselines { styles[id] = Palette.baseline }
+        for figure in figures {
+            for id in figure.runIDs where labels[id] == nil {
+                labels[id] = figure.labels[id] ?? plan.runs[id].map(Self.readableLabel) ?? id
+            }
+            let members = figure.runIDs.filter { !baselines.contains($0) }
+            if let ordered = Self.orderedMembers(members, runs: plan.runs) {
+                for (position, id) in ordered.enumerated() where styles[id] == nil {
+                    styles[id] = Palette.ordered(position, of: ordered.count)
+                }
+                continue
+            }
+            for id in members where styles[id] == nil {
+                let others = figure.runIDs.compactMap { styles[$0] }
+                let taken = Set(others.map(\.color)), takenPairs = Set(others.map { "\($0.color) \($0.marker)" })
+                let index = (0..<Palette.okabeIto.count).first { !taken.contains(Palette.style(at: $0).color) }
+                    ?? (0..<Palette.okabeIto.count * Palette.markers.count).first {
+                        let style = Palette.style(at: $0)
+                        return !takenPairs.contains("\(style.color) \(style.marker)")
+                    } ?? 0
+                styles[id] = Palette.style(at: index)
+            }
+        }
+    }
+
+    /// `ids` sorted by the one numeric setting in which they differ, or `nil` when they are not
+    /// such a set (fewer than two runs, several differing settings, or a non-numeric one).
+    static func orderedMembers(_ ids: [String], runs: [String: RunSpec]) -> [String]? {
+        guard ids.count >= 2 else { return nil }
+        let entries = ids.compactMap { runs[$0]?.config.canonicalEntries }
+        guard entries.count == ids.count else { return nil }
+        var differing: Set<String> = []
+        for entry in entries.dropFirst() {
+            for (key, value) in entry where entries[0].first(where: { $0.key == key })?.value != value {
+                differing.insert(key)
+            }
+            for (key, _) in entries[0] where !entry.contains(where: { $0.key == key }) { differing.insert(key) }
+        }
+        guard differing.count == 1, let key = differing.first else { return nil }
+        let values = entries.map { entry in entry.first { $0.key == key }.flatMap { Double($0.value) } }
+        guard values.allSatisfy({ $0 != nil }), Set(values.compactMap { $0 }).count == ids.count else { return nil }
+        return zip(ids, values).sorted { ($0.1 ?? 0) < ($1.1 ?? 0) }.map(\.0)
+    }
+
+    /// A run's label for figures: its `label`, with swept settings in words ("dropout 0.25",
+    /// "batch 32", "Adam") instead of `key=value`.
+    static func readableLabel(_ run: RunSpec) -> String {
+        guard !run.swept.isEmpty else { return run.label }
+        let raw = run.swept.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+        let words = run.swept.map { Self.words(key: $0.key, value: $0.value) }.joined(separator: ", ")
+        if run.label == raw { return words }
+        if run.label.hasSuffix(" " + raw) { return String(run.label.dropLast(raw.count + 1)) + " " + words }
+        return run.label
+    }
+
+    /// One setting as a reader says it.
+    static func words(key: String, value: String) -> String {
+        switch key {
+        case "optimizer":
+            return ["sgd": "SGD", "adam": "Adam", "adamw": "AdamW", "rmsprop": "RMSprop"][value] ?? value
+        case "dataset": return ["mnist": "MNIST", "fashion_mnist": "Fashion-MNIST"][value] ?? value
+        case "batch_size": return "batch \(value)"
+        case "width": return "width \(value)×"
+        case "epochs": return "\(value) epochs"
+        case "nesterov": return value == "true" ? "Nesterov" : "no Nesterov"
+        default: return key.replacingOccurrences(of: "_", with: " ") + " " + value
+        }
+    }
+}
