@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "Datasets", "Engine"]),
-        .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
+        .testTarget(name: "FiguresTests", dependencies: ["Figures"], exclude: ["Golden"]),
         .testTarget(name: "DocumentTests", dependencies: ["Document", "Suggestions"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Suggestions", "TestSupport"]),
         // End to end: runs the built `report` binary.

@@ -148,16 +148,17 @@ final class CLITests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: project.appendingPathComponent("data/runs").path))
     }
 
-    func testTrainJSONPrintsOneObjectPerEpochAndNothingElse() throws {
+    func testTrainJSONPrintsOneObjectPerEpochFromEpoch0AndNothingElse() throws {
         try TestPaths.requireSharedData()
         let result = try report(["train", "--dataset", "mnist", "--epochs", "2", "--train-samples", "512",
                                  "--val-samples", "256", "--json", "--data-dir", TestPaths.sharedData.path])
         XCTAssertEqual(result.status, 0, result.stderr)
         let lines = result.stdout.split(separator: "\n")
-        XCTAssertEqual(lines.count, 2, result.stdout)
+        // Epoch 0 is the evaluation before the first step.
+        XCTAssertEqual(lines.count, 3, result.stdout)
         for (i, line) in lines.enumerated() {
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
-            XCTAssertEqual(object?["epoch"] as? Int, i + 1)
+            XCTAssertEqual(object?["epoch"] as? Int, i)
             let accuracy = try XCTUnwrap(object?["val_acc"] as? Double)
             XCTAssertTrue((0...1).contains(accuracy))
         }
