@@ -40,7 +40,7 @@ struct DocumentRenderer {
                     let renderer = FigureRenderer(runs: plan.runs, records: records)
                     let url = figuresDirectory.appendingPathComponent("\(figure.id).svg")
                     files.append((url, renderer.svg(figure, palette: &palette)))
-                    piece = "![\(figure.title)](\(figureLinkPrefix)\(figure.id).svg)\n\n*Figure \(figureNumber): \(figure.caption ?? figure.title)*"
+                    piece = "![\(Self.altText(figure.title))](\(figureLinkPrefix)\(figure.id).svg)\n\n*Figure \(figureNumber): \(figure.caption ?? figure.title)*"
                     piece += failureNotes(figure.runIDs)
                 case .table:
                     guard let table = plan.tables[d.location] else { piece = ""; break }
@@ -94,6 +94,20 @@ struct DocumentRenderer {
         }
         let notes = failureNotes(group.runIDs)
         return piece.isEmpty ? notes.trimmingCharacters(in: .newlines) : piece + notes
+    }
+
+    /// A title as an image's alt text: brackets and backslashes escaped, so no title can end the alt
+    /// text early and redirect the link (`a](http://elsewhere)`), and on one line.
+    static func altText(_ title: String) -> String {
+        var out = ""
+        for character in title {
+            switch character {
+            case "\\", "[", "]": out += "\\\(character)"
+            case "\n", "\r", "\r\n": out += " "
+            default: out.append(character)
+            }
+        }
+        return out
     }
 
     private func failureNotes(_ ids: [String]) -> String {
