@@ -56,6 +56,8 @@ let package = Package(
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
         .testTarget(name: "DocumentTests", dependencies: ["Document", "Suggestions"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Suggestions", "TestSupport"]),
+        // Runs the built binary: it depends on `report` so that the binary is built first.
+        .testTarget(name: "CLITests", dependencies: ["report"]),
     ],
     swiftLanguageModes: [.v5]
 )

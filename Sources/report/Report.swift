@@ -21,26 +21,35 @@ struct Report: ParsableCommand {
 
     /// Parses and runs the command; every failure ends here and exits with the documented status.
     static func main() {
+        let command: ParsableCommand
         do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch let exit as ExitCode {
-            // Thrown by the commands themselves: 1 after printing document errors or failed runs.
-            Report.exit(withError: exit)
-        } catch let error as CleanExit {
-            Report.exit(withError: error)
+            command = try parseAsRoot()
         } catch {
-            let code = exitCode(for: error)
-            if code == .success { Report.exit(withError: error) }
-            let message = isArgumentParserError(error) ? fullMessage(for: error) : "error: " + describe(error)
-            FileHandle.standardError.write(Data((message + "\n").utf8))
-            Foundation.exit(Status.usageOrEnvironmentError)
+            fail(error, command: Report.self)
+        }
+        do {
+            var running = command
+            try running.run()
+        } catch {
+            fail(error, command: type(of: command))
         }
     }
 
-    /// Whether ArgumentParser made (or knows how to word) this error: a usage error.
-    private static func isArgumentParserError(_ error: Error) -> Bool {
-        error is ValidationError || exitCode(for: error) == .validationFailure
+    /// Prints `error` and exits: 1 is thrown (as `ExitCode`) only after document errors or failed runs
+    /// were printed; help and version exit 0; everything else is a usage or environment error, 2.
+    private static func fail(_ error: Error, command: ParsableCommand.Type) -> Never {
+        if error is ExitCode || error is CleanExit || exitCode(for: error) == .success { Report.exit(withError: error) }
+        let message: String
+        if command == Report.self {
+            message = fullMessage(for: error)  // a parse error: ArgumentParser words it, with the usage
+        } else if error is ValidationError {
+            let name = command.configuration.commandName.map { "report \($0)" } ?? "report"
+            message = "error: \(error)\n  See '\(name) --help' for the options."
+        } else {
+            message = "error: " + describe(error)
+        }
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+        Foundation.exit(Status.usageOrEnvironmentError)
     }
 
     /// One line for an error: for a file error, the path and the reason, never a raw NSError dump.

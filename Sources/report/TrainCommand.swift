@@ -109,7 +109,7 @@ struct TrainCommand: ParsableCommand {
             }
         }
         do { _ = try config.modelSize() } catch let error as SpecError {
-            throw ValidationError("--model: \(error.message)")
+            throw ValidationError(error.message)
         }
         let trainer = try Trainer(config: config, threads: threads)
         if let `init` { try Checkpoint.load(URL(fileURLWithPath: `init`), into: trainer.network) }
