@@ -22,6 +22,15 @@ public struct DatasetInfo: Sendable {
     public let mirrors: [URL]
     /// The Debian package that installs this dataset under `/usr/share/datasets`, if any.
     public let debianPackage: String?
+    /// Images in the training split.
+    public let trainCount = 60_000
+    /// Images in the test split (the validation set of every run).
+    public let testCount = 10_000
+    /// The height and width of every image.
+    public let imageRows = 28, imageCols = 28
+
+    /// Images in `split`.
+    public func count(_ split: Split) -> Int { split == .train ? trainCount : testCount }
 
     init(name: DatasetName, directoryName: String, mean: Double, std: Double,
          hashes: [String], mirrors: [String], debianPackage: String?) {

@@ -6,12 +6,15 @@ import Darwin
 #endif
 
 /// What identifies one version of a file cheaply, without reading it: absolute path, size,
-/// modification time to the nanosecond, inode and device. Any write or replacement changes it.
+/// modification and inode-change times to the nanosecond, inode and device. Any write or
+/// replacement changes it; `touch -r` can set the modification time back, but not the change time.
 struct FileIdentity: Codable, Equatable, Sendable {
     var path: String
     var size: Int64
     var modifiedSeconds: Int64
     var modifiedNanoseconds: Int64
+    var changedSeconds: Int64
+    var changedNanoseconds: Int64
     var inode: UInt64
     var device: UInt64
 
@@ -25,9 +28,13 @@ struct FileIdentity: Codable, Equatable, Sendable {
         #if canImport(Darwin)
         modifiedSeconds = Int64(info.st_mtimespec.tv_sec)
         modifiedNanoseconds = Int64(info.st_mtimespec.tv_nsec)
+        changedSeconds = Int64(info.st_ctimespec.tv_sec)
+        changedNanoseconds = Int64(info.st_ctimespec.tv_nsec)
         #else
         modifiedSeconds = Int64(info.st_mtim.tv_sec)
         modifiedNanoseconds = Int64(info.st_mtim.tv_nsec)
+        changedSeconds = Int64(info.st_ctim.tv_sec)
+        changedNanoseconds = Int64(info.st_ctim.tv_nsec)
         #endif
         inode = UInt64(info.st_ino)
         device = UInt64(info.st_dev)

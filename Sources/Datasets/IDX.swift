@@ -23,13 +23,22 @@ public enum IDX {
         guard (1...3).contains(rank), bytes.count >= 4 + 4 * rank else {
             throw DatasetError.corrupt(path: path, reason: "IDX header is truncated or has \(rank) dimensions (expected 1 to 3)")
         }
+        // Every dimension is checked against the bytes the file actually holds before anything is
+        // multiplied or read: a crafted header can promise at most what is there.
+        let payload = bytes.count - (4 + 4 * rank)
         var dimensions: [Int] = []
+        var expected = 1
         for d in 0..<rank {
             let o = 4 + 4 * d
-            dimensions.append(Int(bytes[o]) << 24 | Int(bytes[o + 1]) << 16 | Int(bytes[o + 2]) << 8 | Int(bytes[o + 3]))
+            let dimension = Int(bytes[o]) << 24 | Int(bytes[o + 1]) << 16 | Int(bytes[o + 2]) << 8 | Int(bytes[o + 3])
+            dimensions.append(dimension)
+            let (product, overflow) = expected.multipliedReportingOverflow(by: dimension)
+            guard !overflow, product <= payload else {
+                throw DatasetError.corrupt(
+                    path: path, reason: "IDX header promises more bytes (\(dimensions.map(String.init).joined(separator: "×"))…) than the file's \(payload)")
+            }
+            expected = product
         }
-        let expected = dimensions.reduce(1, *)
-        let payload = bytes.count - (4 + 4 * rank)
         guard payload == expected else {
             throw DatasetError.corrupt(
                 path: path, reason: "IDX header promises \(expected) bytes (\(dimensions.map(String.init).joined(separator: "×"))) but the file holds \(payload)")
@@ -37,8 +46,8 @@ public enum IDX {
         return (dimensions, Array(bytes[(4 + 4 * rank)...]))
     }
 
-    /// Reads an image file and its label file into an `ImageSet`.
-    public static func readImageSet(images imagePath: String, labels labelPath: String) throws -> ImageSet {
+    /// Reads an image file and its label file into an `ImageSet` of `rows × cols` images.
+    public static func readImageSet(images imagePath: String, labels labelPath: String, rows: Int = 28, cols: Int = 28) throws -> ImageSet {
         let images = try read(path: imagePath)
         let labels = try read(path: labelPath)
         guard images.dimensions.count == 3 else {
@@ -46,6 +55,10 @@ public enum IDX {
         }
         guard labels.dimensions.count == 1 else {
             throw DatasetError.corrupt(path: labelPath, reason: "expected a 1-dimensional label file, found \(labels.dimensions.count) dimensions")
+        }
+        guard images.dimensions[1] == rows, images.dimensions[2] == cols else {
+            throw DatasetError.corrupt(
+                path: imagePath, reason: "images are \(images.dimensions[1])×\(images.dimensions[2]) pixels; expected \(rows)×\(cols)")
         }
         guard images.dimensions[0] == labels.dimensions[0] else {
             throw DatasetError.corrupt(path: labelPath, reason: "\(labels.dimensions[0]) labels for \(images.dimensions[0]) images")

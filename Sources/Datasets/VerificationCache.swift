@@ -1,7 +1,7 @@
 import Foundation
 
 /// Remembers the content hash of files already hashed, keyed by `FileIdentity` (path,
-/// size, modification time, inode), so a build does not hash 50 MB every time. Any change
+/// size, modification and change times, inode), so a build does not hash 50 MB every time. Any change
 /// to a file changes its identity and so forces a new hash.
 ///
 /// The cache is a small JSON file. Writers write a temporary file and rename it over the
@@ -18,7 +18,8 @@ public struct VerificationCache: Sendable {
     }
 
     struct Contents: Codable {
-        var version = 1
+        /// 2 added the inode change time; older caches are ignored (and so rehashed once).
+        var version = 2
         var entries: [String: Entry] = [:]
     }
 
@@ -64,7 +65,7 @@ public struct VerificationCache: Sendable {
 
     private func load() -> Contents {
         guard let file, let data = try? Data(contentsOf: file),
-              let contents = try? JSONDecoder().decode(Contents.self, from: data), contents.version == 1
+              let contents = try? JSONDecoder().decode(Contents.self, from: data), contents.version == 2
         else { return Contents() }
         return contents
     }

@@ -1,6 +1,16 @@
+import Datasets
 import Document
 import Engine
 import Foundation
+
+/// How big a document may be: far above any real report, low enough that checking one takes well
+/// under a second and a few megabytes.
+public enum PlanLimits {
+    /// Runs one experiment's sweep may make (the product of its lists' lengths).
+    public static let sweepRuns = 1_000
+    /// Runs one document may make.
+    public static let documentRuns = 10_000
+}
 
 /// A checked document: its runs with their cache keys, and its figures and tables. Making a plan reads
 /// no dataset and trains nothing; every error in the document is found here, in one pass.
@@ -16,6 +26,11 @@ public struct Plan {
     let tables: [SourceLocation: TableSpec]
     let formats: [SourceLocation: ValueFormat]
     let warnings: [Diagnostic]
+
+    /// Decodes (as UTF-8, or a positioned error), parses and checks a document's bytes.
+    public static func make(bytes: [UInt8], path: String) throws -> Plan {
+        try make(source: try ParsedDocument.decode(bytes, path: path), path: path)
+    }
 
     /// Parses and checks a document; throws `DiagnosticError` with every error found.
     public static func make(source: String, path: String) throws -> Plan {
@@ -89,8 +104,12 @@ public struct Plan {
         for id in runOrder {
             guard let run = runs[id], let key = keys[id] else { continue }
             if byKey[key] == nil {
-                let images = Double((run.config.trainSamples.map { min($0, 60_000) } ?? 60_000) * run.config.epochs + 10_000)
-                let flops = Double((try? run.config.makeNetwork().flopsPerImage) ?? 1_000_000)
+                // Doubles: a cost estimate for scheduling, never an overflow.
+                let info = DatasetInfo.info(run.config.dataset)
+                let trainImages = Double(min(run.config.trainSamples ?? info.trainCount, info.trainCount))
+                let valImages = Double(min(run.config.valSamples ?? info.testCount, info.testCount))
+                let images = trainImages * Double(run.config.epochs) + valImages
+                let flops = Double((try? run.config.modelSize().flopsPerImage) ?? 1_000_000)
                 byKey[key] = PlannedRun(key: key, runIDs: [], config: run.config, initKey: run.initID.flatMap { keys[$0] },
                                         cost: images * flops)
                 order.append(key)

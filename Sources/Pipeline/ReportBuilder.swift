@@ -50,13 +50,19 @@ public final class ReportBuilder {
     /// Reads and checks the document.
     public func plan() throws -> Plan {
         let url = options.url(options.document)
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw PipelineError.unreadableDocument(options.document, "no such file")
+        // Read at most one byte past the size limit: a huge file is refused without being read.
+        guard let handle = FileHandle(forReadingAtPath: url.path) else {
+            let exists = FileManager.default.fileExists(atPath: url.path)
+            throw PipelineError.unreadableDocument(options.document, exists ? "permission denied" : "no such file")
         }
-        guard let source = String(data: data, encoding: .utf8) else {
-            throw PipelineError.unreadableDocument(options.document, "not UTF-8 text")
+        defer { try? handle.close() }
+        let data: Data
+        do {
+            data = try handle.read(upToCount: ParsedDocument.maximumBytes + 1) ?? Data()
+        } catch {
+            throw PipelineError.unreadableDocument(options.document, "cannot be read (is it a directory?)")
         }
-        return try Plan.make(source: source, path: options.document)
+        return try Plan.make(bytes: [UInt8](data), path: options.document)
     }
 
     /// Trains what is not cached, then writes the README and its figures.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Configuration
 import Engine
 import Foundation
 
@@ -13,9 +14,19 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Print one JSON object.") var json = false
 
     func run() throws {
+        guard (1...Limits.threads).contains(threads) else {
+            throw ValidationError("--threads must be from 1 to \(Limits.threads), found \(threads)")
+        }
         var config = TrainingConfig()
-        try config.set("model", .init(model))
-        try config.set("batch_size", .init(String(batchSize)))
+        do {
+            try config.set("model", .text(model))
+            try config.set("batch_size", .integer(batchSize))
+            _ = try config.modelSize()
+        } catch let error as SettingError {
+            throw ValidationError(error.message)
+        } catch let error as SpecError {
+            throw ValidationError(error.message)
+        }
         let result = try Benchmark.run(config: config, threads: threads, seconds: seconds)
         if json {
             let encoder = JSONEncoder()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Console
 import Document
+import Engine
 import Foundation
 import Pipeline
 
@@ -20,7 +21,8 @@ struct DocumentOptions: ParsableArguments {
     }
 }
 
-/// Runs a document command: prints document errors like a compiler and exits 1, other errors exit 2.
+/// Runs a document command: prints document errors like a compiler and exits 1; other errors reach
+/// `Report.main`, which exits 2 for them.
 func runDocumentCommand(_ body: () throws -> Void) throws {
     do {
         try body()
@@ -43,7 +45,7 @@ struct BuildCommand: ParsableCommand {
     @Flag(help: "Say for each run whether it is cached and, if not, why; train nothing.") var explain = false
 
     func run() throws {
-        guard jobs >= 1 else { throw ValidationError("-j must be at least 1") }
+        guard (1...Limits.threads).contains(jobs) else { throw ValidationError("-j must be from 1 to \(Limits.threads), found \(jobs)") }
         var options = common.buildOptions
         options.output = output
         options.figures = figures

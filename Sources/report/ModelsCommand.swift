@@ -1,4 +1,5 @@
 import ArgumentParser
+import Configuration
 import Engine
 
 struct ModelsCommand: ParsableCommand {
@@ -12,8 +13,12 @@ struct ModelsCommand: ParsableCommand {
         for model in BuiltinModel.allCases {
             var config = TrainingConfig()
             config.model = .builtin(model)
-            config.width = width
-            config.dropout = dropout
+            do {
+                try config.set("width", .number(width))
+                try config.set("dropout", .number(dropout))
+            } catch let error as SettingError {
+                throw ValidationError(error.message)
+            }
             let network = try config.makeNetwork()
             print("\(model.rawValue): \(model.summary)")
             print("  parameters: \(network.parameterCount), forward FLOPs per image: \(network.flopsPerImage)")

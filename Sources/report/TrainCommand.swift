@@ -2,6 +2,7 @@ import ArgumentParser
 import Console
 import Datasets
 import Engine
+import Configuration
 import Foundation
 import Pipeline
 import Yams
@@ -44,30 +45,73 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Start from the weights in this checkpoint file.") var `init`: String?
     @Flag(help: "Print one JSON object per epoch on stdout.") var json = false
 
-    /// The flags that were given, as directive keys and YAML text.
-    var settings: [(String, String)] {
-        var s: [(String, String?)] = [
-            ("dataset", dataset), ("model", model), ("epochs", epochs.map(String.init)), ("batch_size", batchSize.map(String.init)),
-            ("optimizer", optimizer), ("lr", lr.map { "\($0)" }), ("momentum", momentum.map { "\($0)" }),
-            ("weight_decay", weightDecay.map { "\($0)" }), ("dropout", dropout.map { "\($0)" }),
-            ("conv_dropout", convDropout.map { "\($0)" }), ("width", width.map { "\($0)" }), ("schedule", schedule),
-            ("label_smoothing", labelSmoothing.map { "\($0)" }), ("augment", augment), ("normalize", normalize),
-            ("seed", seed.map(String.init)), ("train_samples", trainSamples.map(String.init)),
-            ("val_samples", valSamples.map(String.init)), ("log_interval", logInterval.map(String.init)),
-        ]
-        if nesterov { s.append(("nesterov", "true")) }
-        return s.compactMap { key, value in value.map { (key, $0) } }
+    /// The flags that were given, by their key in the key table, as plain values. Only `--model` (a
+    /// layer list) and `--augment` are YAML by nature; every other flag is already typed.
+    func settings() throws -> [String: SettingValue] {
+        var s: [String: SettingValue] = [:]
+        func yaml(_ flag: String, _ text: String) throws -> Node {
+            do {
+                guard let node = try Yams.compose(yaml: text) else { throw ValidationError("\(flag) is empty") }
+                return node
+            } catch let error as ValidationError {
+                throw error
+            } catch {
+                throw ValidationError("\(flag): not valid YAML: \(error)")
+            }
+        }
+        s["dataset"] = dataset.map(SettingValue.text)
+        if let model {
+            if BuiltinModel(rawValue: model) != nil || !model.contains(where: { "[{-:\n".contains($0) }) {
+                s["model"] = .text(model)
+            } else {
+                do { s["model"] = .layers(try LayerSpec.list(from: try yaml("--model", model))) } catch let error as SettingError {
+                    throw ValidationError("--model: \(error.message)")
+                }
+            }
+        }
+        s["epochs"] = epochs.map(SettingValue.integer)
+        s["batch_size"] = batchSize.map(SettingValue.integer)
+        s["optimizer"] = optimizer.map(SettingValue.text)
+        s["lr"] = lr.map(SettingValue.number)
+        s["momentum"] = momentum.map(SettingValue.number)
+        if nesterov { s["nesterov"] = .flag(true) }
+        s["weight_decay"] = weightDecay.map(SettingValue.number)
+        s["dropout"] = dropout.map(SettingValue.number)
+        s["conv_dropout"] = convDropout.map(SettingValue.number)
+        s["width"] = width.map(SettingValue.number)
+        s["schedule"] = schedule.map(SettingValue.text)
+        s["label_smoothing"] = labelSmoothing.map(SettingValue.number)
+        if let augment {
+            var config = TrainingConfig()
+            do { try config.set("augment", try yaml("--augment", augment)) } catch let error as SettingError {
+                throw ValidationError("--augment: \(error.message)")
+            }
+            s["augment"] = .augmentation(config.augment)
+        }
+        s["normalize"] = normalize.map(SettingValue.text)
+        s["seed"] = seed.map(SettingValue.integer)
+        s["train_samples"] = trainSamples.map(SettingValue.integer)
+        s["val_samples"] = valSamples.map(SettingValue.integer)
+        s["log_interval"] = logInterval.map(SettingValue.integer)
+        return s
     }
 
     func run() throws {
+        guard (1...Limits.threads).contains(threads) else {
+            throw ValidationError("--threads must be from 1 to \(Limits.threads), found \(threads)")
+        }
         var config = TrainingConfig()
-        for (key, text) in settings {
-            let node = (try? Yams.compose(yaml: text)) ?? Node(text)
-            do { try config.set(key, node) } catch let error as SpecError {
-                throw ValidationError("--\(key.replacingOccurrences(of: "_", with: "-")): \(error.message)")
+        let settings = try settings()
+        // In the key table's order, as a document's settings are applied.
+        for key in SettingKey.all {
+            guard let value = settings[key.name] else { continue }
+            do { try config.set(key.name, value) } catch let error as SettingError {
+                throw ValidationError("\(key.flag): \(error.message)")
             }
         }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        do { _ = try config.modelSize() } catch let error as SpecError {
+            throw ValidationError(error.message)
+        }
         let trainer = try Trainer(config: config, threads: threads)
         if let `init` { try Checkpoint.load(URL(fileURLWithPath: `init`), into: trainer.network) }
 

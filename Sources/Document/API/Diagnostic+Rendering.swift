@@ -17,20 +17,35 @@ extension Diagnostic {
     func rendered(lines: SourceText) -> String {
         var output = description
         if lines.contains(line: location.line), location.line > 0 {
-            let text = lines.text(ofLine: location.line)
+            var text = lines.text(ofLine: location.line)
+            var column = location.column
+            // A very long line shows a window around the column, marked with "…" where it is cut.
+            let scalars = Array(text.unicodeScalars)
+            if scalars.count > Self.longestShownLine {
+                let start = max(0, min(column - 1 - Self.longestShownLine / 2, scalars.count - Self.longestShownLine))
+                let end = min(scalars.count, start + Self.longestShownLine)
+                var window = String.UnicodeScalarView(scalars[start..<end])
+                if start > 0 { window.insert("…", at: window.startIndex) }
+                if end < scalars.count { window.append("…") }
+                text = String(window)
+                column = column - start + (start > 0 ? 1 : 0)
+            }
             let number = String(location.line)
             let width = max(number.count, 4) + 1
             let gutter = String(repeating: " ", count: width - number.count) + number + " | "
             let emptyGutter = String(repeating: " ", count: width) + " | "
             output += "\n" + gutter + text
             output +=
-                "\n" + emptyGutter + Diagnostic.marker(for: text, column: location.column, length: length)
+                "\n" + emptyGutter + Diagnostic.marker(for: text, column: column, length: length)
         }
         for note in notes {
             output += "\n" + note.rendered(lines: lines)
         }
         return output
     }
+
+    /// Lines longer than this many scalars are shown as a window around the column.
+    static let longestShownLine = 160
 
     /// The caret line: the same whitespace as the source up to `column` (tabs kept as tabs so the
     /// caret lines up in a terminal), then `^` and `~` up to the end of the span or of the line.

@@ -35,6 +35,40 @@ public struct ParsedDocument {
         )
     }
 
+    /// The longest document: far above any write-up (the bundled one is 27 KB), small enough that
+    /// checking one stays within a second and a few hundred megabytes.
+    public static let maximumBytes = 4 << 20
+
+    /// The text of a document's bytes; throws a `DiagnosticError` at the line and column of the
+    /// first byte that is not UTF-8 (columns count the Unicode scalars before it, as everywhere).
+    /// Also refuses, at the position where it passes the limit, a document over `maximumBytes`.
+    public static func decode(_ bytes: [UInt8], path: String) throws -> String {
+        if bytes.count > maximumBytes {
+            let location = SourceText.location(ofOffset: maximumBytes, in: bytes)
+            throw DiagnosticError(diagnostics: [
+                .error("the document is longer than \(maximumBytes / (1 << 20)) MiB, the limit; split it or move data out of it",
+                       file: path, at: location)
+            ])
+        }
+        var decoder = UTF8()
+        var iterator = bytes.makeIterator()
+        var offset = 0
+        loop: while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): offset += UTF8.width(scalar)
+            case .emptyInput: break loop
+            case .error:
+                let location = SourceText.location(ofOffset: offset, in: bytes)
+                let byte = "0x" + String(bytes[offset], radix: 16, uppercase: true)
+                throw DiagnosticError(
+                    diagnostics: [.error("the document is not UTF-8 text: byte \(byte) here starts no character; save it as UTF-8",
+                                         file: path, at: location)],
+                    sources: [path: String(decoding: bytes, as: UTF8.self)])
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// The directives in document order.
     public var directives: [Directive] {
         segments.compactMap {

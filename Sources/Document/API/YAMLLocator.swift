@@ -13,15 +13,44 @@ public struct YAMLLocator: Sendable, Hashable {
     /// Where positions go that have no mark: the opening fence.
     public let fallback: SourceLocation
 
-    public init(firstLine: Int, removedIndentation: [Int], fallback: SourceLocation) {
+    /// Yams (libyaml) also breaks lines at U+0085, U+2028 and U+2029, which editors, CommonMark and
+    /// this document's line numbers do not. For each line as Yams counts them: the body line it lies
+    /// on and the columns of that line before it. Empty when the body has none of those characters.
+    let yamlLineBodyLines: [Int]
+    let yamlLineColumnOffsets: [Int]
+
+    public init(firstLine: Int, removedIndentation: [Int], fallback: SourceLocation, bodyLines: [String] = []) {
         self.firstLine = firstLine
         self.removedIndentation = removedIndentation
         self.fallback = fallback
+        var lines: [Int] = [], offsets: [Int] = []
+        var extra = false
+        for (index, line) in bodyLines.enumerated() {
+            lines.append(index + 1)
+            offsets.append(0)
+            for (column, scalar) in line.unicodeScalars.enumerated() where scalar == "\u{85}" || scalar == "\u{2028}" || scalar == "\u{2029}" {
+                lines.append(index + 1)
+                offsets.append(column + 1)
+                extra = true
+            }
+        }
+        yamlLineBodyLines = extra ? lines : []
+        yamlLineColumnOffsets = extra ? offsets : []
     }
 
     /// The document location of a Yams mark.
     public func location(of mark: Mark) -> SourceLocation {
-        location(bodyLine: mark.line, column: mark.column)
+        location(yamlLine: mark.line, column: mark.column)
+    }
+
+    /// The document location of a line and column as Yams counts them (see `yamlLineBodyLines`).
+    func location(yamlLine: Int, column: Int) -> SourceLocation {
+        guard !yamlLineBodyLines.isEmpty, yamlLine >= 1 else { return location(bodyLine: yamlLine, column: column) }
+        guard yamlLine <= yamlLineBodyLines.count else {
+            let bodyLineCount = yamlLineBodyLines.last ?? 0
+            return location(bodyLine: bodyLineCount + yamlLine - yamlLineBodyLines.count, column: column)
+        }
+        return location(bodyLine: yamlLineBodyLines[yamlLine - 1], column: column + yamlLineColumnOffsets[yamlLine - 1])
     }
 
     /// The document location of a 1-based line and column (in Unicode scalars) of the YAML body.

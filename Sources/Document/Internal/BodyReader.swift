@@ -25,6 +25,14 @@ struct BodyReader {
 
     /// The top-level entries of `body`; empty (with diagnostics) when it is not a valid mapping.
     mutating func entries(of body: String, fenceLength: Int) -> [DirectiveEntry] {
+        // Yams composes nodes recursively: a hostile body must not get deep enough to exhaust the stack.
+        let depth = Self.nestingBound(of: body)
+        guard depth <= Self.maximumNesting else {
+            diagnostics.append(
+                .error("\(kind.rawValue) block is nested \(depth) levels deep; the limit is \(Self.maximumNesting)",
+                       file: file, at: location, length: fenceLength))
+            return []
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: body)
@@ -66,6 +74,47 @@ struct BodyReader {
         return entries
     }
 
+    /// How deeply a directive's YAML may nest lists and mappings.
+    static let maximumNesting = 100
+
+    /// An upper bound on how deeply `body` nests: for each line, the indentation levels open, the
+    /// `- ` and `key: ` indicators on it, and the flow brackets open (outside quotes on one line).
+    static func nestingBound(of body: String) -> Int {
+        var deepest = 0, flow = 0
+        var indents: [Int] = []
+        for line in body.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
+            let indent = line.prefix { $0 == UInt8(ascii: " ") }.count
+            guard indent < line.count else { continue }
+            while let last = indents.last, last >= indent { indents.removeLast() }
+            indents.append(indent)
+            var onLine = 0
+            var quote: UInt8? = nil
+            var previous: UInt8 = UInt8(ascii: " ")
+            var index = line.startIndex
+            while index < line.endIndex {
+                let byte = line[index]
+                let next = line.index(after: index) < line.endIndex ? line[line.index(after: index)] : UInt8(ascii: " ")
+                if let open = quote {
+                    if byte == open { quote = nil }
+                } else {
+                    switch byte {
+                    case UInt8(ascii: "'"), UInt8(ascii: "\""): quote = byte
+                    case UInt8(ascii: "#") where previous == UInt8(ascii: " "): index = line.endIndex; continue
+                    case UInt8(ascii: "["), UInt8(ascii: "{"): flow += 1
+                    case UInt8(ascii: "]"), UInt8(ascii: "}"): flow = max(flow - 1, 0)
+                    case UInt8(ascii: "-"), UInt8(ascii: ":"), UInt8(ascii: "?"):
+                        if next == UInt8(ascii: " ") || next == UInt8(ascii: "\t") { onLine += 1 }
+                    default: break
+                    }
+                }
+                deepest = max(deepest, indents.count + onLine + flow)
+                previous = byte
+                index = line.index(after: index)
+            }
+        }
+        return deepest
+    }
+
     private var article: String { kind == .experiment ? "an" : "a" }
 
     private func describe(_ node: Node) -> String {
@@ -86,14 +135,14 @@ struct BodyReader {
             .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
             let notes =
-                context.map { [Diagnostic.note($0.text, file: file, at: locator.location(of: $0.mark))] }
+                context.map { [Diagnostic.note($0.text, file: file, at: clamped(locator.location(of: $0.mark)))] }
                 ?? []
             diagnostics.append(
                 .error(prefix + problem, file: file, at: clamped(locator.location(of: mark)), notes: notes))
         case .reader(let problem, let offset, _, let yaml):
             let at =
                 offset.map { Self.location(ofCharacterOffset: $0, in: yaml, locator: locator) } ?? location
-            diagnostics.append(.error(prefix + problem, file: file, at: at))
+            diagnostics.append(.error(prefix + problem, file: file, at: clamped(at)))
         case .duplicatedKeysInMapping(let duplicates, let context):
             reportDuplicates(duplicates, firstMark: context.mark)
         default:
@@ -120,7 +169,7 @@ struct BodyReader {
                         .error(message, file: file, at: repeated, length: length, notes: [note]))
                 }
             } else {
-                diagnostics.append(.error(message, file: file, at: locator.location(of: firstMark)))
+                diagnostics.append(.error(message, file: file, at: clamped(locator.location(of: firstMark))))
             }
         }
     }

@@ -45,24 +45,32 @@ enum CommonMarkReader {
         return blocks
     }
 
-    /// Walks the block children of `parent`, depth first, appending leaf blocks.
+    /// Walks the block children of `parent`, depth first, appending leaf blocks. Iterative, with an
+    /// explicit stack of the siblings still to visit: a document nested thousands of block quotes or
+    /// list items deep costs heap, never the call stack.
     private static func collect(
         children parent: OpaquePointer, container: MarkdownBlock.Container?,
         into blocks: inout [MarkdownBlock]
     ) {
-        var child = cmark_node_first_child(parent)
-        while let node = child {
-            defer { child = cmark_node_next(node) }
+        // Each entry: the next sibling to visit at one level, and that level's container.
+        var stack: [(node: OpaquePointer?, container: MarkdownBlock.Container?)] = [(cmark_node_first_child(parent), container)]
+        while let top = stack.last {
+            guard let node = top.node else {
+                stack.removeLast()
+                continue
+            }
+            stack[stack.count - 1].node = cmark_node_next(node)
+            let container = top.container
             let kind: MarkdownBlock.Kind
             switch NodeType(cmark_node_get_type(node)) {
             case .blockQuote:
-                collect(children: node, container: .blockQuote, into: &blocks)
+                stack.append((cmark_node_first_child(node), .blockQuote))
                 continue
             case .item:
-                collect(children: node, container: .listItem, into: &blocks)
+                stack.append((cmark_node_first_child(node), .listItem))
                 continue
             case .list, .document:
-                collect(children: node, container: container, into: &blocks)
+                stack.append((cmark_node_first_child(node), container))
                 continue
             case .inline, .other:
                 continue

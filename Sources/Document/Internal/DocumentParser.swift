@@ -17,7 +17,21 @@ struct DocumentParser {
         self.file = file
     }
 
+    /// How many block quotes and list items one line may open (cmark builds a node for each, so a
+    /// line of a million `> ` would cost gigabytes).
+    static let maximumNesting = 100
+    /// How many `{{ }}` expressions one document may hold (the bundled report has about a hundred).
+    static let maximumExpressions = 20_000
+    private var expressionCount = 0
+
     mutating func segments() -> [Segment] {
+        if let (offset, depth) = tooDeeplyNestedLine() {
+            diagnostics.append(
+                .error(
+                    "this line opens \(depth) block quotes or list items; the limit is \(Self.maximumNesting)",
+                    file: file, at: text.location(ofOffset: offset)))
+            return text.bytes.isEmpty ? [] : [.text(text.string(from: 0, to: text.bytes.count))]
+        }
         var cutouts: [Cutout] = []
         for block in CommonMarkReader.leafBlocks(of: text.bytes) {
             switch block.kind {
@@ -52,6 +66,39 @@ struct DocumentParser {
         return segments
     }
 
+    /// The first line that opens more than `maximumNesting` containers (`>`, `-`, `*`, `+`, `1.`, `1)`
+    /// each followed by a space, one after another), with its offset and how many it opens.
+    private func tooDeeplyNestedLine() -> (Int, Int)? {
+        let bytes = text.bytes
+        for line in 1...text.lineCount {
+            var index = text.start(ofLine: line)
+            let end = text.contentEnd(ofLine: line)
+            var depth = 0
+            func isSpace(_ i: Int) -> Bool { i >= end || bytes[i] == UInt8(ascii: " ") || bytes[i] == UInt8(ascii: "\t") }
+            while index < end {
+                while index < end, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t") { index += 1 }
+                guard index < end else { break }
+                let byte = bytes[index]
+                if byte == UInt8(ascii: ">") {
+                    index += 1
+                } else if (byte == UInt8(ascii: "-") || byte == UInt8(ascii: "*") || byte == UInt8(ascii: "+")) && isSpace(index + 1) {
+                    index += 1
+                } else if (0x30...0x39).contains(byte) {
+                    var digitEnd = index
+                    while digitEnd < end, digitEnd - index < 10, (0x30...0x39).contains(bytes[digitEnd]) { digitEnd += 1 }
+                    guard digitEnd < end, bytes[digitEnd] == UInt8(ascii: ".") || bytes[digitEnd] == UInt8(ascii: ")"), isSpace(digitEnd + 1)
+                    else { break }
+                    index = digitEnd + 1
+                } else {
+                    break
+                }
+                depth += 1
+            }
+            if depth > Self.maximumNesting { return (text.start(ofLine: line), depth) }
+        }
+        return nil
+    }
+
     /// The well-formed expressions in a paragraph or heading; diagnostics for the others.
     private mutating func expressions(in block: MarkdownBlock) -> [Cutout] {
         let start = text.offset(line: block.startLine, byteColumn: block.startByteColumn)
@@ -66,6 +113,15 @@ struct DocumentParser {
         }
         var cutouts: [Cutout] = []
         for match in scanner.matches {
+            expressionCount += 1
+            guard expressionCount <= Self.maximumExpressions else {
+                if expressionCount == Self.maximumExpressions + 1 {
+                    diagnostics.append(
+                        .error("more than \(Self.maximumExpressions) '{{ }}' expressions in one document, the limit",
+                               file: file, at: text.location(ofOffset: match.start), length: 2))
+                }
+                continue
+            }
             let original = text.string(from: match.start, to: match.end)
             let location = text.location(ofOffset: match.start)
             switch ExpressionParser.parse(original: original, location: location, file: file) {

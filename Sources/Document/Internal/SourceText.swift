@@ -14,10 +14,19 @@ struct SourceText {
     private(set) var lineEnds: [Int] = []
     /// Whether the document starts with a UTF-8 byte order mark (cmark skips it when counting columns).
     let hasByteOrderMark: Bool
+    /// Scalars (bytes that start one) before each multiple of `checkpointStride` bytes: a column is
+    /// found by counting at most that many bytes, so a 4 MB line with many expressions stays linear.
+    private var scalarCheckpoints: [Int] = [0]
+    private static let checkpointStride = 1024
 
     init(_ source: String) {
         bytes = Array(source.utf8)
         hasByteOrderMark = bytes.starts(with: [0xEF, 0xBB, 0xBF])
+        var scalars = 0
+        for (index, byte) in bytes.enumerated() {
+            if (byte & 0xC0) != 0x80 { scalars += 1 }
+            if (index + 1) % Self.checkpointStride == 0 { scalarCheckpoints.append(scalars) }
+        }
         var start = 0
         var index = 0
         while index < bytes.count {
@@ -85,11 +94,35 @@ struct SourceText {
             if lineStarts[middle] <= offset { low = middle } else { high = middle - 1 }
         }
         let lineStart = lineStarts[low]
-        let scalars = bytes[lineStart..<min(offset, bytes.count)].reduce(0) { count, byte in
-            // Count every byte that starts a scalar (not a 10xxxxxx continuation byte).
+        let scalars = scalarsBefore(min(offset, bytes.count)) - scalarsBefore(lineStart)
+        return SourceLocation(line: low + 1, column: scalars + 1)
+    }
+
+    /// Bytes that start a scalar (not a 10xxxxxx continuation byte) in `0..<offset`.
+    private func scalarsBefore(_ offset: Int) -> Int {
+        let checkpoint = offset / Self.checkpointStride
+        return bytes[(checkpoint * Self.checkpointStride)..<offset].reduce(scalarCheckpoints[checkpoint]) { count, byte in
             (byte & 0xC0) == 0x80 ? count : count + 1
         }
-        return SourceLocation(line: low + 1, column: scalars + 1)
+    }
+
+    /// The line and column of `offset` in raw bytes that may not be UTF-8 after `offset`: lines end
+    /// at `\n`, `\r\n` or `\r`; columns count the scalars (bytes that are not continuation bytes).
+    static func location(ofOffset offset: Int, in bytes: [UInt8]) -> SourceLocation {
+        var line = 1, column = 1, index = 0
+        let end = min(offset, bytes.count)
+        while index < end {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
+                if byte == UInt8(ascii: "\r"), index + 1 < end, bytes[index + 1] == UInt8(ascii: "\n") { index += 1 }
+                line += 1
+                column = 1
+            } else if (byte & 0xC0) != 0x80 {
+                column += 1
+            }
+            index += 1
+        }
+        return SourceLocation(line: line, column: column)
     }
 
     private func clamped(_ line: Int) -> Int { min(max(line, 1), lineCount) }

@@ -1,5 +1,6 @@
 /// A sequence of layers built from specs with shape inference: each layer's input shape is the
-/// previous layer's output. Building throws a `SpecError` naming the layer for impossible shapes.
+/// previous layer's output. Building throws a `SpecError` naming the layer for impossible shapes
+/// (checked by `ModelSize` before anything is allocated).
 public final class Network {
     public let specs: [LayerSpec]
     public let inputShape: Shape
@@ -7,6 +8,8 @@ public final class Network {
 
     /// `threads`: how many cores the layers split each batch across.
     public init(specs: [LayerSpec], input: Shape, seed: UInt64, threads: Int = 1) throws {
+        // Shapes and sizes first, from arithmetic alone: nothing is allocated for an impossible model.
+        _ = try ModelSize(specs: specs, input: input)
         var random = Random(seed: seed, stream: 1)
         self.specs = specs
         inputShape = input

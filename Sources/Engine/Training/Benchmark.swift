@@ -55,7 +55,7 @@ public enum Benchmark {
         func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
         let flops = trainer.network.flopsPerImage
         let train = median(trainRates)
-        return BenchmarkResult(model: config.value(of: "model") ?? "", batchSize: config.batchSize, threads: threads,
+        return BenchmarkResult(model: config.modelDescription, batchSize: config.batchSize, threads: threads,
                                trainImagesPerSecond: train, evalImagesPerSecond: median(evalRates),
                                gflops: train * Double(3 * flops) / 1e9, forwardFlopsPerImage: flops)
     }

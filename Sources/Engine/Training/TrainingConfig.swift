@@ -74,15 +74,52 @@ public struct TrainingConfig: Equatable, Sendable {
         }
     }
 
-    /// Builds the network for 28×28 greyscale inputs; throws a `SpecError` for impossible shapes.
-    public func makeNetwork(threads: Int = 1) throws -> Network {
-        var specs = layers
-        if case .flat(let f) = try Network(specs: specs, input: .spatial(channels: 1, height: 28, width: 28), seed: seed).outputShape {
+    /// The images every model reads: 28×28 greyscale.
+    public static let inputShape = Shape.spatial(channels: 1, height: 28, width: 28)
+
+    /// The size of the network this configuration trains, computed without building it; throws a
+    /// `SpecError` for impossible shapes, a model that does not end in 10 outputs, and sizes over `Limits`.
+    public func modelSize() throws -> ModelSize {
+        let size = try ModelSize(specs: layers, input: Self.inputShape)
+        if case .flat(let f) = size.outputShape {
             if f != 10 { throw SpecError("the model ends with \(f) outputs; it needs 10, one per class (end with 'linear: 10')") }
         } else {
             throw SpecError("the model ends with an image-shaped output; add 'flatten' and 'linear: 10'")
         }
+        if size.parameters > Limits.parameters {
+            throw SpecError("the model has \(size.parameters.grouped) parameters; the limit is \(Limits.parameters.grouped)")
+        }
+        let bytes = try size.activationBytes(batch: batchSize)
+        if bytes > Limits.activationBytes {
+            throw SpecError("a batch of \(batchSize) needs \(bytes.gibibytes) of activations; the limit is \(Limits.activationBytes.gibibytes) (use a smaller model or batch_size)")
+        }
+        return size
+    }
+
+    /// Builds the network for 28×28 greyscale inputs; throws a `SpecError` for impossible shapes or sizes.
+    public func makeNetwork(threads: Int = 1) throws -> Network {
+        _ = try modelSize()
+        var specs = layers
         if specs.last != .logSoftmax { specs.append(.logSoftmax) }
-        return try Network(specs: specs, input: .spatial(channels: 1, height: 28, width: 28), seed: seed, threads: threads)
+        return try Network(specs: specs, input: Self.inputShape, seed: seed, threads: threads)
+    }
+}
+
+extension Int {
+    /// `100000000` → `100,000,000`.
+    public var grouped: String {
+        let digits = String(magnitude)
+        var out = ""
+        for (index, character) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { out.append(",") }
+            out.append(character)
+        }
+        return (self < 0 ? "-" : "") + out
+    }
+
+    /// Bytes as GiB with one decimal: `8.0 GiB`.
+    var gibibytes: String {
+        let tenths = Int((Double(self) / Double(1 << 30) * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10) GiB"
     }
 }

@@ -1,3 +1,4 @@
+import Configuration
 import Document
 import Engine
 import Foundation
@@ -25,8 +26,8 @@ enum RunValue {
         if path.count == 2 && path[0] == "best" {
             return metrics.contains(path[1]) ? nil : "unknown metric '\(path[1])' after 'best.'; metrics are \(metrics.joined(separator: ", "))"
         }
-        if path.count == 1 && (metrics.contains(name) || measured.contains(name) || TrainingConfig.keys.contains(name)) { return nil }
-        let all = metrics + metrics.map { "best.\($0)" } + measured + TrainingConfig.keys
+        if path.count == 1 && (metrics.contains(name) || measured.contains(name) || SettingKey.names.contains(name)) { return nil }
+        let all = metrics + metrics.map { "best.\($0)" } + measured + SettingKey.names
         let hint = suggestion(for: name, among: all).map { " (did you mean '\($0)'?)" } ?? ""
         return "unknown value '\(name)'\(hint); values are \(metrics.joined(separator: ", ")), best.<metric>, <metric>@<epoch>, \(measured.joined(separator: ", ")) and the training keys"
     }

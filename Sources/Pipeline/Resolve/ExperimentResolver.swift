@@ -1,3 +1,4 @@
+import Configuration
 import Document
 import Engine
 import Suggestions
@@ -104,7 +105,7 @@ struct ExperimentResolver {
                 result = settings(baseID, chain: chain + [id], diagnostics: &diagnostics)
             }
         }
-        for entry in declaration.directive.entries where TrainingConfig.keys.contains(entry.key) || entry.key == "init" {
+        for entry in declaration.directive.entries where SettingKey.names.contains(entry.key) || entry.key == "init" {
             result[entry.key] = Setting(entry: entry, directive: declaration.directive)
         }
         raw[id] = result
@@ -128,6 +129,12 @@ struct ExperimentResolver {
         var members: [[(key: String, value: String, setting: Setting)]] = [[]]
         if let sweep = directive["sweep"] {
             members = sweepMembers(sweep, in: directive, diagnostics: &diagnostics)
+        }
+        guard runOrder.count + members.count <= PlanLimits.documentRuns else {
+            diagnostics.append(Diagnostic.error(
+                "experiment '\(id)' brings the document to more than \(PlanLimits.documentRuns.grouped) runs, the limit",
+                file: directive.file, at: directive["sweep"]?.valueLocation ?? directive.location))
+            return
         }
         var ids: [String] = []
         for member in members {
@@ -154,11 +161,12 @@ struct ExperimentResolver {
             diagnostics.append(directive.diagnostic("'sweep' maps keys to lists of values, like 'sweep: {lr: [0.001, 0.01, 0.1]}'", at: sweep.value))
             return [[]]
         }
-        var members: [[(key: String, value: String, setting: Setting)]] = [[]]
+        // Check every swept key and its values first, then the size of the product, then expand.
+        var axes: [(key: String, keyNode: Node, values: [Node])] = []
         for (keyNode, valuesNode) in mapping {
             let key = keyNode.scalar?.string ?? ""
-            guard TrainingConfig.keys.contains(key) else {
-                let hint = suggestion(for: key, among: TrainingConfig.keys).map { " (did you mean '\($0)'?)" } ?? ""
+            guard SettingKey.names.contains(key) else {
+                let hint = suggestion(for: key, among: SettingKey.names).map { " (did you mean '\($0)'?)" } ?? ""
                 diagnostics.append(directive.diagnostic("cannot sweep '\(key)': not a training key\(hint)", at: keyNode))
                 continue
             }
@@ -166,13 +174,45 @@ struct ExperimentResolver {
                 diagnostics.append(directive.diagnostic("sweep values of '\(key)' must be a non-empty list, like [0.01, 0.1]", at: valuesNode))
                 continue
             }
+            // Two equal values would make two runs with one id.
+            var seen: [String: Node] = [:]
+            for value in values {
+                guard let text = value.scalar?.string else { continue }
+                if let first = seen[text] {
+                    diagnostics.append(Diagnostic.error(
+                        "duplicate value '\(text)' in the sweep of '\(key)'", file: directive.file, at: directive.location(of: value),
+                        length: directive.locator.length(of: value),
+                        notes: [Diagnostic.note("first listed here", file: directive.file, at: directive.location(of: first))]))
+                } else {
+                    seen[text] = value
+                }
+            }
+            axes.append((key, keyNode, Array(values)))
+        }
+        var count = 1
+        for axis in axes {
+            let (product, overflow) = count.multipliedReportingOverflow(by: axis.values.count)
+            count = overflow ? Int.max : product
+        }
+        guard count <= PlanLimits.sweepRuns else {
+            let factors = axes.map { "\($0.values.count) \($0.key)" }.joined(separator: " × ")
+            let total = count == Int.max ? "more than \(Int.max.grouped)" : count.grouped
+            diagnostics.append(directive.diagnostic(
+                "the sweep makes \(factors) = \(total) runs; the limit is \(PlanLimits.sweepRuns.grouped) runs per experiment",
+                at: sweep.value))
+            return [[]]
+        }
+        var members: [[(key: String, value: String, setting: Setting)]] = [[]]
+        for axis in axes {
             var next: [[(key: String, value: String, setting: Setting)]] = []
+            next.reserveCapacity(members.count * axis.values.count)
+            let keyLocation = directive.location(of: axis.keyNode)
             for prefix in members {
-                for (index, value) in values.enumerated() {
+                for (index, value) in axis.values.enumerated() {
                     let text = value.scalar?.string ?? "\(index + 1)"
-                    let entry = DirectiveEntry(key: key, keyNode: keyNode, keyLocation: directive.location(of: keyNode),
+                    let entry = DirectiveEntry(key: axis.key, keyNode: axis.keyNode, keyLocation: keyLocation,
                                                value: value, valueLocation: directive.location(of: value))
-                    next.append(prefix + [(key, text, Setting(entry: entry, directive: directive))])
+                    next.append(prefix + [(axis.key, text, Setting(entry: entry, directive: directive))])
                 }
             }
             members = next
@@ -182,11 +222,11 @@ struct ExperimentResolver {
 
     private mutating func makeConfig(_ settings: [String: Setting], experiment: String, diagnostics: inout DiagnosticList) -> TrainingConfig {
         var config = TrainingConfig()
-        for key in TrainingConfig.keys {
+        for key in SettingKey.names {
             guard let setting = settings[key] else { continue }
             do {
                 try config.set(key, setting.entry.value)
-            } catch let error as SpecError {
+            } catch let error as SettingError {
                 let location = error.node.map { setting.directive.location(of: $0) } ?? setting.entry.valueLocation
                 let own = setting.directive["id"]?.value.scalar?.string == experiment
                 report("\(own ? "experiment '\(experiment)': " : "")\(error.message)", at: location,
@@ -196,7 +236,8 @@ struct ExperimentResolver {
                 report("\(error)", at: setting.entry.valueLocation, length: 1, file: setting.directive.file, diagnostics: &diagnostics)
             }
         }
-        do { _ = try config.makeNetwork() } catch let error as SpecError {
+        // Shapes, parameters and activation memory from arithmetic alone: no network is built.
+        do { _ = try config.modelSize() } catch let error as SpecError {
             if let setting = settings["model"] ?? settings["width"] {
                 report("\(error.message)", at: setting.entry.valueLocation, length: 1, file: setting.directive.file, diagnostics: &diagnostics)
             } else if let declaration = declarations[experiment] {

@@ -49,6 +49,9 @@ struct FigureSpec {
         return base.hasSuffix("acc") ? "acc" : base.hasSuffix("error") ? "error" : "loss"
     }
 
+    /// The longest figure id: `<id>.svg` and its temporary name must fit a 255-byte file name.
+    static let maximumIDLength = 200
+
     /// Parses and validates a figure block; problems go to `diagnostics`.
     static func parse(_ d: Directive, lookup: RunLookup, diagnostics: inout DiagnosticList) -> FigureSpec? {
         for entry in d.entries where !DirectiveKeys.figure.contains(entry.key) {
@@ -61,6 +64,13 @@ struct FigureSpec {
                 diagnostics.append(Diagnostic.error("figure needs an 'id' of letters, digits, '-' and '_' (it names figures/<id>.svg)",
                                                     file: d.file, at: d["id"]?.valueLocation ?? d.location))
             }
+            return nil
+        }
+        // The id names the file figures/<id>.svg: it must fit a file name (255 bytes on common file systems).
+        guard id.utf8.count <= maximumIDLength else {
+            diagnostics.append(Diagnostic.error(
+                "figure id is \(id.utf8.count) characters long; the limit is \(maximumIDLength) (it names figures/<id>.svg)",
+                file: d.file, at: d["id"]?.valueLocation ?? d.location, length: min(id.count, 40)))
             return nil
         }
         var spec = FigureSpec(id: id, runIDs: [], panels: [["loss"], ["val_acc"]], title: d["title"]?.value.scalar?.string ?? id)

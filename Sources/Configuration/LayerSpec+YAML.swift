@@ -1,27 +1,14 @@
+import Engine
 import Suggestions
 import Yams
-
-/// A problem with a model or configuration value, with the YAML node it is about (when known) so the
-/// document pipeline can point at the exact token.
-public struct SpecError: Error, CustomStringConvertible {
-    public var message: String
-    public var node: Node?
-
-    public init(_ message: String, node: Node? = nil) {
-        self.message = message
-        self.node = node
-    }
-
-    public var description: String { message }
-}
 
 extension LayerSpec {
     /// Parses a YAML list of layers.
     public static func list(from node: Node) throws -> [LayerSpec] {
         guard let items = node.sequence else {
-            throw SpecError("a model is a built-in name or a list of layers, found \(node.kindName)", node: node)
+            throw SettingError("a model is a built-in name or a list of layers, found \(node.kindName)", node: node)
         }
-        if items.isEmpty { throw SpecError("the layer list is empty", node: node) }
+        if items.isEmpty { throw SettingError("the layer list is empty", node: node) }
         return try items.map(parse)
     }
 
@@ -35,10 +22,10 @@ extension LayerSpec {
             name = key.string
             argument = first.value
         } else {
-            throw SpecError("a layer is a name (relu) or one key with its settings (conv: {out: 20, kernel: 5})", node: node)
+            throw SettingError("a layer is a name (relu) or one key with its settings (conv: {out: 20, kernel: 5})", node: node)
         }
         func need<T>(_ value: T?, _ what: String) throws -> T {
-            guard let value else { throw SpecError("'\(name)' needs \(what)", node: argument ?? node) }
+            guard let value else { throw SettingError("'\(name)' needs \(what)", node: argument ?? node) }
             return value
         }
         switch name {
@@ -62,11 +49,11 @@ extension LayerSpec {
             let rate = try args.rate("rate") ?? 0.5
             return name == "dropout" ? .dropout(rate) : .dropout2d(rate)
         case "residual":
-            guard let argument else { throw SpecError("'residual' needs a list of layers", node: node) }
+            guard let argument else { throw SettingError("'residual' needs a list of layers", node: node) }
             return .residual(try list(from: argument))
         case "relu", "batchnorm", "flatten", "log_softmax", "global_avgpool":
             if let argument, !(argument.scalar?.string.isEmpty ?? false) && argument != Node("~") && !argument.isNull {
-                throw SpecError("'\(name)' takes no settings", node: argument)
+                throw SettingError("'\(name)' takes no settings", node: argument)
             }
             switch name {
             case "relu": return .relu
@@ -77,7 +64,7 @@ extension LayerSpec {
             }
         default:
             let hint = suggestion(for: name, among: names).map { " (did you mean '\($0)'?)" } ?? ""
-            throw SpecError("unknown layer '\(name)'\(hint); layers are \(names.joined(separator: ", "))", node: node)
+            throw SettingError("unknown layer '\(name)'\(hint); layers are \(names.joined(separator: ", "))", node: node)
         }
     }
 }
@@ -97,34 +84,44 @@ private struct Arguments {
                 let name = key.scalar?.string ?? ""
                 guard allowed.contains(name) else {
                     let hint = suggestion(for: name, among: allowed).map { " (did you mean '\($0)'?)" } ?? ""
-                    throw SpecError("unknown setting '\(name)' for '\(layer)'\(hint); it takes \(allowed.joined(separator: ", "))", node: key)
+                    throw SettingError("unknown setting '\(name)' for '\(layer)'\(hint); it takes \(allowed.joined(separator: ", "))", node: key)
                 }
                 values[name] = value
             }
         } else {
-            throw SpecError("'\(layer)' takes a number or a mapping of settings", node: node)
+            throw SettingError("'\(layer)' takes a number or a mapping of settings", node: node)
         }
     }
 
+    /// A size of the layer: positive (or zero), and at most `Limits.layerSize`.
     func int(_ key: String, allowZero: Bool = false) throws -> Int? {
         guard let node = values[key] else { return nil }
-        guard let value = node.int else { throw SpecError("'\(key)' of '\(layer)' must be a whole number, found '\(node.scalar?.string ?? node.kindName)'", node: node) }
+        let text = node.scalar?.string ?? node.kindName
+        guard let value = node.int else {
+            if text.first != "-", !text.isEmpty, text.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                throw SettingError("'\(key)' of '\(layer)' must be at most \(Limits.layerSize.grouped), found \(text)", node: node)
+            }
+            throw SettingError("'\(key)' of '\(layer)' must be a whole number, found '\(text)'", node: node)
+        }
         guard allowZero ? value >= 0 : value > 0 else {
-            throw SpecError("'\(key)' of '\(layer)' must be \(allowZero ? "zero or more" : "positive"), found \(value)", node: node)
+            throw SettingError("'\(key)' of '\(layer)' must be \(allowZero ? "zero or more" : "positive"), found \(value)", node: node)
+        }
+        guard value <= Limits.layerSize else {
+            throw SettingError("'\(key)' of '\(layer)' must be at most \(Limits.layerSize.grouped), found \(value)", node: node)
         }
         return value
     }
 
     func bool(_ key: String) throws -> Bool? {
         guard let node = values[key] else { return nil }
-        guard let value = node.bool else { throw SpecError("'\(key)' of '\(layer)' must be true or false", node: node) }
+        guard let value = node.bool else { throw SettingError("'\(key)' of '\(layer)' must be true or false", node: node) }
         return value
     }
 
     func rate(_ key: String) throws -> Double? {
         guard let node = values[key] else { return nil }
         guard let value = node.float, value >= 0, value <= 1 else {
-            throw SpecError("the rate of '\(layer)' must be a number in [0, 1], found '\(node.scalar?.string ?? node.kindName)'", node: node)
+            throw SettingError("the rate of '\(layer)' must be a number in [0, 1], found '\(node.scalar?.string ?? node.kindName)'", node: node)
         }
         return value
     }
