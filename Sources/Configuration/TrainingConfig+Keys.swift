@@ -75,8 +75,9 @@ public enum SettingValue: Sendable, Equatable {
 }
 
 /// A setting that cannot be used: what is wrong, and the YAML node it is about when it came from a
-/// document (so the document pipeline can point at the exact token).
-public struct SettingError: Error, CustomStringConvertible {
+/// document (so the document pipeline can point at the exact token). Unchecked Sendable because Yams
+/// does not mark `Node` Sendable, though it is a value type that nothing mutates once parsed.
+public struct SettingError: Error, @unchecked Sendable, CustomStringConvertible {
     public var message: String
     public var node: Node?
 
