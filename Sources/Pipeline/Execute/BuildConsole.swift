@@ -59,10 +59,13 @@ public final class BuildConsole: @unchecked Sendable {
         }
     }
 
-    func failed(_ name: String, _ message: String) {
+    func failed(_ name: String, _ message: String) { ended(name, "failed ", message) }
+
+    /// A run that ended without a normal result: `word` is "failed", "diverged", "stopped".
+    func ended(_ name: String, _ word: String, _ message: String) {
         locked {
             active.removeAll { $0.name == name }
-            print("failed  \(name): \(message)")
+            print("\(word) \(name): \(message)")
         }
     }
 

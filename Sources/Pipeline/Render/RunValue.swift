@@ -33,6 +33,9 @@ enum RunValue {
     /// The value of `path` for a finished run.
     static func of(_ path: [String], run: RunSpec, record: RunRecord) -> RunValue {
         let metrics = record.metrics
+        if let diverged = metrics.diverged, (path.count == 2 && path[0] == "best") || Self.metrics.contains(path.joined(separator: ".")) {
+            return .text("diverged at epoch \(diverged.epoch)")
+        }
         if path.count == 2 && path[0] == "best" {
             let values = metrics.epochs.compactMap { $0.value(of: path[1]) }
             guard !values.isEmpty else { return .missing }
