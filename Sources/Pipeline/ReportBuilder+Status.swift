@@ -100,7 +100,7 @@ extension ReportBuilder {
     }
 
     /// Removes cached runs that the document does not refer to, failed-run logs, and leftovers of
-    /// interrupted builds. Returns what was (or, with `dryRun`, would be) removed.
+    /// interrupted builds (refused while a build runs). Returns what was (or, with `dryRun`, would be) removed.
     public func clean(dryRun: Bool) throws -> [String] {
         let plan = try self.plan()
         let cacheLock = try RunCacheLock.forClean(store.root)
@@ -110,7 +110,9 @@ extension ReportBuilder {
         let foreign = { (key: String) in cacheLock.liveHolder(key) != nil }
         var removed: [URL] = store.allKeys().filter { !used.contains($0) && !foreign($0) }.map(store.directory)
         removed += store.temporaryEntries().filter { url in RunStore.key(ofTemporary: url.lastPathComponent).map { !foreign($0) } ?? true }
-        removed += store.progressKeys().filter { !used.contains($0) && !foreign($0) }.map(store.progressDirectory)
+        // Kept epochs of runs the document dropped, or that have a result by now (an interrupted --rerun).
+        removed += store.progressKeys().filter { (!used.contains($0) || store.isComplete($0)) && !foreign($0) }
+            .map(store.progressDirectory)
         let failed = store.root.appendingPathComponent("failed")
         if FileManager.default.fileExists(atPath: failed.path) { removed.append(failed) }
         if !dryRun {
