@@ -76,6 +76,40 @@ final class RunExecutorTests: XCTestCase {
         XCTAssertEqual(try project.build(rerun: ["bad"]).trained, ["bad"])
     }
 
+    /// Diverging in a later epoch keeps the epochs before it: values say where, curves stop there.
+    func testADivergedRunKeepsTheEpochsBeforeIt() throws {
+        let project = try TestProject(
+            """
+            ```experiment
+            id: late
+            train_samples: 200
+            val_samples: 200
+            epochs: 3
+            schedule: step
+            step_size: 1
+            gamma: 1e11
+            ```
+
+            {{ late.val_acc }} after {{ late.epochs }} epochs.
+
+            ```figure
+            id: curve
+            runs: [late]
+            metrics: [val_acc]
+            ```
+
+            """)
+        XCTAssertEqual(try project.build().trained, ["late"])
+        let record = try project.record("late")
+        // Epoch 3's training step was still finite (and is kept); its validation loss was not.
+        XCTAssertEqual(record.metrics.diverged?.epoch, 3)
+        XCTAssertEqual(record.metrics.epochs.map(\.epoch), [1, 2])
+        XCTAssertEqual(record.metrics.steps.map(\.epoch), [1, 2, 3])
+        XCTAssertTrue(project.readme.contains("diverged at epoch 3 after 2 epochs."), project.readme)
+        let svg = try String(contentsOf: project.url("figures/curve.svg"), encoding: .utf8)
+        XCTAssertTrue(svg.contains(">late<"), svg)
+    }
+
     /// Real failures still fail: a checkpoint to start from that holds another model, and weights that
     /// are not finite (an evaluation of them must not "succeed").
     func testAForeignOrNonFiniteStartFails() throws {
