@@ -75,7 +75,9 @@ extension ReportBuilder {
             let kept = store.progressKeys().contains(key)
                 ? (try? TrainingState(decoding: Data(contentsOf: store.progressDirectory(key).appendingPathComponent(RunTraining.stateName))))?.epoch
                 : nil
-            if let kept {
+            if let holder = RunCacheLock.holder(of: key, in: store.root) {
+                row.reason = "being trained now by \(holder.description)" + (kept.map { " (\($0) epochs done)" } ?? "")
+            } else if let kept {
                 row.reason = "an interrupted build kept \(kept) of its epochs; it resumes at epoch \(kept + 1)"
             } else if let previous = index[id] {
                 if previous.key == key {

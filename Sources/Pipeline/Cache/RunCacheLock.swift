@@ -113,9 +113,15 @@ public final class RunCacheLock: @unchecked Sendable {
         _ = utimes(claimURL(claim.key).path, nil)
     }
 
+    /// Who holds a live claim on `key` in the cache at `root`, without taking any lock (for `status`).
+    public static func holder(of key: String, in root: URL) -> ProcessIdentity? {
+        liveHolder(of: root.appendingPathComponent(".claims").appendingPathComponent(key))
+    }
+
     /// Who holds a live claim on `key`, or nil when there is none or it is stale.
-    public func liveHolder(_ key: String) -> ProcessIdentity? {
-        let url = claimURL(key)
+    public func liveHolder(_ key: String) -> ProcessIdentity? { Self.liveHolder(of: claimURL(key)) }
+
+    static func liveHolder(of url: URL) -> ProcessIdentity? {
         guard let file = Self.read(url) else {
             // Unreadable or half-written by another host: live until it is old.
             guard let age = Self.age(url) else { return nil }

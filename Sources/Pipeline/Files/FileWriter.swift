@@ -54,8 +54,10 @@ public struct FileWriter: Sendable {
     public func write(_ data: Data, to url: URL, kind: Kind = .file) throws {
         try check(url, kind: kind)
         let path = url.path
-        if let existing = FileManager.default.contents(atPath: path), existing == data { return }
         let directory = url.deletingLastPathComponent()
+        // The previous writer's fixed temporary name, left by a build that was killed.
+        unlink(directory.appendingPathComponent(".\(url.lastPathComponent).tmp").path)
+        if let existing = FileManager.default.contents(atPath: path), existing == data { return }
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
@@ -96,8 +98,6 @@ public struct FileWriter: Sendable {
             throw FileWriteError.io(path, why)
         }
         Self.syncDirectory(directory.path)
-        // The previous writer's fixed temporary name, left by a build that was killed.
-        unlink(directory.appendingPathComponent(".\(url.lastPathComponent).tmp").path)
     }
 
     public func write(_ text: String, to url: URL, kind: Kind = .file) throws {

@@ -101,6 +101,17 @@ final class RunCacheLockTests: XCTestCase {
         XCTAssertEqual(try project.builder().clean(dryRun: false), ["data/runs/.tmp-0123456789abcdef-1-2"])
     }
 
+    /// `status` and `--explain` say when another build is training a run right now.
+    func testStatusNamesTheProcessTrainingARun() throws {
+        let project = try TestProject("```experiment\nid: a\n\(TestProject.tiny)```\n")
+        try? FileManager.default.removeItem(at: root)
+        root = project.runs.root
+        let live = try sleeper()
+        let holder = ProcessIdentity(pid: live.processIdentifier, host: ProcessIdentity.hostName, started: nil)
+        try writeClaim(try project.key("a"), holder)
+        XCTAssertEqual(try project.builder().status()[0].reason, "being trained now by process \(live.processIdentifier) on \(ProcessIdentity.hostName)")
+    }
+
     // MARK: Two processes
 
     /// The `report` executable built beside the test bundle.
