@@ -122,11 +122,8 @@ public final class RunCacheLock: @unchecked Sendable {
     public func liveHolder(_ key: String) -> ProcessIdentity? { Self.liveHolder(of: claimURL(key)) }
 
     static func liveHolder(of url: URL) -> ProcessIdentity? {
-        guard let file = Self.read(url) else {
-            // Unreadable or half-written by another host: live until it is old.
-            guard let age = Self.age(url) else { return nil }
-            return age < Self.foreignClaimLifetime ? ProcessIdentity(pid: 0, host: "an unknown host", started: nil) : nil
-        }
+        // Claims are linked into place whole, so one that cannot be read was damaged: stale.
+        guard let file = Self.read(url) else { return nil }
         switch file.holder.isAlive {
         case true?: return file.holder
         case false?: return nil

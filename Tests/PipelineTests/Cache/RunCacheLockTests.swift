@@ -66,6 +66,10 @@ final class RunCacheLockTests: XCTestCase {
         try writeClaim("ffff", remote, age: RunCacheLock.foreignClaimLifetime + 60)
         guard case .claimed = try lock.claim("ffff") else { return XCTFail("an abandoned remote claim is not taken over") }
 
+        // A claim that cannot be read is damaged, not someone's: taken over.
+        try Data("{garbage".utf8).write(to: root.appendingPathComponent(".claims/gggg"))
+        guard case .claimed = try lock.claim("gggg") else { return XCTFail("a damaged claim is not taken over") }
+
         // Releasing removes only this process's own claims.
         lock.release(mine)
         XCTAssertNil(lock.liveHolder("aaaa"))
