@@ -70,6 +70,10 @@ public final class ReportBuilder {
         let outputURL = options.url(options.outputPath)
         let figuresURL = options.url(options.figures)
         try checkOutputs(output: outputURL, figures: figuresURL)
+        // What a build killed while writing left beside the outputs (its process is gone).
+        FileWriter.removeStrayTemporaries(in: outputURL.deletingLastPathComponent())
+        FileWriter.removeStrayTemporaries(in: figuresURL)
+        unlink(outputURL.deletingLastPathComponent().appendingPathComponent(".\(outputURL.lastPathComponent).tmp").path)
         let cacheLock = try RunCacheLock.forBuild(store.root)
         defer { cacheLock.release() }
         cacheLock.removeLeftovers(store)
@@ -140,9 +144,7 @@ public final class ReportBuilder {
             figuresDirectory: figuresURL, figureLinkPrefix: Self.relativePath(from: outputURL.deletingLastPathComponent(), to: figuresURL))
         let (text, figures) = renderer.render()
         for (url, svg) in figures { try writer.write(svg, to: url) }
-        FileWriter.removeStrayTemporaries(in: figuresURL)
         try writer.write(generatedHeader(lineBreak: text.contains("\r\n") ? "\r\n" : "\n") + text, to: outputURL, kind: .generatedDocument)
-        FileWriter.removeStrayTemporaries(in: outputURL.deletingLastPathComponent())
         summary.output = options.outputPath
         return summary
     }

@@ -56,4 +56,21 @@ final class ReportBuilderOutputTests: XCTestCase {
         XCTAssertThrowsError(try project.build())
         XCTAssertEqual(project.readme, "My own README\n")
     }
+
+    /// Temporary files of killed builds beside the outputs and in the cache go with the next build.
+    func testTheNextBuildRemovesWhatAKilledBuildLeft() throws {
+        let project = try TestProject("```experiment\nid: a\n\(TestProject.tiny)```\n\n```figure\nid: f\nruns: [a]\n```\n")
+        try project.build()
+        let dead = try deadProcessID()
+        let leftovers = [
+            "report/.README.md.tmp", "report/.README.md\(FileWriter.temporaryTag)\(dead)-1",
+            "figures/.f.svg\(FileWriter.temporaryTag)\(dead)-2", "data/runs/.index.json\(FileWriter.temporaryTag)\(dead)-3",
+        ]
+        for path in leftovers { try Data("half".utf8).write(to: project.url(path)) }
+        let entry = project.runs.root.appendingPathComponent(".tmp-\(try project.key("a"))-\(dead)-4")
+        try FileManager.default.createDirectory(at: entry, withIntermediateDirectories: true)
+        XCTAssertEqual(try project.build().cached, ["a"])
+        for path in leftovers { XCTAssertFalse(FileManager.default.fileExists(atPath: project.url(path).path), path) }
+        XCTAssertEqual(project.runs.temporaryEntries(), [])
+    }
 }
