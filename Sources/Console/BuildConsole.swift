@@ -63,10 +63,13 @@ public final class BuildConsole: BuildObserver {
         }
     }
 
-    public func failed(_ name: String, _ message: String) {
+    public func failed(_ name: String, _ message: String) { ended(name, "failed ", message) }
+
+    /// A run that ended without a normal result: `word` is "failed ", "diverged", "stopped ".
+    public func ended(_ name: String, _ word: String, _ message: String) {
         screen.withLock { screen in
             screen.active.removeAll { $0.name == name }
-            screen.print("failed  \(name): \(message)")
+            screen.print("\(word) \(name): \(message)")
         }
     }
 

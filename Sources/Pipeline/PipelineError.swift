@@ -6,6 +6,9 @@ public enum PipelineError: Error, CustomStringConvertible {
     case unreadableDocument(String, String)
     case unreadableCache(String, String)
     case unknownRun(String, [String])
+    case cacheBusy(String, String)
+    /// The build was stopped (SIGINT, SIGTERM); one line per run that did not finish.
+    case interrupted(finished: [String], unfinished: [String])
 
     public var description: String {
         switch self {
@@ -14,6 +17,12 @@ public enum PipelineError: Error, CustomStringConvertible {
         case .unknownRun(let id, let known):
             let hint = suggestion(for: id, among: known).map { " (did you mean '\($0)'?)" } ?? ""
             return "unknown run '\(id)'\(hint)"
+        case .cacheBusy(let path, let why): return "\(path): \(why)"
+        case .interrupted(let finished, let unfinished):
+            var text = "interrupted; every finished epoch is kept and the next build resumes from it"
+            if !finished.isEmpty { text += "\n  finished: " + finished.joined(separator: ", ") }
+            for line in unfinished { text += "\n  not finished: " + line }
+            return text
         }
     }
 }

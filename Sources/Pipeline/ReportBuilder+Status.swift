@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 
 /// One line of `report status`.
@@ -9,6 +10,10 @@ public struct RunStatus {
     public var trainSeconds: Double?
     /// Why the run would train (nil when cached).
     public var reason: String?
+    /// The epoch at which a cached run diverged.
+    public var divergedAt: Int?
+    /// Why its cache entry cannot be used, when it is damaged.
+    public var damage: String?
 }
 
 extension ReportBuilder {
@@ -39,7 +44,7 @@ extension ReportBuilder {
 
     private func saveIndex(_ index: [String: IndexEntry]) throws {
         let text = String(decoding: try RunStore.encoder().encode(index), as: UTF8.self) + "\n"
-        try Self.writeIfChanged(text, to: indexURL)
+        try writer.write(text, to: indexURL)
     }
 
     /// Every run of the document: cached or not, and why not.
@@ -49,17 +54,32 @@ extension ReportBuilder {
         let rerun = try rerunKeys(plan)
         return plan.runOrder.compactMap { id in
             guard let run = plan.runs[id], let key = plan.keys[id] else { return nil }
-            let cached = store.isComplete(key)
+            let planned = Dictionary(uniqueKeysWithValues: run.config.canonicalEntries.map { ($0.key, $0.value) })
+            let entry = store.entry(key, config: planned)
+            let cached = entry.record != nil
             var row = RunStatus(id: id, key: key, cached: cached && !rerun.contains(key))
-            if cached, let record = try? store.record(key) {
-                row.valAcc = record.metrics.final?.valAcc
+            if let record = entry.record {
+                row.valAcc = record.metrics.diverged == nil ? record.metrics.final?.valAcc : nil
                 row.trainSeconds = record.metrics.trainSeconds
+                row.divergedAt = record.metrics.diverged?.epoch
+            }
+            if case .damaged(let why) = entry {
+                row.damage = why
+                row.reason = "its cached results are damaged (\(options.runs)/\(key): \(why))"
+                return row
             }
             if rerun.contains(key) { row.reason = "forced by --rerun"; return row }
             guard !cached else { return row }
-            let config = Dictionary(uniqueKeysWithValues: run.config.canonicalEntries.map { ($0.key, $0.value) })
+            let config = planned
             let initKey = run.initID.flatMap { plan.keys[$0] }
-            if let previous = index[id] {
+            let kept = store.progressKeys().contains(key)
+                ? (try? TrainingState(decoding: Data(contentsOf: store.progressDirectory(key).appendingPathComponent(RunTraining.stateName))))?.epoch
+                : nil
+            if let holder = RunCacheLock.holder(of: key, in: store.root) {
+                row.reason = "being trained now by \(holder.description)" + (kept.map { " (\($0) epochs done)" } ?? "")
+            } else if let kept {
+                row.reason = "an interrupted build kept \(kept) of its epochs; it resumes at epoch \(kept + 1)"
+            } else if let previous = index[id] {
                 if previous.key == key {
                     row.reason = "its results are missing from \(options.runs) (deleted, or the build was interrupted)"
                 } else if previous.config != config {
@@ -82,16 +102,24 @@ extension ReportBuilder {
     }
 
     /// Removes cached runs that the document does not refer to, failed-run logs, and leftovers of
-    /// interrupted builds. Returns what was (or, with `dryRun`, would be) removed.
+    /// interrupted builds (refused while a build runs). Returns what was (or, with `dryRun`, would be) removed.
     public func clean(dryRun: Bool) throws -> [String] {
         let plan = try self.plan()
+        let cacheLock = try RunCacheLock.forClean(store.root)
+        defer { cacheLock.release() }
         let used = Set(plan.keys.values)
-        var removed: [URL] = store.allKeys().filter { !used.contains($0) }.map(store.directory)
-        removed += store.temporaryEntries()
+        // Only another host's build can hold a claim now; its work is left alone.
+        let foreign = { (key: String) in cacheLock.liveHolder(key) != nil }
+        var removed: [URL] = store.allKeys().filter { !used.contains($0) && !foreign($0) }.map(store.directory)
+        removed += store.temporaryEntries().filter { url in RunStore.key(ofTemporary: url.lastPathComponent).map { !foreign($0) } ?? true }
+        // Kept epochs of runs the document dropped, or that have a result by now (an interrupted --rerun).
+        removed += store.progressKeys().filter { (!used.contains($0) || store.isComplete($0)) && !foreign($0) }
+            .map(store.progressDirectory)
         let failed = store.root.appendingPathComponent("failed")
         if FileManager.default.fileExists(atPath: failed.path) { removed.append(failed) }
         if !dryRun {
             for url in removed { try FileManager.default.removeItem(at: url) }
+            cacheLock.removeLeftovers(store)
             if FileManager.default.fileExists(atPath: indexURL.path) {
                 try saveIndex(readIndex().filter { used.contains($0.value.key) })
             }

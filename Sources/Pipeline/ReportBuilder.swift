@@ -12,6 +12,8 @@ public struct BuildOptions {
     public var rerun: [String] = []
     public var dataDirectory: String?
     public var projectRoot = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    /// Set to stop the build at the next batch boundary (SIGINT, SIGTERM).
+    public var stop = StopSignal()
 
     public init() {}
 
@@ -40,11 +42,14 @@ public final class ReportBuilder {
     /// Where progress goes; the library itself never prints.
     public let console: BuildObserver
     public let store: RunStore
+    /// Writes every file of the build; never the source document.
+    public let writer: FileWriter
 
     public init(options: BuildOptions, console: BuildObserver = SilentBuildObserver()) {
         self.options = options
         self.console = console
-        store = RunStore(root: options.url(options.runs))
+        writer = FileWriter(protecting: [options.url(options.document)])
+        store = RunStore(root: options.url(options.runs), writer: writer)
     }
 
     /// Reads and checks the document.
@@ -69,42 +74,75 @@ public final class ReportBuilder {
     public func build() throws -> BuildSummary {
         let plan = try self.plan()
         for warning in plan.warnings { console.note(warning.rendered(source: plan.document.source)) }
-        for leftover in store.temporaryEntries() { try? FileManager.default.removeItem(at: leftover) }
+        let outputURL = options.url(options.outputPath)
+        let figuresURL = options.url(options.figures)
+        try checkOutputs(output: outputURL, figures: figuresURL)
+        // What a build killed while writing left beside the outputs (its process is gone).
+        FileWriter.removeStrayTemporaries(in: outputURL.deletingLastPathComponent())
+        FileWriter.removeStrayTemporaries(in: figuresURL)
+        unlink(outputURL.deletingLastPathComponent().appendingPathComponent(".\(outputURL.lastPathComponent).tmp").path)
+        let cacheLock = try RunCacheLock.forBuild(store.root)
+        defer { cacheLock.release() }
+        cacheLock.removeLeftovers(store)
         var summary = BuildSummary()
         let rerun = try rerunKeys(plan)
-        let planned = plan.plannedRuns
-        let toTrain = planned.filter { rerun.contains($0.key) || !store.isComplete($0.key) }
-        for run in planned where !toTrain.contains(where: { $0.key == run.key }) {
-            summary.cached += run.runIDs
-            console.note("cached  \(run.runIDs.joined(separator: ", "))")
+        var available = Set<String>()
+        var toTrain: [PlannedRun] = []
+        for run in plan.plannedRuns {
+            let ids = run.runIDs.joined(separator: ", ")
+            switch store.entry(run.key, config: run.canonicalConfig) {
+            case .valid(let record) where !rerun.contains(run.key):
+                available.insert(run.key)
+                summary.cached += run.runIDs
+                try store.adoptLegacyEntry(run.key)
+                let diverged = record.metrics.diverged.map { " (diverged at epoch \($0.epoch); --rerun \(run.runIDs[0]) trains it again)" }
+                console.note("cached   \(ids)\(diverged ?? "")")
+            case .damaged(let why) where !rerun.contains(run.key):
+                console.note("damaged  \(ids): \(relative(store.directory(run.key).path)): \(why); training it again")
+                toTrain.append(run)
+            default:
+                toTrain.append(run)
+            }
         }
-        try FileManager.default.createDirectory(at: store.root, withIntermediateDirectories: true)
         if !toTrain.isEmpty {
             let locator = DataLocator(dataDirectory: options.dataDirectory, projectRoot: options.projectRoot)
-            let executor = RunExecutor(store: store, data: DatasetCache(locator: locator, observer: console), jobs: options.jobs,
-                                       cores: ProcessInfo.processInfo.activeProcessorCount, console: console)
-            let failures = executor.execute(toTrain)
+            let executor = RunExecutor(
+                training: RunTraining(store: store, data: DatasetCache(locator: locator, observer: console)), lock: cacheLock, jobs: options.jobs,
+                cores: ProcessInfo.processInfo.activeProcessorCount, console: console, stop: options.stop,
+                available: available, forced: rerun)
+            let outcomes = executor.execute(toTrain)
+            var finished: [String] = [], unfinished: [String] = []
             for run in toTrain {
-                if let failure = failures[run.key] {
+                switch outcomes[run.key] ?? .notStarted {
+                case .trained, .diverged:
+                    summary.trained += run.runIDs
+                    summary.trainedKeys += 1
+                    finished += run.runIDs
+                case .trainedElsewhere:
+                    summary.cached += run.runIDs
+                    finished += run.runIDs
+                case .failed(let failure):
                     for id in run.runIDs {
                         summary.failed[id] = failure
                         summary.failureLogs[id] = store.failureLog(run.key).path
                     }
-                } else {
-                    summary.trained += run.runIDs
-                    summary.trainedKeys += 1
+                case .interrupted(let done, let total):
+                    unfinished.append("\(run.runIDs.joined(separator: ", ")) (\(done) of \(total) epochs kept; resumes at epoch \(done + 1))")
+                case .notStarted:
+                    unfinished.append("\(run.runIDs.joined(separator: ", ")) (not started)")
                 }
             }
+            if !unfinished.isEmpty {
+                throw PipelineError.interrupted(finished: finished, unfinished: unfinished)
+            }
         }
-        try writeIndex(plan)
+        try cacheLock.exclusively { try writeIndex(plan) }
 
         var records: [String: RunRecord] = [:]
         for id in plan.runOrder where summary.failed[id] == nil {
             guard let key = plan.keys[id] else { continue }
             records[id] = try store.record(key)
         }
-        let outputURL = options.url(options.outputPath)
-        let figuresURL = options.url(options.figures)
         let renderer = DocumentRenderer(
             plan: plan, records: records,
             failures: Dictionary(uniqueKeysWithValues: summary.failed.map { id, message in
@@ -112,10 +150,8 @@ public final class ReportBuilder {
             }),
             figuresDirectory: figuresURL, figureLinkPrefix: Self.relativePath(from: outputURL.deletingLastPathComponent(), to: figuresURL))
         let (text, figures) = renderer.render()
-        try FileManager.default.createDirectory(at: figuresURL, withIntermediateDirectories: true)
-        for (url, svg) in figures { try Self.writeIfChanged(svg, to: url) }
-        try FileManager.default.createDirectory(at: outputURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Self.writeIfChanged(text, to: outputURL)
+        for (url, svg) in figures { try writer.write(svg, to: url) }
+        try writer.write(generatedHeader(lineBreak: text.contains("\r\n") ? "\r\n" : "\n") + text, to: outputURL, kind: .generatedDocument)
         summary.output = options.outputPath
         return summary
     }
@@ -146,13 +182,19 @@ public final class ReportBuilder {
         return parts.isEmpty ? "" : parts.joined(separator: "/") + "/"
     }
 
-    /// Writes only when the contents differ, so an unchanged build touches nothing.
-    static func writeIfChanged(_ text: String, to url: URL) throws {
-        let data = Data(text.utf8)
-        if FileManager.default.contents(atPath: url.path) == data { return }
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
-        try data.write(to: temporary)
-        _ = try? FileManager.default.removeItem(at: url)
-        try FileManager.default.moveItem(at: temporary, to: url)
+    /// The first line of the README: marks it as generated, so that a later build may replace it
+    /// and nothing else.
+    func generatedHeader(lineBreak: String = "\n") -> String {
+        let name = (options.document as NSString).lastPathComponent
+        return "\(FileWriter.generatedMarker) from \(name); edit \(name) and run `report build` -->" + lineBreak
+    }
+
+    /// Refuses, before anything is trained or written, outputs that would replace what report must not.
+    func checkOutputs(output: URL, figures: URL) throws {
+        try writer.check(output, kind: .generatedDocument)
+        var info = stat()
+        if stat(figures.path, &info) == 0 && info.st_mode & S_IFMT != S_IFDIR {
+            throw FileWriteError.refused(figures.path, "the figures directory is not a directory")
+        }
     }
 }

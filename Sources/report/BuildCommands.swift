@@ -55,12 +55,22 @@ struct BuildCommand: ParsableCommand {
         try runDocumentCommand {
             if explain {
                 for row in try builder.status() {
-                    print("\(row.id)  \(row.key)  " + (row.cached ? "cached" : "will train: \(row.reason ?? "")"))
+                    let diverged = row.divergedAt.map { " (diverged at epoch \($0); --rerun \(row.id) trains it again)" } ?? ""
+                    print("\(row.id)  \(row.key)  " + (row.cached ? "cached\(diverged)" : "will train: \(row.reason ?? "")"))
                 }
                 return
             }
             let started = Date()
-            let summary = try builder.build()
+            let signals = StopOnSignals(options.stop)
+            defer { signals.restore() }
+            let summary: BuildSummary
+            do {
+                summary = try builder.build()
+            } catch let error as PipelineError {
+                guard case .interrupted = error else { throw error }
+                FileHandle.standardError.write(Data("\(error)\n".utf8))
+                throw ExitCode(130)
+            }
             let time = Date().timeIntervalSince(started)
             let trainings = summary.trainedKeys
             FileHandle.standardError.write(Data(String(format: "wrote %@: %d training%@ (%d run%@), %d run%@ cached, %d failed, in %.1f s\n",
@@ -103,10 +113,14 @@ struct StatusCommand: ParsableCommand {
             let width = max(4, rows.map(\.id.count).max() ?? 0)
             print("id".padding(toLength: width, withPad: " ", startingAt: 0) + "  state      key               val_acc   train time")
             for row in rows {
-                let acc = row.valAcc.map { String(format: "%6.2f%%", 100 * $0) } ?? "      -"
+                let acc = row.divergedAt.map { "diverged at epoch \($0)" } ?? row.valAcc.map { String(format: "%6.2f%%", 100 * $0) } ?? "      -"
                 let time = row.trainSeconds.map { String(format: "%8.1f s", $0) } ?? "         -"
+                let state = row.cached ? "cached   " : row.damage != nil ? "damaged  " : "to train "
                 print(row.id.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
-                      + (row.cached ? "cached   " : "to train ") + "  \(row.key)  \(acc)  \(time)")
+                      + state + "  \(row.key)  \(acc)  \(time)")
+            }
+            for row in rows {
+                if let damage = row.damage { print("\(row.id): \(common.runs)/\(row.key) is damaged: \(damage); report build trains it again") }
             }
         }
     }
@@ -125,5 +139,31 @@ struct CleanCommand: ParsableCommand {
             for path in removed { print((dryRun ? "would remove " : "removed ") + path) }
             if removed.isEmpty { print("nothing to remove") }
         }
+    }
+}
+
+/// While a build runs, SIGINT and SIGTERM ask it to stop at the next batch boundary (keeping every
+/// finished epoch); a second signal stops the process at once (the kept state is already on disk).
+final class StopOnSignals {
+    private var sources: [DispatchSourceSignal] = []
+
+    init(_ stop: StopSignal) {
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                if stop.isStopped { _exit(130) }
+                stop.stop()
+                FileHandle.standardError.write(Data("\nstopping at the next batch (finished epochs are kept; a second Ctrl-C stops at once)\n".utf8))
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    func restore() {
+        for source in sources { source.cancel() }
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
     }
 }

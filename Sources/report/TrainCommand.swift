@@ -127,7 +127,7 @@ struct TrainCommand: ParsableCommand {
             if json, case .epochEnded(let e) = event { Self.printJSON(e) }
         }
         console.finished(name, metrics.final)
-        if let save { try Checkpoint.save(trainer.network, to: URL(fileURLWithPath: save)) }
+        if let save { try FileWriter().write(try Checkpoint.encode(trainer.network), to: URL(fileURLWithPath: save)) }
         if !json, let last = metrics.final {
             FileHandle.standardError.write(Data(String(
                 format: "final: val_loss %.4f, val_acc %.2f%%, %.1f s training, %d parameters\n",

@@ -67,7 +67,7 @@ final class ExitStatusTests: XCTestCase {
         XCTAssertEqual(result.status, 2)
         let lines = result.stderr.split(separator: "\n")
         XCTAssertEqual(lines.count, 1, result.stderr)
-        XCTAssertTrue(result.stderr.hasPrefix("error: ") && result.stderr.contains("doc.md: "), result.stderr)
+        XCTAssertTrue(result.stderr.hasPrefix("error: ") && result.stderr.contains("doc.md/README.md: Not a directory"), result.stderr)
         XCTAssertFalse(result.stderr.contains("NSCocoaErrorDomain"), result.stderr)
     }
 

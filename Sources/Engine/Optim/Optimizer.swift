@@ -35,9 +35,10 @@ public struct OptimizerSettings: Sendable, Equatable {
 final class Optimizer {
     let settings: OptimizerSettings
     let parameters: [Parameter]
-    private var first: [Buffer]   // momentum buffer / Adam's m / RMSprop's square average
-    private var second: [Buffer]  // Adam's v / RMSprop's momentum buffer
-    private var steps = 0
+    // Internal rather than private so that `TrainingState` can save and restore them.
+    var first: [Buffer]   // momentum buffer / Adam's m / RMSprop's square average
+    var second: [Buffer]  // Adam's v / RMSprop's momentum buffer
+    var steps = 0
 
     init(settings: OptimizerSettings, parameters: [Parameter]) {
         self.settings = settings

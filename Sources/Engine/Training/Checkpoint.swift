@@ -18,11 +18,12 @@ public enum Checkpoint {
         struct Tensor: Codable { var name: String; var shape: [Int] }
     }
 
-    public static func save(_ network: Network, to url: URL) throws {
+    /// The checkpoint file's bytes for `network` (written by the caller's file writer).
+    public static func encode(_ network: Network) throws -> Data {
         let state = network.state
         let header = Header(layers: network.specs.map(\.description),
                             tensors: state.map { .init(name: $0.name, shape: $0.shape) })
-        let json = try JSONEncoder().encode(header)
+        let json = try sortedEncoder().encode(header)
         var bytes = magic
         append(version, to: &bytes)
         append(UInt32(json.count), to: &bytes)
@@ -31,15 +32,24 @@ public enum Checkpoint {
             for i in 0..<tensor.buffer.count { append(tensor.buffer[i].bitPattern, to: &bytes) }
         }
         append(CRC32.checksum(bytes), to: &bytes)
-        let temporary = url.appendingPathExtension("tmp-\(ProcessInfo.processInfo.processIdentifier)")
-        try Data(bytes).write(to: temporary)
-        _ = try? FileManager.default.removeItem(at: url)
-        try FileManager.default.moveItem(at: temporary, to: url)
+        return Data(bytes)
     }
 
-    /// Loads weights into `network`, which must have the same layers and shapes.
-    public static func load(_ url: URL, into network: Network) throws {
-        let path = url.path
+    /// Whether every value of the network's state is finite (weights loaded from a diverged or
+    /// tampered checkpoint may not be).
+    public static func firstNonFinite(in network: Network) -> String? {
+        for tensor in network.state {
+            for i in 0..<tensor.buffer.count where !tensor.buffer[i].isFinite { return tensor.name }
+        }
+        return nil
+    }
+
+    /// Checks that the file is a whole checkpoint (magic bytes and checksum), whatever model it holds.
+    public static func verify(_ url: URL) throws {
+        _ = try verifiedBytes(url.path)
+    }
+
+    private static func verifiedBytes(_ path: String) throws -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: path) else { throw CheckpointError.unreadable(path) }
         let bytes = [UInt8](data)
         guard bytes.count >= 20, Array(bytes[0..<8]) == magic else {
@@ -49,6 +59,13 @@ public enum Checkpoint {
         guard CRC32.checksum(bytes[0..<(bytes.count - 4)]) == stored else {
             throw CheckpointError.corrupt(path, "checksum mismatch: the file is damaged or truncated")
         }
+        return bytes
+    }
+
+    /// Loads weights into `network`, which must have the same layers and shapes.
+    public static func load(_ url: URL, into network: Network) throws {
+        let path = url.path
+        let bytes = try verifiedBytes(path)
         let fileVersion = read(bytes, at: 8)
         guard fileVersion == version else {
             throw CheckpointError.corrupt(path, "format version \(fileVersion); this report reads version \(version)")
@@ -73,11 +90,18 @@ public enum Checkpoint {
         }
     }
 
-    private static func append(_ value: UInt32, to bytes: inout [UInt8]) {
+    /// Sorted keys: the same network always gives the same bytes (an encoder's key order is not fixed).
+    static func sortedEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }
+
+    static func append(_ value: UInt32, to bytes: inout [UInt8]) {
         withUnsafeBytes(of: value.littleEndian) { bytes += $0 }
     }
 
-    private static func read(_ bytes: [UInt8], at offset: Int) -> UInt32 {
+    static func read(_ bytes: [UInt8], at offset: Int) -> UInt32 {
         UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16 | UInt32(bytes[offset + 3]) << 24
     }
 }

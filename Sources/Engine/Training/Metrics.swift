@@ -31,6 +31,8 @@ public struct RunMetrics: Codable, Equatable, Sendable {
     public var flopsPerImage: Int
     public var stepsPerEpoch: Int
     public var threads: Int
+    /// Set when the loss stopped being finite: the epochs above are those finished before it.
+    public var diverged: Divergence?
 
     public var final: EpochMetrics? { epochs.last }
     /// The evaluation before the first step, when the run recorded one.
@@ -38,6 +40,19 @@ public struct RunMetrics: Codable, Equatable, Sendable {
     /// The epochs that trained (all but epoch 0).
     public var trainedEpochs: [EpochMetrics] { epochs.filter { $0.epoch > 0 } }
     public var trainSeconds: Double { epochs.reduce(0) { $0 + $1.trainSeconds } }
+}
+
+/// Where a run's loss stopped being finite. The loss is kept as text ("nan", "inf"), which JSON can hold.
+public struct Divergence: Codable, Equatable, Sendable {
+    public var epoch: Int
+    public var step: Int
+    public var loss: String
+
+    public init(epoch: Int, step: Int, loss: Double) {
+        self.epoch = epoch
+        self.step = step
+        self.loss = "\(loss)"
+    }
 }
 
 /// What a training run reports while it runs, so a command can draw progress.
@@ -51,12 +66,19 @@ public enum TrainingEvent: Sendable {
 public enum TrainingError: Error, CustomStringConvertible, Equatable {
     case diverged(epoch: Int, step: Int, loss: Double)
     case emptyDataset(String)
+    /// Stopped at a batch boundary because it was asked to; `epochs` finished before.
+    case interrupted(epochs: Int)
+    /// An evaluation gave a loss that is not finite: the weights it started from are not.
+    case nonFiniteEvaluation(Double)
 
     public var description: String {
         switch self {
         case .diverged(let epoch, let step, let loss):
             return "training diverged: the loss became \(loss) at epoch \(epoch), step \(step); try a lower learning rate"
         case .emptyDataset(let what): return "\(what) is empty"
+        case .interrupted(let epochs): return "interrupted after \(epochs) finished epoch\(epochs == 1 ? "" : "s")"
+        case .nonFiniteEvaluation(let loss):
+            return "evaluation gave a loss of \(loss): the weights it starts from are not finite"
         }
     }
 }

@@ -7,8 +7,10 @@ public final class Trainer {
     public let config: TrainingConfig
     public let network: Network
     public let threads: Int
-    private let optimizer: Optimizer
+    let optimizer: Optimizer
     private var loss: NLLLoss
+    /// The metrics of the epochs finished so far, kept when training stops early (divergence, interruption).
+    public private(set) var metricsSoFar: RunMetrics?
 
     /// `threads` is how many cores each batch is split across.
     public init(config: TrainingConfig, threads: Int = 1) throws {
@@ -31,6 +33,14 @@ public final class Trainer {
 
     /// Trains for `config.epochs` epochs (0: evaluation only) and returns the metrics.
     public func run(train: ImageSet, validation: ImageSet, onEvent: (TrainingEvent) -> Void = { _ in }) throws -> RunMetrics {
+        try run(train: train, validation: validation, control: TrainingControl(), onEvent: onEvent)
+    }
+
+    /// Trains as above, resuming from `control.resume`, handing `control.epochFinished` the state after each
+    /// epoch, and stopping with `TrainingError.interrupted` at the first batch boundary where
+    /// `control.shouldStop()` is true.
+    public func run(train: ImageSet, validation: ImageSet, control: TrainingControl,
+                    onEvent: (TrainingEvent) -> Void = { _ in }) throws -> RunMetrics {
         BLAS.setThreads(1)  // parallelism is the layers' own: each thread runs single-threaded GEMMs
         let train = train.prefix(config.trainSamples), validation = validation.prefix(config.valSamples)
         guard validation.count > 0 else { throw TrainingError.emptyDataset("the validation set") }
@@ -44,12 +54,30 @@ public final class Trainer {
                                  stepsPerEpoch: stepsPerEpoch, threads: threads)
         onEvent(.started(epochs: config.epochs, stepsPerEpoch: stepsPerEpoch))
 
-        metrics.epochs.append(evaluateBeforeTraining(&validationBatches, onEvent: onEvent))
+        if control.resume == nil {
+            let initial = evaluateBeforeTraining(&validationBatches, onEvent: onEvent)
+            // An evaluation-only run has nothing else to show: weights that give no finite loss are a failure.
+            if config.epochs == 0 && !initial.valLoss.isFinite { throw TrainingError.nonFiniteEvaluation(initial.valLoss) }
+            metrics.epochs.append(initial)
+        }
         if config.epochs == 0 { return metrics }
 
         var order = Array(0..<train.count)
         var step = 0
-        for epoch in 1...config.epochs {
+        var firstEpoch = 1
+        if let state = control.resume {
+            try state.restore(into: self, stepsPerEpoch: stepsPerEpoch)
+            metrics.epochs = state.metrics.epochs
+            metrics.steps = state.metrics.steps
+            step = state.step
+            firstEpoch = state.epoch + 1
+            // Each epoch shuffles the previous epoch's order, so replay the finished epochs' shuffles.
+            for epoch in 1..<firstEpoch {
+                var shuffler = Random(seed: config.seed, stream: 1000 + UInt64(epoch))
+                shuffler.shuffle(&order)
+            }
+        }
+        for epoch in stride(from: firstEpoch, through: config.epochs, by: 1) {
             var shuffler = Random(seed: config.seed, stream: 1000 + UInt64(epoch))
             shuffler.shuffle(&order)
             var context = ForwardContext(training: true, random: Random(seed: config.seed, stream: 2000 + UInt64(epoch)))
@@ -58,6 +86,10 @@ public final class Trainer {
             var windowLoss: Double = 0, windowCorrect = 0, windowCount = 0, windowSteps = 0
             let start = Date()
             for batchStart in stride(from: 0, to: train.count, by: config.batchSize) {
+                if control.shouldStop() {
+                    metricsSoFar = metrics
+                    throw TrainingError.interrupted(epochs: epoch - 1)
+                }
                 let indices = order[batchStart..<min(batchStart + config.batchSize, train.count)]
                 let input = trainBatches.batch(indices, augmenting: true, random: &augmentRandom)
                 let output = network.forward(input, context: &context)
@@ -66,6 +98,7 @@ public final class Trainer {
                 }
                 step += 1
                 guard result.loss.isFinite else {
+                    metricsSoFar = metrics
                     throw TrainingError.diverged(epoch: epoch, step: step - (epoch - 1) * stepsPerEpoch, loss: result.loss)
                 }
                 if let gradient = result.gradient { network.backward(gradient) }
@@ -98,8 +131,15 @@ public final class Trainer {
                 epoch: epoch, loss: epochLoss / Double(train.count), acc: Double(epochCorrect) / Double(train.count),
                 valLoss: valLoss, valAcc: valAcc, trainSeconds: trainSeconds,
                 evalSeconds: Date().timeIntervalSince(evalStart))
-            guard valLoss.isFinite else { throw TrainingError.diverged(epoch: epoch, step: stepsPerEpoch, loss: valLoss) }
+            guard valLoss.isFinite else {
+                metricsSoFar = metrics
+                throw TrainingError.diverged(epoch: epoch, step: stepsPerEpoch, loss: valLoss)
+            }
             metrics.epochs.append(e)
+            metricsSoFar = metrics
+            if let epochFinished = control.epochFinished {
+                try epochFinished(TrainingState(trainer: self, epoch: epoch, step: step, metrics: metrics))
+            }
             onEvent(.epochEnded(e))
         }
         return metrics

@@ -1,44 +1,154 @@
+import Crypto
+import Engine
 import Foundation
 
 /// The cache of finished runs: `data/runs/<key>/` holding `config.yaml`, `metrics.json`,
-/// `checkpoint.bin` and `log.txt`. An entry is written under a temporary name and renamed when
-/// complete, so an interrupted build never leaves a half entry that looks finished.
-public struct RunStore {
+/// `checkpoint.bin`, `log.txt` and `manifest.json` (the SHA-256 of each other file and the entry's key).
+/// An entry is written under a temporary name (`.tmp-<key>-…`) and renamed when complete, so an
+/// interrupted build never leaves a half entry that looks finished; an entry is only used once its
+/// manifest, JSON and values check out.
+///
+/// Beside the entries: `.progress/<key>/` keeps the last epoch state of a run in progress (see
+/// ``TrainingState``), `.claims/` and `.lock` coordinate concurrent builds (see ``RunCacheLock``),
+/// `failed/<key>.log` explains failed runs, and `index.json` remembers the last build's runs.
+public struct RunStore: Sendable {
     public let root: URL
+    let writer: FileWriter
 
-    public init(root: URL) { self.root = root }
+    static let manifestName = "manifest.json"
+
+    public init(root: URL, writer: FileWriter = FileWriter()) {
+        self.root = root
+        self.writer = writer
+    }
 
     public func directory(_ key: String) -> URL { root.appendingPathComponent(key, isDirectory: true) }
     public func checkpoint(_ key: String) -> URL { directory(key).appendingPathComponent("checkpoint.bin") }
     public func failureLog(_ key: String) -> URL { root.appendingPathComponent("failed").appendingPathComponent("\(key).log") }
+    /// Where a run in progress keeps its last epoch state.
+    public func progressDirectory(_ key: String) -> URL { root.appendingPathComponent(".progress").appendingPathComponent(key) }
 
-    public func isComplete(_ key: String) -> Bool {
-        FileManager.default.fileExists(atPath: directory(key).appendingPathComponent("metrics.json").path)
+    // MARK: Reading entries
+
+    /// What the cache holds for a key.
+    public enum Entry {
+        case missing
+        case valid(RunRecord)
+        /// Present but not to be trusted; the reason is one line.
+        case damaged(String)
+
+        public var record: RunRecord? { if case .valid(let record) = self { return record } else { return nil } }
     }
 
-    public func record(_ key: String) throws -> RunRecord {
-        let url = directory(key).appendingPathComponent("metrics.json")
+    /// Reads and checks the entry of `key`: its manifest (when it has one), its JSON, and its values;
+    /// with `config`, also that it holds that configuration.
+    public func entry(_ key: String, config: [String: String]? = nil) -> Entry {
+        let folder = directory(key)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory) else { return .missing }
+        guard isDirectory.boolValue else { return .damaged("\(key) is not a directory") }
+        let metricsURL = folder.appendingPathComponent("metrics.json")
+        guard let metricsData = FileManager.default.contents(atPath: metricsURL.path) else {
+            return .damaged("metrics.json is missing (an incomplete entry)")
+        }
+        let manifestURL = folder.appendingPathComponent(Self.manifestName)
+        if let manifestData = FileManager.default.contents(atPath: manifestURL.path) {
+            guard let manifest = try? JSONDecoder().decode(Manifest.self, from: manifestData) else {
+                return .damaged("manifest.json is not a valid manifest")
+            }
+            guard manifest.key == key else { return .damaged("manifest.json belongs to run \(manifest.key), not \(key)") }
+            guard manifest.files["metrics.json"] != nil else { return .damaged("manifest.json does not list metrics.json") }
+            for (name, digest) in manifest.files.sorted(by: { $0.key < $1.key }) {
+                guard !name.contains("/"), let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path) else {
+                    return .damaged("\(name) is missing")
+                }
+                guard Self.sha256(data) == digest else { return .damaged("\(name) does not match its SHA-256 in manifest.json (changed or damaged)") }
+            }
+        }
+        let record: RunRecord
         do {
-            return try JSONDecoder().decode(RunRecord.self, from: Data(contentsOf: url))
+            record = try JSONDecoder().decode(RunRecord.self, from: metricsData)
         } catch {
-            throw PipelineError.unreadableCache(url.path, "\(error)")
+            return .damaged("metrics.json is not valid: \(Self.describe(error))")
+        }
+        if let problem = record.problem(expectedKey: key, expectedConfig: config) { return .damaged("metrics.json: \(problem)") }
+        if record.metrics.diverged == nil {
+            let checkpoint = folder.appendingPathComponent("checkpoint.bin")
+            guard FileManager.default.fileExists(atPath: checkpoint.path) else { return .damaged("checkpoint.bin is missing") }
+            if !hasManifest(key) {
+                do { try Checkpoint.verify(checkpoint) } catch CheckpointError.corrupt(_, let why) { return .damaged("checkpoint.bin: \(why)") } catch {
+                    return .damaged("checkpoint.bin cannot be read")
+                }
+            }
+        }
+        return .valid(record)
+    }
+
+    /// Whether a valid entry exists for `key`.
+    public func isComplete(_ key: String) -> Bool { entry(key).record != nil }
+
+    public func record(_ key: String) throws -> RunRecord {
+        switch entry(key) {
+        case .valid(let record): return record
+        case .missing: throw PipelineError.unreadableCache(directory(key).path, "no such entry")
+        case .damaged(let why): throw PipelineError.unreadableCache(directory(key).path, why)
         }
     }
 
-    /// A fresh temporary directory for a run in progress.
+    /// Whether the entry has a manifest (entries from before manifests are checked by their values only).
+    func hasManifest(_ key: String) -> Bool {
+        FileManager.default.fileExists(atPath: directory(key).appendingPathComponent(Self.manifestName).path)
+    }
+
+    /// Gives a valid entry from before manifests its manifest, so later damage to it is noticed.
+    func adoptLegacyEntry(_ key: String) throws {
+        guard !hasManifest(key), entry(key).record != nil else { return }
+        let folder = directory(key)
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix(".") }.sorted()
+        var files: [String: Data] = [:]
+        for name in names { files[name] = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path) }
+        try writer.write(try Self.manifest(key: key, files: files), to: folder.appendingPathComponent(Self.manifestName))
+    }
+
+    // MARK: Writing entries
+
+    /// A fresh temporary directory for an entry about to be published.
     func beginEntry(_ key: String) throws -> URL {
-        let url = root.appendingPathComponent(".tmp-\(key)-\(UUID().uuidString.prefix(8))", isDirectory: true)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        let url = root.appendingPathComponent(".tmp-\(key)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))", isDirectory: true)
+        do {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        } catch {
+            throw FileWriteError.io(url.path, FileWriter.reason(error))
+        }
         return url
     }
 
-    /// Publishes a finished entry under its key (atomic rename).
+    /// Writes an entry's files and their manifest into a temporary directory from ``beginEntry(_:)``.
+    func writeEntry(_ temporary: URL, key: String, files: [String: Data]) throws {
+        for (name, data) in files.sorted(by: { $0.key < $1.key }) {
+            try writer.write(data, to: temporary.appendingPathComponent(name))
+        }
+        try writer.write(try Self.manifest(key: key, files: files), to: temporary.appendingPathComponent(Self.manifestName))
+    }
+
+    /// Publishes a finished entry under its key (atomic rename; a damaged entry it replaces is removed).
     func commitEntry(_ temporary: URL, key: String) throws {
         let final = directory(key)
         let manager = FileManager.default
-        if manager.fileExists(atPath: final.path) { try manager.removeItem(at: final) }
-        try manager.moveItem(at: temporary, to: final)
+        if manager.fileExists(atPath: final.path) {
+            let old = root.appendingPathComponent(".tmp-\(key)-\(getpid())-replaced")
+            try? manager.removeItem(at: old)
+            guard rename(final.path, old.path) == 0 else { throw FileWriteError.io(final.path, String(cString: strerror(errno))) }
+            try? manager.removeItem(at: old)
+        }
+        guard rename(temporary.path, final.path) == 0 else { throw FileWriteError.io(final.path, String(cString: strerror(errno))) }
+        FileWriter.syncDirectory(root.path)
         try? manager.removeItem(at: failureLog(key))
+    }
+
+    static func manifest(key: String, files: [String: Data]) throws -> Data {
+        let manifest = Manifest(key: key, files: files.mapValues(sha256))
+        return try encoder().encode(manifest) + Data("\n".utf8)
     }
 
     static func encoder() -> JSONEncoder {
@@ -47,15 +157,52 @@ public struct RunStore {
         return encoder
     }
 
-    /// Keys of every complete entry.
-    public func allKeys() -> [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
-        return names.filter { !$0.hasPrefix(".") && $0 != "failed" && $0 != "index.json" && isComplete($0) }.sorted()
+    static func sha256(_ data: Data) -> String { SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() }
+
+    /// A decoding error in one line.
+    static func describe(_ error: Error) -> String {
+        switch error {
+        case DecodingError.dataCorrupted(let context): return context.underlyingError.map { "\(($0 as NSError).userInfo[NSDebugDescriptionErrorKey] ?? "not JSON")" } ?? context.debugDescription
+        case DecodingError.keyNotFound(let key, _): return "'\(key.stringValue)' is missing"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            return "'\(context.codingPath.map(\.stringValue).joined(separator: "."))': \(context.debugDescription)"
+        default: return "\(error)"
+        }
     }
 
-    /// Leftovers of interrupted builds.
+    // MARK: Listing
+
+    /// Keys of every entry directory, valid or not.
+    public func allKeys() -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
+        return names.filter { name in
+            guard !name.hasPrefix("."), name != "failed" else { return false }
+            var isDirectory: ObjCBool = false
+            return FileManager.default.fileExists(atPath: directory(name).path, isDirectory: &isDirectory) && isDirectory.boolValue
+        }.sorted()
+    }
+
+    /// Temporary entries (`.tmp-*`): being written by a live build, or left by an interrupted one.
     public func temporaryEntries() -> [URL] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
-        return names.filter { $0.hasPrefix(".tmp-") }.map { root.appendingPathComponent($0) }
+        return names.filter { $0.hasPrefix(".tmp-") }.sorted().map { root.appendingPathComponent($0) }
     }
+
+    /// Keys with a kept epoch state.
+    public func progressKeys() -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(".progress").path)) ?? []
+        return names.filter { !$0.hasPrefix(".") }.sorted()
+    }
+
+    /// The key a temporary entry name belongs to (`.tmp-<key>-<pid>-<n>`).
+    static func key(ofTemporary name: String) -> String? {
+        guard name.hasPrefix(".tmp-") else { return nil }
+        return name.dropFirst(5).split(separator: "-").first.map(String.init)
+    }
+}
+
+/// `manifest.json`: the entry's key and the SHA-256 of each of its files.
+struct Manifest: Codable {
+    var key: String
+    var files: [String: String]
 }

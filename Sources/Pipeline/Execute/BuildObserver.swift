@@ -15,6 +15,8 @@ public protocol BuildObserver: AnyObject, Sendable {
     func finished(_ run: String, _ final: EpochMetrics?)
     /// A run failed, or was not trained because the run it starts from failed.
     func failed(_ run: String, _ message: String)
+    /// A run ended without a normal result other than failing: `word` is "diverged" or "stopped".
+    func ended(_ run: String, _ word: String, _ message: String)
     /// A dataset file is being downloaded or verified.
     func download(_ progress: DownloadProgress)
 }
@@ -27,6 +29,7 @@ public final class SilentBuildObserver: BuildObserver {
     public func event(_ run: String, _ event: TrainingEvent) {}
     public func finished(_ run: String, _ final: EpochMetrics?) {}
     public func failed(_ run: String, _ message: String) {}
+    public func ended(_ run: String, _ word: String, _ message: String) {}
     public func download(_ progress: DownloadProgress) {}
 }
 

@@ -10,3 +10,10 @@ public struct PlannedRun {
     /// Relative cost, to start the longest runs first: images × forward FLOPs.
     var cost: Double
 }
+
+extension PlannedRun {
+    /// The configuration as its cache entry records it.
+    var canonicalConfig: [String: String] {
+        Dictionary(uniqueKeysWithValues: config.canonicalEntries.map { ($0.key, $0.value) })
+    }
+}

@@ -4,31 +4,51 @@ import Foundation
 
 /// Trains planned runs on `jobs` worker threads, starting the most expensive first and each run only
 /// once the run it starts from (`init`) is finished. A failed run fails its dependents and nothing else.
+/// Each run is claimed in the cache first (``RunCacheLock``): a run another process is training is
+/// waited for and then read from the cache, never trained twice.
 final class RunExecutor: @unchecked Sendable {
-    let store: RunStore
-    let data: DatasetCache
+    let training: RunTraining
+    let lock: RunCacheLock
     let jobs: Int
     let cores: Int
     let console: BuildObserver
-    let machine: String
+    let stop: StopSignal
+    /// Keys retrained even when another process finishes them meanwhile (`--rerun`).
+    let forced: Set<String>
 
     private let condition = NSCondition()
     private var pending: [PlannedRun] = []
     private var running = 0
-    private var finished = Set<String>()
-    private(set) var failures: [String: String] = [:]
+    /// Keys whose results are in the cache (cached before the build, or finished by it).
+    private var finished: Set<String>
+    /// Keys another process holds, and when to ask again.
+    private var waiting: [String: Date] = [:]
+    private(set) var outcomes: [String: Outcome] = [:]
 
-    init(store: RunStore, data: DatasetCache, jobs: Int, cores: Int, console: BuildObserver) {
-        self.store = store
-        self.data = data
+    enum Outcome {
+        case trained
+        /// Finished by another process while this build waited for it.
+        case trainedElsewhere
+        case diverged(Divergence)
+        case interrupted(finished: Int, of: Int)
+        case notStarted
+        case failed(String)
+    }
+
+    init(training: RunTraining, lock: RunCacheLock, jobs: Int, cores: Int, console: BuildObserver,
+         stop: StopSignal, available: Set<String>, forced: Set<String>) {
+        self.training = training
+        self.lock = lock
         self.jobs = max(1, jobs)
         self.cores = max(1, cores)
         self.console = console
-        machine = Machine.description
+        self.stop = stop
+        self.forced = forced
+        finished = available
     }
 
-    /// Trains every run; returns the failure message of each failed key.
-    func execute(_ runs: [PlannedRun]) -> [String: String] {
+    /// Trains every run; returns the outcome of each key.
+    func execute(_ runs: [PlannedRun]) -> [String: Outcome] {
         pending = runs.sorted { $0.cost > $1.cost }
         let group = DispatchGroup()
         for _ in 0..<min(jobs, runs.count) {
@@ -41,21 +61,27 @@ final class RunExecutor: @unchecked Sendable {
             thread.start()
         }
         group.wait()
-        return failures
+        return outcomes
     }
 
     private func work() {
         condition.lock()
         while !pending.isEmpty {
-            guard let index = pending.firstIndex(where: { ready($0) }) else {
-                condition.wait()
+            if stop.isStopped {
+                for run in pending { outcomes[run.key] = .notStarted }
+                pending.removeAll()
+                break
+            }
+            let now = Date()
+            guard let index = pending.firstIndex(where: { ready($0) && (waiting[$0.key] ?? .distantPast) <= now }) else {
+                _ = condition.wait(until: Date().addingTimeInterval(0.5))
                 continue
             }
             let run = pending.remove(at: index)
-            if let initKey = run.initKey, let failure = failures[initKey] {
-                let message = "not trained: the run it starts from failed (\(failure))"
-                failures[run.key] = message
-                writeFailureLog(run.key, "run \(run.runIDs.joined(separator: ", "))\nkey \(run.key)\ninit \(initKey)\nerror: \(message)\n")
+            if let initKey = run.initKey, let problem = startProblem(initKey) {
+                let message = "not trained: the run it starts from \(problem)"
+                outcomes[run.key] = .failed(message)
+                training.writeFailureLog(run.key, "run \(run.runIDs.joined(separator: ", "))\nkey \(run.key)\ninit \(initKey)\nerror: \(message)\n")
                 console.failed(run.runIDs[0], message)
                 condition.broadcast()
                 continue
@@ -65,11 +91,21 @@ final class RunExecutor: @unchecked Sendable {
             // cores only when nothing else can run beside it (runs waiting for an `init` can't).
             let competitors = running + pending.filter { ready($0) }.count
             let threads = max(1, cores / max(1, min(jobs, competitors)))
+            let alreadyWaiting = waiting[run.key] != nil
             condition.unlock()
-            let failure = train(run, threads: threads)
+            let outcome = claimAndTrain(run, threads: threads, alreadyWaiting: alreadyWaiting)
             condition.lock()
             running -= 1
-            if let failure { failures[run.key] = failure } else { finished.insert(run.key) }
+            if let outcome {
+                outcomes[run.key] = outcome
+                switch outcome {
+                case .trained, .trainedElsewhere, .diverged: finished.insert(run.key)
+                default: break
+                }
+            } else {
+                waiting[run.key] = Date().addingTimeInterval(1)
+                pending.append(run)
+            }
             condition.broadcast()
         }
         condition.unlock()
@@ -77,55 +113,62 @@ final class RunExecutor: @unchecked Sendable {
 
     private func ready(_ run: PlannedRun) -> Bool {
         guard let initKey = run.initKey else { return true }
-        return finished.contains(initKey) || failures[initKey] != nil || store.isComplete(initKey)
+        return finished.contains(initKey) || outcomes[initKey] != nil
     }
 
-    /// Trains one run into a temporary entry and publishes it; returns a failure message or nil.
-    private func train(_ run: PlannedRun, threads: Int) -> String? {
-        let name = run.runIDs[0]
-        var log = "run \(run.runIDs.joined(separator: ", "))\nkey \(run.key)\nthreads \(threads)\n"
-        var temporary: URL?
-        do {
-            let entry = try store.beginEntry(run.key)
-            temporary = entry
-            let trainer = try Trainer(config: run.config, threads: threads)
-            if let initKey = run.initKey {
-                try Checkpoint.load(store.checkpoint(initKey), into: trainer.network)
-                log += "initialised from \(initKey)\n"
-            }
-            let validation = try data.load(run.config.dataset, split: .test)
-            let train = run.config.epochs > 0 ? try data.load(run.config.dataset, split: .train) : validation.prefix(0)
-            console.started(name)
-            let metrics = try trainer.run(train: train, validation: validation) { event in
-                self.console.event(name, event)
-                if case .epochEnded(let e) = event { log += RunLog.epochLine(name: name, e, epochs: run.config.epochs) + "\n" }
-            }
-            try Checkpoint.save(trainer.network, to: entry.appendingPathComponent("checkpoint.bin"))
-            let record = RunRecord(key: run.key, config: Dictionary(uniqueKeysWithValues: run.config.canonicalEntries.map { ($0.key, $0.value) }),
-                                   metrics: metrics, machine: machine, engineVersion: Engine.numericsVersion)
-            try RunStore.encoder().encode(record).write(to: entry.appendingPathComponent("metrics.json"))
-            var yaml = "# run \(run.key)\(run.initKey.map { ", initialised from \($0)" } ?? "")\n"
-            for (key, value) in run.config.canonicalEntries { yaml += "\(key): \(value)\n" }
-            try Data(yaml.utf8).write(to: entry.appendingPathComponent("config.yaml"))
-            try Data(log.utf8).write(to: entry.appendingPathComponent("log.txt"))
-            try store.commitEntry(entry, key: run.key)
-            console.finished(name, metrics.final)
-            return nil
-        } catch {
-            if let temporary { try? FileManager.default.removeItem(at: temporary) }
-            let message = "\(error)"
-            log += "error: \(message)\n"
-            writeFailureLog(run.key, log)
-            console.failed(name, message)
-            return message
+    /// Why a run cannot start from `initKey`'s results, or nil when it can.
+    private func startProblem(_ initKey: String) -> String? {
+        switch outcomes[initKey] {
+        case .failed(let message)?: return "failed (\(message))"
+        case .diverged(let d)?: return "diverged at epoch \(d.epoch)"
+        case .interrupted?, .notStarted?: return "did not finish"
+        default: return nil
         }
     }
 
-    /// `failed/<key>.log`, which the build summary and the README point to.
-    private func writeFailureLog(_ key: String, _ log: String) {
-        let logURL = store.failureLog(key)
-        try? FileManager.default.createDirectory(at: logURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try? Data(log.utf8).write(to: logURL)
+    /// Claims and trains one run; nil when another process holds it (ask again later).
+    private func claimAndTrain(_ run: PlannedRun, threads: Int, alreadyWaiting: Bool) -> Outcome? {
+        let name = run.runIDs[0]
+        let claim: RunCacheLock.Claim
+        do {
+            switch try lock.claim(run.key) {
+            case .claimed(let c): claim = c
+            case .busy(let holder):
+                if !alreadyWaiting { console.note("waiting  \(name): \(holder.description) is training it") }
+                return nil
+            }
+        } catch {
+            console.failed(name, "\(error)")
+            return .failed("\(error)")
+        }
+        defer { lock.release(claim) }
+        if !forced.contains(run.key), training.store.isComplete(run.key) {
+            console.note("cached   \(run.runIDs.joined(separator: ", ")) (trained by another build)")
+            return .trainedElsewhere
+        }
+        console.started(name)
+        var lastBeat = Date()
+        let outcome = training.train(run, threads: threads, shouldStop: { [stop] in stop.isStopped }) { [self] event in
+            console.event(name, event)
+            if Date().timeIntervalSince(lastBeat) > RunCacheLock.heartbeatInterval {
+                lock.heartbeat(claim)
+                lastBeat = Date()
+            }
+        }
+        switch outcome {
+        case .trained(let metrics):
+            console.finished(name, metrics.final)
+            return .trained
+        case .diverged(let d):
+            console.ended(name, "diverged", "at epoch \(d.epoch) (loss \(d.loss)); kept as a result, --rerun \(name) trains it again")
+            return .diverged(d)
+        case .interrupted(let done, let total):
+            console.ended(name, "stopped ", "after \(done) of \(total) epochs; the next build resumes from there")
+            return .interrupted(finished: done, of: total)
+        case .failed(let message):
+            console.failed(name, message)
+            return .failed(message)
+        }
     }
 }
 

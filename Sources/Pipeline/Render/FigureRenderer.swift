@@ -30,7 +30,7 @@ struct FigureRenderer {
         switch figure.kind {
         case .bar:
             let bars = shown.map { id in
-                (label: label(id), value: records[id]?.metrics.final?.value(of: figure.barMetric) ?? .nan)
+                (label: label(id), value: records[id].flatMap { $0.metrics.diverged == nil ? $0.metrics.final?.value(of: figure.barMetric) : nil } ?? .nan)
             }
             let chart = BarChart(title: figure.title, yLabel: Self.title(ofMetric: figure.barMetric), bars: bars,
                                  percent: FigureSpec.family(of: figure.barMetric) != "loss")

@@ -48,6 +48,9 @@ enum RunValue {
             guard let value = metrics.epochs.first(where: { $0.epoch == epoch })?.value(of: metric) else { return .missing }
             return .number(value, kind(ofMetric: metric))
         }
+        if let diverged = metrics.diverged, (path.count == 2 && path[0] == "best") || Self.metrics.contains(path.joined(separator: ".")) {
+            return .text("diverged at epoch \(diverged.epoch)")
+        }
         if path.count == 2 && path[0] == "best" {
             // The best of the trained epochs; epoch 0 (before training) counts only for an evaluation-only run.
             let trained = metrics.trainedEpochs.isEmpty ? metrics.epochs : metrics.trainedEpochs

@@ -37,7 +37,7 @@ final class CheckpointTests: XCTestCase {
         var context = ForwardContext(training: true, random: Random(seed: 1))
         _ = original.forward(input, context: &context)
         let url = directory.appendingPathComponent("model.ckpt")
-        try Checkpoint.save(original, to: url)
+        try Checkpoint.encode(original).write(to: url)
         return (original, url)
     }
 

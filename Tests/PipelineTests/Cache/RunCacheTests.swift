@@ -100,6 +100,10 @@ final class RunCacheTests: XCTestCase {
         XCTAssertEqual(missing[1].cached, false)
         XCTAssertEqual(
             missing[1].reason,
+            "its cached results are damaged (data/runs/\(try project.key("lr[lr=0.01]")): metrics.json is missing (an incomplete entry))")
+        try FileManager.default.removeItem(at: project.runs.directory(try project.key("lr[lr=0.01]")))
+        XCTAssertEqual(
+            try project.builder().status()[1].reason,
             "its results are missing from data/runs (deleted, or the build was interrupted)")
 
         let forced = try project.builder(rerun: ["lr[lr=0.05]"]).status()
@@ -149,7 +153,8 @@ final class RunCacheTests: XCTestCase {
         try FileManager.default.removeItem(
             at: project.runs.directory(low).appendingPathComponent("metrics.json"))
         XCTAssertFalse(project.runs.isComplete(base))
-        XCTAssertEqual(project.runs.allKeys(), [])
+        XCTAssertFalse(project.runs.isComplete(low))
+        XCTAssertEqual(project.runs.allKeys(), [low], "an entry directory, though not a result")
 
         let summary = try project.build()
         XCTAssertEqual(summary.trained.sorted(), ["base", "lr[lr=0.01]", "lr[lr=0.05]"])
@@ -159,7 +164,7 @@ final class RunCacheTests: XCTestCase {
         for key in [base, low] {
             let files = try FileManager.default.contentsOfDirectory(atPath: project.runs.directory(key).path)
                 .sorted()
-            XCTAssertEqual(files, ["checkpoint.bin", "config.yaml", "log.txt", "metrics.json"])
+            XCTAssertEqual(files, ["checkpoint.bin", "config.yaml", "log.txt", "manifest.json", "metrics.json"])
         }
     }
 }

@@ -1,12 +1,13 @@
-import TestSupport
+import Engine
 import XCTest
 
 @testable import Pipeline
 
 /// Training the planned runs: failures stay with their run, and `init` runs wait for their start.
 final class RunExecutorTests: XCTestCase {
-    func testAFailedRunDoesNotStopTheOthers() throws {
-        try TestPaths.requireSharedData()
+    /// A run whose loss stops being finite is a result: cached as diverged with the epochs before it,
+    /// shown as such, not trained again unless asked. Runs starting from it fail; the others carry on.
+    func testADivergedRunIsAResultAndItsDependentsFail() throws {
         let project = try TestProject(
             """
             ```defaults
@@ -29,49 +30,139 @@ final class RunExecutorTests: XCTestCase {
             epochs: 0
             ```
 
-            Good {{ good.val_acc }}, bad {{ bad.val_acc }}.
+            Good {{ good.val_acc }}, bad {{ bad.val_acc | percent(1) }}.
 
             ```table
             runs: [good, bad]
             columns: [label, val_acc]
             ```
 
+            ```figure
+            id: bars
+            type: bar
+            runs: [good, bad]
+            metric: val_acc
+            ```
+
             """)
         let summary = try project.build()
-        XCTAssertEqual(summary.trained, ["good"])
-        XCTAssertEqual(summary.failed.keys.sorted(), ["after-bad", "bad"])
-        XCTAssertTrue(summary.failed["bad"]?.hasPrefix("training diverged") ?? false, "\(summary.failed)")
-        XCTAssertTrue(
-            summary.failed["after-bad"]?.hasPrefix(
-                "not trained: the run it starts from failed (training diverged") ?? false)
-        for id in ["bad", "after-bad"] {
-            let log = try XCTUnwrap(summary.failureLogs[id])
-            XCTAssertTrue(FileManager.default.fileExists(atPath: log), "no log for \(id) at \(log)")
-            XCTAssertTrue(
-                try String(contentsOfFile: log, encoding: .utf8).contains(summary.failed[id] ?? "?"))
-        }
-        XCTAssertFalse(project.runs.isComplete(try project.key("bad")))
+        XCTAssertEqual(summary.trained.sorted(), ["bad", "good"])
+        XCTAssertEqual(summary.failed.keys.sorted(), ["after-bad"])
+        XCTAssertEqual(summary.failed["after-bad"], "not trained: the run it starts from diverged at epoch 1")
+        let bad = try project.record("bad")
+        XCTAssertEqual(bad.metrics.diverged?.epoch, 1)
+        XCTAssertEqual(bad.metrics.epochs.map(\.epoch), [0], "only the evaluation before training")
+        XCTAssertEqual(bad.metrics.stepsPerEpoch, 3)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: project.runs.checkpoint(try project.key("bad")).path))
+        let log = try XCTUnwrap(summary.failureLogs["after-bad"])
+        XCTAssertTrue(try String(contentsOfFile: log, encoding: .utf8).contains(summary.failed["after-bad"]!))
         XCTAssertEqual(project.runs.temporaryEntries(), [])
 
         let readme = project.readme
         let good = percent(try project.record("good").metrics.final!.valAcc)
-        XCTAssertTrue(readme.contains("Good \(good), bad **[bad failed]**."), readme)
-        XCTAssertTrue(readme.contains("| good | \(good) |\n| bad | failed |"), readme)
-        let badLog = "data/runs/failed/\(try project.key("bad")).log"
-        XCTAssertTrue(
-            readme.contains("> **Error:** run `bad` failed: \(summary.failed["bad"]!) (log: `\(badLog)`)"),
-            readme)
-        XCTAssertTrue(readme.contains("> **Error:** run `after-bad` failed: not trained"), readme)
+        XCTAssertTrue(readme.contains("Good \(good), bad diverged at epoch 1."), readme)
+        XCTAssertTrue(readme.contains("| good | \(good) |\n| bad | diverged at epoch 1 |"), readme)
+        XCTAssertTrue(readme.contains("> **Error:** run `after-bad` failed: not trained: the run it starts from diverged at epoch 1"), readme)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: project.url("figures/bars.svg").path))
 
-        // The failed run is tried again by the next build; the good one is not.
+        // Kept: the next build trains nothing new; status says so; --rerun trains it again.
         let again = try project.build()
-        XCTAssertEqual(again.cached, ["good"])
-        XCTAssertEqual(again.failed.keys.sorted(), ["after-bad", "bad"])
+        XCTAssertEqual(again.cached.sorted(), ["bad", "good"])
+        XCTAssertEqual(again.trained, [])
+        XCTAssertEqual(again.failed.keys.sorted(), ["after-bad"])
+        let status = try project.builder().status()
+        XCTAssertEqual(status.map(\.cached), [true, true, false])
+        XCTAssertEqual(status[1].divergedAt, 1)
+        XCTAssertEqual(try project.build(rerun: ["bad"]).trained, ["bad"])
+    }
+
+    /// Diverging in a later epoch keeps the epochs before it: values say where, curves stop there.
+    func testADivergedRunKeepsTheEpochsBeforeIt() throws {
+        let project = try TestProject(
+            """
+            ```experiment
+            id: late
+            train_samples: 200
+            val_samples: 200
+            epochs: 3
+            schedule: step
+            step_size: 1
+            gamma: 1e11
+            ```
+
+            {{ late.val_acc }} after {{ late.epochs }} epochs.
+
+            ```figure
+            id: curve
+            runs: [late]
+            metrics: [val_acc]
+            ```
+
+            """)
+        XCTAssertEqual(try project.build().trained, ["late"])
+        let record = try project.record("late")
+        // Epoch 3's training step was still finite (and is kept); its validation loss was not.
+        XCTAssertEqual(record.metrics.diverged?.epoch, 3)
+        XCTAssertEqual(record.metrics.epochs.map(\.epoch), [0, 1, 2])
+        XCTAssertEqual(record.metrics.steps.map(\.epoch), [1, 2, 3])
+        XCTAssertTrue(project.readme.contains("diverged at epoch 3 after 2 epochs."), project.readme)
+        let svg = try String(contentsOf: project.url("figures/curve.svg"), encoding: .utf8)
+        XCTAssertTrue(svg.contains(">late<"), svg)
+    }
+
+    /// Real failures still fail: a checkpoint to start from that holds another model, and weights that
+    /// are not finite (an evaluation of them must not "succeed").
+    func testAForeignOrNonFiniteStartFails() throws {
+        let project = try TestProject(
+            """
+            ```experiment
+            id: trained
+            \(TestProject.tiny)
+            ```
+
+            ```experiment
+            id: evaluate
+            base: trained
+            init: trained
+            epochs: 0
+            ```
+
+            """)
+        try project.build()
+        let key = try project.key("trained")
+        let checkpoint = project.runs.checkpoint(key)
+        let manifest = project.runs.directory(key).appendingPathComponent("manifest.json")
+        // Entries without a manifest are trusted by their values and their checkpoint's checksum.
+        var other = try XCTUnwrap(project.plan().runs["trained"]).config
+        other.width = 2
+        try FileManager.default.removeItem(at: manifest)
+        try Checkpoint.encode(try Trainer(config: other).network).write(to: checkpoint)
+        let foreign = try project.build(rerun: ["evaluate"])
+        XCTAssertTrue(foreign.failed["evaluate"]?.hasPrefix("\(checkpoint.path): the checkpoint holds a different model.") ?? false,
+                      "\(foreign.failed)")
+
+        let trainer = try Trainer(config: try XCTUnwrap(project.plan().runs["trained"]).config)
+        for tensor in trainer.network.state { for i in 0..<tensor.buffer.count { tensor.buffer[i] = .nan } }
+        try FileManager.default.removeItem(at: manifest)
+        try Checkpoint.encode(trainer.network).write(to: checkpoint)
+        let nan = try project.build(rerun: ["evaluate"])
+        XCTAssertEqual(nan.failed["evaluate"], "\(checkpoint.path): the checkpoint it starts from holds non-finite weights (1.weight)")
+        XCTAssertNotNil(project.runs.entry(try project.key("evaluate")).record, "a failed --rerun keeps the earlier result")
+
+        // A damaged checkpoint makes its entry damaged: the run is trained again (the same weights, so
+        // the cached evaluation of them stays).
+        var bytes = try Data(contentsOf: checkpoint)
+        bytes[bytes.count / 2] ^= 0xFF
+        try bytes.write(to: checkpoint)
+        let repaired = try project.build()
+        XCTAssertEqual(repaired.trained, ["trained"])
+        XCTAssertEqual(repaired.cached, ["evaluate"])
+        XCTAssertEqual(try Data(contentsOf: checkpoint).count, bytes.count)
+        XCTAssertNoThrow(try Checkpoint.verify(checkpoint))
     }
 
     /// `init: other` with `epochs: 0` only evaluates the other run's final weights.
     func testInitStartsFromTheOtherRunsWeights() throws {
-        try TestPaths.requireSharedData()
         let project = try TestProject(
             """
             ```experiment

@@ -63,13 +63,13 @@ final class DocumentRendererTests: XCTestCase {
         let summary = try project.build()
         XCTAssertEqual(summary.trained, ["a"])
         let record = try project.record("a")
-        XCTAssertEqual(project.readme, expected(record))
+        XCTAssertEqual(project.readme, TestProject.generatedHeader + expected(record))
 
         // The same document with CRLF line breaks: the same output, with CRLF line breaks (and cached).
         let crlf = Self.source.replacingOccurrences(of: "\n", with: "\r\n")
         try project.write(crlf)
         XCTAssertEqual(try project.build().trained, [])
-        XCTAssertEqual(project.readme, expected(record).replacingOccurrences(of: "\n", with: "\r\n"))
+        XCTAssertEqual(project.readme, (TestProject.generatedHeader + expected(record)).replacingOccurrences(of: "\n", with: "\r\n"))
     }
 
     func testInlineValuesAndFormats() throws {
@@ -105,7 +105,7 @@ final class DocumentRendererTests: XCTestCase {
         XCTAssertEqual(epochs.map(\.epoch), [0, 1, 2], "epoch 0 is the evaluation before training")
         XCTAssertEqual(
             project.readme,
-            """
+            TestProject.generatedHeader + """
             A \(percent(final.valAcc))
             B \(percent(final.valAcc))
             C \(percent(final.valAcc, digits: 1))

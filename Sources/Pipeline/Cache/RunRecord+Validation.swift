@@ -1,0 +1,59 @@
+import Engine
+
+extension RunRecord {
+    /// What is wrong with a record read from the entry of `expectedKey`, in one line; nil when it can be
+    /// trusted: it is that run's, holds the configuration asked for, and every value is one training
+    /// can produce (fractions in 0…1, finite non-negative losses and times, epochs 1…n in order).
+    func problem(expectedKey: String, expectedConfig: [String: String]?) -> String? {
+        guard key == expectedKey else { return "it belongs to run \(key), not \(expectedKey)" }
+        guard engineVersion == Engine.numericsVersion else {
+            return "it was trained by engine numerics version \(engineVersion); this report is version \(Engine.numericsVersion)"
+        }
+        if let expectedConfig, expectedConfig != config {
+            let changed = Set(expectedConfig.keys).union(config.keys).sorted().filter { expectedConfig[$0] != config[$0] }
+            return "it holds another configuration (\(changed.prefix(3).map { "\($0): \(config[$0] ?? "unset")" }.joined(separator: ", ")))"
+        }
+        return metrics.problem(configuredEpochs: config["epochs"].flatMap { Int($0) })
+    }
+}
+
+extension RunMetrics {
+    func problem(configuredEpochs: Int?) -> String? {
+        func fraction(_ value: Double?, _ name: String, _ epoch: Int) -> String? {
+            guard let value else { return nil }
+            return value.isFinite && (0...1).contains(value) ? nil : "\(name) \(value) at epoch \(epoch) is not a fraction from 0 to 1"
+        }
+        func nonNegative(_ value: Double?, _ name: String, _ epoch: Int) -> String? {
+            guard let value else { return nil }
+            return value.isFinite && value >= 0 ? nil : "\(name) \(value) at epoch \(epoch) is not a finite non-negative number"
+        }
+        guard parameters >= 0, flopsPerImage >= 0, stepsPerEpoch >= 0, threads >= 1 else {
+            return "parameters, flops, steps per epoch and threads must be positive"
+        }
+        if let diverged {
+            guard diverged.epoch >= 1, diverged.epoch == (epochs.last?.epoch ?? 0) + 1 else {
+                return "it diverged at epoch \(diverged.epoch) but holds \(epochs.count) finished epochs"
+            }
+        } else if epochs.isEmpty {
+            return "it holds no epochs"
+        }
+        let first = epochs.first?.epoch == 0 ? 0 : 1
+        for (index, e) in epochs.enumerated() {
+            guard e.epoch == first + index else { return "its epochs are not numbered (0,) 1, 2, … in order" }
+            if let problem = fraction(e.valAcc, "val_acc", e.epoch) ?? fraction(e.acc, "acc", e.epoch)
+                ?? nonNegative(e.valLoss, "val_loss", e.epoch) ?? nonNegative(e.loss, "loss", e.epoch)
+                ?? nonNegative(e.trainSeconds, "train_s", e.epoch) ?? nonNegative(e.evalSeconds, "eval_s", e.epoch) {
+                return problem
+            }
+        }
+        if diverged == nil, let configuredEpochs, (epochs.last?.epoch ?? -1) != configuredEpochs {
+            return "it holds \(epochs.last?.epoch ?? 0) epochs of the \(configuredEpochs) configured"
+        }
+        for s in steps {
+            if let problem = fraction(s.acc, "step \(s.step) acc", s.epoch) ?? nonNegative(s.loss, "step \(s.step) loss", s.epoch) {
+                return problem
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,139 @@
+import Datasets
+import Engine
+import Foundation
+
+/// Trains one planned run into the cache. The caller holds the run's claim (``RunCacheLock/claim(_:)``);
+/// this is the whole life of one run, whoever schedules it (``RunExecutor`` on this machine, a cluster
+/// worker elsewhere):
+///
+/// 1. start from the `init` run's checkpoint (refusing non-finite weights) and resume from the run's
+///    kept epoch state in `.progress/<key>/`, if any;
+/// 2. keep the full state after every epoch there, so an interruption loses at most one epoch;
+/// 3. publish the finished entry — or, when the loss stops being finite, the diverged entry with the
+///    epochs before it, which is a result too — and drop the kept state.
+public struct RunTraining: Sendable {
+    public let store: RunStore
+    let data: DatasetCache
+    let machine: String
+
+    init(store: RunStore, data: DatasetCache, machine: String = Machine.description) {
+        self.store = store
+        self.data = data
+        self.machine = machine
+    }
+
+    public enum Outcome: Sendable {
+        case trained(RunMetrics)
+        case diverged(Divergence)
+        /// Stopped; `finished` epochs are kept in its progress state.
+        case interrupted(finished: Int, of: Int)
+        case failed(String)
+    }
+
+    /// What the run's progress state file is called inside ``RunStore/progressDirectory(_:)``.
+    static let stateName = "state.bin"
+
+    func train(_ run: PlannedRun, threads: Int, shouldStop: @escaping () -> Bool,
+               onEvent: @escaping (TrainingEvent) -> Void) -> Outcome {
+        let name = run.runIDs[0]
+        var log = "run \(run.runIDs.joined(separator: ", "))\nkey \(run.key)\n"
+        let progress = store.progressDirectory(run.key)
+        let stateURL = progress.appendingPathComponent(Self.stateName)
+        var temporary: URL?
+        do {
+            var resume: TrainingState?
+            if let data = FileManager.default.contents(atPath: stateURL.path) {
+                do {
+                    let state = try TrainingState(decoding: data)
+                    resume = state
+                    log += "resumed after epoch \(state.epoch) from the state an interrupted build kept\n"
+                } catch {
+                    log += "ignored the kept state (\(error)); starting at epoch 1\n"
+                }
+            }
+            // Results depend on the thread count, so a resumed run keeps the one it started with.
+            let trainer = try Trainer(config: run.config, threads: resume?.metrics.threads ?? threads)
+            log += "threads \(trainer.threads)\n"
+            if let initKey = run.initKey {
+                let start = try store.record(initKey)
+                if let diverged = start.metrics.diverged {
+                    throw RunTrainingError.startDiverged(initKey, diverged.epoch)
+                }
+                try Checkpoint.load(store.checkpoint(initKey), into: trainer.network)
+                if let tensor = Checkpoint.firstNonFinite(in: trainer.network) {
+                    throw RunTrainingError.nonFiniteStart(store.checkpoint(initKey).path, tensor)
+                }
+                log += "initialised from \(initKey)\n"
+            }
+            let validation = try data.load(run.config.dataset, split: .test)
+            let train = run.config.epochs > 0 ? try data.load(run.config.dataset, split: .train) : validation.prefix(0)
+            let writer = store.writer
+            var control = TrainingControl(resume: resume, shouldStop: shouldStop) { state in
+                try writer.write(try state.encoded(), to: stateURL)
+            }
+            let events: (TrainingEvent) -> Void = { event in
+                onEvent(event)
+                if case .epochEnded(let e) = event { log += RunLog.epochLine(name: name, e, epochs: run.config.epochs) + "\n" }
+            }
+            var outcome: Outcome
+            var files: [String: Data] = [:]
+            var metrics: RunMetrics
+            do {
+                do {
+                    metrics = try trainer.run(train: train, validation: validation, control: control, onEvent: events)
+                } catch let error as TrainingStateError {
+                    log += "ignored the kept state (\(error)); starting at epoch 1\n"
+                    control.resume = nil
+                    metrics = try trainer.run(train: train, validation: validation, control: control, onEvent: events)
+                }
+                files["checkpoint.bin"] = try Checkpoint.encode(trainer.network)
+                outcome = .trained(metrics)
+            } catch TrainingError.diverged(let epoch, let step, let loss) {
+                guard var soFar = trainer.metricsSoFar else { throw TrainingError.diverged(epoch: epoch, step: step, loss: loss) }
+                let divergence = Divergence(epoch: epoch, step: step, loss: loss)
+                soFar.diverged = divergence
+                metrics = soFar
+                log += "\(TrainingError.diverged(epoch: epoch, step: step, loss: loss))\n"
+                outcome = .diverged(divergence)
+            } catch TrainingError.interrupted(let epochs) {
+                return .interrupted(finished: epochs, of: run.config.epochs)
+            }
+            let record = RunRecord(key: run.key, config: Dictionary(uniqueKeysWithValues: run.config.canonicalEntries.map { ($0.key, $0.value) }),
+                                   metrics: metrics, machine: machine, engineVersion: Engine.numericsVersion)
+            files["metrics.json"] = try RunStore.encoder().encode(record)
+            var yaml = "# run \(run.key)\(run.initKey.map { ", initialised from \($0)" } ?? "")\n"
+            for (key, value) in run.config.canonicalEntries { yaml += "\(key): \(value)\n" }
+            files["config.yaml"] = Data(yaml.utf8)
+            files["log.txt"] = Data(log.utf8)
+            let entry = try store.beginEntry(run.key)
+            temporary = entry
+            try store.writeEntry(entry, key: run.key, files: files)
+            try store.commitEntry(entry, key: run.key)
+            try? FileManager.default.removeItem(at: progress)
+            return outcome
+        } catch {
+            if let temporary { try? FileManager.default.removeItem(at: temporary) }
+            let message = "\(error)"
+            log += "error: \(message)\n"
+            writeFailureLog(run.key, log)
+            return .failed(message)
+        }
+    }
+
+    /// `failed/<key>.log`, which the build summary and the README point to.
+    func writeFailureLog(_ key: String, _ log: String) {
+        try? store.writer.write(log, to: store.failureLog(key))
+    }
+}
+
+enum RunTrainingError: Error, CustomStringConvertible {
+    case startDiverged(String, Int)
+    case nonFiniteStart(String, String)
+
+    var description: String {
+        switch self {
+        case .startDiverged(let key, let epoch): return "the run it starts from (\(key)) diverged at epoch \(epoch) and has no weights to start from"
+        case .nonFiniteStart(let path, let tensor): return "\(path): the checkpoint it starts from holds non-finite weights (\(tensor))"
+        }
+    }
+}
