@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 @testable import Pipeline
@@ -59,6 +60,7 @@ final class ReportBuilderOutputTests: XCTestCase {
 
     /// Temporary files of killed builds beside the outputs and in the cache go with the next build.
     func testTheNextBuildRemovesWhatAKilledBuildLeft() throws {
+        try TestPaths.requireSharedData()
         let project = try TestProject("```experiment\nid: a\n\(TestProject.tiny)```\n\n```figure\nid: f\nruns: [a]\n```\n")
         try project.build()
         let dead = try deadProcessID()

@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import TestSupport
 import XCTest
 
 @testable import Pipeline
@@ -39,6 +40,7 @@ final class CacheEntryTests: XCTestCase {
     }
 
     func testCorruptMetricsAreRetrained() throws {
+        try TestPaths.requireSharedData()
         try assertDamaged("metrics.json is not valid") { project in
             try Data("{\"key\": ".utf8).write(to: try metricsURL(project))
             try FileManager.default.removeItem(at: project.runs.directory(try project.key("a")).appendingPathComponent("manifest.json"))
@@ -46,6 +48,7 @@ final class CacheEntryTests: XCTestCase {
     }
 
     func testEditedMetricsDoNotMatchTheManifest() throws {
+        try TestPaths.requireSharedData()
         try assertDamaged("metrics.json does not match its SHA-256") { project in
             let url = try metricsURL(project)
             let text = try String(contentsOf: url, encoding: .utf8)
@@ -55,6 +58,7 @@ final class CacheEntryTests: XCTestCase {
 
     /// Without a manifest (entries from before manifests), the values themselves are checked.
     func testImpossibleValuesAreDamage() throws {
+        try TestPaths.requireSharedData()
         for (from, to, why) in [
             ("\"val_acc\" : 0.", "\"val_acc\" : -5.", "val_acc -5."),
             ("\"val_loss\" : ", "\"val_loss\" : -", "is not a finite non-negative number"),
@@ -73,6 +77,7 @@ final class CacheEntryTests: XCTestCase {
 
     /// Another run's results copied into this entry: wrong key (in the manifest and in the record).
     func testForeignEntriesAreDamage() throws {
+        try TestPaths.requireSharedData()
         try assertDamaged("belongs to run 0123456789abcdef") { project in
             let folder = project.runs.directory(try project.key("a"))
             let manifest = folder.appendingPathComponent("manifest.json")
@@ -89,6 +94,7 @@ final class CacheEntryTests: XCTestCase {
     }
 
     func testDamagedCheckpointIsDamage() throws {
+        try TestPaths.requireSharedData()
         try assertDamaged("checkpoint.bin does not match") { project in
             let url = project.runs.checkpoint(try project.key("a"))
             var bytes = try Data(contentsOf: url)
@@ -99,6 +105,7 @@ final class CacheEntryTests: XCTestCase {
 
     /// Entries written before manifests are used after their values check out, and get a manifest.
     func testLegacyEntriesAreAdopted() throws {
+        try TestPaths.requireSharedData()
         let project = try TestProject(Self.document)
         try project.build()
         let manifest = project.runs.directory(try project.key("a")).appendingPathComponent("manifest.json")

@@ -91,6 +91,7 @@ final class RunCacheLockTests: XCTestCase {
     }
 
     func testCleanRefusesWhileABuildHoldsTheCache() throws {
+        try TestPaths.requireSharedData()
         let project = try TestProject("```experiment\nid: a\n\(TestProject.tiny)```\n")
         try project.build()
         try FileManager.default.createDirectory(at: project.runs.root.appendingPathComponent(".tmp-0123456789abcdef-1-2"),
@@ -143,6 +144,7 @@ final class RunCacheLockTests: XCTestCase {
     /// Two builds of one project at once: every run is trained exactly once, by one of them; the other
     /// waits and takes it from the cache. Both succeed and write the same README.
     func testTwoBuildsAtOnceTrainEachRunOnce() throws {
+        try TestPaths.requireSharedData()
         let project = try TestProject(
             "```defaults\ntrain_samples: 3000\nval_samples: 500\nepochs: 2\n```\n\n"
                 + "```experiment\nid: s\nsweep:\n  lr: [0.01, 0.02, 0.03, 0.04]\n```\n\n{{ s[lr=0.01].val_acc }}\n")
@@ -165,6 +167,7 @@ final class RunCacheLockTests: XCTestCase {
     /// SIGINT stops the build at a batch boundary, exits 130 and says what did not finish; the next build
     /// resumes from the kept epoch and ends with the same bytes as a build never interrupted.
     func testInterruptedBuildResumesBitForBit() throws {
+        try TestPaths.requireSharedData()
         let document = "```experiment\nid: r\ntrain_samples: 4000\nval_samples: 500\nepochs: 3\nlog_interval: 4\n```\n\n{{ r.val_acc }}\n"
         let reference = try TestProject(document)
         reference.options.jobs = 1

@@ -1,4 +1,5 @@
 import Engine
+import TestSupport
 import XCTest
 
 @testable import Pipeline
@@ -8,6 +9,7 @@ final class RunExecutorTests: XCTestCase {
     /// A run whose loss stops being finite is a result: cached as diverged with the epochs before it,
     /// shown as such, not trained again unless asked. Runs starting from it fail; the others carry on.
     func testADivergedRunIsAResultAndItsDependentsFail() throws {
+        try TestPaths.requireSharedData()
         let project = try TestProject(
             """
             ```defaults
@@ -78,6 +80,7 @@ final class RunExecutorTests: XCTestCase {
 
     /// Diverging in a later epoch keeps the epochs before it: values say where, curves stop there.
     func testADivergedRunKeepsTheEpochsBeforeIt() throws {
+        try TestPaths.requireSharedData()
         let project = try TestProject(
             """
             ```experiment
@@ -113,6 +116,7 @@ final class RunExecutorTests: XCTestCase {
     /// Real failures still fail: a checkpoint to start from that holds another model, and weights that
     /// are not finite (an evaluation of them must not "succeed").
     func testAForeignOrNonFiniteStartFails() throws {
+        try TestPaths.requireSharedData()
         let project = try TestProject(
             """
             ```experiment
@@ -163,6 +167,7 @@ final class RunExecutorTests: XCTestCase {
 
     /// `init: other` with `epochs: 0` only evaluates the other run's final weights.
     func testInitStartsFromTheOtherRunsWeights() throws {
+        try TestPaths.requireSharedData()
         let project = try TestProject(
             """
             ```experiment

@@ -23,6 +23,7 @@ final class RunTrainingTests: XCTestCase {
 
     /// Stopped twice (in epoch 2, then in epoch 3), the run ends with the bytes of an uninterrupted one.
     func testStoppedTwiceEndsBitForBitLikeAnUninterruptedRun() throws {
+        try TestPaths.requireSharedData()
         let reference = try TestProject(Self.document)
         let run = try XCTUnwrap(reference.plan().plannedRuns.first)
         guard case .trained = training(reference).train(run, threads: 1, shouldStop: { false }, onEvent: { _ in }) else {
@@ -54,6 +55,7 @@ final class RunTrainingTests: XCTestCase {
 
     /// A damaged kept state is ignored (and said so in the log): the run starts again at epoch 1.
     func testADamagedKeptStateIsIgnored() throws {
+        try TestPaths.requireSharedData()
         let project = try TestProject(Self.document)
         let run = try XCTUnwrap(project.plan().plannedRuns.first)
         let state = project.runs.progressDirectory(run.key).appendingPathComponent(RunTraining.stateName)
