@@ -1,7 +1,7 @@
 import ArgumentParser
+import Configuration
 import Datasets
 import Engine
-import Configuration
 import Foundation
 import Pipeline
 import Yams
