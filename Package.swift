@@ -36,7 +36,8 @@ let package = Package(
             name: "Engine",
             dependencies: ["CBLAS", "Datasets"],
             swiftSettings: optimized),
-        .target(name: "Configuration", dependencies: ["Engine", "Datasets", "Suggestions", "Yams"]),
+        .target(name: "Configuration", dependencies: ["Engine", "Datasets", "Suggestions", "Yams"],
+                swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(name: "Figures"),
         .target(name: "Document", dependencies: ["CCmark", "Suggestions", "Yams"]),
         // Terminal presentation: build progress and download bars. Only the command-line tool uses it.

@@ -1,6 +1,6 @@
 import Engine
 import Suggestions
-import Yams
+@preconcurrency import Yams
 
 extension LayerSpec {
     /// Parses a YAML list of layers.

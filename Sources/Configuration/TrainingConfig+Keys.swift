@@ -1,7 +1,7 @@
 import Datasets
 import Engine
 import Suggestions
-import Yams
+@preconcurrency import Yams
 
 /// One training setting: its name in a document (`batch_size`) and as a `report train` flag
 /// (`--batch-size`), and the values it takes. `SettingKey.all` is the one table of them.
@@ -79,7 +79,10 @@ public enum SettingValue: Sendable, Equatable {
 /// does not mark `Node` Sendable, though it is a value type that nothing mutates once parsed.
 public struct SettingError: Error, @unchecked Sendable, CustomStringConvertible {
     public var message: String
-    public var node: Node?
+    /// Not Sendable in Yams (a node's `Tag` is a class that resolves its name lazily), so this is an
+    /// unchecked escape: setting errors are made and read by the planning code on one thread and
+    /// never handed to another; anything that must cross threads should keep `message` only.
+    public nonisolated(unsafe) var node: Node?
 
     public init(_ message: String, node: Node? = nil) {
         self.message = message

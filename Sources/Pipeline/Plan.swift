@@ -10,6 +10,8 @@ public enum PlanLimits {
     public static let sweepRuns = 1_000
     /// Runs one document may make.
     public static let documentRuns = 10_000
+    /// Links in a `base` chain or an `init` chain.
+    public static let chain = 100
 }
 
 /// A checked document: its runs with their cache keys, and its figures and tables. Making a plan reads

@@ -14,6 +14,7 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Print one JSON object.") var json = false
 
     func run() throws {
+        guard seconds > 0, seconds.isFinite else { throw ValidationError("--seconds must be a positive number of seconds") }
         guard (1...Limits.threads).contains(threads) else {
             throw ValidationError("--threads must be from 1 to \(Limits.threads), found \(threads)")
         }

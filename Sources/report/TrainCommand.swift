@@ -1,8 +1,8 @@
 import ArgumentParser
+import Configuration
 import Console
 import Datasets
 import Engine
-import Configuration
 import Foundation
 import Pipeline
 import Yams
@@ -55,8 +55,15 @@ struct TrainCommand: ParsableCommand {
                 return node
             } catch let error as ValidationError {
                 throw error
+            } catch let error as YamlError {
+                switch error {
+                case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+                    throw ValidationError("\(flag): not valid YAML at column \(mark.column): \(problem)")
+                default:
+                    throw ValidationError("\(flag): not valid YAML")
+                }
             } catch {
-                throw ValidationError("\(flag): not valid YAML: \(error)")
+                throw ValidationError("\(flag): not valid YAML")
             }
         }
         s["dataset"] = dataset.map(SettingValue.text)

@@ -49,7 +49,7 @@ final class HostileDatasetTests: XCTestCase {
         try Data("first".utf8).write(to: url)
         let before = try XCTUnwrap(FileIdentity(of: url))
         let mtime = try XCTUnwrap(try FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate] as? Date)
-        Thread.sleep(forTimeInterval: 0.01)
+        Thread.sleep(forTimeInterval: 0.05)  // past the clock tick of the creation's change time
         let handle = try FileHandle(forWritingTo: url)
         try handle.write(contentsOf: Data("other".utf8))
         try handle.close()

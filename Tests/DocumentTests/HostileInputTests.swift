@@ -40,10 +40,10 @@ final class HostileInputTests: XCTestCase {
     /// YAML nested past the limit is one error at the fence, not a stack overflow in Yams.
     func testDeeplyNestedYAMLIsAnError() {
         for body in [
-            "model: " + String(repeating: "[", count: 50_000) + String(repeating: "]", count: 50_000),
+            "model: " + String(repeating: "[", count: 20_000) + String(repeating: "]", count: 20_000),
             "model:\n" + (1...300).map { String(repeating: " ", count: $0) + "- x" }.joined(separator: "\n"),
             "model: " + String(repeating: "- ", count: 20_000) + "x",
-            "a: " + String(repeating: "{b: ", count: 20_000),
+            "a: " + String(repeating: "{b: ", count: 10_000),
         ] {
             let (_, diagnostics) = ParsedDocument.parsing("text\n\n```experiment\nid: a\n\(body)\n```\n")
             XCTAssertEqual(diagnostics.count, 1, "\(diagnostics.summaries)")
@@ -108,5 +108,24 @@ extension HostileInputTests {
             XCTAssertEqual(diagnostic.map { "\($0.location)" }, "\(ParsedDocument.maximumBytes / 1024 + 1):1")
             XCTAssertEqual(diagnostic?.message, "the document is longer than 4 MiB, the limit; split it or move data out of it")
         }
+    }
+}
+
+extension HostileInputTests {
+    /// Directive blocks are bounded in number, in size each and in YAML all together.
+    func testDirectiveBlockLimits() {
+        let many = String(repeating: "```figure\nid: f\n```\n", count: 5_001)
+        let (_, countDiagnostics) = ParsedDocument.parsing(many)
+        XCTAssertEqual(countDiagnostics.filter { $0.severity == .error }.summaries,
+                       ["15001:1: error: more than 5000 directive blocks in one document, the limit"])
+
+        let big = "```experiment\nid: a\nlabel: [" + String(repeating: "x, ", count: 30_000) + "x]\n```\n"
+        let (_, sizeDiagnostics) = ParsedDocument.parsing(big)
+        XCTAssertEqual(sizeDiagnostics.summaries, ["1:1: error: experiment block is 87 KiB long; the limit is 64 KiB"])
+
+        let block = "```experiment\nid: a\nlabel: [" + String(repeating: "x, ", count: 20_000) + "x]\n```\n"
+        let (_, totalDiagnostics) = ParsedDocument.parsing(String(repeating: block, count: 20))
+        XCTAssertEqual(totalDiagnostics.summaries,
+                       ["69:1: error: the directive blocks up to here hold more than 1 MiB of YAML, the limit"])
     }
 }

@@ -122,3 +122,23 @@ final class PlanLimitsTests: XCTestCase {
         }
     }
 }
+
+extension PlanLimitsTests {
+    /// Long `base` and `init` chains are errors, found without deep recursion or quadratic walks.
+    func testLongChainsAreErrors() {
+        let bases = (0..<2_000).map { "```experiment\nid: e\($0)\nbase: e\($0 + 1)\n```\n" }.joined() + "```experiment\nid: e2000\n```\n"
+        let (baseErrors, baseSeconds) = timed { planErrors(bases) }
+        XCTAssertFalse(baseErrors.isEmpty)
+        XCTAssertTrue(baseErrors.allSatisfy { $0.hasSuffix("the 'base' chain is longer than 100 experiments, the limit") }, "\(baseErrors.prefix(3))")
+        XCTAssertLessThan(baseSeconds, 2)
+
+        let inits = (0..<2_000).map { "```experiment\nid: e\($0)\ninit: e\(($0 + 1) % 2_000)\n```\n" }.joined()
+        let (initErrors, initSeconds) = timed { planErrors(inits) }
+        XCTAssertGreaterThan(initErrors.count, 1_000)  // one per experiment whose chain passes the limit
+        XCTAssertTrue(initErrors.allSatisfy { $0.hasSuffix("the 'init' chain is longer than 100 runs, the limit") }, "\(initErrors.prefix(3))")
+        XCTAssertLessThan(initSeconds, 2)
+
+        let short = (0..<50).map { "```experiment\nid: e\($0)\ninit: e\($0 + 1)\n```\n" }.joined() + "```experiment\nid: e50\n```\n"
+        XCTAssertEqual(planErrors(short), [])
+    }
+}

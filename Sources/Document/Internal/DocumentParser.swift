@@ -23,6 +23,12 @@ struct DocumentParser {
     /// How many `{{ }}` expressions one document may hold (the bundled report has about a hundred).
     static let maximumExpressions = 20_000
     private var expressionCount = 0
+    /// How many directive blocks one document may hold, and how long one block's body may be.
+    static let maximumDirectives = 5_000
+    static let maximumDirectiveBytes = 64 << 10
+    /// How much YAML all directive blocks together may hold (parsed YAML costs about 60 times its size).
+    static let maximumDirectiveBytesInAll = 1 << 20
+    private var directiveCount = 0, directiveBytes = 0, reportedDirectiveBytes = false
 
     mutating func segments() -> [Segment] {
         if let (offset, depth) = tooDeeplyNestedLine() {
@@ -140,6 +146,32 @@ struct DocumentParser {
         let firstWord = info.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init) ?? ""
         guard let kind = Directive.Kind(rawValue: firstWord) else { return nil }
         let fenceOffset = text.offset(line: block.startLine, byteColumn: block.startByteColumn)
+        directiveCount += 1
+        guard directiveCount <= Self.maximumDirectives else {
+            if directiveCount == Self.maximumDirectives + 1 {
+                diagnostics.append(
+                    .error("more than \(Self.maximumDirectives) directive blocks in one document, the limit",
+                           file: file, at: text.location(ofOffset: fenceOffset), length: 3 + firstWord.count))
+            }
+            return nil
+        }
+        let bodyBytes = text.start(ofLine: max(block.endLine, block.startLine)) - text.end(ofLine: block.startLine)
+        guard bodyBytes <= Self.maximumDirectiveBytes else {
+            diagnostics.append(
+                .error("\(kind.rawValue) block is \(bodyBytes / 1024) KiB long; the limit is \(Self.maximumDirectiveBytes / 1024) KiB",
+                       file: file, at: text.location(ofOffset: fenceOffset), length: 3 + firstWord.count))
+            return nil
+        }
+        directiveBytes += max(bodyBytes, 0)
+        guard directiveBytes <= Self.maximumDirectiveBytesInAll else {
+            if !reportedDirectiveBytes {
+                reportedDirectiveBytes = true
+                diagnostics.append(
+                    .error("the directive blocks up to here hold more than \(Self.maximumDirectiveBytesInAll >> 20) MiB of YAML, the limit",
+                           file: file, at: text.location(ofOffset: fenceOffset), length: 3 + firstWord.count))
+            }
+            return nil
+        }
         if let container = block.container {
             diagnostics.append(
                 .warning(

@@ -13,69 +13,41 @@ public final class Network {
         var random = Random(seed: seed, stream: 1)
         self.specs = specs
         inputShape = input
-        layers = try Network.build(specs, input: input, threads: threads, random: &random, path: "")
+        layers = Network.build(specs, input: input, threads: threads, random: &random)
     }
 
-    static func build(_ specs: [LayerSpec], input: Shape, threads: Int, random: inout Random, path: String) throws -> [Layer] {
+    /// Builds the layers; `ModelSize` has already checked every shape, so a mismatch here is a bug.
+    static func build(_ specs: [LayerSpec], input: Shape, threads: Int, random: inout Random) -> [Layer] {
         var shape = input
         var layers: [Layer] = []
-        for (index, spec) in specs.enumerated() {
-            let where_ = "layer \(path)\(index + 1) (\(spec))"
-            let layer = try make(spec, input: shape, threads: threads, random: &random, where_: where_, path: "\(path)\(index + 1).")
+        for spec in specs {
+            let layer = make(spec, input: shape, threads: threads, random: &random)
             layers.append(layer)
             shape = layer.outputShape
         }
         return layers
     }
 
-    private static func make(_ spec: LayerSpec, input: Shape, threads: Int, random: inout Random, where_: String, path: String) throws -> Layer {
-        func spatial() throws -> (Int, Int, Int) {
-            guard case .spatial(let c, let h, let w) = input else {
-                throw SpecError("\(where_) needs an image-shaped input (channels × height × width) but gets \(input) features; put it before 'flatten'")
-            }
-            return (c, h, w)
-        }
-        func window(_ kernel: Int, _ stride: Int, _ padding: Int, _ h: Int, _ w: Int) throws {
-            if kernel > h + 2 * padding || kernel > w + 2 * padding {
-                throw SpecError("\(where_): kernel \(kernel) is larger than its \(h)×\(w) input\(padding > 0 ? " padded by \(padding)" : "")")
-            }
-            if padding * 2 > kernel { throw SpecError("\(where_): padding \(padding) is more than half the kernel \(kernel)") }
-        }
+    private static func make(_ spec: LayerSpec, input: Shape, threads: Int, random: inout Random) -> Layer {
         switch spec {
         case .conv(let out, let kernel, let stride, let padding, let bias):
-            let (_, h, w) = try spatial()
-            try window(kernel, stride, padding, h, w)
             return Conv2d(input: input, outputChannels: out, kernel: kernel, stride: stride, padding: padding, bias: bias, threads: threads, random: &random)
         case .maxpool(let kernel, let stride, let padding):
-            let (_, h, w) = try spatial()
-            try window(kernel, stride, padding, h, w)
             return MaxPool2d(input: input, kernel: kernel, stride: stride, padding: padding, threads: threads)
         case .avgpool(let kernel, let stride, let padding):
-            let (_, h, w) = try spatial()
-            try window(kernel, stride, padding, h, w)
             return AvgPool2d(input: input, kernel: kernel, stride: stride, padding: padding)
         case .globalAvgpool:
-            let (_, h, w) = try spatial()
-            guard h == w else { throw SpecError("\(where_): global average pooling needs a square input, gets \(input)") }
+            guard case .spatial(_, let h, _) = input else { preconditionFailure("global_avgpool after ModelSize accepted \(input)") }
             return AvgPool2d(input: input, kernel: h, stride: h, padding: 0)
         case .relu: return ReLU(input: input, threads: threads)
         case .dropout(let rate): return Dropout(input: input, rate: Float(rate), channelwise: false)
         case .dropout2d(let rate): return Dropout(input: input, rate: Float(rate), channelwise: true)
         case .batchnorm: return BatchNorm(input: input)
-        case .linear(let out, let bias):
-            guard case .flat = input else { throw SpecError("\(where_) needs flat features but gets \(input); put 'flatten' before it") }
-            return Linear(input: input, outputFeatures: out, bias: bias, random: &random)
+        case .linear(let out, let bias): return Linear(input: input, outputFeatures: out, bias: bias, random: &random)
         case .flatten: return Flatten(input: input)
-        case .logSoftmax:
-            guard case .flat = input else { throw SpecError("\(where_) needs flat features; put 'flatten' before it") }
-            return LogSoftmax(input: input)
+        case .logSoftmax: return LogSoftmax(input: input)
         case .residual(let inner):
-            let body = try build(inner, input: input, threads: threads, random: &random, path: path)
-            let output = body.last?.outputShape ?? input
-            guard output == input else {
-                throw SpecError("\(where_): the residual branch turns \(input) into \(output); it must keep the shape")
-            }
-            return Residual(input: input, body: body)
+            return Residual(input: input, body: build(inner, input: input, threads: threads, random: &random))
         }
     }
 

@@ -101,6 +101,10 @@ struct ExperimentResolver {
             } else if chain.contains(baseID) || baseID == id {
                 let cycle = (chain + [id, baseID]).drop { $0 != baseID }.joined(separator: " → ")
                 diagnostics.append(declaration.directive.diagnostic("'base' forms a cycle: \(cycle)", at: baseEntry.value))
+            } else if chain.count >= PlanLimits.chain {
+                // Also keeps this recursion shallow, however long a chain a document writes.
+                diagnostics.append(declaration.directive.diagnostic(
+                    "the 'base' chain is longer than \(PlanLimits.chain) experiments, the limit", at: baseEntry.value))
             } else {
                 result = settings(baseID, chain: chain + [id], diagnostics: &diagnostics)
             }
@@ -278,18 +282,23 @@ struct ExperimentResolver {
             runs[runID] = run
         }
         // Cycles: follow init links from every run.
+        // A chain longer than the limit is an error too (cache keys follow init links recursively).
         for start in runOrder {
-            var path = [start], current = start
+            var path = [start], seen: Set<String> = [start], current = start
             while let next = runs[current]?.initID {
-                if next == start || path.contains(next) {
+                let cycle = seen.contains(next)
+                if cycle || path.count > PlanLimits.chain {
                     if let setting = raw[runs[start]?.experimentID ?? ""]?["init"] {
-                        report("'init' forms a cycle: \((path + [next]).joined(separator: " → "))", at: setting.entry.valueLocation,
-                               length: 1, file: setting.directive.file, diagnostics: &diagnostics)
+                        let message = cycle
+                            ? "'init' forms a cycle: \((path + [next]).joined(separator: " → "))"
+                            : "the 'init' chain is longer than \(PlanLimits.chain) runs, the limit"
+                        report(message, at: setting.entry.valueLocation, length: 1, file: setting.directive.file, diagnostics: &diagnostics)
                     }
                     runs[start]?.initID = nil
                     break
                 }
                 path.append(next)
+                seen.insert(next)
                 current = next
             }
         }
