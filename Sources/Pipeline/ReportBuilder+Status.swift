@@ -9,6 +9,8 @@ public struct RunStatus {
     public var trainSeconds: Double?
     /// Why the run would train (nil when cached).
     public var reason: String?
+    /// Where it is in the Slurm queue, when a detached build submitted it: `queued (Priority), job 12_3`.
+    public var queue: String?
 }
 
 extension ReportBuilder {
@@ -47,10 +49,13 @@ extension ReportBuilder {
         let plan = try self.plan()
         let index = readIndex()
         let rerun = try rerunKeys(plan)
+        let queued = SlurmExecutor.openBuilds(store).isEmpty ? [:]
+            : (try? SlurmExecutor.queuedRuns(store: store, commands: options.slurmCommands)) ?? [:]
         return plan.runOrder.compactMap { id in
             guard let run = plan.runs[id], let key = plan.keys[id] else { return nil }
             let cached = store.isComplete(key)
             var row = RunStatus(id: id, key: key, cached: cached && !rerun.contains(key))
+            if !cached { row.queue = queued[key] }
             if cached, let record = try? store.record(key) {
                 row.valAcc = record.metrics.final?.valAcc
                 row.trainSeconds = record.metrics.trainSeconds

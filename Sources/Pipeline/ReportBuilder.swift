@@ -12,6 +12,14 @@ public struct BuildOptions {
     public var rerun: [String] = []
     public var dataDirectory: String?
     public var projectRoot = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    /// Where runs train: here, or as Slurm jobs (`report.yaml`'s `executor`, `--executor`).
+    public var executor = ExecutorKind.local
+    public var slurm = SlurmSettings()
+    /// Slurm only: submit and return without waiting (`--detach`), or print the submission only (`--dry-run`).
+    public var detach = false
+    public var dryRun = false
+    /// The Slurm commands; tests point them at fakes.
+    var slurmCommands = SlurmCommands()
 
     public init() {}
 
@@ -32,6 +40,10 @@ public struct BuildSummary {
     public var failed: [String: String] = [:]
     public var output: String = ""
     public var failureLogs: [String: String] = [:]
+    /// Slurm: run ids submitted and not waited for (`--detach`), or only printed (`--dry-run`); the
+    /// README is not written then. `slurmBuild` names the build's jobs (`report-<build>`).
+    public var pending: [String] = []
+    public var slurmBuild: String?
 }
 
 /// `report build`, `check`, `status` and `clean`.
@@ -72,11 +84,27 @@ public final class ReportBuilder {
             console.note("cached  \(run.runIDs.joined(separator: ", "))")
         }
         try FileManager.default.createDirectory(at: store.root, withIntermediateDirectories: true)
+        if options.executor == .slurm && options.dryRun && toTrain.isEmpty {
+            console.note("nothing to submit: every run is cached")
+            return summary
+        }
         if !toTrain.isEmpty {
-            let locator = DataLocator(dataDirectory: options.dataDirectory, projectRoot: options.projectRoot)
-            let executor = RunExecutor(store: store, data: DatasetCache(locator: locator), jobs: options.jobs,
-                                       cores: ProcessInfo.processInfo.activeProcessorCount, console: console)
-            let failures = executor.execute(toTrain)
+            let failures: [String: String]
+            if options.executor == .slurm {
+                let result = try slurmExecutor().execute(toTrain, document: options.document, source: plan.document.source,
+                                                         mode: options.dryRun ? .dryRun : options.detach ? .detach : .wait)
+                summary.slurmBuild = result.build
+                if !result.pending.isEmpty {
+                    summary.pending = toTrain.flatMap(\.runIDs)
+                    return summary
+                }
+                failures = result.failures
+            } else {
+                let locator = DataLocator(dataDirectory: options.dataDirectory, projectRoot: options.projectRoot)
+                let executor = RunExecutor(store: store, data: DatasetCache(locator: locator), jobs: options.jobs,
+                                           cores: ProcessInfo.processInfo.activeProcessorCount, console: console)
+                failures = executor.execute(toTrain)
+            }
             for run in toTrain {
                 if let failure = failures[run.key] {
                     for id in run.runIDs {
@@ -111,6 +139,12 @@ public final class ReportBuilder {
         try Self.writeIfChanged(text, to: outputURL)
         summary.output = options.outputPath
         return summary
+    }
+
+    func slurmExecutor() -> SlurmExecutor {
+        SlurmExecutor(store: store, settings: options.slurm, commands: options.slurmCommands, console: console,
+                      command: options.slurm.command ?? Bundle.main.executablePath ?? CommandLine.arguments[0],
+                      projectRoot: options.projectRoot, dataDirectory: options.dataDirectory)
     }
 
     func rerunKeys(_ plan: Plan) throws -> Set<String> {

@@ -40,6 +40,9 @@ struct BuildCommand: ParsableCommand {
     @Option(name: .short, help: "Runs trained at once (default: one per core).") var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(name: .customLong("rerun"), help: "Retrain this run (an id, a sweep id or id[key=value]); repeatable.") var rerun: [String] = []
     @Flag(help: "Say for each run whether it is cached and, if not, why; train nothing.") var explain = false
+    @Option(help: "Where runs train: local (this machine) or slurm (job arrays). Default: report.yaml's executor, else local.")
+    var executor: String?
+    @OptionGroup(title: "Slurm (--executor slurm; each overrides report.yaml's slurm: block)") var slurm: SlurmOptions
 
     func run() throws {
         guard jobs >= 1 else { throw ValidationError("-j must be at least 1") }
@@ -48,8 +51,23 @@ struct BuildCommand: ParsableCommand {
         options.figures = figures
         options.jobs = jobs
         options.rerun = rerun
-        let builder = ReportBuilder(options: options)
         try runDocumentCommand {
+            let settings = try ProjectSettings.load(root: options.projectRoot)
+            if let executor {
+                guard let kind = ExecutorKind(rawValue: executor) else {
+                    throw ValidationError("unknown executor '\(executor)'; expected local or slurm")
+                }
+                options.executor = kind
+            } else {
+                options.executor = settings.executor ?? .local
+            }
+            options.slurm = try slurm.apply(to: settings.slurm)
+            if options.executor != .slurm, let flag = slurm.givenFlag {
+                throw ValidationError("\(flag) applies only with --executor slurm (or executor: slurm in report.yaml)")
+            }
+            options.detach = slurm.detach
+            options.dryRun = slurm.dryRun
+            let builder = ReportBuilder(options: options)
             if explain {
                 for row in try builder.status() {
                     print("\(row.id)  \(row.key)  " + (row.cached ? "cached" : "will train: \(row.reason ?? "")"))
@@ -57,7 +75,22 @@ struct BuildCommand: ParsableCommand {
                 return
             }
             let started = Date()
-            let summary = try builder.build()
+            let summary: BuildSummary
+            do {
+                summary = try builder.build()
+            } catch let error as SlurmError {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                if case .interrupted = error { throw ExitCode(130) }
+                throw ExitCode(2)
+            }
+            if !summary.pending.isEmpty {
+                let count = summary.pending.count
+                let what = "\(count) run\(count == 1 ? "" : "s")"
+                FileHandle.standardError.write(Data((options.dryRun
+                    ? "dry run: \(what) would be submitted; nothing was submitted\n"
+                    : "submitted \(what) as Slurm jobs report-\(summary.slurmBuild ?? "?"); run `report build` again once they finish to write \(summary.output.isEmpty ? options.outputPath : summary.output)\n").utf8))
+                return
+            }
             let time = Date().timeIntervalSince(started)
             let trainings = summary.trainedKeys
             FileHandle.standardError.write(Data(String(format: "wrote %@: %d training%@ (%d run%@), %d run%@ cached, %d failed, in %.1f s\n",
@@ -102,8 +135,9 @@ struct StatusCommand: ParsableCommand {
             for row in rows {
                 let acc = row.valAcc.map { String(format: "%6.2f%%", 100 * $0) } ?? "      -"
                 let time = row.trainSeconds.map { String(format: "%8.1f s", $0) } ?? "         -"
+                let state = row.cached ? "cached   " : row.queue.map { $0.hasPrefix("running") ? "running  " : "queued   " } ?? "to train "
                 print(row.id.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
-                      + (row.cached ? "cached   " : "to train ") + "  \(row.key)  \(acc)  \(time)")
+                      + state + "  \(row.key)  \(acc)  \(time)" + (row.queue.map { "  slurm: \($0)" } ?? ""))
             }
         }
     }

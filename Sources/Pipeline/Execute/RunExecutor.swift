@@ -17,6 +17,8 @@ final class RunExecutor: @unchecked Sendable {
     private var running = 0
     private var finished = Set<String>()
     private(set) var failures: [String: String] = [:]
+    /// Keep an entry another process published meanwhile instead of replacing it (Slurm workers).
+    var keepExisting = false
 
     init(store: RunStore, data: DatasetCache, jobs: Int, cores: Int, console: BuildConsole) {
         self.store = store
@@ -81,7 +83,8 @@ final class RunExecutor: @unchecked Sendable {
     }
 
     /// Trains one run into a temporary entry and publishes it; returns a failure message or nil.
-    private func train(_ run: PlannedRun, threads: Int) -> String? {
+    /// Also the whole of a Slurm worker's job (`SlurmWorker`).
+    func train(_ run: PlannedRun, threads: Int) -> String? {
         let name = run.runIDs[0]
         var log = "run \(run.runIDs.joined(separator: ", "))\nkey \(run.key)\nthreads \(threads)\n"
         var temporary: URL?
@@ -108,7 +111,11 @@ final class RunExecutor: @unchecked Sendable {
             for (key, value) in run.config.canonicalEntries { yaml += "\(key): \(value)\n" }
             try Data(yaml.utf8).write(to: entry.appendingPathComponent("config.yaml"))
             try Data(log.utf8).write(to: entry.appendingPathComponent("log.txt"))
-            try store.commitEntry(entry, key: run.key)
+            if !keepExisting {
+                try store.commitEntry(entry, key: run.key)
+            } else if try !store.commitEntryUnlessPresent(entry, key: run.key) {
+                console.note("\(name): another process published this run first; kept its entry")
+            }
             console.finished(name, metrics.final)
             return nil
         } catch {
