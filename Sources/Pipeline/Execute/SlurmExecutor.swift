@@ -129,6 +129,7 @@ final class SlurmExecutor {
                 let task = tasks[index]
                 switch tracker.outcomes[index] {
                 case .done:
+                    try? FileManager.default.removeItem(at: store.failureLog(task.key))
                     let record = try? store.record(task.key)
                     let acc = record?.metrics.final.map { String(format: "%.2f%%", 100 * $0.valAcc) } ?? "-"
                     let time = record.map { ValueFormat.duration($0.metrics.trainSeconds) } ?? "?"
