@@ -127,7 +127,7 @@ final class SlurmExecutorTests: XCTestCase {
 
         // Once the earlier jobs have left the queue, a build submits what is still missing.
         slurm.hold(false)
-        _ = try slurm.commands.cancel(["100", "101", "102"])
+        try slurm.commands.cancel(["100", "101", "102"])
         let summary = try project.slurmBuilder(slurm).build()
         XCTAssertEqual(summary.trained.count, 6)
         XCTAssertEqual(try project.slurmBuilder(slurm).status().compactMap(\.queue), [])
@@ -136,7 +136,7 @@ final class SlurmExecutorTests: XCTestCase {
     func testSubmissionFailureCancelsWhatWasSubmitted() throws {
         let project = try TestProject(Self.document)
         let slurm = try FakeSlurm()
-        FileManager.default.createFile(atPath: slurm.directory.appendingPathComponent("sbatch-fails").path, contents: nil)
+        _ = FileManager.default.createFile(atPath: slurm.directory.appendingPathComponent("sbatch-fails").path, contents: nil)
         XCTAssertThrowsError(try project.slurmBuilder(slurm).build()) { error in
             XCTAssertEqual("\(error)", "sbatch failed: sbatch: error: Batch job submission failed: Invalid account")
         }

@@ -77,12 +77,12 @@ final class FakeSlurm {
     }
 
     /// Task `index` of the next submissions fails.
-    func fail(_ index: Int) { FileManager.default.createFile(atPath: directory.appendingPathComponent("fail/\(index)").path, contents: nil) }
+    func fail(_ index: Int) { _ = FileManager.default.createFile(atPath: directory.appendingPathComponent("fail/\(index)").path, contents: nil) }
 
     /// While set, submitted tasks stay pending.
     func hold(_ on: Bool) {
         let url = directory.appendingPathComponent("hold")
-        if on { FileManager.default.createFile(atPath: url.path, contents: nil) } else { try? FileManager.default.removeItem(at: url) }
+        if on { _ = FileManager.default.createFile(atPath: url.path, contents: nil) } else { try? FileManager.default.removeItem(at: url) }
     }
 
     func calls(_ tool: String) -> [[String]] {
