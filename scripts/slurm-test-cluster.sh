@@ -7,8 +7,9 @@
 #   scripts/slurm-test-cluster.sh status  # sinfo and squeue of this cluster
 #
 # Everything lives in $REPORT_SLURM_DIR (default /tmp/report-slurm): its own munge key and socket,
-# slurm.conf, state, spool, pid and log files. The daemons listen on $REPORT_SLURM_PORT and the next
-# port (default 6817, 6818). Needs root and `apt-get install slurmctld slurmd slurm-client munge`.
+# slurm.conf, state, spool, pid and log files. The daemons listen on two free ports from
+# $REPORT_SLURM_PORT on (default 6817), so that two clusters can run side by side.
+# Needs root and `apt-get install slurmctld slurmd slurm-client munge`.
 set -euo pipefail
 
 dir=${REPORT_SLURM_DIR:-/tmp/report-slurm}
@@ -16,6 +17,8 @@ port=${REPORT_SLURM_PORT:-6817}
 conf=$dir/slurm.conf
 
 log() { echo "slurm-test-cluster: $*" >&2; }
+
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 pid_of() { [[ -s $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null && cat "$1"; }
 
@@ -35,6 +38,9 @@ start() {
     chmod 400 "$dir/munge/munge.key"
     munged --force --key-file="$dir/munge/munge.key" --socket="$dir/munge/munge.socket" \
         --pid-file="$dir/munge/munged.pid" --log-file="$dir/log/munged.log" --seed-file="$dir/munge/munged.seed"
+
+    # Two free ports, so that another test cluster (or a real slurmctld) on this machine is no obstacle.
+    while listening "$port" || listening $((port + 1)); do port=$((port + 2)); done
 
     # The node as slurmd sees it, renamed localhost; memory rounded down to whole GiB.
     local node

@@ -94,7 +94,7 @@ final class SlurmClusterTests: XCTestCase {
         process.currentDirectoryURL = root
         process.environment = environment
         let log = root.appendingPathComponent("report.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         process.standardError = handle
         process.standardOutput = handle
