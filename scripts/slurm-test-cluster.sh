@@ -68,7 +68,7 @@ JobCompType=jobcomp/none
 MpiDefault=none
 ReturnToService=2
 MinJobAge=300
-SchedulerParameters=sched_min_interval=100000
+SchedulerParameters=sched_min_interval=0,sched_interval=1
 StateSaveLocation=$dir/state
 SlurmdSpoolDir=$dir/spool/slurmd-%n
 SlurmctldPidFile=$dir/slurmctld.pid

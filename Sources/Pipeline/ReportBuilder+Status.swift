@@ -86,13 +86,20 @@ extension ReportBuilder {
         }
     }
 
-    /// Removes cached runs that the document does not refer to, failed-run logs, and leftovers of
-    /// interrupted builds. Returns what was (or, with `dryRun`, would be) removed.
+    /// Removes cached runs that the document does not refer to, failed-run logs, leftovers of
+    /// interrupted builds, and the plans and logs of finished Slurm builds. Returns what was (or, with
+    /// `dryRun`, would be) removed.
     public func clean(dryRun: Bool) throws -> [String] {
         let plan = try self.plan()
         let used = Set(plan.keys.values)
         var removed: [URL] = store.allKeys().filter { !used.contains($0) }.map(store.directory)
-        removed += store.temporaryEntries()
+        let open = SlurmExecutor.openBuilds(store)
+        if open.isEmpty { removed += store.temporaryEntries() }
+        // Plans, scripts and logs of Slurm builds that have finished.
+        let builds = SlurmExecutor.buildsDirectory(store)
+        let openPaths = Set(open.map(\.directory.path))
+        removed += ((try? FileManager.default.contentsOfDirectory(atPath: builds.path)) ?? []).sorted()
+            .map { builds.appendingPathComponent($0) }.filter { !openPaths.contains($0.path) }
         let failed = store.root.appendingPathComponent("failed")
         if FileManager.default.fileExists(atPath: failed.path) { removed.append(failed) }
         if !dryRun {

@@ -74,7 +74,10 @@ public final class ReportBuilder {
     public func build() throws -> BuildSummary {
         let plan = try self.plan()
         for warning in plan.warnings { console.note(warning.rendered(source: plan.document.source)) }
-        for leftover in store.temporaryEntries() { try? FileManager.default.removeItem(at: leftover) }
+        // Leftovers of interrupted builds go, unless Slurm jobs of a detached build may be writing them.
+        if SlurmExecutor.openBuilds(store).isEmpty {
+            for leftover in store.temporaryEntries() { try? FileManager.default.removeItem(at: leftover) }
+        }
         var summary = BuildSummary()
         let rerun = try rerunKeys(plan)
         let planned = plan.plannedRuns
