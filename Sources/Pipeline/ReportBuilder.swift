@@ -94,6 +94,14 @@ public final class ReportBuilder {
         if !toTrain.isEmpty {
             let failures: [String: String]
             if options.executor == .slurm {
+                if !options.dryRun {
+                    // Find (or download) the datasets here, once: compute nodes often have no internet, and
+                    // a missing dataset should stop the build before anything is queued.
+                    let locator = DataLocator(dataDirectory: options.dataDirectory, projectRoot: options.projectRoot)
+                    for name in Set(toTrain.map(\.config.dataset.rawValue)).sorted().compactMap(DatasetName.init(rawValue:)) {
+                        _ = try locator.resolve(name)
+                    }
+                }
                 let result = try slurmExecutor().execute(toTrain, document: options.document, source: plan.document.source,
                                                          mode: options.dryRun ? .dryRun : options.detach ? .detach : .wait)
                 summary.slurmBuild = result.build

@@ -133,12 +133,13 @@ struct SlurmTracker {
     }
 
     /// Seconds until every task is done, from the mean time of finished tasks and how many ran at once;
-    /// nil before the first task has finished.
+    /// nil before the first task has finished and once none is left.
     func estimatedSeconds(concurrency: Int) -> Double? {
         guard !durations.isEmpty else { return nil }
         let mean = durations.reduce(0, +) / Double(durations.count)
         let counts = self.counts
         let remaining = Double(counts.running + counts.queued)
+        guard remaining > 0 else { return nil }
         return (remaining * mean / Double(max(1, concurrency))).rounded(.up)
     }
 }
