@@ -91,6 +91,7 @@ public final class ReportBuilder {
             console.note("nothing to submit: every run is cached")
             return summary
         }
+        if !toTrain.isEmpty && !(options.executor == .slurm && options.dryRun) { try refuseRunsInTheQueue(toTrain) }
         if !toTrain.isEmpty {
             let failures: [String: String]
             if options.executor == .slurm {
@@ -150,6 +151,23 @@ public final class ReportBuilder {
         try Self.writeIfChanged(text, to: outputURL)
         summary.output = options.outputPath
         return summary
+    }
+
+    /// Refuses to train runs that Slurm jobs of an earlier (detached, or killed) build still have queued
+    /// or running, so that nothing trains twice. Without Slurm commands here, a local build goes ahead.
+    func refuseRunsInTheQueue(_ runs: [PlannedRun]) throws {
+        let open = SlurmExecutor.openBuilds(store)
+        guard !open.isEmpty else { return }
+        let states: [String: String]
+        do {
+            states = try SlurmExecutor.queuedRuns(store: store, commands: options.slurmCommands)
+        } catch {
+            if options.executor == .slurm { throw error }
+            return
+        }
+        let busy = runs.compactMap { run in states[run.key].map { "\(run.runIDs[0]) (\($0))" } }
+        guard !busy.isEmpty else { return }
+        throw SlurmError.runsInQueue(busy, builds: SlurmExecutor.openBuilds(store).map(\.record.build))
     }
 
     func slurmExecutor() -> SlurmExecutor {

@@ -71,7 +71,6 @@ final class SlurmExecutor {
             return result
         }
 
-        try refuseWhileEarlierBuildsRun()
         try FileManager.default.createDirectory(at: submission.logDirectory, withIntermediateDirectories: true)
         try plan.write(to: submission.planURL)
         try ReportBuilder.writeIfChanged(script, to: submission.scriptURL)
@@ -246,16 +245,6 @@ final class SlurmExecutor {
             if !active { _ = FileManager.default.createFile(atPath: build.directory.appendingPathComponent("finished").path, contents: Data()) }
         }
         return states
-    }
-
-    private func refuseWhileEarlierBuildsRun() throws {
-        let open = Self.openBuilds(store)
-        guard !open.isEmpty else { return }
-        let states = try Self.queuedRuns(store: store, commands: commands)
-        guard !states.isEmpty else { return }
-        let build = Self.openBuilds(store).first?.record.build ?? open[0].record.build
-        let running = states.values.filter { $0.hasPrefix("running") }.count
-        throw SlurmError.earlierBuildActive(build, "\(states.count - running) queued, \(running) running")
     }
 }
 

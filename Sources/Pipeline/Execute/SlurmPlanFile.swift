@@ -77,7 +77,7 @@ public enum SlurmError: Error, CustomStringConvertible {
     case keyMismatch(run: String, planned: String, actual: String)
     case toolMissing(String)
     case toolFailed(String, String)
-    case earlierBuildActive(String, String)
+    case runsInQueue([String], builds: [String])
     case interrupted(cancelled: Int)
     case runFailed(String)
 
@@ -92,9 +92,10 @@ public enum SlurmError: Error, CustomStringConvertible {
         case .toolMissing(let tool):
             return "\(tool) not found on PATH; `--executor slurm` needs the Slurm commands sbatch, squeue and scancel"
         case .toolFailed(let command, let why): return "\(command) failed: \(why)"
-        case .earlierBuildActive(let build, let counts):
-            return "the jobs of an earlier build (\(build)) are still in the queue (\(counts)); "
-                + "wait for them (`report status` shows them) or cancel them with `scancel --name=report-\(build)`"
+        case .runsInQueue(let runs, let builds):
+            return "\(runs.count) run\(runs.count == 1 ? " is" : "s are") still in the Slurm queue from an earlier build: "
+                + runs.joined(separator: ", ") + "; wait for them (`report status` shows them) or cancel them with `scancel --name="
+                + builds.map { "report-\($0)" }.joined(separator: ",") + "`"
         case .interrupted(let count):
             return "interrupted: cancelled \(count) Slurm job\(count == 1 ? "" : "s") of this build"
         case .runFailed(let message): return message

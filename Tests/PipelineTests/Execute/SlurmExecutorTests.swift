@@ -118,12 +118,16 @@ final class SlurmExecutorTests: XCTestCase {
         XCTAssertEqual(sweep.queue, "queued (Priority), job 100_0")
         XCTAssertEqual(rows.first { $0.id == "ft" }?.queue, "queued (Priority), job 101_4")
 
-        XCTAssertThrowsError(try project.slurmBuilder(slurm).build()) { error in
-            guard case SlurmError.earlierBuildActive(let build, let counts) = error else { return XCTFail("\(error)") }
-            XCTAssertEqual(build, detached.slurmBuild)
-            XCTAssertEqual(counts, "6 queued, 0 running")
+        for builder in [project.slurmBuilder(slurm), project.slurmBuilder(slurm, executor: .local)] {
+            XCTAssertThrowsError(try builder.build()) { error in
+                guard case SlurmError.runsInQueue(let runs, let builds) = error else { return XCTFail("\(error)") }
+                XCTAssertEqual(builds, [detached.slurmBuild ?? "?"])
+                XCTAssertEqual(runs.count, 6)
+                XCTAssertEqual(runs.first, "sweep[lr=0.01] (queued (Priority), job 100_0)")
+            }
         }
         XCTAssertEqual(slurm.calls("sbatch").count, 3, "nothing submitted twice")
+        XCTAssertEqual(project.runs.allKeys(), [], "nothing trained twice")
 
         // Once the earlier jobs have left the queue, a build submits what is still missing.
         slurm.hold(false)

@@ -100,10 +100,10 @@ final class FakeSlurm {
 }
 
 extension TestProject {
-    /// Builds with `--executor slurm` against `slurm`, polling every 50 ms.
-    func slurmBuilder(_ slurm: FakeSlurm, detach: Bool = false) -> ReportBuilder {
+    /// Builds with `--executor slurm` (or `executor`) against `slurm`, polling every 50 ms.
+    func slurmBuilder(_ slurm: FakeSlurm, detach: Bool = false, executor: ExecutorKind = .slurm) -> ReportBuilder {
         var options = self.options
-        options.executor = .slurm
+        options.executor = executor
         options.slurm.pollInterval = 0.05
         options.slurmCommands = slurm.commands
         options.detach = detach
