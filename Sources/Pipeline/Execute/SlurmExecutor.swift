@@ -76,8 +76,15 @@ final class SlurmExecutor {
         try ReportBuilder.writeIfChanged(script, to: submission.scriptURL)
         chmod(submission.scriptURL.path, 0o755)
 
+        // From the first submission on, Ctrl-C cancels what this build submitted.
+        let interrupt = SlurmInterrupt()
         var jobs = JobsRecord(build: build, jobs: [])
         for array in arrays {
+            if interrupt.wasInterrupted {
+                try? commands.cancel(Array(Set(jobs.jobs)).sorted())
+                markFinished(submission.directory)
+                throw SlurmError.interrupted(cancelled: jobs.jobs.count)
+            }
             do {
                 let id = try commands.submit(submission.arguments(array, parentJob: array.parent.map { jobs.jobs[$0] }))
                 jobs.jobs += Array(repeating: id, count: array.indices.count)
@@ -88,6 +95,11 @@ final class SlurmExecutor {
                 throw error
             }
         }
+        if interrupt.wasInterrupted {
+            try? commands.cancel(Array(Set(jobs.jobs)).sorted())
+            markFinished(submission.directory)
+            throw SlurmError.interrupted(cancelled: jobs.jobs.count)
+        }
         let arrayCount = arrays.count
         console.note("submitted \(tasks.count) run\(tasks.count == 1 ? "" : "s") as \(arrayCount) Slurm job array\(arrayCount == 1 ? "" : "s") "
                      + "named \(submission.jobName) (jobs \(Array(Set(jobs.jobs)).sorted().joined(separator: ", "))); logs in \(relative(submission.logDirectory))")
@@ -96,7 +108,7 @@ final class SlurmExecutor {
             result.pending = tasks.map(\.key)
             return result
         }
-        result.failures = try wait(tasks: tasks, jobs: jobs.jobs, submission: submission)
+        result.failures = try wait(tasks: tasks, jobs: jobs.jobs, submission: submission, interrupt: interrupt)
         markFinished(submission.directory)
         return result
     }
@@ -107,8 +119,7 @@ final class SlurmExecutor {
 
     // MARK: Waiting
 
-    private func wait(tasks: [SlurmPlanFile.Task], jobs: [String], submission: SlurmSubmission) throws -> [String: String] {
-        let interrupt = SlurmInterrupt()
+    private func wait(tasks: [SlurmPlanFile.Task], jobs: [String], submission: SlurmSubmission, interrupt: SlurmInterrupt) throws -> [String: String] {
         var tracker = SlurmTracker(tasks: tasks, jobs: jobs)
         var failures: [String: String] = [:]
         var lastCounts: SlurmTracker.Counts?
