@@ -104,7 +104,7 @@ public final class ReportBuilder {
                     }
                 }
                 let result = try slurmExecutor().execute(toTrain, document: options.document, source: plan.document.source,
-                                                         mode: options.dryRun ? .dryRun : options.detach ? .detach : .wait)
+                                                         mode: options.dryRun ? .dryRun : options.detach ? .detach : .wait, rerun: rerun)
                 summary.slurmBuild = result.build
                 if !result.pending.isEmpty {
                     summary.pending = toTrain.flatMap(\.runIDs)

@@ -46,9 +46,10 @@ final class SlurmExecutor {
 
     static func buildsDirectory(_ store: RunStore) -> URL { store.root.appendingPathComponent(".slurm", isDirectory: true) }
 
-    func execute(_ runs: [PlannedRun], document: String, source: String, mode: Mode, build: String = SlurmSubmission.newBuildID()) throws -> Result {
+    func execute(_ runs: [PlannedRun], document: String, source: String, mode: Mode, rerun: Set<String> = [],
+                 build: String = SlurmSubmission.newBuildID()) throws -> Result {
         let submission = SlurmSubmission(settings: settings, build: build, directory: Self.buildsDirectory(store).appendingPathComponent(build))
-        let tasks = SlurmPlanFile.tasks(for: runs)
+        let tasks = SlurmPlanFile.tasks(for: runs, rerun: rerun)
         let plan = SlurmPlanFile(build: build, document: document, source: source, projectRoot: projectRoot.path, runs: store.root.path,
                                  dataDirectory: dataDirectory.map { $0.hasPrefix("/") ? $0 : projectRoot.appendingPathComponent($0).path },
                                  threads: settings.cpusPerTask, tasks: tasks)

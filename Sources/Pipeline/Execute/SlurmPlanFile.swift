@@ -11,7 +11,9 @@ struct SlurmPlanFile: Codable, Equatable {
         var runIDs: [String]
         /// The plan index of the run this one starts from, when that run is trained by this build.
         var parent: Int?
-        enum CodingKeys: String, CodingKey { case key, runIDs = "runs", parent }
+        /// `--rerun`: train and replace the cached entry.
+        var rerun: Bool?
+        enum CodingKeys: String, CodingKey { case key, runIDs = "runs", parent, rerun }
     }
 
     var version = Self.currentVersion
@@ -49,7 +51,7 @@ struct SlurmPlanFile: Codable, Equatable {
     /// Orders the runs to train so that every array is a contiguous range of indices and comes after the
     /// array holding the run it starts from: first every run that starts from nothing or from a cached
     /// run, then, for each of those in turn, the runs that start from it, and so on.
-    static func tasks(for runs: [PlannedRun]) -> [Task] {
+    static func tasks(for runs: [PlannedRun], rerun: Set<String> = []) -> [Task] {
         let keys = Set(runs.map(\.key))
         var children: [String: [PlannedRun]] = [:]
         var roots: [PlannedRun] = []
@@ -63,7 +65,7 @@ struct SlurmPlanFile: Codable, Equatable {
             let (run, parent) = queue[head]
             head += 1
             let index = tasks.count
-            tasks.append(Task(key: run.key, runIDs: run.runIDs, parent: parent))
+            tasks.append(Task(key: run.key, runIDs: run.runIDs, parent: parent, rerun: rerun.contains(run.key) ? true : nil))
             queue += (children[run.key] ?? []).map { ($0, index) }
         }
         return tasks

@@ -75,7 +75,9 @@ struct SlurmTracker {
         var resolved: [Int] = []
         for (index, task) in tasks.enumerated() where outcomes[index] == nil {
             let id = "\(jobs[index])_\(index)"
-            if isComplete(task.key) {
+            // A rerun replaces an entry that exists already: it is done once its job is.
+            let entry = byTask[id]
+            if isComplete(task.key) && (task.rerun != true || entry == nil || entry?.phase == .completed) {
                 outcomes[index] = .done
                 if let start = started[index] { durations.append(now.timeIntervalSince(start)) }
                 resolved.append(index)
@@ -86,7 +88,7 @@ struct SlurmTracker {
                 resolved.append(index)
                 continue
             }
-            guard let entry = byTask[id] else {
+            guard let entry else {
                 // Listed before and gone now, or never listed: Slurm forgot it (MinJobAge) or lost it.
                 waiting[index, default: 0] += 1
                 if waiting[index, default: 0] > grace {

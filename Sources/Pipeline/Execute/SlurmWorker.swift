@@ -21,10 +21,11 @@ public enum SlurmWorker {
         guard run.key == task.key else { throw SlurmError.keyMismatch(run: name, planned: task.key, actual: run.key) }
 
         let store = RunStore(root: URL(fileURLWithPath: file.runs))
-        if store.isComplete(run.key) { return "\(name): already in the cache (\(run.key)); nothing to do" }
+        let rerun = task.rerun == true
+        if store.isComplete(run.key) && !rerun { return "\(name): already in the cache (\(run.key)); nothing to do" }
         let locator = DataLocator(dataDirectory: file.dataDirectory, projectRoot: URL(fileURLWithPath: file.projectRoot))
         let executor = RunExecutor(store: store, data: DatasetCache(locator: locator), jobs: 1, cores: file.threads, console: console)
-        executor.keepExisting = true
+        executor.keepExisting = !rerun
         if let failure = executor.train(run, threads: file.threads) { throw SlurmError.runFailed(failure) }
         return "\(name): trained into \(store.directory(run.key).path)"
     }

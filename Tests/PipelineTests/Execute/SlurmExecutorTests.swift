@@ -95,6 +95,14 @@ final class SlurmExecutorTests: XCTestCase {
         XCTAssertEqual(slurm.calls("sbatch").count, 0)
         XCTAssertEqual(slurm.calls("squeue").count, 0)
 
+        // --rerun submits a cached run again, marked to replace its entry.
+        let rerun = try project.slurmBuilder(slurm, rerun: ["sweep[lr=0.1]"]).build()
+        XCTAssertEqual(rerun.trained, ["sweep[lr=0.1]"])
+        XCTAssertEqual(slurm.calls("sbatch").count, 1)
+        let planFile = try SlurmPlanFile.read(project.runs.root.appendingPathComponent(".slurm/\(try XCTUnwrap(rerun.slurmBuild))/plan.json"))
+        XCTAssertEqual(planFile.tasks.map(\.rerun), [true])
+        slurm.reset()
+
         // A run whose parent is cached has no dependency.
         try project.write(Self.document.replacingOccurrences(of: "lr: 0.01\n```", with: "lr: 0.02\n```"))
         _ = try project.slurmBuilder(slurm).build()

@@ -26,6 +26,13 @@ final class SlurmTrackerTests: XCTestCase {
         XCTAssertEqual(tracker.counts, SlurmTracker.Counts(done: 1, running: 0, queued: 0, failed: 2))
     }
 
+    func testARerunIsDoneWhenItsJobIsNotWhenTheOldEntryIsThere() {
+        var tracker = SlurmTracker(tasks: [SlurmPlanFile.Task(key: "a", runIDs: ["a"], parent: nil, rerun: true)], jobs: ["7"])
+        XCTAssertEqual(tracker.update([SlurmQueueEntry(job: "7", task: 0, state: "RUNNING")], isComplete: { _ in true }), [])
+        XCTAssertEqual(tracker.update([SlurmQueueEntry(job: "7", task: 0, state: "COMPLETED")], isComplete: { _ in true }), [0])
+        XCTAssertEqual(tracker.outcomes[0], .done)
+    }
+
     func testMissingOrResultlessTasksFailAfterGrace() {
         var tracker = SlurmTracker(tasks: Array(tasks.prefix(2)), jobs: ["7", "7"])
         let queue = [SlurmQueueEntry(job: "7", task: 1, state: "COMPLETED")]

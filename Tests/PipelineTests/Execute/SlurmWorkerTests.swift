@@ -32,6 +32,12 @@ final class SlurmWorkerTests: XCTestCase {
         XCTAssertEqual(try SlurmWorker.run(planFile: url, index: 0, console: console),
                        "trained: already in the cache (\(key)); nothing to do")
 
+        // A rerun trains again and replaces the entry.
+        file.tasks[0].rerun = true
+        try file.write(to: url)
+        XCTAssertTrue(try SlurmWorker.run(planFile: url, index: 0, console: console).hasPrefix("trained: trained into "))
+        XCTAssertEqual(try project.record("trained").key, key)
+
         file.tasks[0].key = "0123456789abcdef"
         try file.write(to: url)
         XCTAssertThrowsError(try SlurmWorker.run(planFile: url, index: 0, console: console)) { error in

@@ -101,8 +101,9 @@ final class FakeSlurm {
 
 extension TestProject {
     /// Builds with `--executor slurm` (or `executor`) against `slurm`, polling every 50 ms.
-    func slurmBuilder(_ slurm: FakeSlurm, detach: Bool = false, executor: ExecutorKind = .slurm) -> ReportBuilder {
+    func slurmBuilder(_ slurm: FakeSlurm, detach: Bool = false, executor: ExecutorKind = .slurm, rerun: [String] = []) -> ReportBuilder {
         var options = self.options
+        options.rerun = rerun
         options.executor = executor
         options.slurm.pollInterval = 0.05
         options.slurmCommands = slurm.commands
