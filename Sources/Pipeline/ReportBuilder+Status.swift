@@ -14,6 +14,8 @@ public struct RunStatus {
     public var divergedAt: Int?
     /// Why its cache entry cannot be used, when it is damaged.
     public var damage: String?
+    /// Where it is in the Slurm queue, when a detached build submitted it: `queued (Priority), job 12_3`.
+    public var queue: String?
 }
 
 extension ReportBuilder {
@@ -52,12 +54,15 @@ extension ReportBuilder {
         let plan = try self.plan()
         let index = readIndex()
         let rerun = try rerunKeys(plan)
+        let queued = SlurmExecutor.openBuilds(store).isEmpty ? [:]
+            : (try? SlurmExecutor.queuedRuns(store: store, commands: options.slurmCommands)) ?? [:]
         return plan.runOrder.compactMap { id in
             guard let run = plan.runs[id], let key = plan.keys[id] else { return nil }
             let planned = Dictionary(uniqueKeysWithValues: run.config.canonicalEntries.map { ($0.key, $0.value) })
             let entry = store.entry(key, config: planned)
             let cached = entry.record != nil
             var row = RunStatus(id: id, key: key, cached: cached && !rerun.contains(key))
+            if !cached { row.queue = queued[key] }
             if let record = entry.record {
                 row.valAcc = record.metrics.diverged == nil ? record.metrics.final?.valAcc : nil
                 row.trainSeconds = record.metrics.trainSeconds
@@ -101,8 +106,9 @@ extension ReportBuilder {
         }
     }
 
-    /// Removes cached runs that the document does not refer to, failed-run logs, and leftovers of
-    /// interrupted builds (refused while a build runs). Returns what was (or, with `dryRun`, would be) removed.
+    /// Removes cached runs that the document does not refer to, failed-run logs, leftovers of
+    /// interrupted builds, and the plans and logs of finished Slurm builds. Returns what was (or, with
+    /// `dryRun`, would be) removed.
     public func clean(dryRun: Bool) throws -> [String] {
         let plan = try self.plan()
         let cacheLock = try RunCacheLock.forClean(store.root)
@@ -111,10 +117,19 @@ extension ReportBuilder {
         // Only another host's build can hold a claim now; its work is left alone.
         let foreign = { (key: String) in cacheLock.liveHolder(key) != nil }
         var removed: [URL] = store.allKeys().filter { !used.contains($0) && !foreign($0) }.map(store.directory)
-        removed += store.temporaryEntries().filter { url in RunStore.key(ofTemporary: url.lastPathComponent).map { !foreign($0) } ?? true }
+        let open = SlurmExecutor.openBuilds(store)
+        // Temporary entries may be a detached Slurm build's jobs at work: kept while one is open.
+        if open.isEmpty {
+            removed += store.temporaryEntries().filter { url in RunStore.key(ofTemporary: url.lastPathComponent).map { !foreign($0) } ?? true }
+        }
         // Kept epochs of runs the document dropped, or that have a result by now (an interrupted --rerun).
         removed += store.progressKeys().filter { (!used.contains($0) || store.isComplete($0)) && !foreign($0) }
             .map(store.progressDirectory)
+        // Plans, scripts and logs of Slurm builds that have finished.
+        let builds = SlurmExecutor.buildsDirectory(store)
+        let openPaths = Set(open.map(\.directory.path))
+        removed += ((try? FileManager.default.contentsOfDirectory(atPath: builds.path)) ?? []).sorted()
+            .map { builds.appendingPathComponent($0) }.filter { !openPaths.contains($0.path) }
         let failed = store.root.appendingPathComponent("failed")
         if FileManager.default.fileExists(atPath: failed.path) { removed.append(failed) }
         if !dryRun {

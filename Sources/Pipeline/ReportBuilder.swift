@@ -14,6 +14,14 @@ public struct BuildOptions {
     public var projectRoot = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
     /// Set to stop the build at the next batch boundary (SIGINT, SIGTERM).
     public var stop = StopSignal()
+    /// Where runs train: here, or as Slurm jobs (`report.yaml`'s `executor`, `--executor`).
+    public var executor = ExecutorKind.local
+    public var slurm = SlurmSettings()
+    /// Slurm only: submit and return without waiting (`--detach`), or print the submission only (`--dry-run`).
+    public var detach = false
+    public var dryRun = false
+    /// The Slurm commands; tests point them at fakes.
+    var slurmCommands = SlurmCommands()
 
     public init() {}
 
@@ -34,6 +42,10 @@ public struct BuildSummary {
     public var failed: [String: String] = [:]
     public var output: String = ""
     public var failureLogs: [String: String] = [:]
+    /// Slurm: run ids submitted and not waited for (`--detach`), or only printed (`--dry-run`); the
+    /// README is not written then. `slurmBuild` names the build's jobs (`report-<build>`).
+    public var pending: [String] = []
+    public var slurmBuild: String?
 }
 
 /// `report build`, `check`, `status` and `clean`.
@@ -83,7 +95,8 @@ public final class ReportBuilder {
         unlink(outputURL.deletingLastPathComponent().appendingPathComponent(".\(outputURL.lastPathComponent).tmp").path)
         let cacheLock = try RunCacheLock.forBuild(store.root)
         defer { cacheLock.release() }
-        cacheLock.removeLeftovers(store)
+        // Leftovers of interrupted builds go, unless Slurm jobs of a detached build may be writing them.
+        if SlurmExecutor.openBuilds(store).isEmpty { cacheLock.removeLeftovers(store) }
         var summary = BuildSummary()
         let rerun = try rerunKeys(plan)
         var available = Set<String>()
@@ -104,13 +117,40 @@ public final class ReportBuilder {
                 toTrain.append(run)
             }
         }
+        if options.executor == .slurm && options.dryRun && toTrain.isEmpty {
+            console.note("nothing to submit: every run is cached")
+            return summary
+        }
+        if !toTrain.isEmpty && !(options.executor == .slurm && options.dryRun) { try refuseRunsInTheQueue(toTrain) }
         if !toTrain.isEmpty {
-            let locator = DataLocator(dataDirectory: options.dataDirectory, projectRoot: options.projectRoot)
-            let executor = RunExecutor(
-                training: RunTraining(store: store, data: DatasetCache(locator: locator, observer: console)), lock: cacheLock, jobs: options.jobs,
-                cores: ProcessInfo.processInfo.activeProcessorCount, console: console, stop: options.stop,
-                available: available, forced: rerun)
-            let outcomes = executor.execute(toTrain)
+            let outcomes: [String: RunExecutor.Outcome]
+            if options.executor == .slurm {
+                if !options.dryRun {
+                    // Find (or download) the datasets here, once: compute nodes often have no internet, and
+                    // a missing dataset should stop the build before anything is queued.
+                    let locator = DataLocator(dataDirectory: options.dataDirectory, projectRoot: options.projectRoot)
+                    for name in Set(toTrain.map(\.config.dataset.rawValue)).sorted().compactMap(DatasetName.init(rawValue:)) {
+                        _ = try locator.resolve(name)
+                    }
+                }
+                let result = try slurmExecutor().execute(toTrain, document: options.document, source: plan.document.source,
+                                                         mode: options.dryRun ? .dryRun : options.detach ? .detach : .wait, rerun: rerun)
+                summary.slurmBuild = result.build
+                if !result.pending.isEmpty {
+                    summary.pending = toTrain.flatMap(\.runIDs)
+                    return summary
+                }
+                outcomes = Dictionary(uniqueKeysWithValues: toTrain.map { run in
+                    (run.key, result.failures[run.key].map { RunExecutor.Outcome.failed($0) } ?? .trained)
+                })
+            } else {
+                let locator = DataLocator(dataDirectory: options.dataDirectory, projectRoot: options.projectRoot)
+                let executor = RunExecutor(
+                    training: RunTraining(store: store, data: DatasetCache(locator: locator, observer: console)), lock: cacheLock,
+                    jobs: options.jobs, cores: ProcessInfo.processInfo.activeProcessorCount, console: console, stop: options.stop,
+                    available: available, forced: rerun)
+                outcomes = executor.execute(toTrain)
+            }
             var finished: [String] = [], unfinished: [String] = []
             for run in toTrain {
                 switch outcomes[run.key] ?? .notStarted {
@@ -154,6 +194,29 @@ public final class ReportBuilder {
         try writer.write(generatedHeader(lineBreak: text.contains("\r\n") ? "\r\n" : "\n") + text, to: outputURL, kind: .generatedDocument)
         summary.output = options.outputPath
         return summary
+    }
+
+    /// Refuses to train runs that Slurm jobs of an earlier (detached, or killed) build still have queued
+    /// or running, so that nothing trains twice. Without Slurm commands here, a local build goes ahead.
+    func refuseRunsInTheQueue(_ runs: [PlannedRun]) throws {
+        let open = SlurmExecutor.openBuilds(store)
+        guard !open.isEmpty else { return }
+        let states: [String: String]
+        do {
+            states = try SlurmExecutor.queuedRuns(store: store, commands: options.slurmCommands)
+        } catch {
+            if options.executor == .slurm { throw error }
+            return
+        }
+        let busy = runs.compactMap { run in states[run.key].map { "\(run.runIDs[0]) (\($0))" } }
+        guard !busy.isEmpty else { return }
+        throw SlurmError.runsInQueue(busy, builds: SlurmExecutor.openBuilds(store).map(\.record.build))
+    }
+
+    func slurmExecutor() -> SlurmExecutor {
+        SlurmExecutor(store: store, settings: options.slurm, commands: options.slurmCommands, console: console,
+                      command: options.slurm.command ?? Bundle.main.executablePath ?? CommandLine.arguments[0],
+                      projectRoot: options.projectRoot, dataDirectory: options.dataDirectory)
     }
 
     func rerunKeys(_ plan: Plan) throws -> Set<String> {

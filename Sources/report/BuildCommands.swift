@@ -43,6 +43,9 @@ struct BuildCommand: ParsableCommand {
     @Option(name: .short, help: "Runs trained at once (default: one per core).") var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(name: .customLong("rerun"), help: "Retrain this run (an id, a sweep id or id[key=value]); repeatable.") var rerun: [String] = []
     @Flag(help: "Say for each run whether it is cached and, if not, why; train nothing.") var explain = false
+    @Option(help: "Where runs train: local (this machine) or slurm (job arrays). Default: report.yaml's executor, else local.")
+    var executor: String?
+    @OptionGroup(title: "Slurm (--executor slurm; each overrides report.yaml's slurm: block)") var slurm: SlurmOptions
 
     func run() throws {
         guard (1...Limits.threads).contains(jobs) else { throw ValidationError("-j must be from 1 to \(Limits.threads), found \(jobs)") }
@@ -51,8 +54,23 @@ struct BuildCommand: ParsableCommand {
         options.figures = figures
         options.jobs = jobs
         options.rerun = rerun
-        let builder = ReportBuilder(options: options, console: BuildConsole())
         try runDocumentCommand {
+            let settings = try ProjectSettings.load(root: options.projectRoot)
+            if let executor {
+                guard let kind = ExecutorKind(rawValue: executor) else {
+                    throw ValidationError("unknown executor '\(executor)'; expected local or slurm")
+                }
+                options.executor = kind
+            } else {
+                options.executor = settings.executor ?? .local
+            }
+            options.slurm = try slurm.apply(to: settings.slurm)
+            if options.executor != .slurm, let flag = slurm.givenFlag {
+                throw ValidationError("\(flag) applies only with --executor slurm (or executor: slurm in report.yaml)")
+            }
+            options.detach = slurm.detach
+            options.dryRun = slurm.dryRun
+            let builder = ReportBuilder(options: options, console: BuildConsole())
             if explain {
                 for row in try builder.status() {
                     let diverged = row.divergedAt.map { " (diverged at epoch \($0); --rerun \(row.id) trains it again)" } ?? ""
@@ -61,8 +79,9 @@ struct BuildCommand: ParsableCommand {
                 return
             }
             let started = Date()
-            let signals = StopOnSignals(options.stop)
-            defer { signals.restore() }
+            // A Slurm build catches the signals itself, to cancel its jobs (SlurmInterrupt).
+            let signals = options.executor == .slurm ? nil : StopOnSignals(options.stop)
+            defer { signals?.restore() }
             let summary: BuildSummary
             do {
                 summary = try builder.build()
@@ -70,6 +89,18 @@ struct BuildCommand: ParsableCommand {
                 guard case .interrupted = error else { throw error }
                 FileHandle.standardError.write(Data("\(error)\n".utf8))
                 throw ExitCode(130)
+            } catch let error as SlurmError {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                if case .interrupted = error { throw ExitCode(130) }
+                throw ExitCode(2)
+            }
+            if !summary.pending.isEmpty {
+                let count = summary.pending.count
+                let what = "\(count) run\(count == 1 ? "" : "s")"
+                FileHandle.standardError.write(Data((options.dryRun
+                    ? "dry run: \(what) would be submitted; nothing was submitted\n"
+                    : "submitted \(what) as Slurm jobs report-\(summary.slurmBuild ?? "?"); run `report build` again once they finish to write \(summary.output.isEmpty ? options.outputPath : summary.output)\n").utf8))
+                return
             }
             let time = Date().timeIntervalSince(started)
             let trainings = summary.trainedKeys
@@ -115,9 +146,10 @@ struct StatusCommand: ParsableCommand {
             for row in rows {
                 let acc = row.divergedAt.map { "diverged at epoch \($0)" } ?? row.valAcc.map { String(format: "%6.2f%%", 100 * $0) } ?? "      -"
                 let time = row.trainSeconds.map { String(format: "%8.1f s", $0) } ?? "         -"
-                let state = row.cached ? "cached   " : row.damage != nil ? "damaged  " : "to train "
+                let state = row.cached ? "cached   " : row.damage != nil ? "damaged  "
+                    : row.queue.map { $0.hasPrefix("running") ? "running  " : "queued   " } ?? "to train "
                 print(row.id.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
-                      + state + "  \(row.key)  \(acc)  \(time)")
+                      + state + "  \(row.key)  \(acc)  \(time)" + (row.queue.map { "  slurm: \($0)" } ?? ""))
             }
             for row in rows {
                 if let damage = row.damage { print("\(row.id): \(common.runs)/\(row.key) is damaged: \(damage); report build trains it again") }

@@ -33,7 +33,9 @@ public struct RunTraining: Sendable {
     /// What the run's progress state file is called inside ``RunStore/progressDirectory(_:)``.
     static let stateName = "state.bin"
 
-    func train(_ run: PlannedRun, threads: Int, shouldStop: @escaping () -> Bool,
+    /// With `keepExisting` (a Slurm worker), an entry another process published meanwhile is kept and
+    /// this run's own copy discarded: equal keys mean equal results.
+    func train(_ run: PlannedRun, threads: Int, keepExisting: Bool = false, shouldStop: @escaping () -> Bool,
                onEvent: @escaping (TrainingEvent) -> Void) -> Outcome {
         let name = run.runIDs[0]
         var log = "run \(run.runIDs.joined(separator: ", "))\nkey \(run.key)\n"
@@ -108,7 +110,11 @@ public struct RunTraining: Sendable {
             let entry = try store.beginEntry(run.key)
             temporary = entry
             try store.writeEntry(entry, key: run.key, files: files)
-            try store.commitEntry(entry, key: run.key)
+            if keepExisting {
+                _ = try store.commitEntryUnlessPresent(entry, key: run.key)
+            } else {
+                try store.commitEntry(entry, key: run.key)
+            }
             try? FileManager.default.removeItem(at: progress)
             return outcome
         } catch {

@@ -1,0 +1,147 @@
+import Foundation
+
+/// One line of `squeue --array --format=%F|%K|%T|%r|%N`: an array task, its state and Slurm's reason.
+struct SlurmQueueEntry: Equatable {
+    var job: String
+    var task: Int
+    var state: String
+    var reason: String
+    var node: String
+
+    init(job: String, task: Int, state: String, reason: String = "None", node: String = "") {
+        self.job = job
+        self.task = task
+        self.state = state
+        self.reason = reason
+        self.node = node
+    }
+
+    init?(line: String) {
+        let fields = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard fields.count >= 4, let task = Int(fields[1]) else { return nil }
+        self.init(job: fields[0], task: task, state: fields[2], reason: fields[3], node: fields.count > 4 ? fields[4] : "")
+    }
+
+    enum Phase { case queued, running, completed, ended }
+
+    /// Slurm's job states (squeue's long names), by what they mean for a run.
+    var phase: Phase {
+        switch state {
+        case "PENDING", "CONFIGURING", "REQUEUED", "REQUEUE_FED", "REQUEUE_HOLD", "RESIZING", "SUSPENDED", "STOPPED", "SIGNALING":
+            return .queued
+        case "RUNNING", "COMPLETING", "STAGE_OUT": return .running
+        case "COMPLETED": return .completed
+        default: return .ended  // FAILED, CANCELLED, TIMEOUT, OUT_OF_MEMORY, NODE_FAIL, BOOT_FAIL, DEADLINE, PREEMPTED, …
+        }
+    }
+}
+
+/// Follows the tasks of one build from successive `squeue` answers and the cache directory. The cache
+/// is the truth: a run whose entry exists is done whatever Slurm says.
+struct SlurmTracker {
+    enum Outcome: Equatable {
+        case done
+        /// Slurm's state and reason, and the job id as `job_task`.
+        case failed(state: String, reason: String, job: String)
+        /// The run it starts from failed.
+        case skipped(parent: Int)
+    }
+
+    let tasks: [SlurmPlanFile.Task]
+    /// The Slurm job id of each task's array.
+    let jobs: [String]
+    /// Polls a task may be missing from `squeue`, or finished without its entry appearing in the
+    /// cache (a shared filesystem can lag), before it counts as failed.
+    var grace = 3
+
+    private(set) var outcomes: [Int: Outcome] = [:]
+    private(set) var phases: [Int: SlurmQueueEntry.Phase] = [:]
+    private(set) var started: [Int: Date] = [:]
+    private(set) var durations: [Double] = []
+    private var waiting: [Int: Int] = [:]
+
+    init(tasks: [SlurmPlanFile.Task], jobs: [String]) {
+        self.tasks = tasks
+        self.jobs = jobs
+    }
+
+    var isFinished: Bool { outcomes.count == tasks.count }
+
+    /// Marks tasks found in the cache before anything was polled (a detached build, an earlier run).
+    /// Returns the tasks newly resolved by this answer, in index order.
+    mutating func update(_ queue: [SlurmQueueEntry], isComplete: (String) -> Bool, now: Date = Date()) -> [Int] {
+        var byTask: [String: SlurmQueueEntry] = [:]
+        for entry in queue { byTask["\(entry.job)_\(entry.task)"] = entry }
+        var resolved: [Int] = []
+        for (index, task) in tasks.enumerated() where outcomes[index] == nil {
+            let id = "\(jobs[index])_\(index)"
+            // A rerun replaces an entry that exists already: it is done once its job is.
+            let entry = byTask[id]
+            if isComplete(task.key) && (task.rerun != true || entry == nil || entry?.phase == .completed) {
+                outcomes[index] = .done
+                if let start = started[index] { durations.append(now.timeIntervalSince(start)) }
+                resolved.append(index)
+                continue
+            }
+            if let parent = task.parent, let outcome = outcomes[parent], outcome != .done {
+                outcomes[index] = .skipped(parent: parent)
+                resolved.append(index)
+                continue
+            }
+            guard let entry else {
+                // Listed before and gone now, or never listed: Slurm forgot it (MinJobAge) or lost it.
+                waiting[index, default: 0] += 1
+                if waiting[index, default: 0] > grace {
+                    outcomes[index] = .failed(state: "GONE", reason: "no longer listed by squeue and no result in the cache", job: id)
+                    resolved.append(index)
+                }
+                continue
+            }
+            phases[index] = entry.phase
+            switch entry.phase {
+            case .queued:
+                waiting[index] = 0
+            case .running:
+                waiting[index] = 0
+                if started[index] == nil { started[index] = now }
+            case .completed:
+                waiting[index, default: 0] += 1
+                if waiting[index, default: 0] > grace {
+                    outcomes[index] = .failed(state: "COMPLETED", reason: "the job ended but its result is not in the cache", job: id)
+                    resolved.append(index)
+                }
+            case .ended:
+                outcomes[index] = .failed(state: entry.state, reason: entry.reason, job: id)
+                resolved.append(index)
+            }
+        }
+        return resolved
+    }
+
+    struct Counts: Equatable {
+        var done = 0, running = 0, queued = 0, failed = 0
+    }
+
+    var counts: Counts {
+        var counts = Counts()
+        for index in tasks.indices {
+            switch outcomes[index] {
+            case .done: counts.done += 1
+            case .failed, .skipped: counts.failed += 1
+            case nil: if phases[index] == .running { counts.running += 1 } else { counts.queued += 1 }
+            }
+        }
+        return counts
+    }
+
+    /// Seconds until every task is done, from the mean time of finished tasks and how many ran at once;
+    /// nil before the first task has finished and once none is left.
+    func estimatedSeconds(concurrency: Int) -> Double? {
+        guard !durations.isEmpty else { return nil }
+        let mean = durations.reduce(0, +) / Double(durations.count)
+        let counts = self.counts
+        let remaining = Double(counts.running + counts.queued)
+        guard remaining > 0 else { return nil }
+        return (remaining * mean / Double(max(1, concurrency))).rounded(.up)
+    }
+}
