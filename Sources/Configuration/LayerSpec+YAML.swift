@@ -63,7 +63,7 @@ extension LayerSpec {
             default: return .logSoftmax
             }
         default:
-            let hint = suggestion(for: name, among: names).map { " (did you mean '\($0)'?)" } ?? ""
+            let hint = didYouMean(name, among: names)
             throw SettingError("unknown layer '\(name)'\(hint); layers are \(names.joined(separator: ", "))", node: node)
         }
     }
@@ -83,7 +83,7 @@ private struct Arguments {
             for (key, value) in mapping {
                 let name = key.scalar?.string ?? ""
                 guard allowed.contains(name) else {
-                    let hint = suggestion(for: name, among: allowed).map { " (did you mean '\($0)'?)" } ?? ""
+                    let hint = didYouMean(name, among: allowed)
                     throw SettingError("unknown setting '\(name)' for '\(layer)'\(hint); it takes \(allowed.joined(separator: ", "))", node: key)
                 }
                 values[name] = value

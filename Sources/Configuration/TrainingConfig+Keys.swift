@@ -96,7 +96,7 @@ extension TrainingConfig {
     /// Sets one key from a plain value; throws a `SettingError` that says what is accepted.
     public mutating func set(_ name: String, _ value: SettingValue) throws {
         guard let key = SettingKey.named(name) else {
-            let hint = suggestion(for: name, among: SettingKey.names).map { " (did you mean '\($0)'?)" } ?? ""
+            let hint = didYouMean(name, among: SettingKey.names)
             throw SettingError("unknown key '\(name)'\(hint)")
         }
         switch (key.kind, value) {
@@ -116,7 +116,7 @@ extension TrainingConfig {
             setInteger(name, v)
         case (.choice(let names), .text(let text)):
             guard names.contains(text) else {
-                let hint = suggestion(for: text, among: names).map { " (did you mean '\($0)'?)" } ?? ""
+                let hint = didYouMean(text, among: names)
                 throw SettingError("unknown \(name) '\(text)'\(hint); expected one of \(names.joined(separator: ", "))")
             }
             setChoice(name, text)
@@ -125,7 +125,7 @@ extension TrainingConfig {
         case (.model, .text(let text)):
             guard let m = BuiltinModel(rawValue: text) else {
                 let names = BuiltinModel.allCases.map(\.rawValue)
-                let hint = suggestion(for: text, among: names).map { " (did you mean '\($0)'?)" } ?? ""
+                let hint = didYouMean(text, among: names)
                 throw SettingError("unknown model '\(text)'\(hint); built-in models are \(names.joined(separator: ", ")), or write a list of layers")
             }
             model = .builtin(m)
@@ -144,7 +144,7 @@ extension TrainingConfig {
     /// Sets one key from a YAML value; a `SettingError` carries the node it is about.
     public mutating func set(_ name: String, _ node: Node) throws {
         guard let key = SettingKey.named(name) else {
-            let hint = suggestion(for: name, among: SettingKey.names).map { " (did you mean '\($0)'?)" } ?? ""
+            let hint = didYouMean(name, among: SettingKey.names)
             throw SettingError("unknown key '\(name)'\(hint)", node: node)
         }
         let value: SettingValue

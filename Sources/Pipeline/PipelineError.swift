@@ -15,7 +15,7 @@ public enum PipelineError: Error, CustomStringConvertible {
         case .unreadableDocument(let path, let why): return "cannot read \(path): \(why)"
         case .unreadableCache(let path, let why): return "cannot read cached results \(path): \(why); delete the entry to retrain it"
         case .unknownRun(let id, let known):
-            let hint = suggestion(for: id, among: known).map { " (did you mean '\($0)'?)" } ?? ""
+            let hint = didYouMean(id, among: known)
             return "unknown run '\(id)'\(hint)"
         case .cacheBusy(let path, let why): return "\(path): \(why)"
         case .interrupted(let finished, let unfinished):

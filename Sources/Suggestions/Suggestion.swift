@@ -48,3 +48,9 @@ func editDistance(_ left: String, _ right: String) -> Int {
     }
     return d[a.count][b.count]
 }
+
+/// The hint that ends every "unknown …" message: ` (did you mean 'lr'?)` when a candidate is close to
+/// `word` (see `suggestion(for:among:)`), else the empty string.
+public func didYouMean(_ word: String, among candidates: [String]) -> String {
+    suggestion(for: word, among: candidates).map { " (did you mean '\($0)'?)" } ?? ""
+}

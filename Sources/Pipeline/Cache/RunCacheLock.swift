@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// How processes share one run cache (`data/runs`), whether on one machine or, for a cluster, on several
 /// hosts that mount it:
@@ -13,7 +14,7 @@ import Foundation
 ///   ``foreignClaimLifetime`` seconds.
 /// - `.claims.lock`: an exclusive `flock` held for a moment around every claim change and every removal of
 ///   temporary entries, so that two processes never both take over one stale claim.
-public final class RunCacheLock: @unchecked Sendable {
+public final class RunCacheLock: Sendable {
     public let root: URL
     /// A claim from another host not refreshed for this long is stale.
     public static let foreignClaimLifetime: TimeInterval = 600
@@ -21,8 +22,8 @@ public final class RunCacheLock: @unchecked Sendable {
     public static let heartbeatInterval: TimeInterval = 30
 
     private let descriptor: Int32
-    private let lock = NSLock()
-    private var released = false
+    /// Whether the lock file was closed; released once, from whichever thread asks first.
+    private let released = Mutex(false)
 
     private init(root: URL, descriptor: Int32) {
         self.root = root
@@ -52,11 +53,11 @@ public final class RunCacheLock: @unchecked Sendable {
     }
 
     public func release() {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !released else { return }
-        released = true
-        close(descriptor)  // also releases the flock
+        let first = released.withLock { released in
+            defer { released = true }
+            return !released
+        }
+        if first { close(descriptor) }  // also releases the flock
     }
 
     // MARK: Claims

@@ -1,22 +1,24 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// Catches Ctrl-C (SIGINT) and SIGTERM while a Slurm build waits, so that it can cancel its jobs
 /// before exiting. The signals get their default action back when it is released.
+/// Unchecked Sendable only because Dispatch does not mark its (thread-safe) signal sources Sendable.
 final class SlurmInterrupt: @unchecked Sendable {
     private let semaphore = DispatchSemaphore(value: 0)
-    private let lock = NSLock()
-    private var caught = false
-    private var sources: [DispatchSourceSignal] = []
+    private let caught = Mutex(false)
+    private let sources: [DispatchSourceSignal]
     private static let signals = [SIGINT, SIGTERM]
 
     init() {
-        for number in Self.signals {
+        sources = Self.signals.map { number in
             signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            return DispatchSource.makeSignalSource(signal: number, queue: .global())
+        }
+        for source in sources {
             source.setEventHandler { [weak self] in self?.fire() }
             source.resume()
-            sources.append(source)
         }
     }
 
@@ -26,17 +28,11 @@ final class SlurmInterrupt: @unchecked Sendable {
     }
 
     private func fire() {
-        lock.lock()
-        caught = true
-        lock.unlock()
+        caught.withLock { $0 = true }
         semaphore.signal()
     }
 
-    var wasInterrupted: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return caught
-    }
+    var wasInterrupted: Bool { caught.withLock { $0 } }
 
     /// Sleeps up to `seconds`; true as soon as a signal came.
     func sleep(_ seconds: Double) -> Bool {

@@ -28,7 +28,7 @@ enum RunValue {
         }
         if path.count == 1 && (metrics.contains(name) || measured.contains(name) || SettingKey.names.contains(name)) { return nil }
         let all = metrics + metrics.map { "best.\($0)" } + measured + SettingKey.names
-        let hint = suggestion(for: name, among: all).map { " (did you mean '\($0)'?)" } ?? ""
+        let hint = didYouMean(name, among: all)
         return "unknown value '\(name)'\(hint); values are \(metrics.joined(separator: ", ")), best.<metric>, <metric>@<epoch>, \(measured.joined(separator: ", ")) and the training keys"
     }
 

@@ -14,7 +14,7 @@ struct ValueFormat: Equatable {
     /// Parses a format name and its arguments; returns a message when they are not valid.
     static func parse(name: String, arguments: [String]) -> Result<ValueFormat, LookupError> {
         guard let style = Style(rawValue: name) else {
-            let hint = suggestion(for: name, among: names).map { " (did you mean '\($0)'?)" } ?? ""
+            let hint = didYouMean(name, among: names)
             return .failure(LookupError("unknown format '\(name)'\(hint); formats are percent, percent(n), fixed(n), int, duration"))
         }
         switch (style, arguments.count) {

@@ -80,7 +80,7 @@ struct ExperimentResolver {
 
     private func check(_ entry: DirectiveEntry, in directive: Directive, allowed: [String], diagnostics: inout DiagnosticList) -> Bool {
         guard !allowed.contains(entry.key) else { return true }
-        let hint = suggestion(for: entry.key, among: allowed).map { " (did you mean '\($0)'?)" } ?? ""
+        let hint = didYouMean(entry.key, among: allowed)
         diagnostics.append(Diagnostic.error("unknown key '\(entry.key)' in \(directive.displayName)\(hint)",
                                             file: directive.file, at: entry.keyLocation, length: entry.key.count))
         return false
@@ -96,7 +96,7 @@ struct ExperimentResolver {
         if let baseEntry = declaration.directive["base"] {
             let baseID = baseEntry.value.scalar?.string ?? ""
             if declarations[baseID] == nil {
-                let hint = suggestion(for: baseID, among: order).map { " (did you mean '\($0)'?)" } ?? ""
+                let hint = didYouMean(baseID, among: order)
                 diagnostics.append(declaration.directive.diagnostic("unknown experiment '\(baseID)' in 'base'\(hint)", at: baseEntry.value))
             } else if chain.contains(baseID) || baseID == id {
                 let cycle = (chain + [id, baseID]).drop { $0 != baseID }.joined(separator: " → ")
@@ -170,7 +170,7 @@ struct ExperimentResolver {
         for (keyNode, valuesNode) in mapping {
             let key = keyNode.scalar?.string ?? ""
             guard SettingKey.names.contains(key) else {
-                let hint = suggestion(for: key, among: SettingKey.names).map { " (did you mean '\($0)'?)" } ?? ""
+                let hint = didYouMean(key, among: SettingKey.names)
                 diagnostics.append(directive.diagnostic("cannot sweep '\(key)': not a training key\(hint)", at: keyNode))
                 continue
             }

@@ -55,7 +55,7 @@ struct FigureSpec {
     /// Parses and validates a figure block; problems go to `diagnostics`.
     static func parse(_ d: Directive, lookup: RunLookup, diagnostics: inout DiagnosticList) -> FigureSpec? {
         for entry in d.entries where !DirectiveKeys.figure.contains(entry.key) {
-            let hint = suggestion(for: entry.key, among: DirectiveKeys.figure).map { " (did you mean '\($0)'?)" } ?? ""
+            let hint = didYouMean(entry.key, among: DirectiveKeys.figure)
             diagnostics.append(Diagnostic.error("unknown key '\(entry.key)' in \(d.displayName)\(hint)", file: d.file,
                                                 at: entry.keyLocation, length: entry.key.count))
         }
@@ -95,7 +95,7 @@ struct FigureSpec {
                 let names = item.sequence.map { $0.compactMap { $0.scalar?.string } } ?? [item.scalar?.string ?? ""]
                 for (index, name) in names.enumerated() where !RunValue.metrics.contains(name) {
                     let node = item.sequence.map { Array($0)[index] } ?? item
-                    let hint = suggestion(for: name, among: RunValue.metrics).map { " (did you mean '\($0)'?)" } ?? ""
+                    let hint = didYouMean(name, among: RunValue.metrics)
                     diagnostics.append(d.diagnostic("unknown metric '\(name)'\(hint); metrics are \(RunValue.metrics.joined(separator: ", "))", at: node))
                 }
                 panels.append(names)
@@ -186,7 +186,7 @@ struct FigureSpec {
             for (key, value) in mapping {
                 let name = key.scalar?.string ?? ""
                 guard names.contains(name) else {
-                    let hint = suggestion(for: name, among: names).map { " (did you mean '\($0)'?)" } ?? ""
+                    let hint = didYouMean(name, among: names)
                     diagnostics.append(d.diagnostic("'y' maps acc, loss, error or a metric to a range; not '\(name)'\(hint)", at: key))
                     continue
                 }

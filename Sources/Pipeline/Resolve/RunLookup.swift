@@ -12,7 +12,7 @@ struct RunLookup {
     func runs(id: String, selectors: [(key: String, value: String)]) -> Result<[String], LookupError> {
         if selectors.isEmpty, runs[id] != nil { return .success([id]) }
         guard let group = groups[id] else {
-            let hint = suggestion(for: id, among: Array(groups.keys).sorted()).map { " (did you mean '\($0)'?)" } ?? ""
+            let hint = didYouMean(id, among: Array(groups.keys).sorted())
             return .failure(LookupError("unknown run '\(id)'\(hint)"))
         }
         guard !selectors.isEmpty else { return .success(group.runIDs) }

@@ -20,7 +20,7 @@ struct TableSpec {
 
     static func parse(_ d: Directive, lookup: RunLookup, diagnostics: inout DiagnosticList) -> TableSpec {
         for entry in d.entries where !DirectiveKeys.table.contains(entry.key) {
-            let hint = suggestion(for: entry.key, among: DirectiveKeys.table).map { " (did you mean '\($0)'?)" } ?? ""
+            let hint = didYouMean(entry.key, among: DirectiveKeys.table)
             diagnostics.append(Diagnostic.error("unknown key '\(entry.key)' in table\(hint)", file: d.file, at: entry.keyLocation,
                                                 length: entry.key.count))
         }

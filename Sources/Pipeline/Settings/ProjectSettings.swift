@@ -67,7 +67,7 @@ public struct ProjectSettings: Sendable, Equatable {
                     settings.executor = kind
                 } else {
                     let names = ExecutorKind.allCases.map(\.rawValue)
-                    let hint = suggestion(for: name, among: names).map { " (did you mean '\($0)'?)" } ?? ""
+                    let hint = didYouMean(name, among: names)
                     diagnostics.error("unknown executor '\(name)'\(hint); expected one of \(names.joined(separator: ", "))",
                                       at: location(value), length: max(1, name.count))
                 }
@@ -86,7 +86,7 @@ public struct ProjectSettings: Sendable, Equatable {
                     }
                 }
             default:
-                let hint = suggestion(for: key, among: ["executor", "slurm"]).map { " (did you mean '\($0)'?)" } ?? ""
+                let hint = didYouMean(key, among: ["executor", "slurm"])
                 diagnostics.error("unknown setting '\(key)'\(hint); \(file) knows executor and slurm", at: location(keyNode),
                                   length: max(1, key.count))
             }

@@ -70,7 +70,7 @@ public struct SlurmSettings: Sendable, Equatable {
             pollInterval = value
         case "command": command = try text()
         default:
-            let hint = suggestion(for: key, among: Self.keys).map { " (did you mean '\($0)'?)" } ?? ""
+            let hint = didYouMean(key, among: Self.keys)
             throw ProjectSettingError(message: "unknown key '\(key)' in slurm\(hint); expected one of \(Self.keys.joined(separator: ", "))", atKey: true)
         }
     }
