@@ -103,9 +103,12 @@ extension TrainingConfig {
         case (.number(let min, let max, let open), .number(let v)):
             guard v.isFinite else { throw SettingError("'\(name)' must be a number, found \(v)") }
             if let min, open ? v <= min : v < min {
-                throw SettingError("'\(name)' must be \(open ? "greater than" : "at least") \(min.clean), found \(v.clean)")
+                throw SettingError(
+                    "'\(name)' must be \(open ? "greater than" : "at least") \(min.clean), found \(v.clean)")
             }
-            if let max, v > max { throw SettingError("'\(name)' must be at most \(max.clean), found \(v.clean)") }
+            if let max, v > max {
+                throw SettingError("'\(name)' must be at most \(max.clean), found \(v.clean)")
+            }
             setNumber(name, v)
         case (.number, .integer(let v)):
             try set(name, .number(Double(v)))
@@ -117,7 +120,8 @@ extension TrainingConfig {
         case (.choice(let names), .text(let text)):
             guard names.contains(text) else {
                 let hint = didYouMean(text, among: names)
-                throw SettingError("unknown \(name) '\(text)'\(hint); expected one of \(names.joined(separator: ", "))")
+                throw SettingError(
+                    "unknown \(name) '\(text)'\(hint); expected one of \(names.joined(separator: ", "))")
             }
             setChoice(name, text)
         case (.flag, .flag(let v)):
@@ -126,7 +130,9 @@ extension TrainingConfig {
             guard let m = BuiltinModel(rawValue: text) else {
                 let names = BuiltinModel.allCases.map(\.rawValue)
                 let hint = didYouMean(text, among: names)
-                throw SettingError("unknown model '\(text)'\(hint); built-in models are \(names.joined(separator: ", ")), or write a list of layers")
+                throw SettingError(
+                    "unknown model '\(text)'\(hint); built-in models are \(names.joined(separator: ", ")), or write a list of layers"
+                )
             }
             model = .builtin(m)
         case (.model, .layers(let specs)):
@@ -150,12 +156,15 @@ extension TrainingConfig {
         let value: SettingValue
         switch key.kind {
         case .number:
-            guard let v = node.float, v.isFinite else { throw SettingError("'\(name)' must be a number, found \(node.kindName)", node: node) }
+            guard let v = node.float, v.isFinite else {
+                throw SettingError("'\(name)' must be a number, found \(node.kindName)", node: node)
+            }
             value = .number(v)
         case .integer(_, let max):
             guard let v = node.int else {
                 if let text = node.scalar?.string, text.first != "-", text.count > 1,
-                   text.drop(while: { $0 == "+" }).allSatisfy({ $0.isASCII && $0.isNumber }) {
+                    text.drop(while: { $0 == "+" }).allSatisfy({ $0.isASCII && $0.isNumber })
+                {
                     throw SettingError("'\(name)' must be at most \(max.grouped), found \(text)", node: node)
                 }
                 throw SettingError("'\(name)' must be a whole number, found \(node.kindName)", node: node)
@@ -167,7 +176,11 @@ extension TrainingConfig {
             guard let v = node.bool else { throw SettingError("'\(name)' must be true or false", node: node) }
             value = .flag(v)
         case .model:
-            if let text = node.scalar?.string { value = .text(text) } else { value = .layers(try LayerSpec.list(from: node)) }
+            if let text = node.scalar?.string {
+                value = .text(text)
+            } else {
+                value = .layers(try LayerSpec.list(from: node))
+            }
         case .augment:
             value = .augmentation(try Augmentation.decode(node))
         }
@@ -231,28 +244,42 @@ extension Augmentation {
                 case "crop": a.crop = 2
                 case "flip": a.flip = true
                 case "erase": a.erase = 0.5
-                default: throw SettingError("unknown augmentation '\(item.scalar?.string ?? item.kindName)'; expected crop, flip or erase", node: item)
+                default:
+                    throw SettingError(
+                        "unknown augmentation '\(item.scalar?.string ?? item.kindName)'; expected crop, flip or erase",
+                        node: item)
                 }
             }
         } else if let mapping = node.mapping {
             for (key, value) in mapping {
                 switch key.scalar?.string {
                 case "crop":
-                    guard let v = value.int, v >= 0, v <= 8 else { throw SettingError("'crop' is the padding in pixels, 0 to 8", node: value) }
+                    guard let v = value.int, v >= 0, v <= 8 else {
+                        throw SettingError("'crop' is the padding in pixels, 0 to 8", node: value)
+                    }
                     a.crop = v
                 case "flip":
-                    guard let v = value.bool else { throw SettingError("'flip' must be true or false", node: value) }
+                    guard let v = value.bool else {
+                        throw SettingError("'flip' must be true or false", node: value)
+                    }
                     a.flip = v
                 case "erase":
-                    guard let v = value.float, v >= 0, v <= 1 else { throw SettingError("'erase' is a probability in [0, 1]", node: value) }
+                    guard let v = value.float, v >= 0, v <= 1 else {
+                        throw SettingError("'erase' is a probability in [0, 1]", node: value)
+                    }
                     a.erase = v
-                default: throw SettingError("unknown augmentation '\(key.scalar?.string ?? "")'; expected crop, flip or erase", node: key)
+                default:
+                    throw SettingError(
+                        "unknown augmentation '\(key.scalar?.string ?? "")'; expected crop, flip or erase",
+                        node: key)
                 }
             }
         } else if node.bool == false || node.isNull {
             return a
         } else {
-            throw SettingError("'augment' takes a list like [crop, flip] or a mapping like {crop: 2, flip: true, erase: 0.5}", node: node)
+            throw SettingError(
+                "'augment' takes a list like [crop, flip] or a mapping like {crop: 2, flip: true, erase: 0.5}",
+                node: node)
         }
         return a
     }

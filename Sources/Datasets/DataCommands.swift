@@ -6,15 +6,19 @@ public enum DataCommands {
     /// Makes sure each dataset has a verified copy, downloading into the project's `data/`
     /// where none is found. Writes one line per dataset saying where its copy is.
     /// Tries every dataset, then throws `DataCommandsError` if any failed.
-    public static func fetch(_ names: [DatasetName], locator: DataLocator,
-                             progress: ((DownloadProgress) -> Void)? = nil,
-                             output: (String) -> Void) throws {
+    public static func fetch(
+        _ names: [DatasetName], locator: DataLocator,
+        progress: ((DownloadProgress) -> Void)? = nil,
+        output: (String) -> Void
+    ) throws {
         var failures: [String] = []
         for name in names.isEmpty ? DatasetName.allCases : names {
             do {
                 let copy = try locator.resolve(name, progress: progress)
                 for skipped in copy.skipped { output("warning: skipped \(skipped)") }
-                output("\(name.rawValue): verified copy in \(copy.directory.path) (\(copy.source)), content \(copy.contentHash)")
+                output(
+                    "\(name.rawValue): verified copy in \(copy.directory.path) (\(copy.source)), content \(copy.contentHash)"
+                )
             } catch {
                 failures.append("\(name.rawValue): \(error)")
             }
@@ -26,8 +30,10 @@ public enum DataCommands {
     /// would use, so a corrupt copy anywhere is reported. Returns true when every dataset has
     /// a valid copy and no copy present is corrupt.
     /// - Parameter rehash: hash every file again, ignoring the verification cache.
-    public static func verify(_ names: [DatasetName], locator: DataLocator, rehash: Bool = false,
-                              output: (String) -> Void) -> Bool {
+    public static func verify(
+        _ names: [DatasetName], locator: DataLocator, rehash: Bool = false,
+        output: (String) -> Void
+    ) -> Bool {
         var allGood = true
         for name in names.isEmpty ? DatasetName.allCases : names {
             let reports = locator.survey(name, rehash: rehash)
@@ -48,8 +54,12 @@ public enum DataCommands {
                 }
             }
             if !used {
-                output("  no valid copy; a build would download one into \(locator.projectDataDirectory.path)/\(DatasetInfo.info(name).directoryName).")
-                output(DatasetError.fixes(for: name).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+                output(
+                    "  no valid copy; a build would download one into \(locator.projectDataDirectory.path)/\(DatasetInfo.info(name).directoryName)."
+                )
+                output(
+                    DatasetError.fixes(for: name).split(separator: "\n").map { "  " + $0 }.joined(
+                        separator: "\n"))
                 allGood = false
             }
         }

@@ -26,21 +26,25 @@ public struct DataLocator: Sendable {
     ///   - dataDirectory: `--data-dir`; `REPORT_DATA_DIR` from `environment` is searched after it.
     ///   - projectRoot: the project, whose `data/<dataset>/` is searched and receives downloads.
     ///   - verifier: defaults to one caching results in `data/.verified.json` in the project.
-    public init(dataDirectory: String?,
-                projectRoot: URL,
-                environment: [String: String] = ProcessInfo.processInfo.environment,
-                systemDirectory: URL = URL(fileURLWithPath: "/usr/share/datasets"),
-                allowDownload: Bool = true,
-                mirrors: [URL]? = nil,
-                verifier: DatasetVerifier? = nil) {
+    public init(
+        dataDirectory: String?,
+        projectRoot: URL,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        systemDirectory: URL = URL(fileURLWithPath: "/usr/share/datasets"),
+        allowDownload: Bool = true,
+        mirrors: [URL]? = nil,
+        verifier: DatasetVerifier? = nil
+    ) {
         self.dataDirectory = dataDirectory
         self.projectRoot = projectRoot
         self.environment = environment
         self.systemDirectory = systemDirectory
         self.allowDownload = allowDownload
         self.mirrorOverride = mirrors
-        self.verifier = verifier ?? DatasetVerifier(
-            cache: VerificationCache(file: projectRoot.appendingPathComponent("data/.verified.json")))
+        self.verifier =
+            verifier
+            ?? DatasetVerifier(
+                cache: VerificationCache(file: projectRoot.appendingPathComponent("data/.verified.json")))
     }
 
     /// `data/` in the project.
@@ -48,7 +52,9 @@ public struct DataLocator: Sendable {
 
     /// The mirrors a dataset is downloaded from, in order.
     public func mirrors(for name: DatasetName) -> [URL] {
-        (mirrorOverride ?? DatasetInfo.info(name).mirrors).map { MirrorTemplate.expand($0, for: DatasetInfo.info(name)) }
+        (mirrorOverride ?? DatasetInfo.info(name).mirrors).map {
+            MirrorTemplate.expand($0, for: DatasetInfo.info(name))
+        }
     }
 
     /// The places searched for a dataset before downloading, in order.
@@ -61,8 +67,11 @@ public struct DataLocator: Sendable {
         if let variable = environment["REPORT_DATA_DIR"], !variable.isEmpty {
             places.append(place(.environment, root: URL(fileURLWithPath: variable), info: info))
         }
-        places.append(DataPlace(kind: .project, directory: projectDataDirectory.appendingPathComponent(info.directoryName)))
-        places.append(DataPlace(kind: .system, directory: systemDirectory.appendingPathComponent(info.directoryName)))
+        places.append(
+            DataPlace(
+                kind: .project, directory: projectDataDirectory.appendingPathComponent(info.directoryName)))
+        places.append(
+            DataPlace(kind: .system, directory: systemDirectory.appendingPathComponent(info.directoryName)))
         return places
     }
 
@@ -81,26 +90,34 @@ public struct DataLocator: Sendable {
         let info = DatasetInfo.info(name)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: place.directory.path, isDirectory: &isDirectory),
-              isDirectory.boolValue
+            isDirectory.boolValue
         else { return PlaceReport(place: place, outcome: .absent("directory does not exist")) }
         let missing = info.files.filter { DatasetVerifier.locate($0, in: place.directory) == nil }
             .map { "\($0.name)[.gz]" }
         if missing.count == info.files.count {
-            return PlaceReport(place: place, outcome: .absent("holds none of \(missing.joined(separator: ", "))"))
+            return PlaceReport(
+                place: place, outcome: .absent("holds none of \(missing.joined(separator: ", "))"))
         }
         if !missing.isEmpty { return PlaceReport(place: place, outcome: .incomplete(missing: missing)) }
         do {
-            let copy = try verifier.verify(info, in: place.directory, source: place.kind.rawValue, rehash: rehash)
+            let copy = try verifier.verify(
+                info, in: place.directory, source: place.kind.rawValue, rehash: rehash)
             return PlaceReport(place: place, outcome: .valid(copy))
         } catch let error as DatasetError {
             // Same file names, other dataset: that directory is simply not this dataset's.
             if case .hashMismatch(_, _, let actual, _) = error,
-               let owner = DatasetName.allCases.first(where: { $0 != name && DatasetInfo.info($0).files.contains { $0.sha256 == actual } }) {
-                return PlaceReport(place: place, outcome: .absent("holds \(owner.displayName)'s files, not \(name.displayName)'s"))
+                let owner = DatasetName.allCases.first(where: {
+                    $0 != name && DatasetInfo.info($0).files.contains { $0.sha256 == actual }
+                })
+            {
+                return PlaceReport(
+                    place: place,
+                    outcome: .absent("holds \(owner.displayName)'s files, not \(name.displayName)'s"))
             }
             return PlaceReport(place: place, outcome: .invalid(error))
         } catch {
-            return PlaceReport(place: place, outcome: .invalid(.unreadable(path: place.directory.path, reason: "\(error)")))
+            return PlaceReport(
+                place: place, outcome: .invalid(.unreadable(path: place.directory.path, reason: "\(error)")))
         }
     }
 
@@ -110,7 +127,9 @@ public struct DataLocator: Sendable {
     }
 
     /// The first verified copy, downloading one into the project's `data/` if none is found.
-    public func resolve(_ name: DatasetName, progress: ((DownloadProgress) -> Void)? = nil) throws -> DatasetCopy {
+    public func resolve(_ name: DatasetName, progress: ((DownloadProgress) -> Void)? = nil) throws
+        -> DatasetCopy
+    {
         var attempts: [SearchAttempt] = []
         var skipped: [SearchAttempt] = []
         for place in places(for: name) {
@@ -122,7 +141,8 @@ public struct DataLocator: Sendable {
         }
         let target = projectDataDirectory.appendingPathComponent(DatasetInfo.info(name).directoryName)
         guard allowDownload else {
-            attempts.append(SearchAttempt(place: "download into \(target.path)", problem: "downloads are turned off"))
+            attempts.append(
+                SearchAttempt(place: "download into \(target.path)", problem: "downloads are turned off"))
             throw DatasetError.notFound(dataset: name, attempts: attempts)
         }
         let downloader = DatasetDownloader(
@@ -131,20 +151,26 @@ public struct DataLocator: Sendable {
         do {
             return try downloader.fetch().skipping(skipped)
         } catch DatasetError.downloadFailed(_, _, let mirrorAttempts) {
-            attempts += mirrorAttempts.map { SearchAttempt(place: "download \($0.place)", problem: $0.problem) }
+            attempts += mirrorAttempts.map {
+                SearchAttempt(place: "download \($0.place)", problem: $0.problem)
+            }
         } catch {
-            attempts.append(SearchAttempt(place: "download into \(target.path)", problem: Self.explain(error)))
+            attempts.append(
+                SearchAttempt(place: "download into \(target.path)", problem: Self.explain(error)))
         }
         throw DatasetError.notFound(dataset: name, attempts: attempts)
     }
 
     /// The directory of a verified copy, fetching one if needed.
-    public func directory(for name: DatasetName, progress: ((DownloadProgress) -> Void)? = nil) throws -> URL {
+    public func directory(for name: DatasetName, progress: ((DownloadProgress) -> Void)? = nil) throws -> URL
+    {
         try resolve(name, progress: progress).directory
     }
 
     /// One split of a verified copy, read into memory.
-    public func load(_ name: DatasetName, split: Split, progress: ((DownloadProgress) -> Void)? = nil) throws -> ImageSet {
+    public func load(_ name: DatasetName, split: Split, progress: ((DownloadProgress) -> Void)? = nil) throws
+        -> ImageSet
+    {
         try resolve(name, progress: progress).load(split)
     }
 

@@ -43,6 +43,7 @@ public struct DatasetCopy: Sendable {
         guard let images = url(split, .images), let labels = url(split, .labels) else {
             throw DatasetError.missing(path: directory.appendingPathComponent("\(split)").path)
         }
-        return try IDX.readImageSet(images: images.path, labels: labels.path, rows: info.imageRows, cols: info.imageCols)
+        return try IDX.readImageSet(
+            images: images.path, labels: labels.path, rows: info.imageRows, cols: info.imageCols)
     }
 }

@@ -46,7 +46,8 @@ struct DatasetDownloader {
         var order = mirrors
         for file in info.files {
             if let existing = DatasetVerifier.locate(file, in: directory),
-               (try? verifier.verify(file, at: existing)) != nil {
+                (try? verifier.verify(file, at: existing)) != nil
+            {
                 continue
             }
             let used = try fetch(file, mirrors: order)
@@ -82,7 +83,8 @@ struct DatasetDownloader {
 
         report(file, url, .started)
         var size: (received: Int64, expected: Int64?) = (0, nil)
-        try HTTPFileDownload.download(from: url, to: temporary, idleTimeout: idleTimeout) { received, expected in
+        try HTTPFileDownload.download(from: url, to: temporary, idleTimeout: idleTimeout) {
+            received, expected in
             size = (received, expected)
             report(file, url, .receiving, received: received, expected: expected)
         }
@@ -90,17 +92,20 @@ struct DatasetDownloader {
         let digest = try verifier.hasher(temporary)
         guard digest.sha256 == file.sha256, digest.problem == nil else {
             throw DatasetError.hashMismatch(
-                path: url.absoluteString, expected: file.sha256, actual: digest.sha256, problem: digest.problem)
+                path: url.absoluteString, expected: file.sha256, actual: digest.sha256,
+                problem: digest.problem)
         }
         // Keep the name honest about the content: a mirror may serve the file uncompressed.
-        let finalURL = directory.appendingPathComponent(Self.isGzip(temporary) ? file.compressedName : file.name)
+        let finalURL = directory.appendingPathComponent(
+            Self.isGzip(temporary) ? file.compressedName : file.name)
         // Remove stale variants (e.g. a corrupt raw file) that `locate` would find first.
         for name in file.acceptedNames where name != finalURL.lastPathComponent {
             try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))
         }
         guard rename(temporary.path, finalURL.path) == 0 else {
             throw DatasetError.unreadable(
-                path: finalURL.path, reason: "cannot move the verified download into place: \(String(cString: strerror(errno)))")
+                path: finalURL.path,
+                reason: "cannot move the verified download into place: \(String(cString: strerror(errno)))")
         }
         verifier.remember(digest, for: finalURL)
         report(file, url, .finished)
@@ -113,7 +118,8 @@ struct DatasetDownloader {
         let cutoff = Date().addingTimeInterval(-3600)
         for name in names where name.hasPrefix(".") && name.contains(Self.temporaryMarker) {
             let url = directory.appendingPathComponent(name)
-            let modified = (try? FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate]) as? Date
+            let modified =
+                (try? FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate]) as? Date
             if let modified, modified < cutoff { try? FileManager.default.removeItem(at: url) }
         }
     }
@@ -124,9 +130,13 @@ struct DatasetDownloader {
         return Gzip.isCompressed((try? handle.read(upToCount: 2)) ?? Data())
     }
 
-    private func report(_ file: DatasetFile, _ url: URL, _ phase: DownloadProgress.Phase,
-                        received: Int64 = 0, expected: Int64? = nil) {
-        progress?(DownloadProgress(dataset: info.name, file: file.compressedName, url: url, phase: phase,
-                                   receivedBytes: received, expectedBytes: expected))
+    private func report(
+        _ file: DatasetFile, _ url: URL, _ phase: DownloadProgress.Phase,
+        received: Int64 = 0, expected: Int64? = nil
+    ) {
+        progress?(
+            DownloadProgress(
+                dataset: info.name, file: file.compressedName, url: url, phase: phase,
+                receivedBytes: received, expectedBytes: expected))
     }
 }

@@ -28,7 +28,8 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
                 + "delete or replace it (`report data fetch` downloads a verified copy)."
         case .notFound(let dataset, let attempts):
             return Self.listing(
-                headline: "no valid copy of \(dataset.displayName) (\(dataset.rawValue)) was found or could be downloaded.",
+                headline:
+                    "no valid copy of \(dataset.displayName) (\(dataset.rawValue)) was found or could be downloaded.",
                 attempts: attempts) + "\n" + Self.fixes(for: dataset)
         case .downloadFailed(let dataset, let file, let attempts):
             return Self.listing(
@@ -43,7 +44,9 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
         guard case .hashMismatch(_, let expected, let actual, let problem) = self else { return description }
         var text = "wrong content: SHA-256 of the decompressed content is \(actual), expected \(expected)"
         if let problem { text += " (\(problem))" }
-        if let owner = DatasetName.allCases.first(where: { DatasetInfo.info($0).files.contains { $0.sha256 == actual } }) {
+        if let owner = DatasetName.allCases.first(where: {
+            DatasetInfo.info($0).files.contains { $0.sha256 == actual }
+        }) {
             text += " (that content is \(owner.displayName)'s)"
         }
         return text
@@ -64,7 +67,8 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
         if let package = info.debianPackage {
             local = "install Debian's package (works offline once installed): sudo apt-get install \(package)"
         } else {
-            local = "Debian has no package for \(dataset.displayName): copy its four files "
+            local =
+                "Debian has no package for \(dataset.displayName): copy its four files "
                 + "(\(info.files.map(\.compressedName).joined(separator: ", "))) into data/\(info.directoryName)/ "
                 + "or point --data-dir / REPORT_DATA_DIR at a directory holding \(info.directoryName)/"
         }

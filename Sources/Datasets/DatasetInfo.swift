@@ -32,8 +32,10 @@ public struct DatasetInfo: Sendable {
     /// Images in `split`.
     public func count(_ split: Split) -> Int { split == .train ? trainCount : testCount }
 
-    init(name: DatasetName, directoryName: String, mean: Double, std: Double,
-         hashes: [String], mirrors: [String], debianPackage: String?) {
+    init(
+        name: DatasetName, directoryName: String, mean: Double, std: Double,
+        hashes: [String], mirrors: [String], debianPackage: String?
+    ) {
         self.name = name
         self.directoryName = directoryName
         self.mean = mean

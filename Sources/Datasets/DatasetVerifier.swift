@@ -23,7 +23,9 @@ public struct DatasetVerifier: Sendable {
         for name in file.acceptedNames {
             let url = directory.appendingPathComponent(name)
             var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory),
+                !isDirectory.boolValue
+            {
                 return url
             }
         }
@@ -53,7 +55,9 @@ public struct DatasetVerifier: Sendable {
     /// Verifies the four files of a dataset in `directory`.
     /// Throws `DatasetError.missing` naming the first absent file (as `<name>[.gz]`), or
     /// `DatasetError.hashMismatch` for the first file with the wrong content.
-    public func verify(_ info: DatasetInfo, in directory: URL, source: String, rehash: Bool = false) throws -> DatasetCopy {
+    public func verify(_ info: DatasetInfo, in directory: URL, source: String, rehash: Bool = false) throws
+        -> DatasetCopy
+    {
         var urls: [DatasetFile: URL] = [:]
         for file in info.files {
             guard let url = Self.locate(file, in: directory) else {

@@ -24,8 +24,10 @@ public struct DownloadProgress: Sendable, Equatable {
     /// The size the server announced, if it did.
     public var expectedBytes: Int64?
 
-    public init(dataset: DatasetName, file: String, url: URL, phase: Phase,
-                receivedBytes: Int64 = 0, expectedBytes: Int64? = nil) {
+    public init(
+        dataset: DatasetName, file: String, url: URL, phase: Phase,
+        receivedBytes: Int64 = 0, expectedBytes: Int64? = nil
+    ) {
         self.dataset = dataset
         self.file = file
         self.url = url

@@ -30,7 +30,8 @@ enum Gzip {
         init(path: String) throws {
             self.path = path
             // 15 window bits + 32: detect gzip or zlib headers automatically.
-            guard inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            guard inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK
+            else {
                 throw DatasetError.corrupt(path: path, reason: "zlib could not start inflating")
             }
         }
@@ -62,7 +63,8 @@ enum Gzip {
                 }
                 // Z_BUF_ERROR only means "no progress possible": zlib needs more input.
                 guard status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR else {
-                    throw DatasetError.corrupt(path: path, reason: "gzip data is damaged (zlib status \(status))")
+                    throw DatasetError.corrupt(
+                        path: path, reason: "gzip data is damaged (zlib status \(status))")
                 }
                 if produced > 0 {
                     buffer.withUnsafeBytes { output(UnsafeRawBufferPointer(rebasing: $0[0..<produced])) }
@@ -79,7 +81,8 @@ enum Gzip {
         /// Throws unless the last gzip member ended properly (a truncated file does not).
         func finish() throws {
             guard ended else {
-                throw DatasetError.corrupt(path: path, reason: "gzip stream ends early (the file is truncated)")
+                throw DatasetError.corrupt(
+                    path: path, reason: "gzip stream ends early (the file is truncated)")
             }
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Downloads one URL into one file with URLSession, blocking the caller, reporting bytes as
@@ -29,8 +30,10 @@ final class HTTPFileDownload: NSObject, URLSessionDataDelegate, @unchecked Senda
     /// - Parameters:
     ///   - idleTimeout: seconds without any data before giving up.
     ///   - onBytes: called with bytes received so far and the announced total, if any.
-    static func download(from url: URL, to destination: URL, idleTimeout: TimeInterval,
-                         onBytes: @escaping (Int64, Int64?) -> Void) throws {
+    static func download(
+        from url: URL, to destination: URL, idleTimeout: TimeInterval,
+        onBytes: @escaping (Int64, Int64?) -> Void
+    ) throws {
         guard FileManager.default.createFile(atPath: destination.path, contents: nil) else {
             throw Failure(description: "cannot create \(destination.path) (is the directory writable?)")
         }
@@ -50,8 +53,10 @@ final class HTTPFileDownload: NSObject, URLSessionDataDelegate, @unchecked Senda
         if let failure = download.failure { throw failure }
     }
 
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
-                    completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
+    func urlSession(
+        _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+        completionHandler: @escaping (URLSession.ResponseDisposition) -> Void
+    ) {
         if let http = response as? HTTPURLResponse, http.statusCode != 200 {
             let reason = HTTPURLResponse.localizedString(forStatusCode: http.statusCode)
             failure = Failure(description: "the server answered HTTP \(http.statusCode) (\(reason))")

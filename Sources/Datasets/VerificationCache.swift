@@ -51,7 +51,8 @@ public struct VerificationCache: Sendable {
         guard let data = try? encoder.encode(contents) else { return }
         let directory = file.deletingLastPathComponent()
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let temporary = directory.appendingPathComponent(".\(file.lastPathComponent).\(UUID().uuidString).tmp")
+        let temporary = directory.appendingPathComponent(
+            ".\(file.lastPathComponent).\(UUID().uuidString).tmp")
         do {
             try data.write(to: temporary)
             guard rename(temporary.path, file.path) == 0 else {
@@ -65,7 +66,7 @@ public struct VerificationCache: Sendable {
 
     private func load() -> Contents {
         guard let file, let data = try? Data(contentsOf: file),
-              let contents = try? JSONDecoder().decode(Contents.self, from: data), contents.version == 2
+            let contents = try? JSONDecoder().decode(Contents.self, from: data), contents.version == 2
         else { return Contents() }
         return contents
     }

@@ -9,7 +9,8 @@ public enum ColorMath {
         guard digits.count == 7, digits[0] == UInt8(ascii: "#") else { return nil }
         var values: [Double] = []
         for start in stride(from: 1, to: 7, by: 2) {
-            guard let byte = UInt8(String(decoding: digits[start..<start + 2], as: UTF8.self), radix: 16) else {
+            guard let byte = UInt8(String(decoding: digits[start..<start + 2], as: UTF8.self), radix: 16)
+            else {
                 return nil
             }
             values.append(Double(byte) / 255)
@@ -36,7 +37,8 @@ public enum ColorMath {
 
     /// The WCAG 2 contrast ratio of two colours, from 1 (none) to 21 (black on white).
     public static func contrast(_ first: String, _ second: String) -> Double {
-        let a = luminance(first), b = luminance(second)
+        let a = luminance(first)
+        let b = luminance(second)
         return (max(a, b) + 0.05) / (min(a, b) + 0.05)
     }
 
@@ -54,7 +56,9 @@ public enum ColorMath {
     /// so that black keeps standing apart from the greys.
     public static func darkVariant(of color: String, background: String = "#0D1117") -> String {
         guard channels(color) != nil else { return color }
-        if luminance(color) < 0.01, let c = channels(color), max(c.red, c.green, c.blue) - min(c.red, c.green, c.blue) < 0.05 {
+        if luminance(color) < 0.01, let c = channels(color),
+            max(c.red, c.green, c.blue) - min(c.red, c.green, c.blue) < 0.05
+        {
             return "#E6E6E6"
         }
         var amount = 0.0

@@ -22,7 +22,9 @@ extension LineChart {
                 curves[series.label, default: []].append((series.dashed, text))
             }
             guard !order.isEmpty else { continue }
-            let both = curves.values.contains { list in list.contains { $0.dashed } && list.contains { !$0.dashed } }
+            let both = curves.values.contains { list in
+                list.contains { $0.dashed } && list.contains { !$0.dashed }
+            }
             let title = panel.title.isEmpty ? panel.yLabel : panel.title
             let parts = order.map { label -> String in
                 let list = (curves[label] ?? []).sorted { !$0.dashed && $1.dashed }
@@ -36,7 +38,9 @@ extension LineChart {
                 if !references.contains(text) { references.append(text) }
             }
         }
-        if !references.isEmpty { sentences.append("Reference lines: " + references.joined(separator: "; ") + ".") }
+        if !references.isEmpty {
+            sentences.append("Reference lines: " + references.joined(separator: "; ") + ".")
+        }
         return sentences.joined(separator: " ")
     }
 

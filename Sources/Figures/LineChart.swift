@@ -58,7 +58,8 @@ public struct LineChart: Sendable {
 
         let labelled = directLabelPanel(runs: runs, cellWidth: cellWidth, cellHeight: cellHeight)
         let legend = Legend(
-            entries: legendEntries(runs: labelled == nil ? runs : [], styles: styles), availableWidth: contentWidth)
+            entries: legendEntries(runs: labelled == nil ? runs : [], styles: styles),
+            availableWidth: contentWidth)
         let captionLines = TextMetrics.wrapped(
             caption ?? "", toWidth: contentWidth, fontSize: FigureTheme.captionSize)
         let titleHeight = title.isEmpty ? 0 : 28.0
@@ -69,7 +70,8 @@ public struct LineChart: Sendable {
         let figureHeight = panelsTop + panelsHeight + captionHeight + padding
 
         var writer = SVGWriter(
-            width: figureWidth, height: figureHeight, title: title, description: accessibleDescription ?? summary())
+            width: figureWidth, height: figureHeight, title: title,
+            description: accessibleDescription ?? summary())
         for style in styles.values { writer.darkColors[style.color] = style.darkColor }
         writer.figureTitle(title, figureWidth: figureWidth, contentWidth: contentWidth)
         legend.draw(top: legendTop, centerX: figureWidth / 2, into: &writer)
@@ -112,9 +114,12 @@ public struct LineChart: Sendable {
 
     /// The panel that names the runs at the ends of its curves, and the room the names take;
     /// `nil` when no panel has exactly one curve per run or the names do not fit.
-    func directLabelPanel(runs: [String], cellWidth: Double, cellHeight: Double) -> (panel: Int, width: Double)? {
+    func directLabelPanel(runs: [String], cellWidth: Double, cellHeight: Double) -> (
+        panel: Int, width: Double
+    )? {
         guard directLabels, runs.count >= 2 else { return nil }
-        let widest = runs.map { TextMetrics.width(of: $0, fontSize: PanelRenderer.directLabelSize) }.max() ?? 0
+        let widest =
+            runs.map { TextMetrics.width(of: $0, fontSize: PanelRenderer.directLabelSize) }.max() ?? 0
         let width = widest + PanelRenderer.directLabelGap + 4
         guard width <= min(180, cellWidth * 0.38) else { return nil }
         guard Double(runs.count) * PanelRenderer.directLabelSpacing <= cellHeight - 90 else { return nil }

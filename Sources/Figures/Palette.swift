@@ -75,11 +75,13 @@ public struct Palette: Sendable {
     public mutating func styles(for figureLabels: [String]) -> [String: SeriesStyle] {
         var result: [String: SeriesStyle] = [:]
         for label in figureLabels { if let style = existingStyle(for: label) { result[label] = style } }
-        let colorCount = Palette.okabeIto.count, styleCount = colorCount * Palette.markers.count
+        let colorCount = Palette.okabeIto.count
+        let styleCount = colorCount * Palette.markers.count
         for label in figureLabels where result[label] == nil {
             let takenColors = Set(result.values.map(\.color))
             let takenPairs = Set(result.values.map { "\($0.color) \($0.marker)" })
-            let index = (0..<styleCount).first { !takenColors.contains(Palette.style(at: $0).color) }
+            let index =
+                (0..<styleCount).first { !takenColors.contains(Palette.style(at: $0).color) }
                 ?? (0..<styleCount).first {
                     let style = Palette.style(at: $0)
                     return !takenPairs.contains("\(style.color) \(style.marker)")

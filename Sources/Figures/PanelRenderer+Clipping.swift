@@ -9,7 +9,9 @@ extension PanelRenderer {
     /// `segments` cut to the band `top...bottom` (pixel y grows downwards): a line crossing an
     /// edge ends or starts exactly on it. Each stretch of consecutive points beyond one edge
     /// yields one `OffScale` at the edge, at the x of the stretch's last point.
-    static func clipped(_ segments: [[Point]], top: Double, bottom: Double) -> (segments: [[Point]], offScale: [OffScale]) {
+    static func clipped(_ segments: [[Point]], top: Double, bottom: Double) -> (
+        segments: [[Point]], offScale: [OffScale]
+    ) {
         var result: [[Point]] = []
         var marks: [OffScale] = []
         func side(_ p: Point) -> Int { p.y < top ? -1 : (p.y > bottom ? 1 : 0) }
@@ -23,7 +25,10 @@ extension PanelRenderer {
             var stretchSide = 0
             func closeStretch() {
                 if let end = stretchEnd {
-                    marks.append(OffScale(point: Point(x: end.x, y: stretchSide < 0 ? top : bottom), above: stretchSide < 0))
+                    marks.append(
+                        OffScale(
+                            point: Point(x: end.x, y: stretchSide < 0 ? top : bottom), above: stretchSide < 0)
+                    )
                 }
                 stretchEnd = nil
                 stretchSide = 0
@@ -72,12 +77,16 @@ extension PanelRenderer {
         let tip = mark.above ? y - r : y + r
         let base = mark.above ? y + r * 0.6 : y - r * 0.6
         let points = [
-            Point(x: mark.point.x, y: tip), Point(x: mark.point.x + r, y: base), Point(x: mark.point.x - r, y: base),
+            Point(x: mark.point.x, y: tip), Point(x: mark.point.x + r, y: base),
+            Point(x: mark.point.x - r, y: base),
         ]
         let text = points.map { NumberFormat.coordinate($0.x) + "," + NumberFormat.coordinate($0.y) }
             .joined(separator: " ")
         writer.element(
             "polygon",
-            [("class", "off-scale"), ("points", text), ("fill", color), ("stroke", FigureTheme.background), ("stroke-width", "1")])
+            [
+                ("class", "off-scale"), ("points", text), ("fill", color), ("stroke", FigureTheme.background),
+                ("stroke-width", "1"),
+            ])
     }
 }

@@ -27,7 +27,8 @@ extension PanelRenderer {
             writer.open(
                 "g",
                 [
-                    ("class", "reference-notes"), ("fill", FigureTheme.reference), ("font-size", "11"), ("stroke", FigureTheme.background), ("stroke-width", "3"),
+                    ("class", "reference-notes"), ("fill", FigureTheme.reference), ("font-size", "11"),
+                    ("stroke", FigureTheme.background), ("stroke-width", "3"),
                     ("paint-order", "stroke"),
                 ])
             var offsets = (above: 0.0, below: 0.0)
@@ -107,7 +108,10 @@ extension PanelRenderer {
             let y = entry.end.y - plot.y < 10 ? entry.end.y + 14 : entry.end.y + Self.directLabelSize * 0.35
             writer.text(
                 text, x: entry.end.x + 7, y: y,
-                [("fill", style.color), ("stroke", FigureTheme.background), ("stroke-width", "3"), ("paint-order", "stroke")])
+                [
+                    ("fill", style.color), ("stroke", FigureTheme.background), ("stroke-width", "3"),
+                    ("paint-order", "stroke"),
+                ])
         }
         writer.close("g")
     }
@@ -119,7 +123,9 @@ extension PanelRenderer {
         guard Double(anchors.count - 1) * spacing <= bottom - top else { return nil }
         // Push down from the top, then up from the bottom; the result keeps the order and spacing.
         var placed = anchors.map { min(max($0, top), bottom) }
-        for index in placed.indices.dropFirst() { placed[index] = max(placed[index], placed[index - 1] + spacing) }
+        for index in placed.indices.dropFirst() {
+            placed[index] = max(placed[index], placed[index - 1] + spacing)
+        }
         if let last = placed.last, last > bottom {
             placed[placed.count - 1] = bottom
             for index in placed.indices.dropLast().reversed() {

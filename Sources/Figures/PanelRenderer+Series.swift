@@ -12,7 +12,9 @@ extension PanelRenderer {
     /// Draws every series of the panel (the faint raw curves first when smoothing), and
     /// returns the pixel position where each label's last curve ends (nothing if no point could be
     /// drawn). Curves are cut at the plot's top and bottom; where one leaves, a triangle marks it.
-    func drawSeries(plot: Rect, xAxis: AxisScale, yAxis: AxisScale, into writer: inout SVGWriter) -> [(label: String, end: Point)] {
+    func drawSeries(plot: Rect, xAxis: AxisScale, yAxis: AxisScale, into writer: inout SVGWriter) -> [(
+        label: String, end: Point
+    )] {
         let f = NumberFormat.coordinate
         // More than about one point per pixel column adds bytes but nothing visible.
         let maximumPoints = max(2, min(self.maximumPoints, Int(plot.width)))
@@ -71,7 +73,9 @@ extension PanelRenderer {
                     ])
             }
             // Markers sit on data points only, not where a clipped line meets the edge.
-            let points = projection.flatMap { $0 }.filter { $0.y >= plot.y - 0.05 && $0.y <= plot.maxY + 0.05 }
+            let points = projection.flatMap { $0 }.filter {
+                $0.y >= plot.y - 0.05 && $0.y <= plot.maxY + 0.05
+            }
             if style.marker != .none && !points.isEmpty { markerCalls.append((points, style)) }
             if !offScale.isEmpty { offScaleCalls.append((offScale, style)) }
             if let last = projection.last?.last {

@@ -59,7 +59,9 @@ struct PanelRenderer {
     /// series and reference line.
     func yDomain() -> [Double] {
         // A fixed range on a log axis keeps only its positive limits; with fewer than two the data decide.
-        if let range = panel.yRange, !panel.logY || range.lowerBound > 0 { return [range.lowerBound, range.upperBound] }
+        if let range = panel.yRange, !panel.logY || range.lowerBound > 0 {
+            return [range.lowerBound, range.upperBound]
+        }
         let values = { (series: [LineSeries]) in series.flatMap { $0.y.prefix(min($0.x.count, $0.y.count)) } }
         if !panel.focus.isEmpty {
             let focused = values(panel.series.filter { panel.focus.contains($0.label) })

@@ -31,7 +31,8 @@ public func suggestion(for word: String, among candidates: [String]) -> String? 
 /// swaps of two adjacent characters each count one (optimal string alignment), so `mnsit` is one
 /// edit from `mnist`.
 func editDistance(_ left: String, _ right: String) -> Int {
-    let a = Array(left), b = Array(right)
+    let a = Array(left)
+    let b = Array(right)
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }
     var d = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)

@@ -108,10 +108,14 @@ final class SettingErrorTests: XCTestCase {
         XCTAssertEqual(
             parseError("[conv: {out: 8, kernel: 99999999999999999999999}]"),
             "'kernel' of 'conv' must be at most 1,000,000, found 99999999999999999999999")
-        XCTAssertEqual(configError("epochs", "1000000000000000"), "'epochs' must be at most 100,000, found 1000000000000000")
         XCTAssertEqual(
-            configError("epochs", "100000000000000000000000000"), "'epochs' must be at most 100,000, found 100000000000000000000000000")
-        XCTAssertEqual(configError("batch_size", "1000000"), "'batch_size' must be at most 65,536, found 1000000")
+            configError("epochs", "1000000000000000"),
+            "'epochs' must be at most 100,000, found 1000000000000000")
+        XCTAssertEqual(
+            configError("epochs", "100000000000000000000000000"),
+            "'epochs' must be at most 100,000, found 100000000000000000000000000")
+        XCTAssertEqual(
+            configError("batch_size", "1000000"), "'batch_size' must be at most 65,536, found 1000000")
         XCTAssertEqual(configError("width", "1e300"), "'width' must be at most 1000, found 1e+300")
     }
 
@@ -134,10 +138,13 @@ final class SettingErrorTests: XCTestCase {
         XCTAssertEqual(config.optimizer, .adam)
         XCTAssertEqual(config.model, .layers([.flatten, .linear(out: 10, bias: true)]))
         XCTAssertThrowsError(try config.set("epochs", .integer(1_000_000_000_000_000))) { error in
-            XCTAssertEqual((error as? SettingError)?.message, "'epochs' must be at most 100,000, found 1000000000000000")
+            XCTAssertEqual(
+                (error as? SettingError)?.message, "'epochs' must be at most 100,000, found 1000000000000000")
         }
         XCTAssertThrowsError(try config.set("optimizer", .text("adamm"))) { error in
-            XCTAssertTrue((error as? SettingError)?.message.hasPrefix("unknown optimizer 'adamm' (did you mean 'adam'?)") ?? false)
+            XCTAssertTrue(
+                (error as? SettingError)?.message.hasPrefix(
+                    "unknown optimizer 'adamm' (did you mean 'adam'?)") ?? false)
         }
         XCTAssertEqual(SettingKey.named("batch_size")?.flag, "--batch-size")
     }
@@ -145,11 +152,14 @@ final class SettingErrorTests: XCTestCase {
     /// A YAML value and the same plain value give the same configuration.
     func testYAMLAndPlainValuesAgree() throws {
         let cases: [(String, String, SettingValue)] = [
-            ("lr", "0.05", .number(0.05)), ("epochs", "7", .integer(7)), ("dataset", "fashion_mnist", .text("fashion_mnist")),
-            ("nesterov", "true", .flag(true)), ("model", "strong", .text("strong")), ("seed", "42", .integer(42)),
+            ("lr", "0.05", .number(0.05)), ("epochs", "7", .integer(7)),
+            ("dataset", "fashion_mnist", .text("fashion_mnist")),
+            ("nesterov", "true", .flag(true)), ("model", "strong", .text("strong")),
+            ("seed", "42", .integer(42)),
         ]
         for (key, yaml, value) in cases {
-            var fromYAML = TrainingConfig(), fromValue = TrainingConfig()
+            var fromYAML = TrainingConfig()
+            var fromValue = TrainingConfig()
             try fromYAML.set(key, try XCTUnwrap(try Yams.compose(yaml: yaml)))
             try fromValue.set(key, value)
             XCTAssertEqual(fromYAML, fromValue, key)

@@ -1,7 +1,8 @@
-@testable import Datasets
 import Foundation
 import TestSupport
 import XCTest
+
+@testable import Datasets
 
 /// Hashing decompressed content: gzip and raw agree, truncation is caught.
 final class ContentHasherTests: XCTestCase {
@@ -48,7 +49,8 @@ final class ContentHasherTests: XCTestCase {
     }
 
     func testMissingFileIsAnErrorNamingThePath() {
-        XCTAssertThrowsError(try ContentHasher.digest(of: URL(fileURLWithPath: "/nonexistent/x.gz"))) { error in
+        XCTAssertThrowsError(try ContentHasher.digest(of: URL(fileURLWithPath: "/nonexistent/x.gz"))) {
+            error in
             XCTAssertEqual(error as? DatasetError, .missing(path: "/nonexistent/x.gz"))
         }
     }

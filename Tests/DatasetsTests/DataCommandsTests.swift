@@ -1,7 +1,8 @@
-@testable import Datasets
 import Foundation
 import TestSupport
 import XCTest
+
+@testable import Datasets
 
 /// `report data fetch` and `report data verify` as a person would run them.
 final class DataCommandsTests: XCTestCase {
@@ -26,14 +27,22 @@ final class DataCommandsTests: XCTestCase {
             systemDirectory: project.appendingPathComponent("no-system"), mirrors: [server.url("{dataset}/")])
         var printed: [String] = []
         var progressText = ""
-        try DataCommands.fetch([.mnist], locator: locator, progress: { progress in
-            if case .started = progress.phase { progressText += "fetching \(progress.url.absoluteString)\n" }
-            if case .finished = progress.phase { progressText += "\(progress.file): verified\n" }
-        }, output: { printed.append($0) })
-        XCTAssertEqual(printed, [
-            "mnist: verified copy in \(project.path)/data/mnist (downloaded), content \(DatasetInfo.info(.mnist).contentHash)",
-        ])
-        XCTAssertEqual(progressText, """
+        try DataCommands.fetch(
+            [.mnist], locator: locator,
+            progress: { progress in
+                if case .started = progress.phase {
+                    progressText += "fetching \(progress.url.absoluteString)\n"
+                }
+                if case .finished = progress.phase { progressText += "\(progress.file): verified\n" }
+            }, output: { printed.append($0) })
+        XCTAssertEqual(
+            printed,
+            [
+                "mnist: verified copy in \(project.path)/data/mnist (downloaded), content \(DatasetInfo.info(.mnist).contentHash)"
+            ])
+        XCTAssertEqual(
+            progressText,
+            """
             fetching \(server.url("mnist/t10k-labels-idx1-ubyte.gz").absoluteString)
             t10k-labels-idx1-ubyte.gz: verified
 

@@ -44,7 +44,8 @@ final class DataLocatorTests: XCTestCase {
         let environment = try populated("environment")
         try populated("project/data")
         try populated("system")
-        let copy = try locator(dataDirectory: given.path, environment: ["REPORT_DATA_DIR": environment.path]).resolve(.mnist)
+        let copy = try locator(dataDirectory: given.path, environment: ["REPORT_DATA_DIR": environment.path])
+            .resolve(.mnist)
         XCTAssertEqual(copy.directory.path, given.appendingPathComponent("mnist").path)
         XCTAssertEqual(copy.source, "--data-dir")
     }
@@ -63,15 +64,20 @@ final class DataLocatorTests: XCTestCase {
         try TestPaths.requireSharedData()
         // The given directory holds a truncated label file: skipped, not used.
         let broken = root.appendingPathComponent("broken/mnist")
-        try DatasetFixtures.linkSharedFiles(.mnist, into: broken, only: ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte"])
-        try DatasetFixtures.writeTruncated(.mnist, file: "t10k-labels-idx1-ubyte.gz", bytes: 100,
-                                           to: broken.appendingPathComponent("t10k-labels-idx1-ubyte.gz"))
+        try DatasetFixtures.linkSharedFiles(
+            .mnist, into: broken,
+            only: ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte"])
+        try DatasetFixtures.writeTruncated(
+            .mnist, file: "t10k-labels-idx1-ubyte.gz", bytes: 100,
+            to: broken.appendingPathComponent("t10k-labels-idx1-ubyte.gz"))
         try populated("project/data")
         try populated("system")
         let copy = try locator(dataDirectory: root.appendingPathComponent("broken").path).resolve(.mnist)
         XCTAssertEqual(copy.source, "project data")
         XCTAssertEqual(copy.skipped.map(\.place), ["--data-dir \(broken.path)"], "front ends warn about it")
-        XCTAssertTrue(copy.skipped[0].problem.contains("t10k-labels-idx1-ubyte.gz: wrong content"), copy.skipped[0].problem)
+        XCTAssertTrue(
+            copy.skipped[0].problem.contains("t10k-labels-idx1-ubyte.gz: wrong content"),
+            copy.skipped[0].problem)
 
         let reports = locator(dataDirectory: root.appendingPathComponent("broken").path).survey(.mnist)
         XCTAssertEqual(reports.map(\.isValid), [false, true, true])
@@ -80,7 +86,8 @@ final class DataLocatorTests: XCTestCase {
     func testSystemCopyIsUsedWhenNothingElseHasTheFiles() throws {
         try TestPaths.requireSharedData()
         try populated("system")
-        let copy = try locator(environment: ["REPORT_DATA_DIR": root.appendingPathComponent("empty").path]).resolve(.mnist)
+        let copy = try locator(environment: ["REPORT_DATA_DIR": root.appendingPathComponent("empty").path])
+            .resolve(.mnist)
         XCTAssertEqual(copy.source, "system copy")
         XCTAssertEqual(try copy.load(.test).count, 10_000)
     }
@@ -100,24 +107,31 @@ final class DataLocatorTests: XCTestCase {
         // MNIST and Fashion-MNIST use the same file names: say whose content was found.
         let direct = DatasetFixtures.sharedDirectory(.mnist)
         XCTAssertThrowsError(try locator(dataDirectory: direct.path).resolve(.fashionMNIST)) { error in
-            XCTAssertTrue("\(error)".contains("--data-dir \(direct.path): holds MNIST's files, not Fashion-MNIST's"), "\(error)")
+            XCTAssertTrue(
+                "\(error)".contains("--data-dir \(direct.path): holds MNIST's files, not Fashion-MNIST's"),
+                "\(error)")
         }
     }
 
     func testNotFoundListsEveryPlaceTriedAndBothFixes() throws {
-        let locator = locator(dataDirectory: root.appendingPathComponent("given").path,
-                              environment: ["REPORT_DATA_DIR": root.appendingPathComponent("environment").path])
+        let locator = locator(
+            dataDirectory: root.appendingPathComponent("given").path,
+            environment: ["REPORT_DATA_DIR": root.appendingPathComponent("environment").path])
         XCTAssertThrowsError(try locator.resolve(.fashionMNIST)) { error in
-            guard case .notFound(let dataset, let attempts)? = error as? DatasetError else { return XCTFail("\(error)") }
+            guard case .notFound(let dataset, let attempts)? = error as? DatasetError else {
+                return XCTFail("\(error)")
+            }
             XCTAssertEqual(dataset, .fashionMNIST)
             XCTAssertEqual(attempts.map(\.problem).first, "directory does not exist")
-            XCTAssertEqual(attempts.map(\.place), [
-                "--data-dir \(self.root.path)/given/fashion-mnist",
-                "REPORT_DATA_DIR \(self.root.path)/environment/fashion-mnist",
-                "project data \(self.project.path)/data/fashion-mnist",
-                "system copy \(self.root.path)/system/fashion-mnist",
-                "download into \(self.project.path)/data/fashion-mnist",
-            ])
+            XCTAssertEqual(
+                attempts.map(\.place),
+                [
+                    "--data-dir \(self.root.path)/given/fashion-mnist",
+                    "REPORT_DATA_DIR \(self.root.path)/environment/fashion-mnist",
+                    "project data \(self.project.path)/data/fashion-mnist",
+                    "system copy \(self.root.path)/system/fashion-mnist",
+                    "download into \(self.project.path)/data/fashion-mnist",
+                ])
             let text = "\(error)"
             XCTAssertTrue(text.contains("sudo apt-get install dataset-fashion-mnist"), text)
             XCTAssertTrue(text.contains("report data fetch fashion_mnist"), text)
@@ -126,11 +140,14 @@ final class DataLocatorTests: XCTestCase {
 
     func testIncompleteDirectoryNamesTheMissingFiles() throws {
         try TestPaths.requireSharedData()
-        try DatasetFixtures.linkSharedFiles(.mnist, into: project.appendingPathComponent("data/mnist"),
-                                            only: ["train-labels-idx1-ubyte"])
+        try DatasetFixtures.linkSharedFiles(
+            .mnist, into: project.appendingPathComponent("data/mnist"),
+            only: ["train-labels-idx1-ubyte"])
         let report = locator().examine(locator().places(for: .mnist)[0], for: .mnist)
-        XCTAssertEqual(report.problem,
-                       "incomplete: no train-images-idx3-ubyte[.gz], t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]")
+        XCTAssertEqual(
+            report.problem,
+            "incomplete: no train-images-idx3-ubyte[.gz], t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]"
+        )
     }
 
     func testLoadReadsTheRequestedSplit() throws {

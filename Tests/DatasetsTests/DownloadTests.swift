@@ -22,7 +22,8 @@ final class DownloadTests: XCTestCase {
     private func locator(mirrors: [URL], hasher: CountingHasher = CountingHasher()) -> DataLocator {
         DataLocator(
             dataDirectory: nil, projectRoot: project, environment: [:],
-            systemDirectory: project.appendingPathComponent("no-system"), allowDownload: true, mirrors: mirrors,
+            systemDirectory: project.appendingPathComponent("no-system"), allowDownload: true,
+            mirrors: mirrors,
             verifier: DatasetVerifier(
                 cache: VerificationCache(file: project.appendingPathComponent("data/.verified.json")),
                 hasher: hasher.hasher))
@@ -36,7 +37,9 @@ final class DownloadTests: XCTestCase {
     }
 
     private func leftovers() -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: target.path)) ?? []).filter { $0.contains(".download-") }
+        ((try? FileManager.default.contentsOfDirectory(atPath: target.path)) ?? []).filter {
+            $0.contains(".download-")
+        }
     }
 
     func testFetchDownloadsVerifiesAndRenamesAllFourFiles() throws {
@@ -44,13 +47,18 @@ final class DownloadTests: XCTestCase {
         let server = try LoopbackHTTPServer(root: TestPaths.sharedData)
         let hasher = CountingHasher()
         var events: [DownloadProgress] = []
-        let copy = try locator(mirrors: [server.url("{dataset}/")], hasher: hasher).resolve(.mnist) { events.append($0) }
+        let copy = try locator(mirrors: [server.url("{dataset}/")], hasher: hasher).resolve(.mnist) {
+            events.append($0)
+        }
 
         XCTAssertEqual(copy.source, "downloaded")
         XCTAssertEqual(copy.directory.path, target.path)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: target.path).sorted(), [
-            "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz", "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
-        ])
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: target.path).sorted(),
+            [
+                "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz", "train-images-idx3-ubyte.gz",
+                "train-labels-idx1-ubyte.gz",
+            ])
         XCTAssertEqual(server.requestedPaths.count, 4)
         XCTAssertEqual(hasher.count, 4, "each download is hashed once; the rename keeps the cached result")
         XCTAssertEqual(events.filter { $0.phase == .finished }.count, 4)
@@ -69,13 +77,16 @@ final class DownloadTests: XCTestCase {
         try TestPaths.requireSharedData()
         try linkTrainingFiles()
         let server = try LoopbackHTTPServer(root: TestPaths.sharedData, faults: [("/gone/", .notFound)])
-        let copy = try locator(mirrors: [server.url("gone/{dataset}/"), server.url("{dataset}/")]).resolve(.mnist)
+        let copy = try locator(mirrors: [server.url("gone/{dataset}/"), server.url("{dataset}/")]).resolve(
+            .mnist)
         XCTAssertEqual(copy.source, "downloaded")
         // The mirror that served the first file is asked first for the next.
-        XCTAssertEqual(server.requestedPaths, [
-            "/gone/mnist/t10k-images-idx3-ubyte.gz", "/mnist/t10k-images-idx3-ubyte.gz",
-            "/mnist/t10k-labels-idx1-ubyte.gz",
-        ])
+        XCTAssertEqual(
+            server.requestedPaths,
+            [
+                "/gone/mnist/t10k-images-idx3-ubyte.gz", "/mnist/t10k-images-idx3-ubyte.gz",
+                "/mnist/t10k-labels-idx1-ubyte.gz",
+            ])
     }
 
     func testTruncatedDownloadIsRejectedNamingFileAndBothHashes() throws {
@@ -85,13 +96,18 @@ final class DownloadTests: XCTestCase {
             root: TestPaths.sharedData, faults: [("/mnist/t10k-labels", .truncate(bytes: 2000))])
         XCTAssertThrowsError(try locator(mirrors: [server.url("mnist/")]).resolve(.mnist)) { error in
             let text = "\(error)"
-            XCTAssertTrue(text.contains("\(server.url("mnist/t10k-labels-idx1-ubyte.gz").absoluteString)"), text)
+            XCTAssertTrue(
+                text.contains("\(server.url("mnist/t10k-labels-idx1-ubyte.gz").absoluteString)"), text)
             XCTAssertTrue(text.contains("expected \(DatasetInfo.info(.mnist).files[3].sha256)"), text)
             XCTAssertTrue(text.contains("decompressed content is "), text)
             XCTAssertTrue(text.contains("truncated"), text)
         }
-        XCTAssertFalse(FileManager.default.fileExists(atPath: target.appendingPathComponent("t10k-labels-idx1-ubyte.gz").path))
-        XCTAssertTrue(FileManager.default.fileExists(atPath: target.appendingPathComponent("t10k-images-idx3-ubyte.gz").path))
+        XCTAssertFalse(
+            FileManager.default.fileExists(
+                atPath: target.appendingPathComponent("t10k-labels-idx1-ubyte.gz").path))
+        XCTAssertTrue(
+            FileManager.default.fileExists(
+                atPath: target.appendingPathComponent("t10k-images-idx3-ubyte.gz").path))
         XCTAssertEqual(leftovers(), [])
     }
 
@@ -102,9 +118,12 @@ final class DownloadTests: XCTestCase {
         let mirror = project.appendingPathComponent("mirror")
         try FileManager.default.createDirectory(at: mirror, withIntermediateDirectories: true)
         try FileManager.default.copyItem(
-            at: DatasetFixtures.sharedDirectory(.fashionMNIST).appendingPathComponent("t10k-labels-idx1-ubyte.gz"),
+            at: DatasetFixtures.sharedDirectory(.fashionMNIST).appendingPathComponent(
+                "t10k-labels-idx1-ubyte.gz"),
             to: mirror.appendingPathComponent("t10k-labels-idx1-ubyte.gz"))
-        let images = try IDX.read(path: DatasetFixtures.sharedDirectory(.mnist).appendingPathComponent("t10k-images-idx3-ubyte.gz").path)
+        let images = try IDX.read(
+            path: DatasetFixtures.sharedDirectory(.mnist).appendingPathComponent("t10k-images-idx3-ubyte.gz")
+                .path)
         var raw = Data([0, 0, 8, 3, 0, 0, 0x27, 0x10, 0, 0, 0, 28, 0, 0, 0, 28])
         raw.append(contentsOf: images.bytes)
         try raw.write(to: mirror.appendingPathComponent("t10k-images-idx3-ubyte.gz"))
@@ -114,12 +133,17 @@ final class DownloadTests: XCTestCase {
             let text = "\(error)"
             XCTAssertTrue(text.contains("t10k-labels-idx1-ubyte.gz"), text)
             XCTAssertTrue(text.contains("expected \(DatasetInfo.info(.mnist).files[3].sha256)"), text)
-            XCTAssertTrue(text.contains("content is \(DatasetInfo.info(.fashionMNIST).files[3].sha256)"), text)
+            XCTAssertTrue(
+                text.contains("content is \(DatasetInfo.info(.fashionMNIST).files[3].sha256)"), text)
             XCTAssertTrue(text.contains("(that content is Fashion-MNIST's)"), text)
         }
-        XCTAssertTrue(FileManager.default.fileExists(atPath: target.appendingPathComponent("t10k-images-idx3-ubyte").path),
-                      "a raw download keeps a raw name")
-        XCTAssertFalse(FileManager.default.fileExists(atPath: target.appendingPathComponent("t10k-labels-idx1-ubyte.gz").path))
+        XCTAssertTrue(
+            FileManager.default.fileExists(
+                atPath: target.appendingPathComponent("t10k-images-idx3-ubyte").path),
+            "a raw download keeps a raw name")
+        XCTAssertFalse(
+            FileManager.default.fileExists(
+                atPath: target.appendingPathComponent("t10k-labels-idx1-ubyte.gz").path))
         XCTAssertEqual(leftovers(), [])
     }
 
@@ -133,27 +157,35 @@ final class DownloadTests: XCTestCase {
             XCTAssertTrue(text.contains("report data fetch mnist"), text)
         }
         for name in ["t10k-images-idx3-ubyte", "t10k-images-idx3-ubyte.gz"] {
-            XCTAssertFalse(FileManager.default.fileExists(atPath: target.appendingPathComponent(name).path), name)
+            XCTAssertFalse(
+                FileManager.default.fileExists(atPath: target.appendingPathComponent(name).path), name)
         }
         XCTAssertEqual(leftovers(), [])
     }
 
     func testNotFoundAfterDownloadsFailListsPlacesAndMirrors() throws {
         let server = try LoopbackHTTPServer(root: TestPaths.sharedData, faults: [("/", .notFound)])
-        XCTAssertThrowsError(try locator(mirrors: [server.url("a/"), server.url("b/")]).resolve(.fashionMNIST)) { error in
-            guard case .notFound(_, let attempts)? = error as? DatasetError else { return XCTFail("\(error)") }
-            XCTAssertEqual(attempts.map(\.place), [
-                "project data \(self.project.path)/data/fashion-mnist",
-                "system copy \(self.project.path)/no-system/fashion-mnist",
-                "download \(server.url("a/train-images-idx3-ubyte.gz").absoluteString)",
-                "download \(server.url("b/train-images-idx3-ubyte.gz").absoluteString)",
-            ])
+        XCTAssertThrowsError(
+            try locator(mirrors: [server.url("a/"), server.url("b/")]).resolve(.fashionMNIST)
+        ) { error in
+            guard case .notFound(_, let attempts)? = error as? DatasetError else {
+                return XCTFail("\(error)")
+            }
+            XCTAssertEqual(
+                attempts.map(\.place),
+                [
+                    "project data \(self.project.path)/data/fashion-mnist",
+                    "system copy \(self.project.path)/no-system/fashion-mnist",
+                    "download \(server.url("a/train-images-idx3-ubyte.gz").absoluteString)",
+                    "download \(server.url("b/train-images-idx3-ubyte.gz").absoluteString)",
+                ])
             XCTAssertTrue(attempts[2].problem.contains("HTTP 404"), attempts[2].problem)
             let text = "\(error)"
             XCTAssertTrue(text.contains("dataset-fashion-mnist"), text)
             XCTAssertTrue(text.contains("network access"), text)
         }
-        XCTAssertFalse(FileManager.default.fileExists(atPath: project.appendingPathComponent("data/fashion-mnist").path),
-                       "a failed download leaves no empty directory behind")
+        XCTAssertFalse(
+            FileManager.default.fileExists(atPath: project.appendingPathComponent("data/fashion-mnist").path),
+            "a failed download leaves no empty directory behind")
     }
 }

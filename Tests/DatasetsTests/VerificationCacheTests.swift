@@ -19,7 +19,8 @@ final class VerificationCacheTests: XCTestCase {
     private func copyLabels() throws -> URL {
         let url = directory.appendingPathComponent(labels.compressedName)
         try FileManager.default.copyItem(
-            at: DatasetFixtures.sharedDirectory(.mnist).appendingPathComponent(labels.compressedName), to: url)
+            at: DatasetFixtures.sharedDirectory(.mnist).appendingPathComponent(labels.compressedName), to: url
+        )
         return url
     }
 
@@ -37,7 +38,8 @@ final class VerificationCacheTests: XCTestCase {
 
         // A second verifier (another process) reads the same cache file.
         let other = CountingHasher()
-        try DatasetVerifier(cache: VerificationCache(file: cacheFile), hasher: other.hasher).verify(labels, at: file)
+        try DatasetVerifier(cache: VerificationCache(file: cacheFile), hasher: other.hasher).verify(
+            labels, at: file)
         XCTAssertEqual(other.count, 0)
 
         // `rehash` ignores the cache.
@@ -50,11 +52,13 @@ final class VerificationCacheTests: XCTestCase {
         let file = try copyLabels()
         let counter = CountingHasher()
         let verifier = DatasetVerifier(
-            cache: VerificationCache(file: directory.appendingPathComponent(".verified.json")), hasher: counter.hasher)
+            cache: VerificationCache(file: directory.appendingPathComponent(".verified.json")),
+            hasher: counter.hasher)
         try verifier.verify(labels, at: file)
         XCTAssertEqual(counter.count, 1)
 
-        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: file.path)
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: file.path)
         try verifier.verify(labels, at: file)
         XCTAssertEqual(counter.count, 2, "a new modification time means a new hash")
 
@@ -85,7 +89,8 @@ final class VerificationCacheTests: XCTestCase {
             do { try verifier.verify(labels, at: file, rehash: true) } catch { XCTFail("\(error)") }
         }
         let counter = CountingHasher()
-        try DatasetVerifier(cache: VerificationCache(file: cacheFile), hasher: counter.hasher).verify(labels, at: file)
+        try DatasetVerifier(cache: VerificationCache(file: cacheFile), hasher: counter.hasher).verify(
+            labels, at: file)
         XCTAssertEqual(counter.count, 0, "the cache file is whole and holds the result")
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
         XCTAssertFalse(names.contains { $0.hasSuffix(".tmp") }, "\(names)")
@@ -97,7 +102,8 @@ final class VerificationCacheTests: XCTestCase {
         let counter = CountingHasher()
         // A cache "file" inside a regular file can never be written.
         let verifier = DatasetVerifier(
-            cache: VerificationCache(file: file.appendingPathComponent("x/.verified.json")), hasher: counter.hasher)
+            cache: VerificationCache(file: file.appendingPathComponent("x/.verified.json")),
+            hasher: counter.hasher)
         try verifier.verify(labels, at: file)
         try verifier.verify(labels, at: file)
         XCTAssertEqual(counter.count, 2, "no cache, no failure: just hash again")
@@ -114,7 +120,9 @@ final class VerificationCacheTests: XCTestCase {
             XCTAssertTrue(text.contains("expected \(labels.sha256)"), text)
             XCTAssertTrue(text.contains("truncated"), text)
             XCTAssertTrue(text.contains("report data fetch"), text)
-            guard case .hashMismatch(_, _, let actual, _)? = error as? DatasetError else { return XCTFail("\(error)") }
+            guard case .hashMismatch(_, _, let actual, _)? = error as? DatasetError else {
+                return XCTFail("\(error)")
+            }
             XCTAssertTrue(text.contains("content is \(actual)"), text)
         }
     }

@@ -83,13 +83,18 @@ extension DiagnosticTests {
     /// A 10,000-column line shows 160 columns around the problem, the caret still under it.
     func testLongLinesShowAWindowAroundTheColumn() {
         let line = String(repeating: "a", count: 5_000) + "BAD" + String(repeating: "b", count: 5_000)
-        let diagnostic = Diagnostic.error("bad", file: "a.md", at: SourceLocation(line: 1, column: 5_001), length: 3)
+        let diagnostic = Diagnostic.error(
+            "bad", file: "a.md", at: SourceLocation(line: 1, column: 5_001), length: 3)
         let rendered = diagnostic.rendered(source: line).split(separator: "\n").map(String.init)
         XCTAssertEqual(rendered.count, 3)
-        XCTAssertEqual(rendered[1], "    1 | …" + String(repeating: "a", count: 80) + "BAD" + String(repeating: "b", count: 77) + "…")
+        XCTAssertEqual(
+            rendered[1],
+            "    1 | …" + String(repeating: "a", count: 80) + "BAD" + String(repeating: "b", count: 77) + "…")
         XCTAssertEqual(rendered[2], "      |  " + String(repeating: " ", count: 80) + "^~~")
         // Short lines are unchanged.
-        XCTAssertEqual(Diagnostic.error("x", file: "a.md", at: SourceLocation(line: 1, column: 2)).rendered(source: "abc"),
-                       "a.md:1:2: error: x\n    1 | abc\n      |  ^")
+        XCTAssertEqual(
+            Diagnostic.error("x", file: "a.md", at: SourceLocation(line: 1, column: 2)).rendered(
+                source: "abc"),
+            "a.md:1:2: error: x\n    1 | abc\n      |  ^")
     }
 }

@@ -109,8 +109,10 @@ final class ExpressionTests: XCTestCase {
     func testMetricAtAnEpoch() throws {
         let parsed = try expression("Before: {{ q15.val_acc@0 | percent(2) }}.")
         XCTAssertEqual(parsed.value, ["val_acc@0"])
-        XCTAssertEqual(errors("x {{ a.val_acc@ }}"), ["1:16: error: expected an epoch number after '@', found a space"])
-        XCTAssertEqual(errors("x {{ a.val_acc@x }}"), ["1:16: error: expected an epoch number after '@', found 'x'"])
+        XCTAssertEqual(
+            errors("x {{ a.val_acc@ }}"), ["1:16: error: expected an epoch number after '@', found a space"])
+        XCTAssertEqual(
+            errors("x {{ a.val_acc@x }}"), ["1:16: error: expected an epoch number after '@', found 'x'"])
     }
 
     // MARK: Errors

@@ -23,7 +23,8 @@ final class ColorTests: XCTestCase {
                 ColorMath.contrast(dark, FigureTheme.darkBackground), 3, "\(name) → \(dark) on dark")
         }
         XCTAssertGreaterThanOrEqual(ColorMath.contrast(Palette.baseline.color, "#FFFFFF"), 3)
-        XCTAssertGreaterThanOrEqual(ColorMath.contrast(Palette.baseline.darkColor, FigureTheme.darkBackground), 3)
+        XCTAssertGreaterThanOrEqual(
+            ColorMath.contrast(Palette.baseline.darkColor, FigureTheme.darkBackground), 3)
         XCTAssertGreaterThanOrEqual(ColorMath.contrast(FigureTheme.reference, "#FFFFFF"), 3)
         XCTAssertGreaterThanOrEqual(ColorMath.contrast(FigureTheme.keyLine, "#FFFFFF"), 3)
     }
@@ -32,9 +33,11 @@ final class ColorTests: XCTestCase {
         for count in 1...9 {
             let styles = (0..<count).map { Palette.ordered($0, of: count) }
             for style in styles {
-                XCTAssertGreaterThanOrEqual(ColorMath.contrast(style.color, "#FFFFFF"), 3, "\(style.color) of \(count)")
                 XCTAssertGreaterThanOrEqual(
-                    ColorMath.contrast(style.darkColor, FigureTheme.darkBackground), 3, "dark \(style.darkColor) of \(count)")
+                    ColorMath.contrast(style.color, "#FFFFFF"), 3, "\(style.color) of \(count)")
+                XCTAssertGreaterThanOrEqual(
+                    ColorMath.contrast(style.darkColor, FigureTheme.darkBackground), 3,
+                    "dark \(style.darkColor) of \(count)")
                 XCTAssertNotEqual(style.marker, .none)
             }
             guard count > 1 else { continue }
@@ -55,8 +58,10 @@ final class ColorTests: XCTestCase {
             XCTAssertNotEqual(a.marker, .none)
             for b in styles[(i + 1)...] where a.marker == b.marker {
                 for matrix in [Self.deuteranopia, Self.tritanopia] {
-                    let distance = Self.distance(Self.simulate(a.color, matrix), Self.simulate(b.color, matrix))
-                    XCTAssertGreaterThan(distance, 0.12, "\(a.colorName) and \(b.colorName) share a marker and look alike")
+                    let distance = Self.distance(
+                        Self.simulate(a.color, matrix), Self.simulate(b.color, matrix))
+                    XCTAssertGreaterThan(
+                        distance, 0.12, "\(a.colorName) and \(b.colorName) share a marker and look alike")
                 }
             }
         }
@@ -66,15 +71,20 @@ final class ColorTests: XCTestCase {
     func testBaselineStaysApartFromTheFirstColours() {
         for entry in Palette.okabeIto.prefix(3) {
             for matrix in [Self.deuteranopia, Self.tritanopia] {
-                let distance = Self.distance(Self.simulate(entry.color, matrix), Self.simulate(Palette.baseline.color, matrix))
+                let distance = Self.distance(
+                    Self.simulate(entry.color, matrix), Self.simulate(Palette.baseline.color, matrix))
                 XCTAssertGreaterThan(distance, 0.2, "\(entry.name) looks like the baseline grey")
             }
         }
     }
 
     // Machado, Oliveira and Fernandes (2009), severity 1.0, on linear RGB.
-    static let deuteranopia = [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]]
-    static let tritanopia = [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602], [0.004733, 0.691367, 0.303900]]
+    static let deuteranopia = [
+        [0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881],
+    ]
+    static let tritanopia = [
+        [1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602], [0.004733, 0.691367, 0.303900],
+    ]
 
     static func simulate(_ hex: String, _ m: [[Double]]) -> [Double] {
         guard let c = ColorMath.channels(hex) else { return [0, 0, 0] }

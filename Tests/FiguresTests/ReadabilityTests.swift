@@ -8,7 +8,8 @@ final class ReadabilityTests: XCTestCase {
         var palette = Palette()
         let svg = SVGInspector.parsed(GoldenFigureTests.orderedSweep().svg(palette: &palette))
         let groups = svg.elements(named: "g", className: "references")
-        XCTAssertEqual(groups.count, 1, "uniform (ln 10) is within the loss range; chance 10% is outside 60–95%")
+        XCTAssertEqual(
+            groups.count, 1, "uniform (ln 10) is within the loss range; chance 10% is outside 60–95%")
         XCTAssertEqual(groups.first?.attributes["stroke-dasharray"], "1.5 3")
         XCTAssertTrue(svg.texts.contains("uniform"))
         XCTAssertFalse(svg.texts.contains("chance"))
@@ -25,7 +26,8 @@ final class ReadabilityTests: XCTestCase {
         let svg = SVGInspector.parsed(LineChart(title: "", panels: [panel]).svg(palette: &palette))
         XCTAssertTrue(svg.texts.contains("75%") && svg.texts.contains("90%"))
         XCTAssertFalse(svg.texts.contains("10%"), "the axis is not stretched to the run outside it")
-        XCTAssertEqual(svg.elements(named: "polygon", className: "off-scale").count, 1, "one mark for one stretch below")
+        XCTAssertEqual(
+            svg.elements(named: "polygon", className: "off-scale").count, 1, "one mark for one stretch below")
         // Without the range the axis reaches down to 10%.
         panel.yRange = nil
         var other = Palette()
@@ -54,7 +56,8 @@ final class ReadabilityTests: XCTestCase {
         XCTAssertEqual(segments[1].first?.y, 100)
         XCTAssertEqual(marks, [PanelRenderer.OffScale(point: Point(x: 20, y: 100), above: false)])
         // A jump from above to below the plot crosses it as a straight piece.
-        let (across, acrossMarks) = PanelRenderer.clipped([[Point(x: 0, y: -50), Point(x: 10, y: 150)]], top: 0, bottom: 100)
+        let (across, acrossMarks) = PanelRenderer.clipped(
+            [[Point(x: 0, y: -50), Point(x: 10, y: 150)]], top: 0, bottom: 100)
         XCTAssertEqual(across, [[Point(x: 2.5, y: 0), Point(x: 7.5, y: 100)]])
         XCTAssertEqual(acrossMarks.map(\.above), [true, false])
     }
@@ -63,8 +66,12 @@ final class ReadabilityTests: XCTestCase {
         let placed = PanelRenderer.spreadLabels([50, 51, 52, 200], spacing: 14, top: 0, bottom: 300)
         XCTAssertEqual(placed?.count, 4)
         if let placed {
-            for index in placed.indices.dropFirst() { XCTAssertGreaterThanOrEqual(placed[index] - placed[index - 1], 14 - 1e-9) }
-            XCTAssertEqual((placed[0] + placed[1] + placed[2]) / 3, 51, accuracy: 1e-9, "a crowded group stays centred on its curves")
+            for index in placed.indices.dropFirst() {
+                XCTAssertGreaterThanOrEqual(placed[index] - placed[index - 1], 14 - 1e-9)
+            }
+            XCTAssertEqual(
+                (placed[0] + placed[1] + placed[2]) / 3, 51, accuracy: 1e-9,
+                "a crowded group stays centred on its curves")
             XCTAssertEqual(placed[3], 200)
         }
         let atBottom = PanelRenderer.spreadLabels([98, 99, 100], spacing: 14, top: 0, bottom: 100)
@@ -92,7 +99,8 @@ final class ReadabilityTests: XCTestCase {
         var palette = Palette()
         let long = ["a rather long run label that cannot fit", "another rather long run label here"]
         let series = long.map { LineSeries(label: $0, x: [1, 2], y: [1, 2]) }
-        let chart = LineChart(title: "", panels: [LinePanel(title: "", xLabel: "", yLabel: "", series: series)])
+        let chart = LineChart(
+            title: "", panels: [LinePanel(title: "", xLabel: "", yLabel: "", series: series)])
         let svg = SVGInspector.parsed(chart.svg(palette: &palette))
         XCTAssertEqual(svg.elements(named: "g", className: "direct-labels").count, 0)
         XCTAssertTrue(svg.texts.contains(long[0]))
@@ -124,7 +132,9 @@ final class ReadabilityTests: XCTestCase {
         for match in matches {
             let property = String(body[Range(match.range(at: 1), in: body)!])
             let color = String(body[Range(match.range(at: 2), in: body)!])
-            XCTAssertTrue(text.contains("[\(property)=\"\(color)\"]{\(property):"), "no dark rule for \(property) \(color)")
+            XCTAssertTrue(
+                text.contains("[\(property)=\"\(color)\"]{\(property):"),
+                "no dark rule for \(property) \(color)")
         }
     }
 }

@@ -10,7 +10,8 @@ public enum DatasetFixtures {
 
     /// Makes `directory` hold symbolic links to the shared files of a dataset (all four, or
     /// those named in `only`), creating the directory.
-    public static func linkSharedFiles(_ name: DatasetName, into directory: URL, only: [String]? = nil) throws {
+    public static func linkSharedFiles(_ name: DatasetName, into directory: URL, only: [String]? = nil) throws
+    {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         for file in DatasetInfo.info(name).files where only?.contains(file.name) ?? true {
             try FileManager.default.createSymbolicLink(
@@ -20,7 +21,9 @@ public enum DatasetFixtures {
     }
 
     /// Writes the first `bytes` bytes of a shared file to `destination`.
-    public static func writeTruncated(_ name: DatasetName, file: String, bytes: Int, to destination: URL) throws {
+    public static func writeTruncated(_ name: DatasetName, file: String, bytes: Int, to destination: URL)
+        throws
+    {
         let data = try Data(contentsOf: sharedDirectory(name).appendingPathComponent(file))
         try data.prefix(bytes).write(to: destination)
     }

@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A tiny HTTP/1.1 file server on 127.0.0.1 and an ephemeral port, for tests that exercise
@@ -63,9 +64,9 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
 
     private func start() throws {
         #if canImport(Glibc)
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
-        let socket = Darwin.socket(AF_INET, SOCK_STREAM, 0)
+            let socket = Darwin.socket(AF_INET, SOCK_STREAM, 0)
         #endif
         guard socket >= 0 else { throw ServerError("socket() failed: errno \(errno)") }
         var yes: Int32 = 1
@@ -117,18 +118,24 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         var body: Data? = nil
         if case .notFound? = fault {} else { body = FileManager.default.contents(atPath: file.path) }
         guard let body else {
-            send(connection, "HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nConnection: close\r\n\r\nnot found")
+            send(
+                connection,
+                "HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nConnection: close\r\n\r\nnot found")
             return
         }
         var announced = body.count
         var sent = body.count
         switch fault {
-        case .truncate(let bytes)?: announced = min(bytes, body.count); sent = announced
+        case .truncate(let bytes)?:
+            announced = min(bytes, body.count)
+            sent = announced
         case .closeMidBody(let bytes)?: sent = min(bytes, body.count)
         default: break
         }
-        send(connection, "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
-             + "Content-Length: \(announced)\r\nConnection: close\r\n\r\n")
+        send(
+            connection,
+            "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
+                + "Content-Length: \(announced)\r\nConnection: close\r\n\r\n")
         body.prefix(sent).withUnsafeBytes { sendAll(connection, $0) }
     }
 
@@ -157,9 +164,9 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         var offset = 0
         while offset < bytes.count {
             #if canImport(Glibc)
-            let written = Glibc.send(connection, base + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+                let written = Glibc.send(connection, base + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
             #else
-            let written = Darwin.send(connection, base + offset, bytes.count - offset, 0)
+                let written = Darwin.send(connection, base + offset, bytes.count - offset, 0)
             #endif
             if written <= 0 { return }
             offset += written

@@ -8,6 +8,7 @@ extension TestPaths {
         let probe = sharedData.appendingPathComponent("mnist/train-images-idx3-ubyte.gz")
         try XCTSkipUnless(
             FileManager.default.fileExists(atPath: probe.path),
-            "needs the MNIST and Fashion-MNIST files in \(sharedData.path) (set REPORT_TEST_DATA_DIR to another copy)")
+            "needs the MNIST and Fashion-MNIST files in \(sharedData.path) (set REPORT_TEST_DATA_DIR to another copy)"
+        )
     }
 }

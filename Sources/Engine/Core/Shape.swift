@@ -27,7 +27,8 @@ public struct Activation {
     public var shape: Shape
 
     public init(buffer: Buffer, batch: Int, shape: Shape) {
-        precondition(buffer.count == batch * shape.count, "activation buffer does not match \(batch) × \(shape)")
+        precondition(
+            buffer.count == batch * shape.count, "activation buffer does not match \(batch) × \(shape)")
         self.buffer = buffer
         self.batch = batch
         self.shape = shape

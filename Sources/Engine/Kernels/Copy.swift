@@ -3,24 +3,36 @@
 @inline(__always)
 func copyFloats(_ target: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>, _ count: Int) {
     var i = 0
-    let t = UnsafeMutableRawPointer(target), s = UnsafeRawPointer(source)
+    let t = UnsafeMutableRawPointer(target)
+    let s = UnsafeRawPointer(source)
     while i + 8 <= count {
-        t.storeBytes(of: s.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self), toByteOffset: i * 4, as: SIMD8<Float>.self)
+        t.storeBytes(
+            of: s.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self), toByteOffset: i * 4,
+            as: SIMD8<Float>.self)
         i += 8
     }
-    while i < count { target[i] = source[i]; i += 1 }
+    while i < count {
+        target[i] = source[i]
+        i += 1
+    }
 }
 
 @inline(__always)
 func addFloats(_ target: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>, _ count: Int) {
     var i = 0
-    let t = UnsafeMutableRawPointer(target), s = UnsafeRawPointer(source)
+    let t = UnsafeMutableRawPointer(target)
+    let s = UnsafeRawPointer(source)
     while i + 8 <= count {
-        let sum = t.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) + s.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+        let sum =
+            t.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            + s.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
         t.storeBytes(of: sum, toByteOffset: i * 4, as: SIMD8<Float>.self)
         i += 8
     }
-    while i < count { target[i] += source[i]; i += 1 }
+    while i < count {
+        target[i] += source[i]
+        i += 1
+    }
 }
 
 @inline(__always)
@@ -31,14 +43,21 @@ func zeroFloats(_ target: UnsafeMutablePointer<Float>, _ count: Int) {
         t.storeBytes(of: SIMD8<Float>(), toByteOffset: i * 4, as: SIMD8<Float>.self)
         i += 8
     }
-    while i < count { target[i] = 0; i += 1 }
+    while i < count {
+        target[i] = 0
+        i += 1
+    }
 }
 
 @inline(__always)
-func load(_ pointer: UnsafePointer<Float>) -> SIMD8<Float> { UnsafeRawPointer(pointer).loadUnaligned(as: SIMD8<Float>.self) }
+func load(_ pointer: UnsafePointer<Float>) -> SIMD8<Float> {
+    UnsafeRawPointer(pointer).loadUnaligned(as: SIMD8<Float>.self)
+}
 
 @inline(__always)
-func load(_ pointer: UnsafeMutablePointer<Float>) -> SIMD8<Float> { UnsafeRawPointer(pointer).loadUnaligned(as: SIMD8<Float>.self) }
+func load(_ pointer: UnsafeMutablePointer<Float>) -> SIMD8<Float> {
+    UnsafeRawPointer(pointer).loadUnaligned(as: SIMD8<Float>.self)
+}
 
 @inline(__always)
 func store(_ value: SIMD8<Float>, _ pointer: UnsafeMutablePointer<Float>) {

@@ -24,10 +24,16 @@ struct ConvGeometry {
 enum Im2col {
     /// input [C,N,H,W], images `images` → columns [C·K·K, images.count·OH·OW], zero outside the padded input.
     static func forward(
-        columns: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, geometry g: ConvGeometry, images: Range<Int>
+        columns: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, geometry g: ConvGeometry,
+        images: Range<Int>
     ) {
-        let oh = g.outputHeight, ow = g.outputWidth, k = g.kernel, s = g.stride, p = g.padding
-        let plane = g.height * g.width, width = images.count * g.outputPlane
+        let oh = g.outputHeight
+        let ow = g.outputWidth
+        let k = g.kernel
+        let s = g.stride
+        let p = g.padding
+        let plane = g.height * g.width
+        let width = images.count * g.outputPlane
         var row = 0
         for c in 0..<g.channels {
             for ky in 0..<k {
@@ -48,7 +54,9 @@ enum Im2col {
                                 } else {
                                     for ox in valid { out[ox] = source[ox * s] }
                                 }
-                                if valid.upperBound < ow { zeroFloats(out + valid.upperBound, ow - valid.upperBound) }
+                                if valid.upperBound < ow {
+                                    zeroFloats(out + valid.upperBound, ow - valid.upperBound)
+                                }
                             }
                             out += ow
                         }
@@ -62,10 +70,16 @@ enum Im2col {
     /// columns [C·K·K, images.count·OH·OW] → input gradient [C,N,H,W] of `images`, summing overlapping
     /// windows. Overwrites those images' gradient (no zeroing needed beforehand).
     static func backward(
-        inputGradient: UnsafeMutablePointer<Float>, columns: UnsafePointer<Float>, geometry g: ConvGeometry, images: Range<Int>
+        inputGradient: UnsafeMutablePointer<Float>, columns: UnsafePointer<Float>, geometry g: ConvGeometry,
+        images: Range<Int>
     ) {
-        let oh = g.outputHeight, ow = g.outputWidth, k = g.kernel, s = g.stride, p = g.padding
-        let plane = g.height * g.width, width = images.count * g.outputPlane
+        let oh = g.outputHeight
+        let ow = g.outputWidth
+        let k = g.kernel
+        let s = g.stride
+        let p = g.padding
+        let plane = g.height * g.width
+        let width = images.count * g.outputPlane
         for c in 0..<g.channels {
             zeroFloats(inputGradient + (c * g.batch + images.lowerBound) * plane, images.count * plane)
         }
@@ -82,7 +96,8 @@ enum Im2col {
                             if iy >= 0 && iy < g.height {
                                 let target = image + iy * g.width + kx - p
                                 if s == 1 {
-                                    addFloats(target + valid.lowerBound, column + valid.lowerBound, valid.count)
+                                    addFloats(
+                                        target + valid.lowerBound, column + valid.lowerBound, valid.count)
                                 } else {
                                     for ox in valid { target[ox * s] += column[ox] }
                                 }

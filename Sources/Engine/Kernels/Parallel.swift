@@ -18,7 +18,8 @@ enum Parallel {
     }
 
     static func share(_ t: Int, of count: Int, workers: Int) -> Range<Int> {
-        let base = count / workers, extra = count % workers
+        let base = count / workers
+        let extra = count % workers
         let start = t * base + min(t, extra)
         return start..<(start + base + (t < extra ? 1 : 0))
     }

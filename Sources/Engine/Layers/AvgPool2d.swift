@@ -8,21 +8,30 @@ public final class AvgPool2d: Layer {
     private var output = Workspace(), inputGradient = Workspace()
 
     init(input: Shape, kernel: Int, stride: Int, padding: Int) {
-        guard case .spatial(let c, let h, let w) = input else { preconditionFailure("avgpool needs a spatial input") }
+        guard case .spatial(let c, let h, let w) = input else {
+            preconditionFailure("avgpool needs a spatial input")
+        }
         inputShape = input
         self.kernel = kernel
         self.stride = stride
         self.padding = padding
-        geometry = ConvGeometry(channels: c, batch: 1, height: h, width: w, kernel: kernel, stride: stride, padding: padding)
+        geometry = ConvGeometry(
+            channels: c, batch: 1, height: h, width: w, kernel: kernel, stride: stride, padding: padding)
         outputShape = .spatial(channels: c, height: geometry.outputHeight, width: geometry.outputWidth)
     }
 
     public func forward(_ input: Activation, context: inout ForwardContext) -> Activation {
-        let g = geometry, oh = g.outputHeight, ow = g.outputWidth, planes = g.channels * input.batch
-        let inPlane = g.height * g.width, outPlane = oh * ow, scale = 1 / Float(kernel * kernel)
+        let g = geometry
+        let oh = g.outputHeight
+        let ow = g.outputWidth
+        let planes = g.channels * input.batch
+        let inPlane = g.height * g.width
+        let outPlane = oh * ow
+        let scale = 1 / Float(kernel * kernel)
         let out = output.get(planes * outPlane)
         for plane in 0..<planes {
-            let x = input.pointer + plane * inPlane, y = out.pointer + plane * outPlane
+            let x = input.pointer + plane * inPlane
+            let y = out.pointer + plane * outPlane
             for oy in 0..<oh {
                 for ox in 0..<ow {
                     var sum: Float = 0
@@ -43,12 +52,18 @@ public final class AvgPool2d: Layer {
 
     public func backward(_ gradOutput: Activation, needsInputGradient: Bool) -> Activation? {
         guard needsInputGradient else { return nil }
-        let g = geometry, oh = g.outputHeight, ow = g.outputWidth, planes = g.channels * gradOutput.batch
-        let inPlane = g.height * g.width, outPlane = oh * ow, scale = 1 / Float(kernel * kernel)
+        let g = geometry
+        let oh = g.outputHeight
+        let ow = g.outputWidth
+        let planes = g.channels * gradOutput.batch
+        let inPlane = g.height * g.width
+        let outPlane = oh * ow
+        let scale = 1 / Float(kernel * kernel)
         let dx = inputGradient.get(planes * inPlane)
         dx.zero()
         for plane in 0..<planes {
-            let d = dx.pointer + plane * inPlane, dy = gradOutput.pointer + plane * outPlane
+            let d = dx.pointer + plane * inPlane
+            let dy = gradOutput.pointer + plane * outPlane
             for oy in 0..<oh {
                 for ox in 0..<ow {
                     let share = dy[oy * ow + ox] * scale

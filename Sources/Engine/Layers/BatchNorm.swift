@@ -32,7 +32,9 @@ public final class BatchNorm: Layer {
     }
 
     public var parameters: [Parameter] { [scale, shift] }
-    public var buffers: [(name: String, buffer: Buffer)] { [("running_mean", runningMean), ("running_var", runningVariance)] }
+    public var buffers: [(name: String, buffer: Buffer)] {
+        [("running_mean", runningMean), ("running_var", runningVariance)]
+    }
 
     /// Where channel `c`'s elements lie: `count` values from `start`, `step` apart.
     private func layout(_ c: Int, batch: Int) -> (start: Int, step: Int, count: Int) {
@@ -46,10 +48,13 @@ public final class BatchNorm: Layer {
         let out = output.get(input.count)
         let xhat = normalized.get(input.count)
         trained = context.training
-        let x = input.pointer, y = out.pointer, xh = xhat.pointer
+        let x = input.pointer
+        let y = out.pointer
+        let xh = xhat.pointer
         for c in 0..<channels {
             let (start, step, m) = layout(c, batch: input.batch)
-            var mean: Float, variance: Float
+            var mean: Float
+            var variance: Float
             if context.training {
                 let mu = BatchNorm.sum(x, start, step, m) / Double(m)
                 let squares = BatchNorm.squaredDeviations(x, start, step, m, mean: Float(mu))
@@ -64,7 +69,8 @@ public final class BatchNorm: Layer {
             }
             let invStd = 1 / (variance + epsilon).squareRoot()
             inverseStd[c] = invStd
-            let g = scale.value[c], b = shift.value[c]
+            let g = scale.value[c]
+            let b = shift.value[c]
             var i = 0
             if step == 1 {
                 while i + 8 <= m {
@@ -93,9 +99,15 @@ public final class BatchNorm: Layer {
             while i < m {
                 let end = min(m, i + 4096)
                 var lanes = SIMD8<Float>()
-                while i + 8 <= end { lanes += UnsafeRawPointer(x + start + i).loadUnaligned(as: SIMD8<Float>.self); i += 8 }
+                while i + 8 <= end {
+                    lanes += UnsafeRawPointer(x + start + i).loadUnaligned(as: SIMD8<Float>.self)
+                    i += 8
+                }
                 var block = Double(lanes.sum())
-                while i < end { block += Double(x[start + i]); i += 1 }
+                while i < end {
+                    block += Double(x[start + i])
+                    i += 1
+                }
                 total += block
             }
         } else {
@@ -105,7 +117,9 @@ public final class BatchNorm: Layer {
     }
 
     /// Σ (x − mean)² over one channel.
-    static func squaredDeviations(_ x: UnsafeMutablePointer<Float>, _ start: Int, _ step: Int, _ m: Int, mean: Float) -> Double {
+    static func squaredDeviations(
+        _ x: UnsafeMutablePointer<Float>, _ start: Int, _ step: Int, _ m: Int, mean: Float
+    ) -> Double {
         var total: Double = 0
         if step == 1 {
             var i = 0
@@ -118,11 +132,18 @@ public final class BatchNorm: Layer {
                     i += 8
                 }
                 var block = Double(lanes.sum())
-                while i < end { let d = x[start + i] - mean; block += Double(d * d); i += 1 }
+                while i < end {
+                    let d = x[start + i] - mean
+                    block += Double(d * d)
+                    i += 1
+                }
                 total += block
             }
         } else {
-            for i in 0..<m { let d = Double(x[start + i * step]) - Double(mean); total += d * d }
+            for i in 0..<m {
+                let d = Double(x[start + i * step]) - Double(mean)
+                total += d * d
+            }
         }
         return total
     }
@@ -130,13 +151,17 @@ public final class BatchNorm: Layer {
     public func backward(_ gradOutput: Activation, needsInputGradient: Bool) -> Activation? {
         guard let xhat = normalized.buffer else { preconditionFailure("backward before forward") }
         let dx = inputGradient.get(gradOutput.count)
-        let dy = gradOutput.pointer, xh = xhat.pointer, d = dx.pointer
+        let dy = gradOutput.pointer
+        let xh = xhat.pointer
+        let d = dx.pointer
         for c in 0..<channels {
             let (start, step, m) = layout(c, batch: gradOutput.batch)
-            var sumDy: Float = 0, sumDyXhat: Float = 0
+            var sumDy: Float = 0
+            var sumDyXhat: Float = 0
             var i = 0
             if step == 1 {
-                var lanesDy = SIMD8<Float>(), lanesDyXhat = SIMD8<Float>()
+                var lanesDy = SIMD8<Float>()
+                var lanesDyXhat = SIMD8<Float>()
                 while i + 8 <= m {
                     let g = load(dy + start + i)
                     lanesDy += g
@@ -155,14 +180,19 @@ public final class BatchNorm: Layer {
             shift.gradient[c] += sumDy
             scale.gradient[c] += sumDyXhat
             guard needsInputGradient else { continue }
-            let g = scale.value[c], invStd = inverseStd[c]
+            let g = scale.value[c]
+            let invStd = inverseStd[c]
             if trained {
                 // dx = γ/σ · (dy − mean(dy) − x̂ · mean(dy · x̂))
-                let meanDy = sumDy / Float(m), meanDyXhat = sumDyXhat / Float(m), k = g * invStd
+                let meanDy = sumDy / Float(m)
+                let meanDyXhat = sumDyXhat / Float(m)
+                let k = g * invStd
                 var i = 0
                 if step == 1 {
                     while i + 8 <= m {
-                        store(k * (load(dy + start + i) - meanDy - load(xh + start + i) * meanDyXhat), d + start + i)
+                        store(
+                            k * (load(dy + start + i) - meanDy - load(xh + start + i) * meanDyXhat),
+                            d + start + i)
                         i += 8
                     }
                 }
@@ -172,7 +202,10 @@ public final class BatchNorm: Layer {
                     i += 1
                 }
             } else {
-                for i in 0..<m { let index = start + i * step; d[index] = g * invStd * dy[index] }
+                for i in 0..<m {
+                    let index = start + i * step
+                    d[index] = g * invStd * dy[index]
+                }
             }
         }
         return needsInputGradient ? Activation(buffer: dx, batch: gradOutput.batch, shape: outputShape) : nil

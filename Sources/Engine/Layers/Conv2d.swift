@@ -12,21 +12,28 @@ public final class Conv2d: Layer {
     private var output = Workspace(), inputGradient = Workspace()
     private var input: Activation?
     /// Per thread: a column matrix, its gradient, and partial weight and bias gradients.
-    private var scratch: [(columns: Buffer, columnGradient: Buffer, weightGradient: Buffer, biasGradient: Buffer)]
+    private var scratch:
+        [(columns: Buffer, columnGradient: Buffer, weightGradient: Buffer, biasGradient: Buffer)]
     /// Images per chunk: about 128K floats (512 KB) of columns.
     private let chunk: Int
 
-    init(input: Shape, outputChannels: Int, kernel: Int, stride: Int, padding: Int, bias: Bool, threads: Int,
-         random: inout Random) {
-        guard case .spatial(let c, let h, let w) = input else { preconditionFailure("conv needs a spatial input") }
+    init(
+        input: Shape, outputChannels: Int, kernel: Int, stride: Int, padding: Int, bias: Bool, threads: Int,
+        random: inout Random
+    ) {
+        guard case .spatial(let c, let h, let w) = input else {
+            preconditionFailure("conv needs a spatial input")
+        }
         inputShape = input
         self.outputChannels = outputChannels
         self.kernel = kernel
         self.stride = stride
         self.padding = padding
         self.threads = max(1, threads)
-        geometry = ConvGeometry(channels: c, batch: 0, height: h, width: w, kernel: kernel, stride: stride, padding: padding)
-        outputShape = .spatial(channels: outputChannels, height: geometry.outputHeight, width: geometry.outputWidth)
+        geometry = ConvGeometry(
+            channels: c, batch: 0, height: h, width: w, kernel: kernel, stride: stride, padding: padding)
+        outputShape = .spatial(
+            channels: outputChannels, height: geometry.outputHeight, width: geometry.outputWidth)
         weight = Parameter(name: "weight", shape: [outputChannels, c, kernel, kernel], isWeight: true)
         weight.initializeUniform(fanIn: c * kernel * kernel, random: &random)
         if bias {
@@ -38,7 +45,9 @@ public final class Conv2d: Layer {
         }
         let perImage = geometry.columnRows * geometry.outputPlane
         chunk = max(1, 131_072 / perImage)
-        let rows = geometry.columnRows, oc = outputChannels, size = chunk * perImage
+        let rows = geometry.columnRows
+        let oc = outputChannels
+        let size = chunk * perImage
         scratch = (0..<self.threads).map { _ in
             (Buffer(count: size), Buffer(count: size), Buffer(count: oc * rows), Buffer(count: oc))
         }
@@ -55,11 +64,16 @@ public final class Conv2d: Layer {
     public func forward(_ input: Activation, context: inout ForwardContext) -> Activation {
         self.input = input
         geometry.batch = input.batch
-        let g = geometry, plane = g.outputPlane, total = input.batch * plane
+        let g = geometry
+        let plane = g.outputPlane
+        let total = input.batch * plane
         let out = output.get(outputChannels * total)
-        let pieces = chunks(input.batch), outputChannels = outputChannels
+        let pieces = chunks(input.batch)
+        let outputChannels = outputChannels
         // Each thread writes its own chunks' output columns and its own column scratch.
-        let x = SharedPointer(input.pointer), y = SharedPointer(out.pointer), w = SharedPointer(weight.value.pointer)
+        let x = SharedPointer(input.pointer)
+        let y = SharedPointer(out.pointer)
+        let w = SharedPointer(weight.value.pointer)
         let b = bias.map { SharedPointer($0.value.pointer) }
         let columns = scratch.map { SharedPointer($0.columns.pointer) }
         Parallel.split(pieces.count, threads: threads) { range, t in
@@ -67,11 +81,13 @@ public final class Conv2d: Layer {
             for images in pieces[range] {
                 Im2col.forward(columns: cols, input: x.base, geometry: g, images: images)
                 // out[:, images] = W[OC, CKK] · cols[CKK, images·P]
-                BLAS.sgemm(y.base + images.lowerBound * plane, w.base, cols,
-                           m: outputChannels, n: images.count * plane, k: g.columnRows, ldc: total)
+                BLAS.sgemm(
+                    y.base + images.lowerBound * plane, w.base, cols,
+                    m: outputChannels, n: images.count * plane, k: g.columnRows, ldc: total)
                 if let b {
                     for oc in 0..<outputChannels {
-                        let row = y.base + oc * total + images.lowerBound * plane, bias = b.base[oc]
+                        let row = y.base + oc * total + images.lowerBound * plane
+                        let bias = b.base[oc]
                         for j in 0..<(images.count * plane) { row[j] += bias }
                     }
                 }
@@ -82,17 +98,28 @@ public final class Conv2d: Layer {
 
     public func backward(_ gradOutput: Activation, needsInputGradient: Bool) -> Activation? {
         guard let input else { preconditionFailure("backward before forward") }
-        let g = geometry, plane = g.outputPlane, total = gradOutput.batch * plane, rows = g.columnRows
+        let g = geometry
+        let plane = g.outputPlane
+        let total = gradOutput.batch * plane
+        let rows = g.columnRows
         let dx = needsInputGradient ? inputGradient.get(gradOutput.batch * inputShape.count) : nil
-        let pieces = chunks(gradOutput.batch), outputChannels = outputChannels, hasBias = bias != nil
+        let pieces = chunks(gradOutput.batch)
+        let outputChannels = outputChannels
+        let hasBias = bias != nil
         let workers = max(1, min(threads, pieces.count))
         // Each thread reads the shared input, dY and W, and writes its own chunks' rows of dX and its own
         // scratch: columns, column gradient and partial dW and db (summed below in thread order).
-        let x = SharedPointer(input.pointer), dout = SharedPointer(gradOutput.pointer)
-        let w = SharedPointer(weight.value.pointer), dxShared = dx.map { SharedPointer($0.pointer) }
+        let x = SharedPointer(input.pointer)
+        let dout = SharedPointer(gradOutput.pointer)
+        let w = SharedPointer(weight.value.pointer)
+        let dxShared = dx.map { SharedPointer($0.pointer) }
         let perThread = scratch.map {
-            (columns: SharedPointer($0.columns.pointer), columnGradient: SharedPointer($0.columnGradient.pointer),
-             weightGradient: SharedPointer($0.weightGradient.pointer), biasGradient: SharedPointer($0.biasGradient.pointer))
+            (
+                columns: SharedPointer($0.columns.pointer),
+                columnGradient: SharedPointer($0.columnGradient.pointer),
+                weightGradient: SharedPointer($0.weightGradient.pointer),
+                biasGradient: SharedPointer($0.biasGradient.pointer)
+            )
         }
         let weightCount = weight.count
         Parallel.split(pieces.count, threads: threads) { range, t in
@@ -104,8 +131,9 @@ public final class Conv2d: Layer {
                 let dy = dout.base + images.lowerBound * plane
                 Im2col.forward(columns: s.columns.base, input: x.base, geometry: g, images: images)
                 // dW[OC, CKK] += dY[OC, images·P] · colsᵀ
-                BLAS.sgemm(s.weightGradient.base, dy, s.columns.base, m: outputChannels, n: rows, k: width,
-                           transposeB: true, beta: 1, lda: total)
+                BLAS.sgemm(
+                    s.weightGradient.base, dy, s.columns.base, m: outputChannels, n: rows, k: width,
+                    transposeB: true, beta: 1, lda: total)
                 if hasBias {
                     for oc in 0..<outputChannels {
                         let row = dy + oc * total
@@ -116,9 +144,12 @@ public final class Conv2d: Layer {
                 }
                 if let dxShared {
                     // dcols[CKK, images·P] = Wᵀ · dY, then scatter back to the input positions.
-                    BLAS.sgemm(s.columnGradient.base, w.base, dy, m: rows, n: width, k: outputChannels,
-                               transposeA: true, ldb: total)
-                    Im2col.backward(inputGradient: dxShared.base, columns: s.columnGradient.base, geometry: g, images: images)
+                    BLAS.sgemm(
+                        s.columnGradient.base, w.base, dy, m: rows, n: width, k: outputChannels,
+                        transposeA: true, ldb: total)
+                    Im2col.backward(
+                        inputGradient: dxShared.base, columns: s.columnGradient.base, geometry: g,
+                        images: images)
                 }
             }
         }

@@ -26,10 +26,12 @@ public final class Dropout: Layer {
         if mask.count != units { mask = [Float](repeating: 0, count: units) }
         for u in 0..<units { mask[u] = context.random.nextFloat() < rate ? 0 : scale }
         let out = output.get(input.count)
-        let x = input.pointer, y = out.pointer
+        let x = input.pointer
+        let y = out.pointer
         mask.withUnsafeBufferPointer { m in
             for u in 0..<units {
-                let s = m[u], base = u * plane
+                let s = m[u]
+                let base = u * plane
                 for i in base..<(base + plane) { y[i] = x[i] * s }
             }
         }
@@ -41,10 +43,12 @@ public final class Dropout: Layer {
         guard active else { return gradOutput }
         let plane = gradOutput.count / mask.count
         let dx = inputGradient.get(gradOutput.count)
-        let dy = gradOutput.pointer, d = dx.pointer
+        let dy = gradOutput.pointer
+        let d = dx.pointer
         mask.withUnsafeBufferPointer { m in
             for u in 0..<m.count {
-                let s = m[u], base = u * plane
+                let s = m[u]
+                let base = u * plane
                 for i in base..<(base + plane) { d[i] = dy[i] * s }
             }
         }

@@ -32,8 +32,9 @@ public final class Linear: Layer {
         let n = input.batch
         let out = output.get(n * outputFeatures)
         // Y[N,O] = X[N,F] · Wᵀ
-        BLAS.sgemm(out.pointer, input.pointer, weight.value.pointer, m: n, n: outputFeatures, k: inputFeatures,
-                   transposeB: true)
+        BLAS.sgemm(
+            out.pointer, input.pointer, weight.value.pointer, m: n, n: outputFeatures, k: inputFeatures,
+            transposeB: true)
         if let bias {
             for i in 0..<n {
                 let row = out.pointer + i * outputFeatures
@@ -47,8 +48,9 @@ public final class Linear: Layer {
         guard let input else { preconditionFailure("backward before forward") }
         let n = gradOutput.batch
         // dW[O,F] += dYᵀ[O,N] · X[N,F]
-        BLAS.sgemm(weight.gradient.pointer, gradOutput.pointer, input.pointer, m: outputFeatures,
-                   n: inputFeatures, k: n, transposeA: true, beta: 1)
+        BLAS.sgemm(
+            weight.gradient.pointer, gradOutput.pointer, input.pointer, m: outputFeatures,
+            n: inputFeatures, k: n, transposeA: true, beta: 1)
         if let bias {
             for i in 0..<n {
                 let row = gradOutput.pointer + i * outputFeatures
@@ -58,7 +60,8 @@ public final class Linear: Layer {
         guard needsInputGradient else { return nil }
         // dX[N,F] = dY[N,O] · W[O,F]
         let dx = inputGradient.get(n * inputFeatures)
-        BLAS.sgemm(dx.pointer, gradOutput.pointer, weight.value.pointer, m: n, n: inputFeatures, k: outputFeatures)
+        BLAS.sgemm(
+            dx.pointer, gradOutput.pointer, weight.value.pointer, m: n, n: inputFeatures, k: outputFeatures)
         return Activation(buffer: dx, batch: n, shape: inputShape)
     }
 }

@@ -12,7 +12,8 @@ public final class LogSoftmax: Layer {
         let f = outputShape.count
         let out = output.get(input.count)
         for i in 0..<input.batch {
-            let x = input.pointer + i * f, y = out.pointer + i * f
+            let x = input.pointer + i * f
+            let y = out.pointer + i * f
             var top = x[0]
             for j in 1..<f where x[j] > top { top = x[j] }
             var sum: Float = 0
@@ -28,7 +29,9 @@ public final class LogSoftmax: Layer {
         let f = outputShape.count
         let dx = inputGradient.get(gradOutput.count)
         for i in 0..<gradOutput.batch {
-            let y = out.pointer + i * f, dy = gradOutput.pointer + i * f, d = dx.pointer + i * f
+            let y = out.pointer + i * f
+            let dy = gradOutput.pointer + i * f
+            let d = dx.pointer + i * f
             var sum: Float = 0
             for j in 0..<f { sum += dy[j] }
             for j in 0..<f { d[j] = dy[j] - expf(y[j]) * sum }

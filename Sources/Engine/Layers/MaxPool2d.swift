@@ -11,32 +11,46 @@ public final class MaxPool2d: Layer {
     private var winners: [Int32] = []
 
     init(input: Shape, kernel: Int, stride: Int, padding: Int, threads: Int) {
-        guard case .spatial(let c, let h, let w) = input else { preconditionFailure("maxpool needs a spatial input") }
+        guard case .spatial(let c, let h, let w) = input else {
+            preconditionFailure("maxpool needs a spatial input")
+        }
         inputShape = input
         self.kernel = kernel
         self.stride = stride
         self.padding = padding
         self.threads = threads
-        geometry = ConvGeometry(channels: c, batch: 1, height: h, width: w, kernel: kernel, stride: stride, padding: padding)
+        geometry = ConvGeometry(
+            channels: c, batch: 1, height: h, width: w, kernel: kernel, stride: stride, padding: padding)
         outputShape = .spatial(channels: c, height: geometry.outputHeight, width: geometry.outputWidth)
     }
 
     /// Non-overlapping windows that tile the input exactly: each input element has one window.
-    private var tiles: Bool { kernel == stride && padding == 0 && geometry.height % kernel == 0 && geometry.width % kernel == 0 }
+    private var tiles: Bool {
+        kernel == stride && padding == 0 && geometry.height % kernel == 0 && geometry.width % kernel == 0
+    }
 
     public func forward(_ input: Activation, context: inout ForwardContext) -> Activation {
-        let g = geometry, oh = g.outputHeight, ow = g.outputWidth, planes = g.channels * input.batch
-        let inPlane = g.height * g.width, outPlane = oh * ow
+        let g = geometry
+        let oh = g.outputHeight
+        let ow = g.outputWidth
+        let planes = g.channels * input.batch
+        let inPlane = g.height * g.width
+        let outPlane = oh * ow
         let out = output.get(planes * outPlane)
         if winners.count != planes * outPlane { winners = [Int32](repeating: 0, count: planes * outPlane) }
-        let kernel = kernel, stride = stride, padding = padding
+        let kernel = kernel
+        let stride = stride
+        let padding = padding
         // Each thread reads and writes its own planes.
-        let x = SharedPointer(input.pointer), y = SharedPointer(out.pointer)
+        let x = SharedPointer(input.pointer)
+        let y = SharedPointer(out.pointer)
         winners.withUnsafeMutableBufferPointer { win in
             let winner = SharedPointer(win.baseAddress!)
             Parallel.split(planes, threads: threads) { range, _ in
                 for plane in range {
-                    let xp = x.base + plane * inPlane, yp = y.base + plane * outPlane, wp = winner.base + plane * outPlane
+                    let xp = x.base + plane * inPlane
+                    let yp = y.base + plane * outPlane
+                    let wp = winner.base + plane * outPlane
                     if kernel == 2 && stride == 2 && padding == 0 {
                         Self.pool2x2(xp, yp, wp, geometry: g)
                     } else {
@@ -49,12 +63,15 @@ public final class MaxPool2d: Layer {
     }
 
     /// One plane, any window: input [H,W] → output [OH,OW], winners [OH,OW].
-    private static func pool(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ w: UnsafeMutablePointer<Int32>,
-                             geometry g: ConvGeometry, kernel: Int, stride: Int, padding: Int) {
+    private static func pool(
+        _ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ w: UnsafeMutablePointer<Int32>,
+        geometry g: ConvGeometry, kernel: Int, stride: Int, padding: Int
+    ) {
         let ow = g.outputWidth
         for oy in 0..<g.outputHeight {
             for ox in 0..<ow {
-                var best = -Float.infinity, bestIndex: Int32 = -1
+                var best = -Float.infinity
+                var bestIndex: Int32 = -1
                 for ky in 0..<kernel {
                     let iy = oy * stride + ky - padding
                     if iy < 0 || iy >= g.height { continue }
@@ -62,7 +79,10 @@ public final class MaxPool2d: Layer {
                         let ix = ox * stride + kx - padding
                         if ix < 0 || ix >= g.width { continue }
                         let v = x[iy * g.width + ix]
-                        if v > best || bestIndex < 0 || v.isNaN { best = v; bestIndex = Int32(iy * g.width + ix) }
+                        if v > best || bestIndex < 0 || v.isNaN {
+                            best = v
+                            bestIndex = Int32(iy * g.width + ix)
+                        }
                     }
                 }
                 y[oy * ow + ox] = best
@@ -72,19 +92,36 @@ public final class MaxPool2d: Layer {
     }
 
     /// One plane, the common 2×2 stride-2 window, unrolled.
-    private static func pool2x2(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ w: UnsafeMutablePointer<Int32>,
-                                geometry g: ConvGeometry) {
-        let ow = g.outputWidth, width = g.width
+    private static func pool2x2(
+        _ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ w: UnsafeMutablePointer<Int32>,
+        geometry g: ConvGeometry
+    ) {
+        let ow = g.outputWidth
+        let width = g.width
         for oy in 0..<g.outputHeight {
-            let top = x + 2 * oy * width, bottom = top + width
+            let top = x + 2 * oy * width
+            let bottom = top + width
             let base = Int32(2 * oy * width)
             for ox in 0..<ow {
-                let a = top[2 * ox], b = top[2 * ox + 1], c = bottom[2 * ox], d = bottom[2 * ox + 1]
+                let a = top[2 * ox]
+                let b = top[2 * ox + 1]
+                let c = bottom[2 * ox]
+                let d = bottom[2 * ox + 1]
                 // A NaN wins (the last one if several), as in the general path and PyTorch's `val > max || isnan(val)`.
-                var best = a, index = base + Int32(2 * ox)
-                if b > best || b.isNaN { best = b; index = base + Int32(2 * ox + 1) }
-                if c > best || c.isNaN { best = c; index = base + Int32(width + 2 * ox) }
-                if d > best || d.isNaN { best = d; index = base + Int32(width + 2 * ox + 1) }
+                var best = a
+                var index = base + Int32(2 * ox)
+                if b > best || b.isNaN {
+                    best = b
+                    index = base + Int32(2 * ox + 1)
+                }
+                if c > best || c.isNaN {
+                    best = c
+                    index = base + Int32(width + 2 * ox)
+                }
+                if d > best || d.isNaN {
+                    best = d
+                    index = base + Int32(width + 2 * ox + 1)
+                }
                 y[oy * ow + ox] = best
                 w[oy * ow + ox] = index
             }
@@ -93,20 +130,28 @@ public final class MaxPool2d: Layer {
 
     public func backward(_ gradOutput: Activation, needsInputGradient: Bool) -> Activation? {
         guard needsInputGradient else { return nil }
-        let g = geometry, planes = g.channels * gradOutput.batch
-        let inPlane = g.height * g.width, outPlane = g.outputHeight * g.outputWidth
+        let g = geometry
+        let planes = g.channels * gradOutput.batch
+        let inPlane = g.height * g.width
+        let outPlane = g.outputHeight * g.outputWidth
         let dx = inputGradient.get(planes * inPlane)
-        let exact = tiles, kernel = kernel
+        let exact = tiles
+        let kernel = kernel
         // Each thread writes the input gradient of its own planes.
-        let d = SharedPointer(dx.pointer), dy = SharedPointer(gradOutput.pointer)
+        let d = SharedPointer(dx.pointer)
+        let dy = SharedPointer(gradOutput.pointer)
         winners.withUnsafeMutableBufferPointer { win in
             let winner = SharedPointer(win.baseAddress!)
             Parallel.split(planes, threads: threads) { range, _ in
-                let d = d.base, dy = dy.base, winner = winner.base
+                let d = d.base
+                let dy = dy.base
+                let winner = winner.base
                 if exact && kernel == 2 {
                     // Every input element lies in exactly one window: write 0 or the gradient, no clearing pass.
                     for plane in range {
-                        let dp = d + plane * inPlane, gp = dy + plane * outPlane, wp = winner + plane * outPlane
+                        let dp = d + plane * inPlane
+                        let gp = dy + plane * outPlane
+                        let wp = winner + plane * outPlane
                         for oy in 0..<g.outputHeight {
                             let top = dp + 2 * oy * g.width
                             zeroFloats(top, 2 * g.width)
@@ -119,7 +164,9 @@ public final class MaxPool2d: Layer {
                 } else {
                     (d + range.lowerBound * inPlane).update(repeating: 0, count: range.count * inPlane)
                     for plane in range {
-                        let dp = d + plane * inPlane, gp = dy + plane * outPlane, wp = winner + plane * outPlane
+                        let dp = d + plane * inPlane
+                        let gp = dy + plane * outPlane
+                        let wp = winner + plane * outPlane
                         for j in 0..<outPlane { dp[Int(wp[j])] += gp[j] }
                     }
                 }

@@ -19,35 +19,57 @@ public enum BuiltinModel: String, CaseIterable, Sendable {
         case .dropoutBatchnorm: return "batchnorm-dropout with the batch norm moved below the dropout"
         case .extraConv: return "default with a third (3×3, padded) convolution after the second"
         case .noHidden: return "default without the hidden linear layer (flatten → linear 10)"
-        case .strong: return "three 3×3 conv–batch-norm–ReLU–pool blocks (32, 64, 128 channels) and a 256-unit head with dropout"
+        case .strong:
+            return
+                "three 3×3 conv–batch-norm–ReLU–pool blocks (32, 64, 128 channels) and a 256-unit head with dropout"
         }
     }
 
     public func layers(width: Double = 1, dropout: Double = 0.5, convDropout: Double = 0.5) -> [LayerSpec] {
         func scaled(_ n: Int) -> Int { max(1, Int((Double(n) * width).rounded())) }
-        let c1 = scaled(10), c2 = scaled(20), hidden = scaled(50)
+        let c1 = scaled(10)
+        let c2 = scaled(20)
+        let hidden = scaled(50)
         let conv1: [LayerSpec] = [.conv(out: c1, kernel: 5, stride: 1, padding: 0, bias: true)]
         let block1Tail: [LayerSpec] = [.maxpool(kernel: 2, stride: 2, padding: 0), .relu]
-        let block2: [LayerSpec] = [.conv(out: c2, kernel: 5, stride: 1, padding: 0, bias: true),
-                                   .maxpool(kernel: 2, stride: 2, padding: 0), .relu]
-        let head: [LayerSpec] = [.flatten, .linear(out: hidden, bias: true), .relu, .dropout(dropout),
-                                 .linear(out: 10, bias: true), .logSoftmax]
+        let block2: [LayerSpec] = [
+            .conv(out: c2, kernel: 5, stride: 1, padding: 0, bias: true),
+            .maxpool(kernel: 2, stride: 2, padding: 0), .relu,
+        ]
+        let head: [LayerSpec] = [
+            .flatten, .linear(out: hidden, bias: true), .relu, .dropout(dropout),
+            .linear(out: 10, bias: true), .logSoftmax,
+        ]
         switch self {
         case .default: return conv1 + block1Tail + block2 + head
         case .batchnorm: return conv1 + [.batchnorm] + block1Tail + block2 + head
-        case .batchnormDropout: return conv1 + [.batchnorm, .dropout(convDropout)] + block1Tail + block2 + head
-        case .dropoutBatchnorm: return conv1 + [.dropout(convDropout), .batchnorm] + block1Tail + block2 + head
+        case .batchnormDropout:
+            return conv1 + [.batchnorm, .dropout(convDropout)] + block1Tail + block2 + head
+        case .dropoutBatchnorm:
+            return conv1 + [.dropout(convDropout), .batchnorm] + block1Tail + block2 + head
         case .extraConv:
-            return conv1 + block1Tail + block2 + [.conv(out: c2, kernel: 3, stride: 1, padding: 1, bias: true), .relu] + head
-        case .noHidden: return conv1 + block1Tail + block2 + [.flatten, .linear(out: 10, bias: true), .logSoftmax]
+            return conv1 + block1Tail + block2 + [
+                .conv(out: c2, kernel: 3, stride: 1, padding: 1, bias: true), .relu,
+            ] + head
+        case .noHidden:
+            return conv1 + block1Tail + block2 + [.flatten, .linear(out: 10, bias: true), .logSoftmax]
         case .strong:
-            let a = scaled(32), b = scaled(64), c = scaled(128), f = scaled(256)
+            let a = scaled(32)
+            let b = scaled(64)
+            let c = scaled(128)
+            let f = scaled(256)
             func block(_ n: Int) -> [LayerSpec] {
-                [.conv(out: n, kernel: 3, stride: 1, padding: 1, bias: false), .batchnorm, .relu, .maxpool(kernel: 2, stride: 2, padding: 0)]
+                [
+                    .conv(out: n, kernel: 3, stride: 1, padding: 1, bias: false), .batchnorm, .relu,
+                    .maxpool(kernel: 2, stride: 2, padding: 0),
+                ]
             }
             return block(a) + block(b) + block(c)
-                + [.flatten, .dropout(dropout), .linear(out: f, bias: false), .batchnorm, .relu, .dropout(dropout),
-                   .linear(out: 10, bias: true), .logSoftmax]
+                + [
+                    .flatten, .dropout(dropout), .linear(out: f, bias: false), .batchnorm, .relu,
+                    .dropout(dropout),
+                    .linear(out: 10, bias: true), .logSoftmax,
+                ]
         }
     }
 }

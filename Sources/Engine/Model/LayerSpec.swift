@@ -17,8 +17,10 @@ public enum LayerSpec: Equatable, Sendable {
     case residual([LayerSpec])
 
     /// The names accepted in YAML, for error messages and suggestions.
-    public static let names = ["conv", "maxpool", "avgpool", "global_avgpool", "relu", "dropout", "dropout2d",
-                               "batchnorm", "linear", "flatten", "log_softmax", "residual"]
+    public static let names = [
+        "conv", "maxpool", "avgpool", "global_avgpool", "relu", "dropout", "dropout2d",
+        "batchnorm", "linear", "flatten", "log_softmax", "residual",
+    ]
 }
 
 extension LayerSpec: CustomStringConvertible {

@@ -26,50 +26,57 @@ public struct ModelSize: Equatable, Sendable {
     /// Bytes of activations, their gradients and the convolution workspace that one batch needs.
     public func activationBytes(batch: Int) throws -> Int {
         let outputs = try Checked.product([batch, activationsPerImage, 2], "the activations of one batch")
-        let total = try Checked.sum([outputs, try Checked.product([columnsPerImage, 2], "a convolution's workspace")],
-                                    "the activations of one batch")
+        let total = try Checked.sum(
+            [outputs, try Checked.product([columnsPerImage, 2], "a convolution's workspace")],
+            "the activations of one batch")
         return try Checked.product([total, MemoryLayout<Float>.size], "the activations of one batch")
     }
 
     private mutating func add(_ specs: [LayerSpec], path: String) throws {
         for (index, spec) in specs.enumerated() {
-            try add(spec, where_: "layer \(path)\(index + 1) (\(spec))", path: "\(path)\(index + 1).")
+            try add(spec, place: "layer \(path)\(index + 1) (\(spec))", path: "\(path)\(index + 1).")
         }
     }
 
-    private mutating func add(_ spec: LayerSpec, where_: String, path: String) throws {
+    private mutating func add(_ spec: LayerSpec, place: String, path: String) throws {
         let input = outputShape
         func spatial() throws -> (Int, Int, Int) {
             guard case .spatial(let c, let h, let w) = input else {
-                throw SpecError("\(where_) needs an image-shaped input (channels × height × width) but gets \(input) features; put it before 'flatten'")
+                throw SpecError(
+                    "\(place) needs an image-shaped input (channels × height × width) but gets \(input) features; put it before 'flatten'"
+                )
             }
             return (c, h, w)
         }
         /// The output height and width of a window sliding over the input.
         func window(_ kernel: Int, _ stride: Int, _ padding: Int, _ h: Int, _ w: Int) throws -> (Int, Int) {
             guard kernel >= 1, stride >= 1, padding >= 0 else {
-                throw SpecError("\(where_): kernel and stride must be positive and padding zero or more")
+                throw SpecError("\(place): kernel and stride must be positive and padding zero or more")
             }
             // Written so that nothing overflows: padding ≤ kernel / 2 makes `kernel - 2 * padding` safe.
-            if padding > kernel / 2 { throw SpecError("\(where_): padding \(padding) is more than half the kernel \(kernel)") }
+            if padding > kernel / 2 {
+                throw SpecError("\(place): padding \(padding) is more than half the kernel \(kernel)")
+            }
             let reach = kernel - 2 * padding
             if reach > h || reach > w {
-                throw SpecError("\(where_): kernel \(kernel) is larger than its \(h)×\(w) input\(padding > 0 ? " padded by \(padding)" : "")")
+                throw SpecError(
+                    "\(place): kernel \(kernel) is larger than its \(h)×\(w) input\(padding > 0 ? " padded by \(padding)" : "")"
+                )
             }
             return ((h - reach) / stride + 1, (w - reach) / stride + 1)
         }
-        func size(_ factors: [Int]) throws -> Int { try Checked.product(factors, where_) }
+        func size(_ factors: [Int]) throws -> Int { try Checked.product(factors, place) }
         let output: Shape
         switch spec {
         case .conv(let out, let kernel, let stride, let padding, let bias):
             let (c, h, w) = try spatial()
-            guard out >= 1 else { throw SpecError("\(where_): needs at least one output channel") }
+            guard out >= 1 else { throw SpecError("\(place): needs at least one output channel") }
             let (oh, ow) = try window(kernel, stride, padding, h, w)
             let rows = try size([c, kernel, kernel])
             let weights = try size([out, rows])
-            parameters = try Checked.sum([parameters, weights, bias ? out : 0], where_)
+            parameters = try Checked.sum([parameters, weights, bias ? out : 0], place)
             let outputs = try size([out, oh, ow])
-            macsPerImage = try Checked.sum([macsPerImage, try size([outputs, rows])], where_)
+            macsPerImage = try Checked.sum([macsPerImage, try size([outputs, rows])], place)
             columnsPerImage = max(columnsPerImage, try size([rows, oh, ow]))
             output = .spatial(channels: out, height: oh, width: ow)
         case .maxpool(let kernel, let stride, let padding), .avgpool(let kernel, let stride, let padding):
@@ -78,7 +85,9 @@ public struct ModelSize: Equatable, Sendable {
             output = .spatial(channels: c, height: oh, width: ow)
         case .globalAvgpool:
             let (c, h, w) = try spatial()
-            guard h == w else { throw SpecError("\(where_): global average pooling needs a square input, gets \(input)") }
+            guard h == w else {
+                throw SpecError("\(place): global average pooling needs a square input, gets \(input)")
+            }
             output = .spatial(channels: c, height: 1, width: 1)
         case .relu, .dropout, .dropout2d:
             output = input
@@ -88,30 +97,34 @@ public struct ModelSize: Equatable, Sendable {
             case .spatial(let c, _, _): channels = c
             case .flat(let f): channels = f
             }
-            parameters = try Checked.sum([parameters, try size([channels, 2])], where_)
+            parameters = try Checked.sum([parameters, try size([channels, 2])], place)
             output = input
         case .linear(let out, let bias):
             guard case .flat(let features) = input else {
-                throw SpecError("\(where_) needs flat features but gets \(input); put 'flatten' before it")
+                throw SpecError("\(place) needs flat features but gets \(input); put 'flatten' before it")
             }
-            guard out >= 1 else { throw SpecError("\(where_): needs at least one output feature") }
+            guard out >= 1 else { throw SpecError("\(place): needs at least one output feature") }
             let weights = try size([features, out])
-            parameters = try Checked.sum([parameters, weights, bias ? out : 0], where_)
-            macsPerImage = try Checked.sum([macsPerImage, weights], where_)
+            parameters = try Checked.sum([parameters, weights, bias ? out : 0], place)
+            macsPerImage = try Checked.sum([macsPerImage, weights], place)
             output = .flat(features: out)
         case .flatten:
             output = .flat(features: try size(input.dimensions))
         case .logSoftmax:
-            guard case .flat = input else { throw SpecError("\(where_) needs flat features; put 'flatten' before it") }
+            guard case .flat = input else {
+                throw SpecError("\(place) needs flat features; put 'flatten' before it")
+            }
             output = input
         case .residual(let inner):
             try add(inner, path: path)
             guard outputShape == input else {
-                throw SpecError("\(where_): the residual branch turns \(input) into \(outputShape); it must keep the shape")
+                throw SpecError(
+                    "\(place): the residual branch turns \(input) into \(outputShape); it must keep the shape"
+                )
             }
             output = input
         }
-        activationsPerImage = try Checked.sum([activationsPerImage, try size(output.dimensions)], where_)
+        activationsPerImage = try Checked.sum([activationsPerImage, try size(output.dimensions)], place)
         outputShape = output
     }
 }
@@ -132,7 +145,11 @@ enum Checked {
         var result = 1
         for factor in factors {
             let (value, overflow) = result.multipliedReportingOverflow(by: factor)
-            if overflow { throw SpecError("\(what): size \(factors.map(String.init).joined(separator: " × ")) does not fit in 64 bits") }
+            if overflow {
+                throw SpecError(
+                    "\(what): size \(factors.map(String.init).joined(separator: " × ")) does not fit in 64 bits"
+                )
+            }
             result = value
         }
         return result

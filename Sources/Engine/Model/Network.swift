@@ -31,19 +31,24 @@ public final class Network {
     private static func make(_ spec: LayerSpec, input: Shape, threads: Int, random: inout Random) -> Layer {
         switch spec {
         case .conv(let out, let kernel, let stride, let padding, let bias):
-            return Conv2d(input: input, outputChannels: out, kernel: kernel, stride: stride, padding: padding, bias: bias, threads: threads, random: &random)
+            return Conv2d(
+                input: input, outputChannels: out, kernel: kernel, stride: stride, padding: padding,
+                bias: bias, threads: threads, random: &random)
         case .maxpool(let kernel, let stride, let padding):
             return MaxPool2d(input: input, kernel: kernel, stride: stride, padding: padding, threads: threads)
         case .avgpool(let kernel, let stride, let padding):
             return AvgPool2d(input: input, kernel: kernel, stride: stride, padding: padding)
         case .globalAvgpool:
-            guard case .spatial(_, let h, _) = input else { preconditionFailure("global_avgpool after ModelSize accepted \(input)") }
+            guard case .spatial(_, let h, _) = input else {
+                preconditionFailure("global_avgpool after ModelSize accepted \(input)")
+            }
             return AvgPool2d(input: input, kernel: h, stride: h, padding: 0)
         case .relu: return ReLU(input: input, threads: threads)
         case .dropout(let rate): return Dropout(input: input, rate: Float(rate), channelwise: false)
         case .dropout2d(let rate): return Dropout(input: input, rate: Float(rate), channelwise: true)
         case .batchnorm: return BatchNorm(input: input)
-        case .linear(let out, let bias): return Linear(input: input, outputFeatures: out, bias: bias, random: &random)
+        case .linear(let out, let bias):
+            return Linear(input: input, outputFeatures: out, bias: bias, random: &random)
         case .flatten: return Flatten(input: input)
         case .logSoftmax: return LogSoftmax(input: input)
         case .residual(let inner):
@@ -79,8 +84,13 @@ public final class Network {
         func collect(_ layers: [Layer], prefix: String) {
             for (index, layer) in layers.enumerated() {
                 let p = "\(prefix)\(index + 1)"
-                if let residual = layer as? Residual { collect(residual.body, prefix: "\(p).") ; continue }
-                for parameter in layer.parameters { out.append(("\(p).\(parameter.name)", parameter.shape, parameter.value)) }
+                if let residual = layer as? Residual {
+                    collect(residual.body, prefix: "\(p).")
+                    continue
+                }
+                for parameter in layer.parameters {
+                    out.append(("\(p).\(parameter.name)", parameter.shape, parameter.value))
+                }
                 for (name, buffer) in layer.buffers { out.append(("\(p).\(name)", [buffer.count], buffer)) }
             }
         }

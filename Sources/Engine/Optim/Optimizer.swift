@@ -36,7 +36,7 @@ final class Optimizer {
     let settings: OptimizerSettings
     let parameters: [Parameter]
     // Internal rather than private so that `TrainingState` can save and restore them.
-    var first: [Buffer]   // momentum buffer / Adam's m / RMSprop's square average
+    var first: [Buffer]  // momentum buffer / Adam's m / RMSprop's square average
     var second: [Buffer]  // Adam's v / RMSprop's momentum buffer
     var steps = 0
 
@@ -51,8 +51,11 @@ final class Optimizer {
     func step(learningRate lr: Double) {
         steps += 1
         for (index, parameter) in parameters.enumerated() {
-            let p = parameter.value.pointer, g = parameter.gradient.pointer, n = parameter.count
-            let a = first[index].pointer, b = second[index].pointer
+            let p = parameter.value.pointer
+            let g = parameter.gradient.pointer
+            let n = parameter.count
+            let a = first[index].pointer
+            let b = second[index].pointer
             switch settings.kind {
             case .sgd: sgd(p, g, a, n, Float(lr))
             case .adam, .adamw: adam(p, g, a, b, n, Float(lr))
@@ -64,8 +67,12 @@ final class Optimizer {
 
     /// SGD with momentum and Nesterov momentum as `torch.optim.SGD` (dampening 0): d = g + λp;
     /// b = μb + d (b = d on the first step); p −= lr · (nesterov ? d + μb : b).
-    private func sgd(_ p: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>, _ buffer: UnsafeMutablePointer<Float>, _ n: Int, _ lr: Float) {
-        let mu = Float(settings.momentum), wd = Float(settings.weightDecay)
+    private func sgd(
+        _ p: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>,
+        _ buffer: UnsafeMutablePointer<Float>, _ n: Int, _ lr: Float
+    ) {
+        let mu = Float(settings.momentum)
+        let wd = Float(settings.weightDecay)
         for i in 0..<n {
             var d = g[i] + wd * p[i]
             if mu != 0 {
@@ -78,11 +85,17 @@ final class Optimizer {
 
     /// Adam (Kingma & Ba, 2015) as `torch.optim.Adam`, L2 penalty added to the gradient; AdamW
     /// (Loshchilov & Hutter, 2019) decays the weights directly: p −= lr·λ·p before the Adam step.
-    private func adam(_ p: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>, _ m: UnsafeMutablePointer<Float>,
-                      _ v: UnsafeMutablePointer<Float>, _ n: Int, _ lr: Float) {
-        let b1 = Float(settings.beta1), b2 = Float(settings.beta2), eps = Float(settings.epsilon)
-        let wd = Float(settings.weightDecay), decoupled = settings.kind == .adamw
-        let correction1 = 1 - powf(b1, Float(steps)), correction2Root = (1 - powf(b2, Float(steps))).squareRoot()
+    private func adam(
+        _ p: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>, _ m: UnsafeMutablePointer<Float>,
+        _ v: UnsafeMutablePointer<Float>, _ n: Int, _ lr: Float
+    ) {
+        let b1 = Float(settings.beta1)
+        let b2 = Float(settings.beta2)
+        let eps = Float(settings.epsilon)
+        let wd = Float(settings.weightDecay)
+        let decoupled = settings.kind == .adamw
+        let correction1 = 1 - powf(b1, Float(steps))
+        let correction2Root = (1 - powf(b2, Float(steps))).squareRoot()
         let stepSize = lr / correction1
         for i in 0..<n {
             var d = g[i]
@@ -95,9 +108,13 @@ final class Optimizer {
 
     /// RMSprop (Hinton, 2012) as `torch.optim.RMSprop`: s = αs + (1 − α)g²; with momentum μ,
     /// b = μb + g/(√s + ε) and p −= lr·b, else p −= lr·g/(√s + ε).
-    private func rmsprop(_ p: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>, _ s: UnsafeMutablePointer<Float>,
-                         _ buffer: UnsafeMutablePointer<Float>, _ n: Int, _ lr: Float) {
-        let alpha = Float(settings.alpha), eps = Float(settings.epsilon), wd = Float(settings.weightDecay)
+    private func rmsprop(
+        _ p: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>, _ s: UnsafeMutablePointer<Float>,
+        _ buffer: UnsafeMutablePointer<Float>, _ n: Int, _ lr: Float
+    ) {
+        let alpha = Float(settings.alpha)
+        let eps = Float(settings.epsilon)
+        let wd = Float(settings.weightDecay)
         let mu = Float(settings.momentum)
         for i in 0..<n {
             let d = g[i] + wd * p[i]

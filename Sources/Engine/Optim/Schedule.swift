@@ -12,8 +12,10 @@ public enum Schedule: String, CaseIterable, Sendable, Codable {
     /// steps, then cosine annealing to lr/(25·10⁴). Momentum is not cycled.
     case onecycle
 
-    public func learningRate(base: Double, step: Int, stepsPerEpoch: Int, totalSteps: Int,
-                             stepSize: Int, gamma: Double) -> Double {
+    public func learningRate(
+        base: Double, step: Int, stepsPerEpoch: Int, totalSteps: Int,
+        stepSize: Int, gamma: Double
+    ) -> Double {
         switch self {
         case .constant:
             return base
@@ -24,9 +26,11 @@ public enum Schedule: String, CaseIterable, Sendable, Codable {
             let t = Double(step) / Double(max(totalSteps, 1))
             return base * 0.5 * (1 + cos(Double.pi * t))
         case .onecycle:
-            let initial = base / 25, final = initial / 1e4
+            let initial = base / 25
+            let final = initial / 1e4
             // PyTorch's phase ends: 0.3·total − 1 (not rounded) and total − 1.
-            let warm = max(1, 0.3 * Double(totalSteps) - 1), last = Double(max(totalSteps - 1, 1))
+            let warm = max(1, 0.3 * Double(totalSteps) - 1)
+            let last = Double(max(totalSteps - 1, 1))
             func anneal(_ start: Double, _ end: Double, _ fraction: Double) -> Double {
                 end + (start - end) / 2 * (1 + cos(Double.pi * min(max(fraction, 0), 1)))
             }

@@ -1,4 +1,5 @@
 import Datasets
+import Foundation
 
 /// Turns byte images into normalised float batches `[1, N, 28, 28]` (channel-major with one channel is
 /// the same as [N,1,28,28]), applying augmentation in training.
@@ -17,13 +18,17 @@ struct Batcher {
         self.mean = Float(mean)
         self.std = Float(std)
         self.augment = augment
-        let scale = 1 / (255 * self.std), offset = -self.mean / self.std
+        let scale = 1 / (255 * self.std)
+        let offset = -self.mean / self.std
         lookup = (0..<256).map { Float($0) * scale + offset }
     }
 
     /// Fills a batch with the images at `indices`.
     mutating func batch(_ indices: ArraySlice<Int>, augmenting: Bool, random: inout Random) -> Activation {
-        let n = indices.count, rows = set.rows, cols = set.cols, plane = rows * cols
+        let n = indices.count
+        let rows = set.rows
+        let cols = set.cols
+        let plane = rows * cols
         let out = images.get(n * plane)
         if labels.count != n { labels = [Int32](repeating: 0, count: n) }
         let background = lookup[0]
@@ -44,7 +49,8 @@ struct Batcher {
                     let sy = y + dy
                     for x in 0..<cols {
                         let sx = (flip ? cols - 1 - x : x) + dx
-                        target[y * cols + x] = sy >= 0 && sy < rows && sx >= 0 && sx < cols
+                        target[y * cols + x] =
+                            sy >= 0 && sy < rows && sx >= 0 && sx < cols
                             ? lookup[Int(source[sy * cols + sx])] : background
                     }
                 }
@@ -63,13 +69,13 @@ struct Batcher {
         for _ in 0..<10 {
             let target = area * random.uniform(0.02, 0.33)
             let ratio = expf(random.uniform(logf(0.3), logf(3.3)))
-            let h = Int((target * ratio).squareRoot().rounded()), w = Int((target / ratio).squareRoot().rounded())
+            let h = Int((target * ratio).squareRoot().rounded())
+            let w = Int((target / ratio).squareRoot().rounded())
             guard h > 0, w > 0, h < rows, w < cols else { continue }
-            let top = random.nextInt(rows - h + 1), left = random.nextInt(cols - w + 1)
+            let top = random.nextInt(rows - h + 1)
+            let left = random.nextInt(cols - w + 1)
             for y in top..<(top + h) { for x in left..<(left + w) { image[y * cols + x] = 0 } }
             return
         }
     }
 }
-
-import Foundation

@@ -24,7 +24,9 @@ public struct BenchmarkResult: Codable, Sendable {
 public enum Benchmark {
     /// Trains on `config` with random images for about `seconds` after a warm-up, then evaluates as long;
     /// the median of `repeats` timing rounds is reported.
-    public static func run(config: TrainingConfig, threads: Int, seconds: Double = 3, repeats: Int = 3) throws -> BenchmarkResult {
+    public static func run(config: TrainingConfig, threads: Int, seconds: Double = 3, repeats: Int = 3) throws
+        -> BenchmarkResult
+    {
         let count = config.batchSize * 32
         var random = Random(seed: 42)
         let images = (0..<(count * 784)).map { _ in UInt8(random.nextInt(256)) }
@@ -34,7 +36,8 @@ public enum Benchmark {
         trainConfig.epochs = 1
         let trainer = try Trainer(config: trainConfig, threads: threads)
         _ = try trainer.run(train: set.prefix(config.batchSize * 2), validation: set.prefix(1000))  // warm-up
-        var trainRates: [Double] = [], evalRates: [Double] = []
+        var trainRates: [Double] = []
+        var evalRates: [Double] = []
         for _ in 0..<repeats {
             var images = 0
             let start = Date()
@@ -55,8 +58,9 @@ public enum Benchmark {
         func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
         let flops = trainer.network.flopsPerImage
         let train = median(trainRates)
-        return BenchmarkResult(model: config.modelDescription, batchSize: config.batchSize, threads: threads,
-                               trainImagesPerSecond: train, evalImagesPerSecond: median(evalRates),
-                               gflops: train * Double(3 * flops) / 1e9, forwardFlopsPerImage: flops)
+        return BenchmarkResult(
+            model: config.modelDescription, batchSize: config.batchSize, threads: threads,
+            trainImagesPerSecond: train, evalImagesPerSecond: median(evalRates),
+            gflops: train * Double(3 * flops) / 1e9, forwardFlopsPerImage: flops)
     }
 }

@@ -15,14 +15,18 @@ public enum Checkpoint {
     struct Header: Codable {
         var layers: [String]
         var tensors: [Tensor]
-        struct Tensor: Codable { var name: String; var shape: [Int] }
+        struct Tensor: Codable {
+            var name: String
+            var shape: [Int]
+        }
     }
 
     /// The checkpoint file's bytes for `network` (written by the caller's file writer).
     public static func encode(_ network: Network) throws -> Data {
         let state = network.state
-        let header = Header(layers: network.specs.map(\.description),
-                            tensors: state.map { .init(name: $0.name, shape: $0.shape) })
+        let header = Header(
+            layers: network.specs.map(\.description),
+            tensors: state.map { .init(name: $0.name, shape: $0.shape) })
         let json = try sortedEncoder().encode(header)
         var bytes = magic
         append(version, to: &bytes)
@@ -50,7 +54,9 @@ public enum Checkpoint {
     }
 
     private static func verifiedBytes(_ path: String) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw CheckpointError.unreadable(path) }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CheckpointError.unreadable(path)
+        }
         let bytes = [UInt8](data)
         guard bytes.count >= 20, Array(bytes[0..<8]) == magic else {
             throw CheckpointError.corrupt(path, "not a report checkpoint (bad magic bytes)")
@@ -68,20 +74,26 @@ public enum Checkpoint {
         let bytes = try verifiedBytes(path)
         let fileVersion = read(bytes, at: 8)
         guard fileVersion == version else {
-            throw CheckpointError.corrupt(path, "format version \(fileVersion); this report reads version \(version)")
+            throw CheckpointError.corrupt(
+                path, "format version \(fileVersion); this report reads version \(version)")
         }
         let headerLength = Int(read(bytes, at: 12))
         guard 16 + headerLength <= bytes.count - 4,
-              let header = try? JSONDecoder().decode(Header.self, from: Data(bytes[16..<(16 + headerLength)]))
+            let header = try? JSONDecoder().decode(Header.self, from: Data(bytes[16..<(16 + headerLength)]))
         else { throw CheckpointError.corrupt(path, "unreadable header") }
         let state = network.state
         let expected = state.map { Header.Tensor(name: $0.name, shape: $0.shape) }
-        guard header.tensors.map(\.name) == expected.map(\.name), header.tensors.map(\.shape) == expected.map(\.shape) else {
-            throw CheckpointError.mismatch(path, saved: header.layers, expected: network.specs.map(\.description))
+        guard header.tensors.map(\.name) == expected.map(\.name),
+            header.tensors.map(\.shape) == expected.map(\.shape)
+        else {
+            throw CheckpointError.mismatch(
+                path, saved: header.layers, expected: network.specs.map(\.description))
         }
         var offset = 16 + headerLength
         let total = state.reduce(0) { $0 + $1.buffer.count }
-        guard offset + 4 * total == bytes.count - 4 else { throw CheckpointError.corrupt(path, "tensor data has the wrong size") }
+        guard offset + 4 * total == bytes.count - 4 else {
+            throw CheckpointError.corrupt(path, "tensor data has the wrong size")
+        }
         for tensor in state {
             for i in 0..<tensor.buffer.count {
                 tensor.buffer[i] = Float(bitPattern: read(bytes, at: offset))
@@ -102,7 +114,8 @@ public enum Checkpoint {
     }
 
     static func read(_ bytes: [UInt8], at offset: Int) -> UInt32 {
-        UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16 | UInt32(bytes[offset + 3]) << 24
+        UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16 | UInt32(
+            bytes[offset + 3]) << 24
     }
 }
 
@@ -116,7 +129,8 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
         case .unreadable(let path): return "\(path): cannot read the checkpoint"
         case .corrupt(let path, let why): return "\(path): corrupt checkpoint: \(why)"
         case .mismatch(let path, let saved, let expected):
-            return "\(path): the checkpoint holds a different model.\n  saved:    \(saved.joined(separator: " → "))\n  expected: \(expected.joined(separator: " → "))"
+            return
+                "\(path): the checkpoint holds a different model.\n  saved:    \(saved.joined(separator: " → "))\n  expected: \(expected.joined(separator: " → "))"
         }
     }
 }

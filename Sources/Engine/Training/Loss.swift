@@ -7,17 +7,23 @@ struct NLLLoss {
 
     init(labelSmoothing: Float) { self.labelSmoothing = labelSmoothing }
 
-    mutating func evaluate(_ logProbabilities: Activation, labels: UnsafePointer<Int32>, computeGradient: Bool)
+    mutating func evaluate(
+        _ logProbabilities: Activation, labels: UnsafePointer<Int32>, computeGradient: Bool
+    )
         -> (loss: Double, correct: Int, gradient: Activation?)
     {
-        let n = logProbabilities.batch, k = logProbabilities.shape.count
+        let n = logProbabilities.batch
+        let k = logProbabilities.shape.count
         let lp = logProbabilities.pointer
         let grad = computeGradient ? gradient.get(n * k) : nil
-        let eps = labelSmoothing, uniform = eps / Float(k), scale = 1 / Float(n)
+        let eps = labelSmoothing
+        let uniform = eps / Float(k)
+        let scale = 1 / Float(n)
         var total: Double = 0
         var correct = 0
         for i in 0..<n {
-            let row = lp + i * k, label = Int(labels[i])
+            let row = lp + i * k
+            let label = Int(labels[i])
             var best = 0
             var sum: Float = 0
             for j in 0..<k {
@@ -32,6 +38,9 @@ struct NLLLoss {
                 g[label] -= (1 - eps) * scale
             }
         }
-        return (total / Double(n), correct, grad.map { Activation(buffer: $0, batch: n, shape: logProbabilities.shape) })
+        return (
+            total / Double(n), correct,
+            grad.map { Activation(buffer: $0, batch: n, shape: logProbabilities.shape) }
+        )
     }
 }

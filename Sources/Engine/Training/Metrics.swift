@@ -11,7 +11,11 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
     public var evalSeconds: Double
 
     enum CodingKeys: String, CodingKey {
-        case epoch, loss, acc, valLoss = "val_loss", valAcc = "val_acc", trainSeconds = "train_s", evalSeconds = "eval_s"
+        case epoch, loss, acc
+        case valLoss = "val_loss"
+        case valAcc = "val_acc"
+        case trainSeconds = "train_s"
+        case evalSeconds = "eval_s"
     }
 }
 
@@ -74,9 +78,11 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .diverged(let epoch, let step, let loss):
-            return "training diverged: the loss became \(loss) at epoch \(epoch), step \(step); try a lower learning rate"
+            return
+                "training diverged: the loss became \(loss) at epoch \(epoch), step \(step); try a lower learning rate"
         case .emptyDataset(let what): return "\(what) is empty"
-        case .interrupted(let epochs): return "interrupted after \(epochs) finished epoch\(epochs == 1 ? "" : "s")"
+        case .interrupted(let epochs):
+            return "interrupted after \(epochs) finished epoch\(epochs == 1 ? "" : "s")"
         case .nonFiniteEvaluation(let loss):
             return "evaluation gave a loss of \(loss): the weights it starts from are not finite"
         }

@@ -32,32 +32,43 @@ public final class Trainer {
     }
 
     /// Trains for `config.epochs` epochs (0: evaluation only) and returns the metrics.
-    public func run(train: ImageSet, validation: ImageSet, onEvent: (TrainingEvent) -> Void = { _ in }) throws -> RunMetrics {
+    public func run(train: ImageSet, validation: ImageSet, onEvent: (TrainingEvent) -> Void = { _ in }) throws
+        -> RunMetrics
+    {
         try run(train: train, validation: validation, control: TrainingControl(), onEvent: onEvent)
     }
 
     /// Trains as above, resuming from `control.resume`, handing `control.epochFinished` the state after each
     /// epoch, and stopping with `TrainingError.interrupted` at the first batch boundary where
     /// `control.shouldStop()` is true.
-    public func run(train: ImageSet, validation: ImageSet, control: TrainingControl,
-                    onEvent: (TrainingEvent) -> Void = { _ in }) throws -> RunMetrics {
+    public func run(
+        train: ImageSet, validation: ImageSet, control: TrainingControl,
+        onEvent: (TrainingEvent) -> Void = { _ in }
+    ) throws -> RunMetrics {
         BLAS.setThreads(1)  // parallelism is the layers' own: each thread runs single-threaded GEMMs
-        let train = train.prefix(config.trainSamples), validation = validation.prefix(config.valSamples)
+        let train = train.prefix(config.trainSamples)
+        let validation = validation.prefix(config.valSamples)
         guard validation.count > 0 else { throw TrainingError.emptyDataset("the validation set") }
-        guard train.count > 0 || config.epochs == 0 else { throw TrainingError.emptyDataset("the training set") }
+        guard train.count > 0 || config.epochs == 0 else {
+            throw TrainingError.emptyDataset("the training set")
+        }
         let stats = normalization
         var trainBatches = Batcher(set: train, mean: stats.mean, std: stats.std, augment: config.augment)
-        var validationBatches = Batcher(set: validation, mean: stats.mean, std: stats.std, augment: Augmentation())
+        var validationBatches = Batcher(
+            set: validation, mean: stats.mean, std: stats.std, augment: Augmentation())
         let stepsPerEpoch = (train.count + config.batchSize - 1) / config.batchSize
         let totalSteps = stepsPerEpoch * config.epochs
-        var metrics = RunMetrics(parameters: network.parameterCount, flopsPerImage: network.flopsPerImage,
-                                 stepsPerEpoch: stepsPerEpoch, threads: threads)
+        var metrics = RunMetrics(
+            parameters: network.parameterCount, flopsPerImage: network.flopsPerImage,
+            stepsPerEpoch: stepsPerEpoch, threads: threads)
         onEvent(.started(epochs: config.epochs, stepsPerEpoch: stepsPerEpoch))
 
         if control.resume == nil {
             let initial = evaluateBeforeTraining(&validationBatches, onEvent: onEvent)
             // An evaluation-only run has nothing else to show: weights that give no finite loss are a failure.
-            if config.epochs == 0 && !initial.valLoss.isFinite { throw TrainingError.nonFiniteEvaluation(initial.valLoss) }
+            if config.epochs == 0 && !initial.valLoss.isFinite {
+                throw TrainingError.nonFiniteEvaluation(initial.valLoss)
+            }
             metrics.epochs.append(initial)
         }
         if config.epochs == 0 { return metrics }
@@ -80,10 +91,15 @@ public final class Trainer {
         for epoch in stride(from: firstEpoch, through: config.epochs, by: 1) {
             var shuffler = Random(seed: config.seed, stream: 1000 + UInt64(epoch))
             shuffler.shuffle(&order)
-            var context = ForwardContext(training: true, random: Random(seed: config.seed, stream: 2000 + UInt64(epoch)))
+            var context = ForwardContext(
+                training: true, random: Random(seed: config.seed, stream: 2000 + UInt64(epoch)))
             var augmentRandom = Random(seed: config.seed, stream: 3000 + UInt64(epoch))
-            var epochLoss: Double = 0, epochCorrect = 0
-            var windowLoss: Double = 0, windowCorrect = 0, windowCount = 0, windowSteps = 0
+            var epochLoss: Double = 0
+            var epochCorrect = 0
+            var windowLoss: Double = 0
+            var windowCorrect = 0
+            var windowCount = 0
+            var windowSteps = 0
             let start = Date()
             for batchStart in stride(from: 0, to: train.count, by: config.batchSize) {
                 if control.shouldStop() {
@@ -99,7 +115,8 @@ public final class Trainer {
                 step += 1
                 guard result.loss.isFinite else {
                     metricsSoFar = metrics
-                    throw TrainingError.diverged(epoch: epoch, step: step - (epoch - 1) * stepsPerEpoch, loss: result.loss)
+                    throw TrainingError.diverged(
+                        epoch: epoch, step: step - (epoch - 1) * stepsPerEpoch, loss: result.loss)
                 }
                 if let gradient = result.gradient { network.backward(gradient) }
                 let lr = config.schedule.learningRate(
@@ -115,20 +132,27 @@ public final class Trainer {
                 windowSteps += 1
                 let stepInEpoch = step - (epoch - 1) * stepsPerEpoch
                 if windowSteps == config.logInterval || stepInEpoch == stepsPerEpoch {
-                    let s = StepMetrics(step: step, epoch: epoch, loss: windowLoss / Double(windowCount),
-                                        acc: Double(windowCorrect) / Double(windowCount))
+                    let s = StepMetrics(
+                        step: step, epoch: epoch, loss: windowLoss / Double(windowCount),
+                        acc: Double(windowCorrect) / Double(windowCount))
                     metrics.steps.append(s)
-                    windowLoss = 0; windowCorrect = 0; windowCount = 0; windowSteps = 0
+                    windowLoss = 0
+                    windowCorrect = 0
+                    windowCount = 0
+                    windowSteps = 0
                 }
-                onEvent(.step(epoch: epoch, step: stepInEpoch, stepsPerEpoch: stepsPerEpoch, loss: result.loss,
-                              acc: Double(result.correct) / Double(indices.count)))
+                onEvent(
+                    .step(
+                        epoch: epoch, step: stepInEpoch, stepsPerEpoch: stepsPerEpoch, loss: result.loss,
+                        acc: Double(result.correct) / Double(indices.count)))
             }
             let trainSeconds = Date().timeIntervalSince(start)
             onEvent(.evaluating(epoch: epoch))
             let evalStart = Date()
             let (valLoss, valAcc) = evaluate(&validationBatches)
             let e = EpochMetrics(
-                epoch: epoch, loss: epochLoss / Double(train.count), acc: Double(epochCorrect) / Double(train.count),
+                epoch: epoch, loss: epochLoss / Double(train.count),
+                acc: Double(epochCorrect) / Double(train.count),
                 valLoss: valLoss, valAcc: valAcc, trainSeconds: trainSeconds,
                 evalSeconds: Date().timeIntervalSince(evalStart))
             guard valLoss.isFinite else {
@@ -152,8 +176,9 @@ public final class Trainer {
         onEvent(.evaluating(epoch: 0))
         let start = Date()
         let (valLoss, valAcc) = evaluate(&batches)
-        let e = EpochMetrics(epoch: 0, loss: nil, acc: nil, valLoss: valLoss, valAcc: valAcc, trainSeconds: 0,
-                             evalSeconds: Date().timeIntervalSince(start))
+        let e = EpochMetrics(
+            epoch: 0, loss: nil, acc: nil, valLoss: valLoss, valAcc: valAcc, trainSeconds: 0,
+            evalSeconds: Date().timeIntervalSince(start))
         onEvent(.epochEnded(e))
         return e
     }
@@ -164,8 +189,10 @@ public final class Trainer {
         var context = ForwardContext(training: false, random: Random(seed: 0))
         var plain = NLLLoss(labelSmoothing: 0)
         var noRandom = Random(seed: 0)
-        let count = batches.set.count, batchSize = config.batchSize
-        var total: Double = 0, correct = 0
+        let count = batches.set.count
+        let batchSize = config.batchSize
+        var total: Double = 0
+        var correct = 0
         let all = Array(0..<count)
         for start in stride(from: 0, to: count, by: batchSize) {
             let indices = all[start..<min(start + batchSize, count)]

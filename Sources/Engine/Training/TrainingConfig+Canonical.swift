@@ -9,15 +9,20 @@ extension TrainingConfig {
             e.append(("model", modelDescription))
             e.append(("width", width.clean))
             e.append(("dropout", dropout.clean))
-            if m == .batchnormDropout || m == .dropoutBatchnorm { e.append(("conv_dropout", convDropout.clean)) }
+            if m == .batchnormDropout || m == .dropoutBatchnorm {
+                e.append(("conv_dropout", convDropout.clean))
+            }
         case .layers: e.append(("model", modelDescription))
         }
-        e += [("epochs", "\(epochs)"), ("batch_size", "\(batchSize)"), ("optimizer", optimizer.rawValue),
-              ("lr", resolvedLearningRate.clean), ("weight_decay", resolvedWeightDecay.clean)]
+        e += [
+            ("epochs", "\(epochs)"), ("batch_size", "\(batchSize)"), ("optimizer", optimizer.rawValue),
+            ("lr", resolvedLearningRate.clean), ("weight_decay", resolvedWeightDecay.clean),
+        ]
         switch optimizer {
         case .sgd: e += [("momentum", resolvedMomentum.clean), ("nesterov", "\(nesterov)")]
         case .adam, .adamw: e += [("beta1", beta1.clean), ("beta2", beta2.clean), ("eps", epsilon.clean)]
-        case .rmsprop: e += [("alpha", alpha.clean), ("eps", epsilon.clean), ("momentum", resolvedMomentum.clean)]
+        case .rmsprop:
+            e += [("alpha", alpha.clean), ("eps", epsilon.clean), ("momentum", resolvedMomentum.clean)]
         }
         e.append(("schedule", schedule.rawValue))
         if schedule == .step { e += [("step_size", "\(stepSize)"), ("gamma", gamma.clean)] }

@@ -18,7 +18,10 @@ public struct Augmentation: Equatable, Sendable {
 
 /// How pixels become inputs: `default` is the assignment's (x/255 − 0.1307)/0.3081 for both datasets;
 /// `dataset` uses each dataset's own mean and standard deviation.
-public enum Normalization: String, Sendable, CaseIterable { case standard = "default", dataset }
+public enum Normalization: String, Sendable, CaseIterable {
+    case standard = "default"
+    case dataset
+}
 
 /// Everything that defines one training run. Defaults are the assignment's: the default model,
 /// batch size 256, SGD with lr 0.01 and momentum 0.5, 10 epochs, seed 1.
@@ -62,7 +65,10 @@ public struct TrainingConfig: Equatable, Sendable {
         s.momentum = resolvedMomentum
         s.nesterov = nesterov
         s.weightDecay = resolvedWeightDecay
-        s.beta1 = beta1; s.beta2 = beta2; s.alpha = alpha; s.epsilon = epsilon
+        s.beta1 = beta1
+        s.beta2 = beta2
+        s.alpha = alpha
+        s.epsilon = epsilon
         return s
     }
 
@@ -82,16 +88,23 @@ public struct TrainingConfig: Equatable, Sendable {
     public func modelSize() throws -> ModelSize {
         let size = try ModelSize(specs: layers, input: Self.inputShape)
         if case .flat(let f) = size.outputShape {
-            if f != 10 { throw SpecError("the model ends with \(f) outputs; it needs 10, one per class (end with 'linear: 10')") }
+            if f != 10 {
+                throw SpecError(
+                    "the model ends with \(f) outputs; it needs 10, one per class (end with 'linear: 10')")
+            }
         } else {
             throw SpecError("the model ends with an image-shaped output; add 'flatten' and 'linear: 10'")
         }
         if size.parameters > Limits.parameters {
-            throw SpecError("the model has \(size.parameters.grouped) parameters; the limit is \(Limits.parameters.grouped)")
+            throw SpecError(
+                "the model has \(size.parameters.grouped) parameters; the limit is \(Limits.parameters.grouped)"
+            )
         }
         let bytes = try size.activationBytes(batch: batchSize)
         if bytes > Limits.activationBytes {
-            throw SpecError("a batch of \(batchSize) needs \(bytes.gibibytes) of activations; the limit is \(Limits.activationBytes.gibibytes) (use a smaller model or batch_size)")
+            throw SpecError(
+                "a batch of \(batchSize) needs \(bytes.gibibytes) of activations; the limit is \(Limits.activationBytes.gibibytes) (use a smaller model or batch_size)"
+            )
         }
         return size
     }

@@ -9,8 +9,10 @@ public struct TrainingControl {
     /// Told the full state at the end of every epoch (only captured when set).
     public var epochFinished: ((TrainingState) throws -> Void)?
 
-    public init(resume: TrainingState? = nil, shouldStop: @escaping () -> Bool = { false },
-                epochFinished: ((TrainingState) throws -> Void)? = nil) {
+    public init(
+        resume: TrainingState? = nil, shouldStop: @escaping () -> Bool = { false },
+        epochFinished: ((TrainingState) throws -> Void)? = nil
+    ) {
         self.resume = resume
         self.shouldStop = shouldStop
         self.epochFinished = epochFinished
@@ -53,7 +55,11 @@ public struct TrainingState: Equatable {
         var optimizerSteps: Int
         var metrics: RunMetrics
         var tensors: [Checkpoint.Header.Tensor]
-        enum CodingKeys: String, CodingKey { case epoch, step, optimizerSteps = "optimizer_steps", metrics, tensors }
+        enum CodingKeys: String, CodingKey {
+            case epoch, step
+            case optimizerSteps = "optimizer_steps"
+            case metrics, tensors
+        }
     }
 
     init(trainer: Trainer, epoch: Int, step: Int, metrics: RunMetrics) {
@@ -61,14 +67,20 @@ public struct TrainingState: Equatable {
         self.step = step
         self.metrics = metrics
         optimizerSteps = trainer.optimizer.steps
-        tensors = Self.buffers(of: trainer).map { Tensor(name: $0.name, shape: $0.shape, values: $0.buffer.array) }
+        tensors = Self.buffers(of: trainer).map {
+            Tensor(name: $0.name, shape: $0.shape, values: $0.buffer.array)
+        }
     }
 
     /// Every buffer the state covers, in file order.
     private static func buffers(of trainer: Trainer) -> [(name: String, shape: [Int], buffer: Buffer)] {
         var out = trainer.network.state
-        for (index, buffer) in trainer.optimizer.first.enumerated() { out.append(("optimizer.first.\(index)", [buffer.count], buffer)) }
-        for (index, buffer) in trainer.optimizer.second.enumerated() { out.append(("optimizer.second.\(index)", [buffer.count], buffer)) }
+        for (index, buffer) in trainer.optimizer.first.enumerated() {
+            out.append(("optimizer.first.\(index)", [buffer.count], buffer))
+        }
+        for (index, buffer) in trainer.optimizer.second.enumerated() {
+            out.append(("optimizer.second.\(index)", [buffer.count], buffer))
+        }
         return out
     }
 
@@ -78,8 +90,10 @@ public struct TrainingState: Equatable {
         guard targets.map(\.name) == tensors.map(\.name), targets.map(\.shape) == tensors.map(\.shape) else {
             throw TrainingStateError.invalid("it holds a different model")
         }
-        guard stepsPerEpoch == metrics.stepsPerEpoch, step == epoch * stepsPerEpoch, epoch == metrics.trainedEpochs.count,
-              epoch <= trainer.config.epochs else {
+        guard stepsPerEpoch == metrics.stepsPerEpoch, step == epoch * stepsPerEpoch,
+            epoch == metrics.trainedEpochs.count,
+            epoch <= trainer.config.epochs
+        else {
             throw TrainingStateError.invalid("it does not fit this run (epoch \(epoch), step \(step))")
         }
         for (target, tensor) in zip(targets, tensors) { target.buffer.copy(from: tensor.values) }
@@ -89,29 +103,38 @@ public struct TrainingState: Equatable {
     // MARK: File format
 
     public func encoded() throws -> Data {
-        let header = Header(epoch: epoch, step: step, optimizerSteps: optimizerSteps, metrics: metrics,
-                            tensors: tensors.map { .init(name: $0.name, shape: $0.shape) })
+        let header = Header(
+            epoch: epoch, step: step, optimizerSteps: optimizerSteps, metrics: metrics,
+            tensors: tensors.map { .init(name: $0.name, shape: $0.shape) })
         let json = try Checkpoint.sortedEncoder().encode(header)
         var bytes = Self.magic
         Checkpoint.append(Self.version, to: &bytes)
         Checkpoint.append(UInt32(json.count), to: &bytes)
         bytes += json
         bytes.reserveCapacity(bytes.count + 4 * tensors.reduce(0) { $0 + $1.values.count } + 4)
-        for tensor in tensors { for value in tensor.values { Checkpoint.append(value.bitPattern, to: &bytes) } }
+        for tensor in tensors {
+            for value in tensor.values { Checkpoint.append(value.bitPattern, to: &bytes) }
+        }
         Checkpoint.append(CRC32.checksum(bytes), to: &bytes)
         return Data(bytes)
     }
 
     public init(decoding data: Data) throws {
         let bytes = [UInt8](data)
-        guard bytes.count >= 20, Array(bytes[0..<8]) == Self.magic else { throw TrainingStateError.invalid("not a training state file") }
-        guard CRC32.checksum(bytes[0..<(bytes.count - 4)]) == Checkpoint.read(bytes, at: bytes.count - 4) else {
+        guard bytes.count >= 20, Array(bytes[0..<8]) == Self.magic else {
+            throw TrainingStateError.invalid("not a training state file")
+        }
+        guard CRC32.checksum(bytes[0..<(bytes.count - 4)]) == Checkpoint.read(bytes, at: bytes.count - 4)
+        else {
             throw TrainingStateError.invalid("checksum mismatch: the file is damaged or truncated")
         }
-        guard Checkpoint.read(bytes, at: 8) == Self.version else { throw TrainingStateError.invalid("unknown format version") }
+        guard Checkpoint.read(bytes, at: 8) == Self.version else {
+            throw TrainingStateError.invalid("unknown format version")
+        }
         let headerLength = Int(Checkpoint.read(bytes, at: 12))
         guard headerLength <= bytes.count - 20,
-              let header = try? JSONDecoder().decode(Header.self, from: Data(bytes[16..<(16 + headerLength)])) else {
+            let header = try? JSONDecoder().decode(Header.self, from: Data(bytes[16..<(16 + headerLength)]))
+        else {
             throw TrainingStateError.invalid("unreadable header")
         }
         var offset = 16 + headerLength
@@ -126,7 +149,9 @@ public struct TrainingState: Equatable {
             offset += 4 * count
             tensors.append(Tensor(name: tensor.name, shape: tensor.shape, values: values))
         }
-        guard offset == bytes.count - 4 else { throw TrainingStateError.invalid("tensor data has the wrong size") }
+        guard offset == bytes.count - 4 else {
+            throw TrainingStateError.invalid("tensor data has the wrong size")
+        }
         epoch = header.epoch
         step = header.step
         optimizerSteps = header.optimizerSteps

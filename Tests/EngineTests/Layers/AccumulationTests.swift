@@ -9,7 +9,8 @@ final class AccumulationTests: XCTestCase {
     override func setUp() { BLAS.setThreads(1) }
 
     private func checkTwoBackwardsDouble(
-        _ spec: LayerSpec, input: Shape, batch: Int, threads: Int = 1, file: StaticString = #filePath, line: UInt = #line
+        _ spec: LayerSpec, input: Shape, batch: Int, threads: Int = 1, file: StaticString = #filePath,
+        line: UInt = #line
     ) throws {
         let layer = try TestData.layer(spec, input: input, threads: threads)
         XCTAssertFalse(layer.parameters.isEmpty, "\(spec) has no parameters to check", file: file, line: line)
@@ -22,17 +23,20 @@ final class AccumulationTests: XCTestCase {
         let once = layer.parameters.map { $0.gradient.array }
         _ = layer.backward(TestData.activation(dy, batch: batch, shape: y.shape), needsInputGradient: true)
         for (p, first) in zip(layer.parameters, once) {
-            XCTAssertTrue(first.contains { $0 != 0 }, "\(spec) \(p.name): gradient is all zero", file: file, line: line)
-            assertClose(p.gradient.array, first.map { Double(2 * $0) }, tolerance: 1e-6,
-                        "\(spec) \(p.name) after two backward passes", file: file, line: line)
+            XCTAssertTrue(
+                first.contains { $0 != 0 }, "\(spec) \(p.name): gradient is all zero", file: file, line: line)
+            assertClose(
+                p.gradient.array, first.map { Double(2 * $0) }, tolerance: 1e-6,
+                "\(spec) \(p.name) after two backward passes", file: file, line: line)
         }
     }
 
     func testConvGradientsAccumulate() throws {
         let input = Shape.spatial(channels: 2, height: 7, width: 7)
         for threads in [1, 2] {
-            try checkTwoBackwardsDouble(.conv(out: 3, kernel: 3, stride: 1, padding: 1, bias: true), input: input,
-                                        batch: 40, threads: threads)
+            try checkTwoBackwardsDouble(
+                .conv(out: 3, kernel: 3, stride: 1, padding: 1, bias: true), input: input,
+                batch: 40, threads: threads)
         }
     }
 
@@ -50,7 +54,9 @@ final class AccumulationTests: XCTestCase {
 /// window goes through the unrolled 2×2 path or the general one.
 final class MaxPoolNaNTests: XCTestCase {
     /// Output and input gradient of one channel; the gradient flows from the first output only.
-    private func pool(_ values: [Float], kernel: Int, stride: Int, height: Int, width: Int) -> (y: [Float], dx: [Float]) {
+    private func pool(_ values: [Float], kernel: Int, stride: Int, height: Int, width: Int) -> (
+        y: [Float], dx: [Float]
+    ) {
         let input = Shape.spatial(channels: 1, height: height, width: width)
         let layer = MaxPool2d(input: input, kernel: kernel, stride: stride, padding: 0, threads: 1)
         var context = ForwardContext(training: true, random: Random(seed: 1))
@@ -67,19 +73,22 @@ final class MaxPoolNaNTests: XCTestCase {
             // Fast path: a 2×2 input with a 2×2 stride-2 window.
             let fast = pool(window, kernel: 2, stride: 2, height: 2, width: 2)
             // General path: the same window inside a 2×3 input, stride 1, read by the generic loop.
-            let general = pool([window[0], window[1], 0, window[2], window[3], 0], kernel: 2, stride: 1, height: 2, width: 3)
+            let general = pool(
+                [window[0], window[1], 0, window[2], window[3], 0], kernel: 2, stride: 1, height: 2, width: 3)
             XCTAssertTrue(fast.y[0].isNaN, "fast 2×2 path, NaN at \(position): got \(fast.y[0])")
             XCTAssertTrue(general.y[0].isNaN, "general path, NaN at \(position): got \(general.y[0])")
             XCTAssertEqual(fast.dx.firstIndex(of: 1), position, "fast path routes the gradient to the NaN")
-            XCTAssertEqual(general.dx.firstIndex(of: 1).map { [0, 1, 3, 4].firstIndex(of: $0) }, position,
-                           "general path routes the gradient to the NaN")
+            XCTAssertEqual(
+                general.dx.firstIndex(of: 1).map { [0, 1, 3, 4].firstIndex(of: $0) }, position,
+                "general path routes the gradient to the NaN")
         }
     }
 
     func testTheLastOfSeveralNaNsWinsInBothPaths() {
         let window: [Float] = [.nan, 2, .nan, 4]
         let fast = pool(window, kernel: 2, stride: 2, height: 2, width: 2)
-        let general = pool([window[0], window[1], 0, window[2], window[3], 0], kernel: 2, stride: 1, height: 2, width: 3)
+        let general = pool(
+            [window[0], window[1], 0, window[2], window[3], 0], kernel: 2, stride: 1, height: 2, width: 3)
         XCTAssertEqual(fast.dx, [0, 0, 1, 0])
         XCTAssertEqual(general.dx, [0, 0, 0, 1, 0, 0])
     }

@@ -43,9 +43,12 @@ final class ModelSizeTests: XCTestCase {
     /// Sizes from shapes alone agree with the built network, for every built-in model and a residual one.
     func testComputedSizeMatchesTheBuiltNetwork() throws {
         var models: [[LayerSpec]] = BuiltinModel.allCases.map { $0.layers() }
-        models.append([.conv(out: 4, kernel: 3, stride: 2, padding: 1, bias: false), .batchnorm,
-                       .residual([.conv(out: 4, kernel: 3, stride: 1, padding: 1, bias: true), .relu]),
-                       .avgpool(kernel: 2, stride: 2, padding: 0), .globalAvgpool, .flatten, .linear(out: 10, bias: true)])
+        models.append([
+            .conv(out: 4, kernel: 3, stride: 2, padding: 1, bias: false), .batchnorm,
+            .residual([.conv(out: 4, kernel: 3, stride: 1, padding: 1, bias: true), .relu]),
+            .avgpool(kernel: 2, stride: 2, padding: 0), .globalAvgpool, .flatten,
+            .linear(out: 10, bias: true),
+        ])
         for specs in models {
             let size = try ModelSize(specs: specs, input: TrainingConfig.inputShape)
             let network = try Network(specs: specs, input: TrainingConfig.inputShape, seed: 1)
@@ -67,18 +70,26 @@ final class ModelSizeTests: XCTestCase {
         config.width = 1
         config.model = .layers([.flatten, .linear(out: 1 << 62, bias: true)])
         XCTAssertThrowsError(try config.makeNetwork()) { error in
-            XCTAssertTrue((error as? SpecError)?.message.contains("does not fit in 64 bits") ?? false, "\(error)")
+            XCTAssertTrue(
+                (error as? SpecError)?.message.contains("does not fit in 64 bits") ?? false, "\(error)")
         }
-        config.model = .layers([.conv(out: 1 << 62, kernel: 3, stride: 1, padding: 0, bias: true), .flatten, .linear(out: 10, bias: true)])
+        config.model = .layers([
+            .conv(out: 1 << 62, kernel: 3, stride: 1, padding: 0, bias: true), .flatten,
+            .linear(out: 10, bias: true),
+        ])
         XCTAssertThrowsError(try config.makeNetwork())
         config.model = .layers([.conv(out: 2, kernel: 1 << 62, stride: 1, padding: 1 << 61, bias: true)])
         XCTAssertThrowsError(try config.makeNetwork())
         // Activations: 4,096 channels of 28×28 for a batch of 65,536 images.
-        config.model = .layers([.conv(out: 4_096, kernel: 3, stride: 1, padding: 1, bias: true), .globalAvgpool, .flatten,
-                                .linear(out: 10, bias: true)])
+        config.model = .layers([
+            .conv(out: 4_096, kernel: 3, stride: 1, padding: 1, bias: true), .globalAvgpool, .flatten,
+            .linear(out: 10, bias: true),
+        ])
         config.batchSize = 65_536
         XCTAssertThrowsError(try config.modelSize()) { error in
-            XCTAssertTrue((error as? SpecError)?.message.contains("of activations; the limit is 8.0 GiB") ?? false, "\(error)")
+            XCTAssertTrue(
+                (error as? SpecError)?.message.contains("of activations; the limit is 8.0 GiB") ?? false,
+                "\(error)")
         }
     }
 

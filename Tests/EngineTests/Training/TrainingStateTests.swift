@@ -39,9 +39,14 @@ final class TrainingStateTests: XCTestCase {
             var states: [TrainingState] = []
             var batches = 0
             let first = try Trainer(config: config, threads: 1)
-            XCTAssertThrowsError(try first.run(
-                train: train, validation: validation,
-                control: TrainingControl(shouldStop: { batches += 1; return batches > 7 }, epochFinished: { states.append($0) }))
+            XCTAssertThrowsError(
+                try first.run(
+                    train: train, validation: validation,
+                    control: TrainingControl(
+                        shouldStop: {
+                            batches += 1
+                            return batches > 7
+                        }, epochFinished: { states.append($0) }))
             ) { error in XCTAssertEqual(error as? TrainingError, .interrupted(epochs: 1)) }
             XCTAssertEqual(states.map(\.epoch), [1])
             let saved = try XCTUnwrap(states.last).encoded()
@@ -49,12 +54,16 @@ final class TrainingStateTests: XCTestCase {
             // A fresh trainer (another process) continues from the file's bytes. It must use the thread
             // count the run started with: results depend on it (see TrainerTests).
             let resumed = try Trainer(config: config, threads: 1)
-            let metrics = try resumed.run(train: train, validation: validation,
-                                          control: TrainingControl(resume: try TrainingState(decoding: saved)))
+            let metrics = try resumed.run(
+                train: train, validation: validation,
+                control: TrainingControl(resume: try TrainingState(decoding: saved)))
             XCTAssertEqual(timeless(metrics), timeless(expected), optimizer)
-            XCTAssertEqual(try Checkpoint.encode(resumed.network), try Checkpoint.encode(whole.network), optimizer)
-            XCTAssertEqual(resumed.optimizer.first.map(\.array), whole.optimizer.first.map(\.array), optimizer)
-            XCTAssertEqual(resumed.optimizer.second.map(\.array), whole.optimizer.second.map(\.array), optimizer)
+            XCTAssertEqual(
+                try Checkpoint.encode(resumed.network), try Checkpoint.encode(whole.network), optimizer)
+            XCTAssertEqual(
+                resumed.optimizer.first.map(\.array), whole.optimizer.first.map(\.array), optimizer)
+            XCTAssertEqual(
+                resumed.optimizer.second.map(\.array), whole.optimizer.second.map(\.array), optimizer)
             XCTAssertEqual(resumed.optimizer.steps, whole.optimizer.steps)
         }
     }
@@ -66,26 +75,32 @@ final class TrainingStateTests: XCTestCase {
         let validation = try MNISTFixture.load(.test, count: 100)
         var saved: Data?
         _ = try Trainer(config: config).run(
-            train: train, validation: validation, control: TrainingControl(epochFinished: { saved = try $0.encoded() }))
+            train: train, validation: validation,
+            control: TrainingControl(epochFinished: { saved = try $0.encoded() }))
         var bytes = [UInt8](try XCTUnwrap(saved))
         let state = try TrainingState(decoding: Data(bytes))
         XCTAssertEqual(state.epoch, 2)
         bytes[bytes.count / 2] ^= 1
         XCTAssertThrowsError(try TrainingState(decoding: Data(bytes))) { error in
-            XCTAssertEqual("\(error)", "unusable training state: checksum mismatch: the file is damaged or truncated")
+            XCTAssertEqual(
+                "\(error)", "unusable training state: checksum mismatch: the file is damaged or truncated")
         }
         XCTAssertThrowsError(try TrainingState(decoding: Data(bytes.prefix(30))))
         XCTAssertThrowsError(try TrainingState(decoding: Data()))
 
         // Resuming from the last epoch's state trains nothing more and gives the same result.
         let trainer = try Trainer(config: config)
-        let final = try trainer.run(train: train, validation: validation, control: TrainingControl(resume: state))
+        let final = try trainer.run(
+            train: train, validation: validation, control: TrainingControl(resume: state))
         XCTAssertEqual(final, state.metrics)
         var other = config
         other.epochs = 5
         other.width = 2
-        XCTAssertThrowsError(try Trainer(config: other).run(train: train, validation: validation,
-                                                            control: TrainingControl(resume: state))) { error in
+        XCTAssertThrowsError(
+            try Trainer(config: other).run(
+                train: train, validation: validation,
+                control: TrainingControl(resume: state))
+        ) { error in
             XCTAssertEqual(error as? TrainingStateError, .invalid("it holds a different model"))
         }
     }
