@@ -10,15 +10,23 @@ public struct BuildOptions {
     public var runs: String = "data/runs"
     public var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
     public var rerun: [String] = []
+    /// Also write the output as one self-contained HTML page (`README.md` → `README.html`).
+    public var html = false
+    /// Whether a dataset found nowhere may be downloaded (tests turn it off).
+    public var allowDownload = true
     public var dataDirectory: String?
     public var projectRoot = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    /// How messages name the document (as typed, or relative to the current directory); `document` when nil.
+    public var documentDisplayPath: String?
     /// Set to stop the build at the next batch boundary (SIGINT, SIGTERM).
     public var stop = StopSignal()
 
     public init() {}
 
-    /// `report/answers.md` → `report/README.md`.
-    public var outputPath: String { output ?? (document as NSString).deletingLastPathComponent + "/README.md" }
+    /// `report/answers.md` → `report/README.md`; any other document `draft.md` → `draft.out.md`.
+    public var outputPath: String { output ?? Project.defaultOutput(for: document) }
+
+    var displayPath: String { documentDisplayPath ?? document }
 
     func url(_ path: String) -> URL {
         path.hasPrefix("/") ? URL(fileURLWithPath: path) : projectRoot.appendingPathComponent(path)
@@ -34,6 +42,8 @@ public struct BuildSummary {
     public var failed: [String: String] = [:]
     public var output: String = ""
     public var failureLogs: [String: String] = [:]
+    /// The HTML page written (`--html`), relative to the project root.
+    public var html: String?
 }
 
 /// `report build`, `check`, `status` and `clean`.
@@ -58,16 +68,16 @@ public final class ReportBuilder {
         // Read at most one byte past the size limit: a huge file is refused without being read.
         guard let handle = FileHandle(forReadingAtPath: url.path) else {
             let exists = FileManager.default.fileExists(atPath: url.path)
-            throw PipelineError.unreadableDocument(options.document, exists ? "permission denied" : "no such file")
+            throw PipelineError.unreadableDocument(options.displayPath, exists ? "permission denied" : "no such file")
         }
         defer { try? handle.close() }
         let data: Data
         do {
             data = try handle.read(upToCount: ParsedDocument.maximumBytes + 1) ?? Data()
         } catch {
-            throw PipelineError.unreadableDocument(options.document, "cannot be read (is it a directory?)")
+            throw PipelineError.unreadableDocument(options.displayPath, "cannot be read (is it a directory?)")
         }
-        return try Plan.make(bytes: [UInt8](data), path: options.document)
+        return try Plan.make(bytes: [UInt8](data), path: options.displayPath)
     }
 
     /// Trains what is not cached, then writes the README and its figures.
@@ -77,6 +87,12 @@ public final class ReportBuilder {
         let outputURL = options.url(options.outputPath)
         let figuresURL = options.url(options.figures)
         try checkOutputs(output: outputURL, figures: figuresURL)
+        if options.html {
+            guard htmlURL(outputURL).path != outputURL.path else {
+                throw FileWriteError.refused(outputURL.path, "the output is already an .html file; --html writes the page beside a Markdown output")
+            }
+            try writer.check(htmlURL(outputURL), kind: .generatedDocument)
+        }
         // What a build killed while writing left beside the outputs (its process is gone).
         FileWriter.removeStrayTemporaries(in: outputURL.deletingLastPathComponent())
         FileWriter.removeStrayTemporaries(in: figuresURL)
@@ -105,7 +121,19 @@ public final class ReportBuilder {
             }
         }
         if !toTrain.isEmpty {
-            let locator = DataLocator(dataDirectory: options.dataDirectory, projectRoot: options.projectRoot)
+            let locator = DataLocator(dataDirectory: options.dataDirectory, projectRoot: options.projectRoot,
+                                      allowDownload: options.allowDownload)
+            // Preconditions before any training: every dataset is found (or downloaded) and verified once
+            // here, so a missing one is one error and the previous README stays as it was.
+            let names = Set(toTrain.map(\.config.dataset.rawValue)).sorted().compactMap(DatasetName.init(rawValue:))
+            for name in names {
+                do {
+                    _ = try locator.resolve(name, progress: { [console] in console.download($0) })
+                } catch {
+                    throw PipelineError.datasetUnavailable(name.rawValue, "\(error)")
+                }
+            }
+            console.buildStarting(trainings: toTrain.count, estimate: estimate(toTrain), jobs: min(options.jobs, toTrain.count))
             let executor = RunExecutor(
                 training: RunTraining(store: store, data: DatasetCache(locator: locator, observer: console)), lock: cacheLock, jobs: options.jobs,
                 cores: ProcessInfo.processInfo.activeProcessorCount, console: console, stop: options.stop,
@@ -152,8 +180,49 @@ public final class ReportBuilder {
         let (text, figures) = renderer.render()
         for (url, svg) in figures { try writer.write(svg, to: url) }
         try writer.write(generatedHeader(lineBreak: text.contains("\r\n") ? "\r\n" : "\n") + text, to: outputURL, kind: .generatedDocument)
-        summary.output = options.outputPath
+        summary.output = relative(outputURL.path)
+        if options.html {
+            let prefix = Self.relativePath(from: outputURL.deletingLastPathComponent(), to: figuresURL)
+            var links: [String: String] = [:]
+            for (url, svg) in figures { links[prefix + url.lastPathComponent] = svg }
+            let page = HTMLPage.render(markdown: text, figures: links, title: (options.document as NSString).lastPathComponent,
+                                       marker: generatedHeader().trimmingCharacters(in: .newlines))
+            let url = htmlURL(outputURL)
+            try writer.write(page, to: url, kind: .generatedDocument)
+            summary.html = relative(url.path)
+        }
         return summary
+    }
+
+    /// `report/README.md` → `report/README.html`.
+    public func htmlURL(_ output: URL) -> URL {
+        output.deletingPathExtension().appendingPathExtension("html")
+    }
+
+    /// Seconds the runs would train for, one after another, from the recorded runs of the same model
+    /// and dataset in the cache (seconds per training image); nil when some run has no such record.
+    public func estimate(_ runs: [PlannedRun]) -> Double? {
+        var rates: [String: (seconds: Double, images: Double)] = [:]
+        for key in store.allKeys().prefix(2_000) {
+            guard let record = try? store.record(key), record.metrics.diverged == nil,
+                  let model = record.config["model"], let datasetName = record.config["dataset"],
+                  let dataset = DatasetName(rawValue: datasetName) else { continue }
+            let count = Double(DatasetInfo.info(dataset).trainCount)
+            let images = min(record.config["train_samples"].flatMap(Double.init) ?? count, count)
+                * Double(record.metrics.trainedEpochs.count)
+            guard images > 0, record.metrics.trainSeconds > 0 else { continue }
+            let id = model + "|" + datasetName
+            rates[id, default: (0, 0)].seconds += record.metrics.trainSeconds
+            rates[id, default: (0, 0)].images += images
+        }
+        var total = 0.0
+        for run in runs {
+            let id = run.canonicalConfig["model"].map { $0 + "|" + run.config.dataset.rawValue } ?? ""
+            guard let rate = rates[id], rate.images > 0 else { return nil }
+            let count = DatasetInfo.info(run.config.dataset).trainCount
+            total += rate.seconds / rate.images * Double(min(run.config.trainSamples ?? count, count) * run.config.epochs)
+        }
+        return total
     }
 
     func rerunKeys(_ plan: Plan) throws -> Set<String> {
