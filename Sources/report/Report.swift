@@ -13,7 +13,7 @@ struct Report: ParsableCommand {
             environment errors (a file that cannot be read or written, a missing dataset).
             """,
         version: "report 0.9.0 (engine numerics version \(Engine.numericsVersion))",
-        subcommands: [InitCommand.self, BuildCommand.self, CheckCommand.self, StatusCommand.self, CleanCommand.self, TrainCommand.self, BenchCommand.self, ModelsCommand.self, DataCommand.self])
+        subcommands: [InitCommand.self, BuildCommand.self, PreviewCommand.self, CheckCommand.self, StatusCommand.self, CleanCommand.self, TrainCommand.self, BenchCommand.self, ModelsCommand.self, DataCommand.self])
 
     /// Exit statuses, as `--help` and the README state them.
     enum Status {
