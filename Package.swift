@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "DocumentTests", dependencies: ["Document", "Suggestions"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Suggestions", "TestSupport"]),
         // End to end: runs the built `report` binary (a dependency, so that it is built first).
-        .testTarget(name: "CLITests", dependencies: ["report", "TestSupport", "Datasets"]),
+        .testTarget(name: "CLITests", dependencies: ["report", "TestSupport", "Datasets", "Yams"]),
     ],
     swiftLanguageModes: [.v6]
 )

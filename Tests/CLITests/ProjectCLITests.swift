@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import XCTest
+import Yams
 
 /// A newcomer's path through the built binary: `report init`, building from anywhere in the project,
 /// a second document beside the first, and `clean` that keeps what any document uses.
@@ -48,6 +49,28 @@ final class ProjectCLITests: XCTestCase {
     func entries() -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: project.appendingPathComponent("data/runs").path)) ?? [])
             .filter { $0.count == 16 }.sorted()
+    }
+
+    func testModelsPrintsYAMLWhoseListsPasteIntoADocument() throws {
+        let result = try report(["models"], in: scratch)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let models = try XCTUnwrap(try Yams.load(yaml: result.stdout) as? [String: [Any]], result.stdout)
+        XCTAssertTrue(models.keys.contains("default") && models.keys.contains("strong"), "\(models.keys)")
+        // The strong model's list, pasted under model: as it was printed, checks and has the built-in's size.
+        let lines = result.stdout.components(separatedBy: "\n")
+        let start = try XCTUnwrap(lines.firstIndex(of: "strong:"))
+        let list = lines[(start + 1)...].prefix { $0.hasPrefix("  ") }.joined(separator: "\n")
+        try FileManager.default.createDirectory(at: scratch.appendingPathComponent("report"), withIntermediateDirectories: true)
+        try Data("```experiment\nid: a\nmodel:\n\(list)\n```\n\n```experiment\nid: b\nmodel: strong\n```\n\n{{ a.params }} {{ b.params }}\n".utf8)
+            .write(to: scratch.appendingPathComponent("report/answers.md"))
+        let check = try report(["check"], in: scratch)
+        XCTAssertEqual(check.status, 0, check.stderr)
+    }
+
+    func testVersionNamesTheEnginesNumerics() throws {
+        let result = try report(["--version"], in: scratch)
+        XCTAssertEqual(result.status, 0)
+        XCTAssertTrue(result.stdout.hasPrefix("report ") && result.stdout.contains("engine numerics version 2"), result.stdout)
     }
 
     func testInitRefusesToOverwriteAndItsSettingsAreChecked() throws {
