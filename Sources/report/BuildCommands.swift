@@ -85,9 +85,12 @@ struct BuildCommand: ParsableCommand {
             options.html = html
             let builder = ReportBuilder(options: options, console: BuildConsole())
             if explain {
-                for row in try builder.status() {
+                let rows = try builder.status()
+                let width = rows.map(\.id.count).max() ?? 0
+                for row in rows {
                     let diverged = row.divergedAt.map { " (diverged at epoch \($0); --rerun \(row.id) trains it again)" } ?? ""
-                    print("\(row.id)  \(row.key)  " + (row.cached ? "cached\(diverged)" : "will train: \(row.reason ?? "")"))
+                    print(row.id.padding(toLength: width, withPad: " ", startingAt: 0) + "  \(row.key)  "
+                          + (row.cached ? "cached\(diverged)" : "will train: \(row.reason ?? "")"))
                 }
                 return
             }
@@ -128,6 +131,9 @@ struct CheckCommand: ParsableCommand {
         try runDocumentCommand {
             let options = try common.buildOptions
             let plan = try ReportBuilder(options: options).plan()
+            for warning in plan.warnings {
+                FileHandle.standardError.write(Data((warning.rendered(source: plan.document.source) + "\n").utf8))
+            }
             let distinct = Set(plan.keys.values).count
             let runs = plan.runOrder.count == 1 ? "1 run" : "\(plan.runOrder.count) runs"
             let trainings = distinct == 1 ? "1 distinct training" : "\(distinct) distinct trainings"
