@@ -53,7 +53,7 @@ struct InitCommand: ParsableCommand {
         document: report/answers.md   # what `report build` builds without an argument
         \(dataDirectory.map { "data_dir: \($0)" } ?? "# data_dir: ../data           # holds mnist/ and fashion-mnist/ (else REPORT_DATA_DIR, else data/, else download)")
         runs: data/runs               # the run cache
-        figures: figures              # answers.md's figures; another document NAME.md draws into figures/NAME/
+        figures: figures              # the main document's figures; another document NAME.md draws into figures/NAME/
         # jobs: 2                     # runs trained at once (default: one per core)
         # outputs:                    # a document's output when not the default
         #   report/draft.md: report/draft.out.md   (answers.md → README.md, NAME.md → NAME.out.md)

@@ -33,7 +33,7 @@ public struct Project {
     /// Finds the project of `document` (or of `cwd` when no document is given) and reads its settings.
     public static func locate(cwd: URL, document: String?) throws -> Project {
         let start = document.map { absolute($0, from: cwd).deletingLastPathComponent() } ?? cwd
-        if let root = ProjectSettings.findRoot(from: start) ?? (document != nil ? ProjectSettings.findRoot(from: cwd) : nil) {
+        if let root = ProjectSettings.findRoot(from: start) {
             let display = relativeFile(from: cwd, to: root.appendingPathComponent(ProjectSettings.fileName))
             return Project(root: root, settings: try ProjectSettings.load(root: root, displayPath: display), hasSettingsFile: true)
         }
@@ -52,7 +52,8 @@ public struct Project {
         if let figures = given.figures {
             options.figures = Self.absolute(figures, from: cwd).path
         } else {
-            options.figures = Self.figures(base: settings.figures ?? "figures", document: documentURL)
+            options.figures = Self.figures(base: settings.figures ?? "figures", document: options.document,
+                                           main: settings.document ?? "report/answers.md")
         }
         if let output = given.output {
             options.output = Self.absolute(output, from: cwd).path
@@ -78,12 +79,18 @@ public struct Project {
         return directory.isEmpty ? output : directory + "/" + output
     }
 
-    /// `answers.md` draws into `figures/`; any other document into `figures/<name>/`, so that two
-    /// documents never overwrite each other's figures.
-    public static func figures(base: String, document: URL) -> String {
-        let name = document.lastPathComponent
-        guard name != defaultDocumentName else { return base }
-        return base + "/" + (name as NSString).deletingPathExtension
+    /// The project's main document (`report.yaml`'s `document`, else `report/answers.md`) draws into
+    /// `figures/`; any other document into its own folder, so that no two documents overwrite each
+    /// other's figures: `figures/draft/` for `report/draft.md` beside the main document, else one named
+    /// by its path (`figures/notes-week1/` for `notes/week1.md`).
+    public static func figures(base: String, document: String, main: String) -> String {
+        guard document != main else { return base }
+        let ns = document as NSString
+        let name = (ns.lastPathComponent as NSString).deletingPathExtension
+        let folder = ns.deletingLastPathComponent
+        if folder == (main as NSString).deletingLastPathComponent { return base + "/" + name }
+        let path = (folder.isEmpty ? name : folder + "/" + name).split(separator: "/").filter { $0 != ".." && $0 != "." }
+        return base + "/" + path.joined(separator: "-")
     }
 
     /// Every document of the project `clean` must keep runs for: `documents:` in `report.yaml`, else

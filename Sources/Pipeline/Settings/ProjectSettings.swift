@@ -16,7 +16,7 @@ public enum ExecutorKind: String, Sendable, CaseIterable {
 /// document: report/answers.md   # what `report build` builds without an argument
 /// data_dir: ../shared/data      # datasets (else REPORT_DATA_DIR, else data/)
 /// runs: data/runs               # the run cache
-/// figures: figures              # answers.md's figures; another document's go in figures/<name>/
+/// figures: figures              # the main document's figures; another document's go in figures/<name>/
 /// outputs: {report/draft.md: report/draft.out.md}   # a document's output, when not the default
 /// documents: [report/answers.md, report/draft.md]   # what `clean` keeps runs for (default: every
 ///                                                   # document with directives beside `document`)

@@ -105,6 +105,9 @@ final class ProjectTests: XCTestCase {
         XCTAssertEqual(options("report/draft.md").figures, "figures/draft")
         XCTAssertEqual(options("report/other.md").outputPath, "public/other.md")
         XCTAssertEqual(Project.defaultOutput(for: "notes.md"), "notes.out.md")
+        XCTAssertEqual(options("notes/week1.md").figures, "figures/notes-week1", "outside the main document's folder: named by its path")
+        XCTAssertEqual(options("other/answers.md").figures, "figures/other-answers", "only the main document draws into figures/")
+        XCTAssertEqual(options("other/answers.md").outputPath, "other/README.md")
     }
 
     func testTheProjectsDocumentsAreThoseWithDirectivesThatReportDidNotWrite() throws {
