@@ -200,7 +200,8 @@ public final class ReportBuilder {
     }
 
     /// Seconds the runs would train for, one after another, from the recorded runs of the same model
-    /// and dataset in the cache (seconds per training image); nil when some run has no such record.
+    /// and dataset in the cache (seconds per training image and forward FLOP, so that a wider variant
+    /// costs more); nil when some run has no such record.
     public func estimate(_ runs: [PlannedRun]) -> Double? {
         var rates: [String: (seconds: Double, images: Double)] = [:]
         for key in store.allKeys().prefix(2_000) {
@@ -208,8 +209,9 @@ public final class ReportBuilder {
                   let model = record.config["model"], let datasetName = record.config["dataset"],
                   let dataset = DatasetName(rawValue: datasetName) else { continue }
             let count = Double(DatasetInfo.info(dataset).trainCount)
+            // Work in image-FLOPs: a wider or narrower variant of the model scales with its FLOPs.
             let images = min(record.config["train_samples"].flatMap(Double.init) ?? count, count)
-                * Double(record.metrics.trainedEpochs.count)
+                * Double(record.metrics.trainedEpochs.count) * Double(max(1, record.metrics.flopsPerImage))
             guard images > 0, record.metrics.trainSeconds > 0 else { continue }
             let id = model + "|" + datasetName
             rates[id, default: (0, 0)].seconds += record.metrics.trainSeconds
@@ -220,7 +222,8 @@ public final class ReportBuilder {
             let id = run.canonicalConfig["model"].map { $0 + "|" + run.config.dataset.rawValue } ?? ""
             guard let rate = rates[id], rate.images > 0 else { return nil }
             let count = DatasetInfo.info(run.config.dataset).trainCount
-            total += rate.seconds / rate.images * Double(min(run.config.trainSamples ?? count, count) * run.config.epochs)
+            let flops = Double(max(1, (try? run.config.modelSize().flopsPerImage) ?? 1))
+            total += rate.seconds / rate.images * Double(min(run.config.trainSamples ?? count, count) * run.config.epochs) * flops
         }
         return total
     }
