@@ -118,7 +118,9 @@ private struct Screen {
     /// `[2/24 done]` before the live lines, while runs are training.
     var header: String? {
         guard total > 0 else { return nil }
-        return "[\(done)/\(total) runs done, \(RunLog.duration(Date().timeIntervalSince(buildStarted))) elapsed]"
+        let elapsed = Date().timeIntervalSince(buildStarted)
+        let left = done > 0 && done < total ? ", about \(RunLog.duration(elapsed / Double(done) * Double(total - done))) left" : ""
+        return "[\(done)/\(total) runs done, \(RunLog.duration(elapsed)) elapsed\(left)]"
     }
 
     init(isTerminal: Bool, quiet: Bool, write: @escaping @Sendable (String) -> Void) {
