@@ -10,6 +10,11 @@ import PackageDescription
 // parses downloaded files and keeps its bounds checks; elsewhere it bought nothing.
 let optimized: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
 
+// Every module is built testable in release too, so that `swift build -c release`, `swift run -c release`
+// and `swift test -c release` (whose tests use @testable imports) share one build instead of
+// recompiling every module when switching between them.
+let testable: [SwiftSetting] = [.unsafeFlags(["-enable-testing"], .when(configuration: .release))]
+
 let package = Package(
     name: "report",
     platforms: [.macOS(.v15)],
@@ -28,31 +33,33 @@ let package = Package(
         .systemLibrary(name: "CCmark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
 
         // MARK: Implementation
-        .target(name: "Suggestions"),
+        .target(name: "Suggestions", swiftSettings: testable),
         .target(
             name: "Datasets",
-            dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: testable),
         .target(
             name: "Engine",
             dependencies: ["CBLAS", "Datasets"],
-            swiftSettings: optimized),
-        .target(name: "Configuration", dependencies: ["Engine", "Datasets", "Suggestions", "Yams"],
-                swiftSettings: [.swiftLanguageMode(.v6)]),
-        .target(name: "Figures"),
-        .target(name: "Document", dependencies: ["CCmark", "Suggestions", "Yams"]),
+            swiftSettings: optimized + testable),
+        .target(name: "Configuration", dependencies: ["Engine", "Datasets", "Suggestions", "Yams"], swiftSettings: testable),
+        .target(name: "Figures", swiftSettings: testable),
+        .target(name: "Document", dependencies: ["CCmark", "Suggestions", "Yams"], swiftSettings: testable),
         // Terminal presentation: build progress and download bars. Only the command-line tool uses it.
-        .target(name: "Console", dependencies: ["Pipeline", "Engine", "Datasets"]),
+        .target(name: "Console", dependencies: ["Pipeline", "Engine", "Datasets"], swiftSettings: testable),
         .target(
             name: "Pipeline",
             dependencies: ["Document", "Configuration", "Engine", "Datasets", "Figures", "Suggestions", "Yams",
-                           .product(name: "Crypto", package: "swift-crypto")]),
+                           .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: testable),
         .executableTarget(
             name: "report",
             dependencies: ["Pipeline", "Console", "Configuration", "Document", "Engine", "Datasets", "Yams",
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: testable),
 
         // MARK: Tests
-        .target(name: "TestSupport", dependencies: ["Datasets"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Datasets"], path: "Tests/TestSupport", swiftSettings: testable),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "Engine", "Yams"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
@@ -61,7 +68,7 @@ let package = Package(
         .testTarget(name: "DocumentTests", dependencies: ["Document", "Suggestions"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Suggestions", "TestSupport"]),
         // End to end: runs the built `report` binary (a dependency, so that it is built first).
-        .testTarget(name: "CLITests", dependencies: ["report", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["report", "TestSupport", "Datasets", "Yams"]),
     ],
     swiftLanguageModes: [.v6]
 )

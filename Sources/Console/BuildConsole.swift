@@ -23,6 +23,17 @@ public final class BuildConsole: BuildObserver {
         screen.withLock { $0.print(text) }
     }
 
+    public func buildStarting(trainings: Int, estimate: Double?, jobs: Int) {
+        screen.withLock { screen in
+            screen.total = trainings
+            screen.buildStarted = Date()
+            let runs = trainings == 1 ? "1 run" : "\(trainings) runs"
+            let time = estimate.map { "about \(RunLog.duration($0 / Double(max(1, jobs))))" + (jobs > 1 ? " with \(jobs) at once" : "") }
+                ?? "time unknown (no run of the same model and dataset in the cache yet)"
+            screen.print("training \(runs): \(time)")
+        }
+    }
+
     public func started(_ name: String) {
         screen.withLock { screen in
             screen.started[name] = Date()
@@ -59,7 +70,8 @@ public final class BuildConsole: BuildObserver {
             screen.active.removeAll { $0.name == name }
             let time = Date().timeIntervalSince(screen.started[name] ?? Date())
             let accuracy = final.map { String(format: "%.2f%%", 100 * $0.valAcc) } ?? "-"
-            screen.print("trained \(name): val_acc \(accuracy) in \(RunLog.duration(time))")
+            let count = screen.countDone()
+            screen.print("trained \(name): val_acc \(accuracy) in \(RunLog.duration(time))" + count)
         }
     }
 
@@ -69,7 +81,8 @@ public final class BuildConsole: BuildObserver {
     public func ended(_ name: String, _ word: String, _ message: String) {
         screen.withLock { screen in
             screen.active.removeAll { $0.name == name }
-            screen.print("\(word) \(name): \(message)")
+            let count = screen.countDone()
+            screen.print("\(word) \(name): \(message)" + count)
         }
     }
 
@@ -88,6 +101,27 @@ private struct Screen {
     var lastDraw = Date.distantPast
     var epochs: [String: Int] = [:]
     var started: [String: Date] = [:]
+    /// The whole build: trainings announced, ended so far, and when training began.
+    var total = 0
+    var done = 0
+    var buildStarted = Date()
+
+    /// ` [3/24, 5 min 10 s left]` after a run ends; empty when the build announced no total.
+    mutating func countDone() -> String {
+        guard total > 0 else { return "" }
+        done += 1
+        let elapsed = Date().timeIntervalSince(buildStarted)
+        let left = done < total ? ", about \(RunLog.duration(elapsed / Double(done) * Double(total - done))) left" : ""
+        return " [\(done)/\(total)\(left)]"
+    }
+
+    /// `[2/24 done]` before the live lines, while runs are training.
+    var header: String? {
+        guard total > 0 else { return nil }
+        let elapsed = Date().timeIntervalSince(buildStarted)
+        let left = done > 0 && done < total ? ", about \(RunLog.duration(elapsed / Double(done) * Double(total - done))) left" : ""
+        return "[\(done)/\(total) runs done, \(RunLog.duration(elapsed)) elapsed\(left)]"
+    }
 
     init(isTerminal: Bool, quiet: Bool, write: @escaping @Sendable (String) -> Void) {
         self.isTerminal = isTerminal
@@ -117,8 +151,9 @@ private struct Screen {
     mutating func redraw() {
         guard isTerminal, !quiet else { return }
         clear()
-        write(active.map { $0.line + "\n" }.joined())
-        drawn = active.count
+        let lines = active.isEmpty ? [] : (header.map { [$0] } ?? []) + active.map(\.line)
+        write(lines.map { $0 + "\n" }.joined())
+        drawn = lines.count
         lastDraw = Date()
     }
 }

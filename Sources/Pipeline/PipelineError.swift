@@ -7,6 +7,10 @@ public enum PipelineError: Error, CustomStringConvertible {
     case unreadableCache(String, String)
     case unknownRun(String, [String])
     case cacheBusy(String, String)
+    /// A dataset the runs to train need cannot be found or downloaded; nothing was trained or written.
+    case datasetUnavailable(String, String)
+    /// `clean` needs every document of the project to be valid to know which runs they use.
+    case otherDocumentInvalid(String)
     /// The build was stopped (SIGINT, SIGTERM); one line per run that did not finish.
     case interrupted(finished: [String], unfinished: [String])
 
@@ -18,6 +22,10 @@ public enum PipelineError: Error, CustomStringConvertible {
             let hint = didYouMean(id, among: known)
             return "unknown run '\(id)'\(hint)"
         case .cacheBusy(let path, let why): return "\(path): \(why)"
+        case .datasetUnavailable(let name, let why):
+            return "cannot start the build: dataset \(name) is not available (nothing was trained or written)\n\(why)"
+        case .otherDocumentInvalid(let path):
+            return "\(path) has errors (above), so clean cannot tell which runs it uses; fix it, or list the documents in report.yaml's documents:"
         case .interrupted(let finished, let unfinished):
             var text = "interrupted; every finished epoch is kept and the next build resumes from it"
             if !finished.isEmpty { text += "\n  finished: " + finished.joined(separator: ", ") }

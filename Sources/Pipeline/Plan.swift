@@ -27,7 +27,7 @@ public struct Plan {
     let figures: [SourceLocation: FigureSpec]
     let tables: [SourceLocation: TableSpec]
     let formats: [SourceLocation: ValueFormat]
-    let warnings: [Diagnostic]
+    public let warnings: [Diagnostic]
 
     /// Decodes (as UTF-8, or a positioned error), parses and checks a document's bytes.
     public static func make(bytes: [UInt8], path: String) throws -> Plan {

@@ -1,3 +1,4 @@
+import Document
 import Engine
 import Foundation
 
@@ -107,13 +108,30 @@ extension ReportBuilder {
     }
 
     /// Removes cached runs that the document does not refer to, failed-run logs, leftovers of
-    /// interrupted builds, and the plans and logs of finished Slurm builds. Returns what was (or, with
-    /// `dryRun`, would be) removed.
-    public func clean(dryRun: Bool) throws -> [String] {
+    /// interrupted builds and the plans and logs of finished Slurm builds (refused while a build runs). Returns what was (or, with `dryRun`, would be) removed.
+    ///
+    /// - Parameters:
+    ///   - otherDocuments: the project's other documents (relative to the root); runs any of them uses
+    ///     are kept too, and one with errors stops the clean (which runs it uses is unknown).
+    ///   - confirm: shown the paths before anything is removed; `false` removes nothing.
+    public func clean(dryRun: Bool, otherDocuments: [String] = [], confirm: ([String]) -> Bool = { _ in true }) throws -> [String] {
         let plan = try self.plan()
+        var used = Set(plan.keys.values)
+        let own = options.url(options.document).standardizedFileURL.path
+        for document in otherDocuments where options.url(document).standardizedFileURL.path != own {
+            var other = options
+            other.document = document
+            other.documentDisplayPath = nil
+            do {
+                used.formUnion(try ReportBuilder(options: other).plan().keys.values)
+            } catch let error as DiagnosticError {
+                throw DiagnosticError(diagnostics: error.diagnostics + [Diagnostic.error(
+                    PipelineError.otherDocumentInvalid(document).description, file: document, at: SourceLocation(line: 1, column: 1))],
+                    sources: error.sources)
+            }
+        }
         let cacheLock = try RunCacheLock.forClean(store.root)
         defer { cacheLock.release() }
-        let used = Set(plan.keys.values)
         // Only another host's build can hold a claim now; its work is left alone.
         let foreign = { (key: String) in cacheLock.liveHolder(key) != nil }
         var removed: [URL] = store.allKeys().filter { !used.contains($0) && !foreign($0) }.map(store.directory)
@@ -132,6 +150,7 @@ extension ReportBuilder {
             .map { builds.appendingPathComponent($0) }.filter { !openPaths.contains($0.path) }
         let failed = store.root.appendingPathComponent("failed")
         if FileManager.default.fileExists(atPath: failed.path) { removed.append(failed) }
+        if !dryRun && !removed.isEmpty && !confirm(removed.map { relative($0.path) }) { return [] }
         if !dryRun {
             for url in removed { try FileManager.default.removeItem(at: url) }
             cacheLock.removeLeftovers(store)

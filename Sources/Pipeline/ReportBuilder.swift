@@ -10,8 +10,14 @@ public struct BuildOptions {
     public var runs: String = "data/runs"
     public var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
     public var rerun: [String] = []
+    /// Also write the output as one self-contained HTML page (`README.md` → `README.html`).
+    public var html = false
+    /// Whether a dataset found nowhere may be downloaded (tests turn it off).
+    public var allowDownload = true
     public var dataDirectory: String?
     public var projectRoot = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    /// How messages name the document (as typed, or relative to the current directory); `document` when nil.
+    public var documentDisplayPath: String?
     /// Set to stop the build at the next batch boundary (SIGINT, SIGTERM).
     public var stop = StopSignal()
     /// Where runs train: here, or as Slurm jobs (`report.yaml`'s `executor`, `--executor`).
@@ -25,8 +31,10 @@ public struct BuildOptions {
 
     public init() {}
 
-    /// `report/answers.md` → `report/README.md`.
-    public var outputPath: String { output ?? (document as NSString).deletingLastPathComponent + "/README.md" }
+    /// `report/answers.md` → `report/README.md`; any other document `draft.md` → `draft.out.md`.
+    public var outputPath: String { output ?? Project.defaultOutput(for: document) }
+
+    var displayPath: String { documentDisplayPath ?? document }
 
     func url(_ path: String) -> URL {
         path.hasPrefix("/") ? URL(fileURLWithPath: path) : projectRoot.appendingPathComponent(path)
@@ -46,6 +54,8 @@ public struct BuildSummary {
     /// README is not written then. `slurmBuild` names the build's jobs (`report-<build>`).
     public var pending: [String] = []
     public var slurmBuild: String?
+    /// The HTML page written (`--html`), relative to the project root.
+    public var html: String?
 }
 
 /// `report build`, `check`, `status` and `clean`.
@@ -70,16 +80,16 @@ public final class ReportBuilder {
         // Read at most one byte past the size limit: a huge file is refused without being read.
         guard let handle = FileHandle(forReadingAtPath: url.path) else {
             let exists = FileManager.default.fileExists(atPath: url.path)
-            throw PipelineError.unreadableDocument(options.document, exists ? "permission denied" : "no such file")
+            throw PipelineError.unreadableDocument(options.displayPath, exists ? "permission denied" : "no such file")
         }
         defer { try? handle.close() }
         let data: Data
         do {
             data = try handle.read(upToCount: ParsedDocument.maximumBytes + 1) ?? Data()
         } catch {
-            throw PipelineError.unreadableDocument(options.document, "cannot be read (is it a directory?)")
+            throw PipelineError.unreadableDocument(options.displayPath, "cannot be read (is it a directory?)")
         }
-        return try Plan.make(bytes: [UInt8](data), path: options.document)
+        return try Plan.make(bytes: [UInt8](data), path: options.displayPath)
     }
 
     /// Trains what is not cached, then writes the README and its figures.
@@ -89,6 +99,12 @@ public final class ReportBuilder {
         let outputURL = options.url(options.outputPath)
         let figuresURL = options.url(options.figures)
         try checkOutputs(output: outputURL, figures: figuresURL)
+        if options.html {
+            guard htmlURL(outputURL).path != outputURL.path else {
+                throw FileWriteError.refused(outputURL.path, "the output is already an .html file; --html writes the page beside a Markdown output")
+            }
+            try writer.check(htmlURL(outputURL), kind: .generatedDocument)
+        }
         // What a build killed while writing left beside the outputs (its process is gone).
         FileWriter.removeStrayTemporaries(in: outputURL.deletingLastPathComponent())
         FileWriter.removeStrayTemporaries(in: figuresURL)
@@ -123,16 +139,23 @@ public final class ReportBuilder {
         }
         if !toTrain.isEmpty && !(options.executor == .slurm && options.dryRun) { try refuseRunsInTheQueue(toTrain) }
         if !toTrain.isEmpty {
-            let outcomes: [String: RunExecutor.Outcome]
-            if options.executor == .slurm {
-                if !options.dryRun {
-                    // Find (or download) the datasets here, once: compute nodes often have no internet, and
-                    // a missing dataset should stop the build before anything is queued.
-                    let locator = DataLocator(dataDirectory: options.dataDirectory, projectRoot: options.projectRoot)
-                    for name in Set(toTrain.map(\.config.dataset.rawValue)).sorted().compactMap(DatasetName.init(rawValue:)) {
-                        _ = try locator.resolve(name)
+            let locator = DataLocator(dataDirectory: options.dataDirectory, projectRoot: options.projectRoot,
+                                      allowDownload: options.allowDownload)
+            // Preconditions before any training or submission: every dataset is found (or downloaded) and
+            // verified once here, so a missing one is one error, the previous README stays as it was, and
+            // nothing is queued on a cluster whose nodes may have no internet.
+            if !(options.executor == .slurm && options.dryRun) {
+                let names = Set(toTrain.map(\.config.dataset.rawValue)).sorted().compactMap(DatasetName.init(rawValue:))
+                for name in names {
+                    do {
+                        _ = try locator.resolve(name, progress: { [console] in console.download($0) })
+                    } catch {
+                        throw PipelineError.datasetUnavailable(name.rawValue, "\(error)")
                     }
                 }
+            }
+            let outcomes: [String: RunExecutor.Outcome]
+            if options.executor == .slurm {
                 let result = try slurmExecutor().execute(toTrain, document: options.document, source: plan.document.source,
                                                          mode: options.dryRun ? .dryRun : options.detach ? .detach : .wait, rerun: rerun)
                 summary.slurmBuild = result.build
@@ -144,7 +167,7 @@ public final class ReportBuilder {
                     (run.key, result.failures[run.key].map { RunExecutor.Outcome.failed($0) } ?? .trained)
                 })
             } else {
-                let locator = DataLocator(dataDirectory: options.dataDirectory, projectRoot: options.projectRoot)
+                console.buildStarting(trainings: toTrain.count, estimate: estimate(toTrain), jobs: min(options.jobs, toTrain.count))
                 let executor = RunExecutor(
                     training: RunTraining(store: store, data: DatasetCache(locator: locator, observer: console)), lock: cacheLock,
                     jobs: options.jobs, cores: ProcessInfo.processInfo.activeProcessorCount, console: console, stop: options.stop,
@@ -192,7 +215,17 @@ public final class ReportBuilder {
         let (text, figures) = renderer.render()
         for (url, svg) in figures { try writer.write(svg, to: url) }
         try writer.write(generatedHeader(lineBreak: text.contains("\r\n") ? "\r\n" : "\n") + text, to: outputURL, kind: .generatedDocument)
-        summary.output = options.outputPath
+        summary.output = relative(outputURL.path)
+        if options.html {
+            let prefix = Self.relativePath(from: outputURL.deletingLastPathComponent(), to: figuresURL)
+            var links: [String: String] = [:]
+            for (url, svg) in figures { links[prefix + url.lastPathComponent] = svg }
+            let page = HTMLPage.render(markdown: text, figures: links, title: (options.document as NSString).lastPathComponent,
+                                       marker: generatedHeader().trimmingCharacters(in: .newlines))
+            let url = htmlURL(outputURL)
+            try writer.write(page, to: url, kind: .generatedDocument)
+            summary.html = relative(url.path)
+        }
         return summary
     }
 
@@ -217,6 +250,40 @@ public final class ReportBuilder {
         SlurmExecutor(store: store, settings: options.slurm, commands: options.slurmCommands, console: console,
                       command: options.slurm.command ?? Bundle.main.executablePath ?? CommandLine.arguments[0],
                       projectRoot: options.projectRoot, dataDirectory: options.dataDirectory)
+    }
+
+    /// `report/README.md` → `report/README.html`.
+    public func htmlURL(_ output: URL) -> URL {
+        output.deletingPathExtension().appendingPathExtension("html")
+    }
+
+    /// Seconds the runs would train for, one after another, from the recorded runs of the same model
+    /// and dataset in the cache (seconds per training image and forward FLOP, so that a wider variant
+    /// costs more); nil when some run has no such record.
+    public func estimate(_ runs: [PlannedRun]) -> Double? {
+        var rates: [String: (seconds: Double, images: Double)] = [:]
+        for key in store.allKeys().prefix(2_000) {
+            guard let record = try? store.record(key), record.metrics.diverged == nil,
+                  let model = record.config["model"], let datasetName = record.config["dataset"],
+                  let dataset = DatasetName(rawValue: datasetName) else { continue }
+            let count = Double(DatasetInfo.info(dataset).trainCount)
+            // Work in image-FLOPs: a wider or narrower variant of the model scales with its FLOPs.
+            let images = min(record.config["train_samples"].flatMap(Double.init) ?? count, count)
+                * Double(record.metrics.trainedEpochs.count) * Double(max(1, record.metrics.flopsPerImage))
+            guard images > 0, record.metrics.trainSeconds > 0 else { continue }
+            let id = model + "|" + datasetName
+            rates[id, default: (0, 0)].seconds += record.metrics.trainSeconds
+            rates[id, default: (0, 0)].images += images
+        }
+        var total = 0.0
+        for run in runs {
+            let id = run.canonicalConfig["model"].map { $0 + "|" + run.config.dataset.rawValue } ?? ""
+            guard let rate = rates[id], rate.images > 0 else { return nil }
+            let count = DatasetInfo.info(run.config.dataset).trainCount
+            let flops = Double(max(1, (try? run.config.modelSize().flopsPerImage) ?? 1))
+            total += rate.seconds / rate.images * Double(min(run.config.trainSamples ?? count, count) * run.config.epochs) * flops
+        }
+        return total
     }
 
     func rerunKeys(_ plan: Plan) throws -> Set<String> {

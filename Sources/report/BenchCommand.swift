@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Time training and evaluation on synthetic data (no dataset needed).")
 
-    @Option(help: "Built-in model to time.") var model: String = "default"
+    @Option(help: "Built-in model to time.", completion: .list(BuiltinModel.allCases.map(\.rawValue))) var model: String = "default"
     @Option(name: .customLong("batch-size"), help: "Images per step.") var batchSize: Int = 256
     @Option(help: "Threads for the matrix products.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Seconds of timing in total (split into 3 rounds; the median is reported).") var seconds: Double = 6

@@ -5,19 +5,38 @@ import Engine
 import Foundation
 import Pipeline
 
-/// Options every document command shares.
+/// Options every document command shares. Paths given here are relative to the current directory;
+/// everything else is placed relative to the project root (the directory of `report.yaml`).
 struct DocumentOptions: ParsableArguments {
-    @Argument(help: "The answers document.") var document: String = "report/answers.md"
-    @Option(name: .customLong("runs"), help: "Where finished runs are cached.") var runs: String = "data/runs"
-    @Option(name: .customLong("data-dir"), help: "Directory holding mnist/ and fashion-mnist/ (else REPORT_DATA_DIR, else data/).")
+    @Argument(help: "The document (default: report.yaml's document, else report/answers.md under the project root).",
+              completion: .file(extensions: ["md"]))
+    var document: String?
+    @Option(name: .customLong("runs"), help: "Where finished runs are cached (default: report.yaml's runs, else data/runs under the project root).",
+            completion: .directory)
+    var runs: String?
+    @Option(name: .customLong("data-dir"), help: "Directory holding mnist/ and fashion-mnist/ (else report.yaml's data_dir, REPORT_DATA_DIR, data/).",
+            completion: .directory)
     var dataDirectory: String?
 
+    var commandLine: Project.CommandLine {
+        var given = Project.CommandLine()
+        given.document = document
+        given.runs = runs
+        given.dataDirectory = dataDirectory
+        return given
+    }
+
+    /// The project around the document (or the current directory) and the options placed in it.
+    func resolve(_ adjust: (inout Project.CommandLine) -> Void = { _ in }) throws -> (Project, BuildOptions) {
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let project = try Project.locate(cwd: cwd, document: document)
+        var given = commandLine
+        adjust(&given)
+        return (project, project.options(given, cwd: cwd))
+    }
+
     var buildOptions: BuildOptions {
-        var options = BuildOptions()
-        options.document = document
-        options.runs = runs
-        options.dataDirectory = dataDirectory
-        return options
+        get throws { try resolve().1 }
     }
 }
 
@@ -38,9 +57,15 @@ struct BuildCommand: ParsableCommand {
         abstract: "Train what is not cached and write the README with its figures, tables and values.")
 
     @OptionGroup var common: DocumentOptions
-    @Option(name: .customLong("out"), help: "The output file (default: README.md beside the document).") var output: String?
-    @Option(name: .customLong("figures"), help: "Where figure SVGs go.") var figures: String = "figures"
-    @Option(name: .short, help: "Runs trained at once (default: one per core).") var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: .customLong("out"), help: "The output file (default: README.md beside answers.md; NAME.out.md beside any other NAME.md).",
+            completion: .file(extensions: ["md"]))
+    var output: String?
+    @Option(name: .customLong("figures"), help: "Where figure SVGs go (default: figures/ under the project root; figures/NAME/ for NAME.md other than answers.md).",
+            completion: .directory)
+    var figures: String?
+    @Option(name: .short, help: "Runs trained at once (default: report.yaml's jobs, else one per core).") var jobs: Int?
+    @Flag(help: "Also write one self-contained HTML page beside the output (README.md → README.html): figures inlined, a table of contents.")
+    var html = false
     @Option(name: .customLong("rerun"), help: "Retrain this run (an id, a sweep id or id[key=value]); repeatable.") var rerun: [String] = []
     @Flag(help: "Say for each run whether it is cached and, if not, why; train nothing.") var explain = false
     @Option(help: "Where runs train: local (this machine) or slurm (job arrays). Default: report.yaml's executor, else local.")
@@ -48,23 +73,25 @@ struct BuildCommand: ParsableCommand {
     @OptionGroup(title: "Slurm (--executor slurm; each overrides report.yaml's slurm: block)") var slurm: SlurmOptions
 
     func run() throws {
-        guard (1...Limits.threads).contains(jobs) else { throw ValidationError("-j must be from 1 to \(Limits.threads), found \(jobs)") }
-        var options = common.buildOptions
-        options.output = output
-        options.figures = figures
-        options.jobs = jobs
-        options.rerun = rerun
+        if let jobs, !(1...Limits.threads).contains(jobs) { throw ValidationError("-j must be from 1 to \(Limits.threads), found \(jobs)") }
         try runDocumentCommand {
-            let settings = try ProjectSettings.load(root: options.projectRoot)
+            let (project, resolved) = try common.resolve { given in
+                given.output = output
+                given.figures = figures
+                given.jobs = jobs
+            }
+            var options = resolved
+            options.rerun = rerun
+            options.html = html
             if let executor {
                 guard let kind = ExecutorKind(rawValue: executor) else {
                     throw ValidationError("unknown executor '\(executor)'; expected local or slurm")
                 }
                 options.executor = kind
             } else {
-                options.executor = settings.executor ?? .local
+                options.executor = project.settings.executor ?? .local
             }
-            options.slurm = try slurm.apply(to: settings.slurm)
+            options.slurm = try slurm.apply(to: project.settings.slurm)
             if options.executor != .slurm, let flag = slurm.givenFlag {
                 throw ValidationError("\(flag) applies only with --executor slurm (or executor: slurm in report.yaml)")
             }
@@ -72,9 +99,12 @@ struct BuildCommand: ParsableCommand {
             options.dryRun = slurm.dryRun
             let builder = ReportBuilder(options: options, console: BuildConsole())
             if explain {
-                for row in try builder.status() {
+                let rows = try builder.status()
+                let width = rows.map(\.id.count).max() ?? 0
+                for row in rows {
                     let diverged = row.divergedAt.map { " (diverged at epoch \($0); --rerun \(row.id) trains it again)" } ?? ""
-                    print("\(row.id)  \(row.key)  " + (row.cached ? "cached\(diverged)" : "will train: \(row.reason ?? "")"))
+                    print(row.id.padding(toLength: width, withPad: " ", startingAt: 0) + "  \(row.key)  "
+                          + (row.cached ? "cached\(diverged)" : "will train: \(row.reason ?? "")"))
                 }
                 return
             }
@@ -107,6 +137,7 @@ struct BuildCommand: ParsableCommand {
             FileHandle.standardError.write(Data(String(format: "wrote %@: %d training%@ (%d run%@), %d run%@ cached, %d failed, in %.1f s\n",
                 summary.output, trainings, trainings == 1 ? "" : "s", summary.trained.count, summary.trained.count == 1 ? "" : "s",
                 summary.cached.count, summary.cached.count == 1 ? "" : "s", summary.failed.count, time).utf8))
+            if let html = summary.html { FileHandle.standardError.write(Data("wrote \(html)\n".utf8)) }
             if !summary.failed.isEmpty {
                 for (id, message) in summary.failed.sorted(by: { $0.key < $1.key }) {
                     FileHandle.standardError.write(Data("  failed \(id): \(message)\n    log: \(summary.failureLogs[id] ?? "")\n".utf8))
@@ -125,9 +156,15 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         try runDocumentCommand {
-            let plan = try ReportBuilder(options: common.buildOptions).plan()
+            let options = try common.buildOptions
+            let plan = try ReportBuilder(options: options).plan()
+            for warning in plan.warnings {
+                FileHandle.standardError.write(Data((warning.rendered(source: plan.document.source) + "\n").utf8))
+            }
             let distinct = Set(plan.keys.values).count
-            print("\(common.document): ok, \(plan.runOrder.count) runs (\(distinct) distinct trainings)")
+            let runs = plan.runOrder.count == 1 ? "1 run" : "\(plan.runOrder.count) runs"
+            let trainings = distinct == 1 ? "1 distinct training" : "\(distinct) distinct trainings"
+            print("\(options.documentDisplayPath ?? options.document): ok, \(runs) (\(trainings))")
         }
     }
 }
@@ -140,7 +177,8 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         try runDocumentCommand {
-            let rows = try ReportBuilder(options: common.buildOptions).status()
+            let options = try common.buildOptions
+            let rows = try ReportBuilder(options: options).status()
             let width = max(4, rows.map(\.id.count).max() ?? 0)
             print("id".padding(toLength: width, withPad: " ", startingAt: 0) + "  state      key               val_acc   train time")
             for row in rows {
@@ -152,7 +190,7 @@ struct StatusCommand: ParsableCommand {
                       + state + "  \(row.key)  \(acc)  \(time)" + (row.queue.map { "  slurm: \($0)" } ?? ""))
             }
             for row in rows {
-                if let damage = row.damage { print("\(row.id): \(common.runs)/\(row.key) is damaged: \(damage); report build trains it again") }
+                if let damage = row.damage { print("\(row.id): \(options.runs)/\(row.key) is damaged: \(damage); report build trains it again") }
             }
         }
     }
@@ -160,14 +198,42 @@ struct StatusCommand: ParsableCommand {
 
 struct CleanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "clean", abstract: "Remove cached runs the document no longer refers to.")
+        commandName: "clean",
+        abstract: "Remove cached runs that no document of the project uses.",
+        discussion: """
+            The project's documents are report.yaml's documents:, else every *.md with directives beside \
+            the document. clean lists what it will remove and asks; without a terminal it needs --yes.
+            """)
 
     @OptionGroup var common: DocumentOptions
     @Flag(name: .customLong("dry-run"), help: "Only list what would be removed.") var dryRun = false
+    @Flag(name: .customLong("yes"), help: "Remove without asking.") var yes = false
 
     func run() throws {
         try runDocumentCommand {
-            let removed = try ReportBuilder(options: common.buildOptions).clean(dryRun: dryRun)
+            let (project, options) = try common.resolve()
+            let documents = project.documents(besides: options.document)
+            var declined = false, noTerminal = false
+            let removed = try ReportBuilder(options: options).clean(dryRun: dryRun, otherDocuments: documents) { paths in
+                if yes { return true }
+                print("keeping every run used by " + ([options.document] + documents.filter { $0 != options.document }).joined(separator: ", "))
+                for path in paths { print("will remove " + path) }
+                guard isatty(STDIN_FILENO) != 0 else {
+                    FileHandle.standardError.write(Data("error: not removing \(paths.count) item\(paths.count == 1 ? "" : "s") without a terminal to ask; run again with --yes\n".utf8))
+                    noTerminal = true
+                    declined = true
+                    return false
+                }
+                print("remove \(paths.count == 1 ? "it" : "these \(paths.count)")? [y/N] ", terminator: "")
+                fflush(nil)
+                let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+                declined = !(answer == "y" || answer == "yes")
+                return !declined
+            }
+            if declined {
+                print("nothing removed")
+                throw ExitCode(noTerminal ? Report.Status.usageOrEnvironmentError : 1)
+            }
             for path in removed { print((dryRun ? "would remove " : "removed ") + path) }
             if removed.isEmpty { print("nothing to remove") }
         }

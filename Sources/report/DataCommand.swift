@@ -27,7 +27,7 @@ struct DataCommand: ParsableCommand {
         @Option(name: .customLong("project"), help: "The project directory, whose data/ is searched and receives downloads.")
         var projectRoot: String = "."
 
-        @Argument(help: "Datasets: mnist, fashion_mnist (default: both).")
+        @Argument(help: "Datasets: mnist, fashion_mnist (default: both).", completion: .list(DatasetName.allCases.map(\.rawValue)))
         var datasets: [String] = []
 
         func names() throws -> [DatasetName] {

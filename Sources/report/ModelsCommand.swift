@@ -10,6 +10,8 @@ struct ModelsCommand: ParsableCommand {
     @Option(help: "Dropout rate of the default model's dropout layer.") var dropout: Double = 0.5
 
     func run() throws {
+        print("# Built-in models. Use a name (model: default), or paste a layer list under `model:` in an experiment and edit it.")
+        print()
         for model in BuiltinModel.allCases {
             var config = TrainingConfig()
             config.model = .builtin(model)
@@ -20,11 +22,15 @@ struct ModelsCommand: ParsableCommand {
                 throw ValidationError(error.message)
             }
             let network = try config.makeNetwork()
-            print("\(model.rawValue): \(model.summary)")
-            print("  parameters: \(network.parameterCount), forward FLOPs per image: \(network.flopsPerImage)")
+            print("\(model.rawValue):")
+            print("  # \(model.summary)")
+            print("  # parameters: \(network.parameterCount), forward FLOPs per image: \(network.flopsPerImage)")
             var shape = network.inputShape
             for (spec, layer) in zip(network.specs, network.layers) {
-                print("  - \(spec.description.padding(toLength: 36, withPad: " ", startingAt: 0)) # \(shape) → \(layer.outputShape)")
+                // Padded for the shape comments, never cut: a long layer keeps its whole text.
+                let text = spec.description
+                let padded = text.count < 36 ? text.padding(toLength: 36, withPad: " ", startingAt: 0) : text
+                print("  - \(padded) # \(shape) → \(layer.outputShape)")
                 shape = layer.outputShape
             }
             print()

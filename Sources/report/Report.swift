@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 import Foundation
 
 @main
@@ -11,7 +12,8 @@ struct Report: ParsableCommand {
             file:line:col) or a run failed; 2 for usage errors (an unknown or invalid flag) and \
             environment errors (a file that cannot be read or written, a missing dataset).
             """,
-        subcommands: [BuildCommand.self, CheckCommand.self, StatusCommand.self, CleanCommand.self, TrainCommand.self, BenchCommand.self, ModelsCommand.self, DataCommand.self, WorkerCommand.self])
+        version: "report 0.9.0 (engine numerics version \(Engine.numericsVersion))",
+        subcommands: [InitCommand.self, BuildCommand.self, PreviewCommand.self, CheckCommand.self, StatusCommand.self, CleanCommand.self, TrainCommand.self, BenchCommand.self, ModelsCommand.self, DataCommand.self, WorkerCommand.self])
 
     /// Exit statuses, as `--help` and the README state them.
     enum Status {

@@ -12,17 +12,20 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train one experiment from flags named like the directive keys.",
         discussion: """
-            Defaults are the assignment's: the default model, batch size 256, SGD with lr 0.01 and momentum 0.5,
-            10 epochs, seed 1. --model takes a built-in name (see 'report models') or a YAML layer list such as
+            Defaults are the assignment's: the default model, batch size 256, SGD with lr 0.01 and momentum 0.5, \
+            10 epochs, seed 1.
+
+            --model takes a built-in name (see 'report models') or a YAML layer list such as \
             '[conv: {out: 8, kernel: 3}, relu, maxpool: 2, flatten, linear: 10]'.
+
             With --json, stdout holds exactly one JSON object per epoch and nothing else.
             """)
 
-    @Option(help: "mnist or fashion_mnist.") var dataset: String?
-    @Option(help: "A built-in model name or a YAML list of layers.") var model: String?
+    @Option(help: "mnist or fashion_mnist.", completion: .list(DatasetName.allCases.map(\.rawValue))) var dataset: String?
+    @Option(help: "A built-in model name or a YAML list of layers.", completion: .list(BuiltinModel.allCases.map(\.rawValue))) var model: String?
     @Option(help: "Epochs to train; 0 only evaluates.") var epochs: Int?
     @Option(name: .customLong("batch-size")) var batchSize: Int?
-    @Option(help: "sgd, adam, adamw or rmsprop.") var optimizer: String?
+    @Option(help: "sgd, adam, adamw or rmsprop.", completion: .list(OptimizerKind.allCases.map(\.rawValue))) var optimizer: String?
     @Option(help: "Learning rate (default: 0.01 for SGD and RMSprop, 0.001 for Adam).") var lr: Double?
     @Option var momentum: Double?
     @Flag(help: "Nesterov momentum (SGD).") var nesterov = false
@@ -30,10 +33,10 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Rate of the built-in models' dropout layer.") var dropout: Double?
     @Option(name: .customLong("conv-dropout"), help: "Rate of the dropout next to the first batch norm.") var convDropout: Double?
     @Option(help: "Channel multiplier of the built-in models.") var width: Double?
-    @Option(help: "constant, step, cosine or onecycle.") var schedule: String?
+    @Option(help: "constant, step, cosine or onecycle.", completion: .list(Schedule.allCases.map(\.rawValue))) var schedule: String?
     @Option(name: .customLong("label-smoothing")) var labelSmoothing: Double?
     @Option(help: "Augmentation as YAML, e.g. '[crop, flip]' or '{crop: 2, erase: 0.25}'.") var augment: String?
-    @Option(help: "default or dataset.") var normalize: String?
+    @Option(help: "default or dataset.", completion: .list(Normalization.allCases.map(\.rawValue))) var normalize: String?
     @Option var seed: Int?
     @Option(name: .customLong("train-samples"), help: "Use only the first N training images.") var trainSamples: Int?
     @Option(name: .customLong("val-samples"), help: "Use only the first N validation images.") var valSamples: Int?

@@ -74,6 +74,40 @@ final class BuildConsoleTests: XCTestCase {
         XCTAssertFalse(text.value.contains("\u{1B}"))
     }
 
+    /// The whole build: announced with its estimate, then done/total after each run; plain lines in CI.
+    func testWholeBuildProgressWithoutATerminal() {
+        let text = Captured()
+        let console = BuildConsole(isTerminal: false, write: text.append)
+        console.buildStarting(trainings: 3, estimate: 120, jobs: 2)
+        console.started("a")
+        console.finished("a", epoch(1))
+        console.failed("b", "boom")
+        console.started("c")
+        console.ended("c", "diverged", "at epoch 2")
+        let lines = text.value.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.first, "training 3 runs: about 1 min 00 s with 2 at once", text.value)
+        XCTAssertTrue(lines[1].hasPrefix("trained a: val_acc 85.00% in ") && lines[1].contains(" [1/3, about "), lines[1])
+        XCTAssertTrue(lines[2].hasPrefix("failed  b: boom [2/3, about "), lines[2])
+        XCTAssertEqual(lines[3], "diverged c: at epoch 2 [3/3]")
+        XCTAssertFalse(text.value.contains("\u{1B}"))
+
+        let unknown = Captured()
+        BuildConsole(isTerminal: false, write: unknown.append).buildStarting(trainings: 1, estimate: nil, jobs: 1)
+        XCTAssertEqual(unknown.value, "training 1 run: time unknown (no run of the same model and dataset in the cache yet)\n")
+    }
+
+    /// On a terminal, a header above the live lines counts the runs done.
+    func testWholeBuildHeaderOnATerminal() {
+        let text = Captured()
+        let console = BuildConsole(isTerminal: true, write: text.append)
+        console.buildStarting(trainings: 2, estimate: nil, jobs: 1)
+        console.started("a")
+        XCTAssertTrue(text.value.contains("[0/2 runs done, "), text.value)
+        console.finished("a", epoch(1))
+        console.started("b")
+        XCTAssertTrue(text.value.contains("[1/2 runs done, ") && text.value.contains("left]\nb starting\n"), text.value)
+    }
+
     func testQuietPrintsNothing() {
         let text = Captured()
         let console = BuildConsole(isTerminal: true, quiet: true, write: text.append)

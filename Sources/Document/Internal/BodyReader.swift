@@ -131,12 +131,15 @@ struct BodyReader {
     private mutating func report(_ error: YamlError) {
         let prefix = "invalid YAML in \(kind.rawValue) block: "
         switch error {
-        case .scanner(let context, let problem, let mark, _),
-            .parser(let context, let problem, let mark, _),
-            .composer(let context, let problem, let mark, _):
-            let notes =
+        case .scanner(let context, let problem, let mark, let yaml),
+            .parser(let context, let problem, let mark, let yaml),
+            .composer(let context, let problem, let mark, let yaml):
+            var notes =
                 context.map { [Diagnostic.note($0.text, file: file, at: clamped(locator.location(of: $0.mark)))] }
                 ?? []
+            if let hint = Self.sweepMemberHint(yaml, line: mark.line) {
+                notes.append(Diagnostic.note(hint, file: file, at: clamped(locator.location(of: mark))))
+            }
             diagnostics.append(
                 .error(prefix + problem, file: file, at: clamped(locator.location(of: mark)), notes: notes))
         case .reader(let problem, let offset, _, let yaml):
@@ -148,6 +151,16 @@ struct BodyReader {
         default:
             diagnostics.append(.error(prefix + "\(error)", file: file, at: location))
         }
+    }
+
+    /// A sweep member such as `b[lr=0.1]` inside a `[…]` list reads as a nested list in YAML; says how to
+    /// write it when the line that failed holds one.
+    static func sweepMemberHint(_ yaml: String, line: Int) -> String? {
+        let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+        guard line >= 1, line <= lines.count else { return nil }
+        let text = lines[line - 1]
+        guard text.range(of: #"[A-Za-z0-9_-]\[[A-Za-z_][A-Za-z0-9_]*="#, options: .regularExpression) != nil else { return nil }
+        return "a sweep member like b[lr=0.1] inside [ ] must be quoted, ['b[lr=0.1]'], or listed one per line ('- b[lr=0.1]')"
     }
 
     /// Reports each duplicated key at its second occurrence, with a note at the first.

@@ -1,4 +1,5 @@
 import CCmark
+import Foundation
 
 /// The one place that talks to libcmark: parses Markdown and returns its leaf blocks as Swift values.
 enum CommonMarkReader {
@@ -91,5 +92,22 @@ enum CommonMarkReader {
                     endByteColumn: Int(cmark_node_get_end_column(node)),
                     container: container))
         }
+    }
+
+    /// cmark's own HTML for `markdown`, in safe mode: raw HTML and `javascript:` links are left out.
+    static func html(_ markdown: String) -> String {
+        var bytes = Array(markdown.utf8)
+        bytes.append(0)
+        let count = bytes.count - 1
+        let rendered: UnsafeMutablePointer<CChar>? = bytes.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress.flatMap { base in
+                base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { characters in
+                    cmark_markdown_to_html(characters, count, CMARK_OPT_DEFAULT | CMARK_OPT_SMART)
+                }
+            }
+        }
+        guard let rendered else { return "" }
+        defer { free(rendered) }
+        return String(cString: rendered)
     }
 }

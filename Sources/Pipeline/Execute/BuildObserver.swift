@@ -19,6 +19,13 @@ public protocol BuildObserver: AnyObject, Sendable {
     func ended(_ run: String, _ word: String, _ message: String)
     /// A dataset file is being downloaded or verified.
     func download(_ progress: DownloadProgress)
+    /// Training is about to start: `trainings` distinct runs, `jobs` at once, and the seconds they
+    /// would take one after another from recorded runs of the same models (nil: no record to go by).
+    func buildStarting(trainings: Int, estimate: Double?, jobs: Int)
+}
+
+extension BuildObserver {
+    public func buildStarting(trainings: Int, estimate: Double?, jobs: Int) {}
 }
 
 /// Reports nothing.
@@ -31,6 +38,7 @@ public final class SilentBuildObserver: BuildObserver {
     public func failed(_ run: String, _ message: String) {}
     public func ended(_ run: String, _ word: String, _ message: String) {}
     public func download(_ progress: DownloadProgress) {}
+    public func buildStarting(trainings: Int, estimate: Double?, jobs: Int) {}
 }
 
 /// The lines a run's `log.txt` holds.

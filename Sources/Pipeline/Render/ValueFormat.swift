@@ -18,6 +18,8 @@ struct ValueFormat: Equatable {
             return .failure(LookupError("unknown format '\(name)'\(hint); formats are percent, percent(n), fixed(n), int, duration"))
         }
         switch (style, arguments.count) {
+        case (.fixed, 0):
+            return .failure(LookupError("'fixed' needs its number of decimals, e.g. fixed(2)"))
         case (_, 0): return .success(ValueFormat(style: style, digits: nil))
         case (.percent, 1), (.fixed, 1):
             guard let digits = Int(arguments[0]), (0...10).contains(digits) else {

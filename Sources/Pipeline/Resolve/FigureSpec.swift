@@ -1,3 +1,4 @@
+import Datasets
 import Document
 import Foundation
 import Suggestions
@@ -105,6 +106,22 @@ struct FigureSpec {
         if let entry = d["x"] {
             if let axis = entry.value.scalar.flatMap({ Axis(rawValue: $0.string) }) { spec.x = axis } else {
                 diagnostics.append(d.diagnostic("'x' is epoch, step or time", at: entry.value))
+            }
+        }
+        if spec.x == .step, let entry = d["x"] {
+            // A short run logs its training loss too rarely for a curve against steps.
+            for id in spec.runIDs {
+                guard let config = lookup.runs[id]?.config else { continue }
+                let count = DatasetInfo.info(config.dataset).trainCount
+                let images = min(config.trainSamples ?? count, count)
+                let steps = (images + max(1, config.batchSize) - 1) / max(1, config.batchSize) * config.epochs
+                let points = steps / max(1, config.logInterval)
+                guard points < 10, steps > 0 else { continue }
+                let interval = max(1, steps / 20)
+                diagnostics.append(d.diagnostic(
+                    "run '\(id)' trains \(steps) step\(steps == 1 ? "" : "s") and logs its loss every \(config.logInterval), so its step curve has \(points) point\(points == 1 ? "" : "s"); set log_interval: \(interval) in its experiment",
+                    at: entry.value, severity: .warning))
+                break
             }
         }
         for (key, keyPath) in [("split", \FigureSpec.split), ("direct_labels", \FigureSpec.directLabels)] {

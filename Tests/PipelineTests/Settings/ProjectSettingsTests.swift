@@ -53,7 +53,7 @@ final class ProjectSettingsTests: XCTestCase {
                 "1:11: unknown executor 'slrum' (did you mean 'slurm'?); expected one of local, slurm",
                 "3:3: unknown key 'partiton' in slurm (did you mean 'partition'?); expected one of \(SlurmSettings.keys.joined(separator: ", "))",
                 "4:18: 'cpus_per_task' must be a whole number of at least 1",
-                "5:1: unknown setting 'exector' (did you mean 'executor'?); report.yaml knows executor and slurm",
+                "5:1: unknown setting 'exector' (did you mean 'executor'?); report.yaml knows \(ProjectSettings.keys.joined(separator: ", "))",
             ])
             XCTAssertTrue(error.description.hasPrefix("report.yaml:1:11: error: unknown executor 'slrum'"), error.description)
         }
