@@ -12,8 +12,10 @@ public final class BuildConsole: BuildObserver {
 
     /// - Parameters:
     ///   - write: where text goes; standard error unless a test captures it.
-    public init(isTerminal: Bool = isatty(STDERR_FILENO) != 0, quiet: Bool = false,
-                write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
+    public init(
+        isTerminal: Bool = isatty(STDERR_FILENO) != 0, quiet: Bool = false,
+        write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
+    ) {
         screen = Mutex(Screen(isTerminal: isTerminal, quiet: quiet, write: write))
         let silent: @Sendable (String) -> Void = { _ in }
         downloads = DownloadProgressPrinter(isTerminal: isTerminal, write: quiet ? silent : write)
@@ -28,7 +30,11 @@ public final class BuildConsole: BuildObserver {
             screen.total = trainings
             screen.buildStarted = Date()
             let runs = trainings == 1 ? "1 run" : "\(trainings) runs"
-            let time = estimate.map { "about \(RunLog.duration($0 / Double(max(1, jobs))))" + (jobs > 1 ? " with \(jobs) at once" : "") }
+            let time =
+                estimate.map {
+                    "about \(RunLog.duration($0 / Double(max(1, jobs))))"
+                        + (jobs > 1 ? " with \(jobs) at once" : "")
+                }
                 ?? "time unknown (no run of the same model and dataset in the cache yet)"
             screen.print("training \(runs): \(time)")
         }
@@ -52,15 +58,22 @@ public final class BuildConsole: BuildObserver {
                 let total = Double(max(1, max(1, epochs) * stepsPerEpoch))
                 let done = Double((epoch - 1) * stepsPerEpoch + step) / total
                 let elapsed = Date().timeIntervalSince(screen.started[name] ?? Date())
-                let width = 16, filled = Int((Double(step) / Double(stepsPerEpoch) * Double(width)).rounded())
-                let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+                let width = 16
+                let filled = Int((Double(step) / Double(stepsPerEpoch) * Double(width)).rounded())
+                let bar =
+                    String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
                 let eta = done > 0 ? RunLog.duration(elapsed * (1 - done) / done) : "?"
-                screen.update(name, String(format: "%@ epoch %d/%d %@ loss %.4f acc %.1f%% eta %@", name, epoch, epochs,
-                                           bar, loss, 100 * acc, eta))
+                screen.update(
+                    name,
+                    String(
+                        format: "%@ epoch %d/%d %@ loss %.4f acc %.1f%% eta %@", name, epoch, epochs,
+                        bar, loss, 100 * acc, eta))
             case .evaluating(let epoch):
                 screen.update(name, "\(name) epoch \(epoch)/\(screen.epochs[name] ?? 0) evaluating")
             case .epochEnded(let e):
-                if !screen.isTerminal { screen.print(RunLog.epochLine(name: name, e, epochs: screen.epochs[name] ?? 0)) }
+                if !screen.isTerminal {
+                    screen.print(RunLog.epochLine(name: name, e, epochs: screen.epochs[name] ?? 0))
+                }
             }
         }
     }
@@ -111,7 +124,9 @@ private struct Screen {
         guard total > 0 else { return "" }
         done += 1
         let elapsed = Date().timeIntervalSince(buildStarted)
-        let left = done < total ? ", about \(RunLog.duration(elapsed / Double(done) * Double(total - done))) left" : ""
+        let left =
+            done < total
+            ? ", about \(RunLog.duration(elapsed / Double(done) * Double(total - done))) left" : ""
         return " [\(done)/\(total)\(left)]"
     }
 
@@ -119,7 +134,9 @@ private struct Screen {
     var header: String? {
         guard total > 0 else { return nil }
         let elapsed = Date().timeIntervalSince(buildStarted)
-        let left = done > 0 && done < total ? ", about \(RunLog.duration(elapsed / Double(done) * Double(total - done))) left" : ""
+        let left =
+            done > 0 && done < total
+            ? ", about \(RunLog.duration(elapsed / Double(done) * Double(total - done))) left" : ""
         return "[\(done)/\(total) runs done, \(RunLog.duration(elapsed)) elapsed\(left)]"
     }
 

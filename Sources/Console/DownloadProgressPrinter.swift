@@ -1,10 +1,11 @@
 import Datasets
 import Foundation
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Draws download progress on standard error: a live bar redrawn in place on a terminal,
@@ -18,8 +19,10 @@ public final class DownloadProgressPrinter: Sendable {
     /// - Parameters:
     ///   - isTerminal: whether to draw a live bar; defaults to whether stderr is a terminal.
     ///   - write: where text goes; defaults to standard error.
-    public init(isTerminal: Bool = isatty(STDERR_FILENO) != 0,
-                write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
+    public init(
+        isTerminal: Bool = isatty(STDERR_FILENO) != 0,
+        write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
+    ) {
         self.isTerminal = isTerminal
         self.write = write
     }
@@ -35,7 +38,8 @@ public final class DownloadProgressPrinter: Sendable {
             case .started:
                 if !isTerminal { write("fetching \(progress.url.absoluteString)\n") }
             case .receiving:
-                guard isTerminal, Date().timeIntervalSince(state.lastDraw) >= 0.1 || progress.fraction == 1 else { return }
+                guard isTerminal, Date().timeIntervalSince(state.lastDraw) >= 0.1 || progress.fraction == 1
+                else { return }
                 state.lastDraw = Date()
                 write("\r\u{1B}[K" + Self.bar(progress))
                 state.lineIsOpen = true
@@ -60,7 +64,8 @@ public final class DownloadProgressPrinter: Sendable {
         let filled = Int((fraction * Double(width)).rounded(.down))
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
         let percent = String(format: "%3d%%", Int((fraction * 100).rounded(.down)))
-        return "\(progress.file) [\(bar)] \(percent)  \(size(progress.receivedBytes, unitOf: expected))/\(size(expected))"
+        return
+            "\(progress.file) [\(bar)] \(percent)  \(size(progress.receivedBytes, unitOf: expected))/\(size(expected))"
     }
 
     /// Bytes in kB below a megabyte, else MB, with one decimal.

@@ -17,15 +17,18 @@ public enum PipelineError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unreadableDocument(let path, let why): return "cannot read \(path): \(why)"
-        case .unreadableCache(let path, let why): return "cannot read cached results \(path): \(why); delete the entry to retrain it"
+        case .unreadableCache(let path, let why):
+            return "cannot read cached results \(path): \(why); delete the entry to retrain it"
         case .unknownRun(let id, let known):
             let hint = didYouMean(id, among: known)
             return "unknown run '\(id)'\(hint)"
         case .cacheBusy(let path, let why): return "\(path): \(why)"
         case .datasetUnavailable(let name, let why):
-            return "cannot start the build: dataset \(name) is not available (nothing was trained or written)\n\(why)"
+            return
+                "cannot start the build: dataset \(name) is not available (nothing was trained or written)\n\(why)"
         case .otherDocumentInvalid(let path):
-            return "\(path) has errors (above), so clean cannot tell which runs it uses; fix it, or list the documents in report.yaml's documents:"
+            return
+                "\(path) has errors (above), so clean cannot tell which runs it uses; fix it, or list the documents in report.yaml's documents:"
         case .interrupted(let finished, let unfinished):
             var text = "interrupted; every finished epoch is kept and the next build resumes from it"
             if !finished.isEmpty { text += "\n  finished: " + finished.joined(separator: ", ") }

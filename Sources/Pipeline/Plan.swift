@@ -42,16 +42,22 @@ public struct Plan {
         resolver.resolve(document, diagnostics: &diagnostics)
         let lookup = RunLookup(runs: resolver.runs, groups: resolver.groups)
 
-        var figures: [SourceLocation: FigureSpec] = [:], tables: [SourceLocation: TableSpec] = [:]
+        var figures: [SourceLocation: FigureSpec] = [:]
+        var tables: [SourceLocation: TableSpec] = [:]
         var figureIDs: [String: SourceLocation] = [:]
         var formats: [SourceLocation: ValueFormat] = [:]
         for segment in document.segments {
             switch segment {
             case .directive(let d) where d.kind == .figure:
-                guard let figure = FigureSpec.parse(d, lookup: lookup, diagnostics: &diagnostics) else { continue }
+                guard let figure = FigureSpec.parse(d, lookup: lookup, diagnostics: &diagnostics) else {
+                    continue
+                }
                 if let first = figureIDs[figure.id] {
-                    diagnostics.append(Diagnostic.error("duplicate figure id '\(figure.id)'", file: path, at: d["id"]?.valueLocation ?? d.location,
-                                                        notes: [Diagnostic.note("first used here", file: path, at: first)]))
+                    diagnostics.append(
+                        Diagnostic.error(
+                            "duplicate figure id '\(figure.id)'", file: path,
+                            at: d["id"]?.valueLocation ?? d.location,
+                            notes: [Diagnostic.note("first used here", file: path, at: first)]))
                 }
                 figureIDs[figure.id] = d["id"]?.valueLocation ?? d.location
                 figures[d.location] = figure
@@ -59,23 +65,34 @@ public struct Plan {
                 tables[d.location] = TableSpec.parse(d, lookup: lookup, diagnostics: &diagnostics)
             case .expression(let e) where e.reference.id == ReportTotals.id:
                 if let problem = ReportTotals.problem(with: e.value) {
-                    diagnostics.append(Diagnostic.error(problem, file: path, at: e.valueLocation, length: e.valuePath.count))
+                    diagnostics.append(
+                        Diagnostic.error(problem, file: path, at: e.valueLocation, length: e.valuePath.count))
                 }
-                if let format = e.format, case .success(let f) = ValueFormat.parse(name: format.name, arguments: format.arguments) {
+                if let format = e.format,
+                    case .success(let f) = ValueFormat.parse(name: format.name, arguments: format.arguments)
+                {
                     formats[e.location] = f
                 }
             case .expression(let e):
-                if case .failure(let error) = lookup.single(id: e.reference.id, selectors: e.reference.selectors) {
-                    diagnostics.append(Diagnostic.error(error.message, file: path, at: e.reference.location, length: e.reference.id.count))
+                if case .failure(let error) = lookup.single(
+                    id: e.reference.id, selectors: e.reference.selectors)
+                {
+                    diagnostics.append(
+                        Diagnostic.error(
+                            error.message, file: path, at: e.reference.location, length: e.reference.id.count)
+                    )
                 }
                 if let problem = RunValue.problem(with: e.value) {
-                    diagnostics.append(Diagnostic.error(problem, file: path, at: e.valueLocation, length: e.valuePath.count))
+                    diagnostics.append(
+                        Diagnostic.error(problem, file: path, at: e.valueLocation, length: e.valuePath.count))
                 }
                 if let format = e.format {
                     switch ValueFormat.parse(name: format.name, arguments: format.arguments) {
                     case .success(let f): formats[e.location] = f
                     case .failure(let error):
-                        diagnostics.append(Diagnostic.error(error.message, file: path, at: format.location, length: format.name.count))
+                        diagnostics.append(
+                            Diagnostic.error(
+                                error.message, file: path, at: format.location, length: format.name.count))
                     }
                 }
             default:
@@ -95,14 +112,17 @@ public struct Plan {
             return made
         }
         for id in resolver.runOrder { _ = key(id) }
-        return Plan(document: document, runs: resolver.runs, runOrder: resolver.runOrder, groups: resolver.groups, keys: keys,
-                    figures: figures, tables: tables, formats: formats,
-                    warnings: diagnostics.diagnostics.filter { $0.severity != .error })
+        return Plan(
+            document: document, runs: resolver.runs, runOrder: resolver.runOrder, groups: resolver.groups,
+            keys: keys,
+            figures: figures, tables: tables, formats: formats,
+            warnings: diagnostics.diagnostics.filter { $0.severity != .error })
     }
 
     /// The distinct trainings behind the document's runs, deduplicated by key.
     public var plannedRuns: [PlannedRun] {
-        var byKey: [String: PlannedRun] = [:], order: [String] = []
+        var byKey: [String: PlannedRun] = [:]
+        var order: [String] = []
         for id in runOrder {
             guard let run = runs[id], let key = keys[id] else { continue }
             if byKey[key] == nil {
@@ -112,8 +132,9 @@ public struct Plan {
                 let valImages = Double(min(run.config.valSamples ?? info.testCount, info.testCount))
                 let images = trainImages * Double(run.config.epochs) + valImages
                 let flops = Double((try? run.config.modelSize().flopsPerImage) ?? 1_000_000)
-                byKey[key] = PlannedRun(key: key, runIDs: [], config: run.config, initKey: run.initID.flatMap { keys[$0] },
-                                        cost: images * flops)
+                byKey[key] = PlannedRun(
+                    key: key, runIDs: [], config: run.config, initKey: run.initID.flatMap { keys[$0] },
+                    cost: images * flops)
                 order.append(key)
             }
             byKey[key]?.runIDs.append(id)

@@ -24,7 +24,10 @@ extension ReportBuilder {
         var key: String
         var config: [String: String]
         var initKey: String?
-        enum CodingKeys: String, CodingKey { case key, config, initKey = "init" }
+        enum CodingKeys: String, CodingKey {
+            case key, config
+            case initKey = "init"
+        }
     }
 
     var indexURL: URL { store.root.appendingPathComponent("index.json") }
@@ -39,8 +42,11 @@ extension ReportBuilder {
         var index = readIndex()
         for id in plan.runOrder {
             guard let run = plan.runs[id], let key = plan.keys[id] else { continue }
-            index[id] = IndexEntry(key: key, config: Dictionary(uniqueKeysWithValues: run.config.canonicalEntries.map { ($0.key, $0.value) }),
-                                   initKey: run.initID.flatMap { plan.keys[$0] })
+            index[id] = IndexEntry(
+                key: key,
+                config: Dictionary(
+                    uniqueKeysWithValues: run.config.canonicalEntries.map { ($0.key, $0.value) }),
+                initKey: run.initID.flatMap { plan.keys[$0] })
         }
         try saveIndex(index)
     }
@@ -55,11 +61,14 @@ extension ReportBuilder {
         let plan = try self.plan()
         let index = readIndex()
         let rerun = try rerunKeys(plan)
-        let queued = SlurmExecutor.openBuilds(store).isEmpty ? [:]
+        let queued =
+            SlurmExecutor.openBuilds(store).isEmpty
+            ? [:]
             : (try? SlurmExecutor.queuedRuns(store: store, commands: options.slurmCommands)) ?? [:]
         return plan.runOrder.compactMap { id in
             guard let run = plan.runs[id], let key = plan.keys[id] else { return nil }
-            let planned = Dictionary(uniqueKeysWithValues: run.config.canonicalEntries.map { ($0.key, $0.value) })
+            let planned = Dictionary(
+                uniqueKeysWithValues: run.config.canonicalEntries.map { ($0.key, $0.value) })
             let entry = store.entry(key, config: planned)
             let cached = entry.record != nil
             var row = RunStatus(id: id, key: key, cached: cached && !rerun.contains(key))
@@ -74,24 +83,35 @@ extension ReportBuilder {
                 row.reason = "its cached results are damaged (\(options.runs)/\(key): \(why))"
                 return row
             }
-            if rerun.contains(key) { row.reason = "forced by --rerun"; return row }
+            if rerun.contains(key) {
+                row.reason = "forced by --rerun"
+                return row
+            }
             guard !cached else { return row }
             let config = planned
             let initKey = run.initID.flatMap { plan.keys[$0] }
-            let kept = store.progressKeys().contains(key)
-                ? (try? TrainingState(decoding: Data(contentsOf: store.progressDirectory(key).appendingPathComponent(RunTraining.stateName))))?.epoch
+            let kept =
+                store.progressKeys().contains(key)
+                ? (try? TrainingState(
+                    decoding: Data(
+                        contentsOf: store.progressDirectory(key).appendingPathComponent(RunTraining.stateName)
+                    )))?.epoch
                 : nil
             if let holder = RunCacheLock.holder(of: key, in: store.root) {
-                row.reason = "being trained now by \(holder.description)" + (kept.map { " (\($0) epochs done)" } ?? "")
+                row.reason =
+                    "being trained now by \(holder.description)" + (kept.map { " (\($0) epochs done)" } ?? "")
             } else if let kept {
-                row.reason = "an interrupted build kept \(kept) of its epochs; it resumes at epoch \(kept + 1)"
+                row.reason =
+                    "an interrupted build kept \(kept) of its epochs; it resumes at epoch \(kept + 1)"
             } else if let previous = index[id] {
                 if previous.key == key {
-                    row.reason = "its results are missing from \(options.runs) (deleted, or the build was interrupted)"
+                    row.reason =
+                        "its results are missing from \(options.runs) (deleted, or the build was interrupted)"
                 } else if previous.config != config {
                     let keys = Set(previous.config.keys).union(config.keys).sorted()
                     let changes = keys.compactMap { k -> String? in
-                        let old = previous.config[k], new = config[k]
+                        let old = previous.config[k]
+                        let new = config[k]
                         return old == new ? nil : "\(k): \(old ?? "(unset)") → \(new ?? "(unset)")"
                     }
                     row.reason = "configuration changed: " + changes.joined(separator: ", ")
@@ -114,7 +134,9 @@ extension ReportBuilder {
     ///   - otherDocuments: the project's other documents (relative to the root); runs any of them uses
     ///     are kept too, and one with errors stops the clean (which runs it uses is unknown).
     ///   - confirm: shown the paths before anything is removed; `false` removes nothing.
-    public func clean(dryRun: Bool, otherDocuments: [String] = [], confirm: ([String]) -> Bool = { _ in true }) throws -> [String] {
+    public func clean(
+        dryRun: Bool, otherDocuments: [String] = [], confirm: ([String]) -> Bool = { _ in true }
+    ) throws -> [String] {
         let plan = try self.plan()
         var used = Set(plan.keys.values)
         let own = options.url(options.document).standardizedFileURL.path
@@ -125,8 +147,12 @@ extension ReportBuilder {
             do {
                 used.formUnion(try ReportBuilder(options: other).plan().keys.values)
             } catch let error as DiagnosticError {
-                throw DiagnosticError(diagnostics: error.diagnostics + [Diagnostic.error(
-                    PipelineError.otherDocumentInvalid(document).description, file: document, at: SourceLocation(line: 1, column: 1))],
+                throw DiagnosticError(
+                    diagnostics: error.diagnostics + [
+                        Diagnostic.error(
+                            PipelineError.otherDocumentInvalid(document).description, file: document,
+                            at: SourceLocation(line: 1, column: 1))
+                    ],
                     sources: error.sources)
             }
         }
@@ -134,15 +160,20 @@ extension ReportBuilder {
         defer { cacheLock.release() }
         // Only another host's build can hold a claim now; its work is left alone.
         let foreign = { (key: String) in cacheLock.liveHolder(key) != nil }
-        var removed: [URL] = store.allKeys().filter { !used.contains($0) && !foreign($0) }.map(store.directory)
+        var removed: [URL] = store.allKeys().filter { !used.contains($0) && !foreign($0) }.map(
+            store.directory)
         let open = SlurmExecutor.openBuilds(store)
         // Temporary entries may be a detached Slurm build's jobs at work: kept while one is open.
         if open.isEmpty {
-            removed += store.temporaryEntries().filter { url in RunStore.key(ofTemporary: url.lastPathComponent).map { !foreign($0) } ?? true }
+            removed += store.temporaryEntries().filter { url in
+                RunStore.key(ofTemporary: url.lastPathComponent).map { !foreign($0) } ?? true
+            }
         }
         // Kept epochs of runs the document dropped, or that have a result by now (an interrupted --rerun).
-        removed += store.progressKeys().filter { (!used.contains($0) || store.isComplete($0)) && !foreign($0) }
-            .map(store.progressDirectory)
+        removed += store.progressKeys().filter {
+            (!used.contains($0) || store.isComplete($0)) && !foreign($0)
+        }
+        .map(store.progressDirectory)
         // Plans, scripts and logs of Slurm builds that have finished.
         let builds = SlurmExecutor.buildsDirectory(store)
         let openPaths = Set(open.map(\.directory.path))

@@ -80,7 +80,8 @@ public final class ReportBuilder {
         // Read at most one byte past the size limit: a huge file is refused without being read.
         guard let handle = FileHandle(forReadingAtPath: url.path) else {
             let exists = FileManager.default.fileExists(atPath: url.path)
-            throw PipelineError.unreadableDocument(options.displayPath, exists ? "permission denied" : "no such file")
+            throw PipelineError.unreadableDocument(
+                options.displayPath, exists ? "permission denied" : "no such file")
         }
         defer { try? handle.close() }
         let data: Data
@@ -101,14 +102,19 @@ public final class ReportBuilder {
         try checkOutputs(output: outputURL, figures: figuresURL)
         if options.html {
             guard htmlURL(outputURL).path != outputURL.path else {
-                throw FileWriteError.refused(outputURL.path, "the output is already an .html file; --html writes the page beside a Markdown output")
+                throw FileWriteError.refused(
+                    outputURL.path,
+                    "the output is already an .html file; --html writes the page beside a Markdown output")
             }
             try writer.check(htmlURL(outputURL), kind: .generatedDocument)
         }
         // What a build killed while writing left beside the outputs (its process is gone).
         FileWriter.removeStrayTemporaries(in: outputURL.deletingLastPathComponent())
         FileWriter.removeStrayTemporaries(in: figuresURL)
-        unlink(outputURL.deletingLastPathComponent().appendingPathComponent(".\(outputURL.lastPathComponent).tmp").path)
+        unlink(
+            outputURL.deletingLastPathComponent().appendingPathComponent(
+                ".\(outputURL.lastPathComponent).tmp"
+            ).path)
         let cacheLock = try RunCacheLock.forBuild(store.root)
         defer { cacheLock.release() }
         // Leftovers of interrupted builds go, unless Slurm jobs of a detached build may be writing them.
@@ -124,10 +130,13 @@ public final class ReportBuilder {
                 available.insert(run.key)
                 summary.cached += run.runIDs
                 try store.adoptLegacyEntry(run.key)
-                let diverged = record.metrics.diverged.map { " (diverged at epoch \($0.epoch); --rerun \(run.runIDs[0]) trains it again)" }
+                let diverged = record.metrics.diverged.map {
+                    " (diverged at epoch \($0.epoch); --rerun \(run.runIDs[0]) trains it again)"
+                }
                 console.note("cached   \(ids)\(diverged ?? "")")
             case .damaged(let why) where !rerun.contains(run.key):
-                console.note("damaged  \(ids): \(relative(store.directory(run.key).path)): \(why); training it again")
+                console.note(
+                    "damaged  \(ids): \(relative(store.directory(run.key).path)): \(why); training it again")
                 toTrain.append(run)
             default:
                 toTrain.append(run)
@@ -137,15 +146,19 @@ public final class ReportBuilder {
             console.note("nothing to submit: every run is cached")
             return summary
         }
-        if !toTrain.isEmpty && !(options.executor == .slurm && options.dryRun) { try refuseRunsInTheQueue(toTrain) }
+        if !toTrain.isEmpty && !(options.executor == .slurm && options.dryRun) {
+            try refuseRunsInTheQueue(toTrain)
+        }
         if !toTrain.isEmpty {
-            let locator = DataLocator(dataDirectory: options.dataDirectory, projectRoot: options.projectRoot,
-                                      allowDownload: options.allowDownload)
+            let locator = DataLocator(
+                dataDirectory: options.dataDirectory, projectRoot: options.projectRoot,
+                allowDownload: options.allowDownload)
             // Preconditions before any training or submission: every dataset is found (or downloaded) and
             // verified once here, so a missing one is one error, the previous README stays as it was, and
             // nothing is queued on a cluster whose nodes may have no internet.
             if !(options.executor == .slurm && options.dryRun) {
-                let names = Set(toTrain.map(\.config.dataset.rawValue)).sorted().compactMap(DatasetName.init(rawValue:))
+                let names = Set(toTrain.map(\.config.dataset.rawValue)).sorted().compactMap(
+                    DatasetName.init(rawValue:))
                 for name in names {
                     do {
                         _ = try locator.resolve(name, progress: { [console] in console.download($0) })
@@ -156,25 +169,33 @@ public final class ReportBuilder {
             }
             let outcomes: [String: RunExecutor.Outcome]
             if options.executor == .slurm {
-                let result = try slurmExecutor().execute(toTrain, document: options.document, source: plan.document.source,
-                                                         mode: options.dryRun ? .dryRun : options.detach ? .detach : .wait, rerun: rerun)
+                let result = try slurmExecutor().execute(
+                    toTrain, document: options.document, source: plan.document.source,
+                    mode: options.dryRun ? .dryRun : options.detach ? .detach : .wait, rerun: rerun)
                 summary.slurmBuild = result.build
                 if !result.pending.isEmpty {
                     summary.pending = toTrain.flatMap(\.runIDs)
                     return summary
                 }
-                outcomes = Dictionary(uniqueKeysWithValues: toTrain.map { run in
-                    (run.key, result.failures[run.key].map { RunExecutor.Outcome.failed($0) } ?? .trained)
-                })
+                outcomes = Dictionary(
+                    uniqueKeysWithValues: toTrain.map { run in
+                        (run.key, result.failures[run.key].map { RunExecutor.Outcome.failed($0) } ?? .trained)
+                    })
             } else {
-                console.buildStarting(trainings: toTrain.count, estimate: estimate(toTrain), jobs: min(options.jobs, toTrain.count))
+                console.buildStarting(
+                    trainings: toTrain.count, estimate: estimate(toTrain),
+                    jobs: min(options.jobs, toTrain.count))
                 let executor = RunExecutor(
-                    training: RunTraining(store: store, data: DatasetCache(locator: locator, observer: console)), lock: cacheLock,
-                    jobs: options.jobs, cores: ProcessInfo.processInfo.activeProcessorCount, console: console, stop: options.stop,
+                    training: RunTraining(
+                        store: store, data: DatasetCache(locator: locator, observer: console)),
+                    lock: cacheLock,
+                    jobs: options.jobs, cores: ProcessInfo.processInfo.activeProcessorCount, console: console,
+                    stop: options.stop,
                     available: available, forced: rerun)
                 outcomes = executor.execute(toTrain)
             }
-            var finished: [String] = [], unfinished: [String] = []
+            var finished: [String] = []
+            var unfinished: [String] = []
             for run in toTrain {
                 switch outcomes[run.key] ?? .notStarted {
                 case .trained, .diverged:
@@ -190,7 +211,9 @@ public final class ReportBuilder {
                         summary.failureLogs[id] = store.failureLog(run.key).path
                     }
                 case .interrupted(let done, let total):
-                    unfinished.append("\(run.runIDs.joined(separator: ", ")) (\(done) of \(total) epochs kept; resumes at epoch \(done + 1))")
+                    unfinished.append(
+                        "\(run.runIDs.joined(separator: ", ")) (\(done) of \(total) epochs kept; resumes at epoch \(done + 1))"
+                    )
                 case .notStarted:
                     unfinished.append("\(run.runIDs.joined(separator: ", ")) (not started)")
                 }
@@ -208,20 +231,25 @@ public final class ReportBuilder {
         }
         let renderer = DocumentRenderer(
             plan: plan, records: records,
-            failures: Dictionary(uniqueKeysWithValues: summary.failed.map { id, message in
-                (id, "\(message) (log: `\(relative(summary.failureLogs[id] ?? ""))`)")
-            }),
-            figuresDirectory: figuresURL, figureLinkPrefix: Self.relativePath(from: outputURL.deletingLastPathComponent(), to: figuresURL))
+            failures: Dictionary(
+                uniqueKeysWithValues: summary.failed.map { id, message in
+                    (id, "\(message) (log: `\(relative(summary.failureLogs[id] ?? ""))`)")
+                }),
+            figuresDirectory: figuresURL,
+            figureLinkPrefix: Self.relativePath(from: outputURL.deletingLastPathComponent(), to: figuresURL))
         let (text, figures) = renderer.render()
         for (url, svg) in figures { try writer.write(svg, to: url) }
-        try writer.write(generatedHeader(lineBreak: text.contains("\r\n") ? "\r\n" : "\n") + text, to: outputURL, kind: .generatedDocument)
+        try writer.write(
+            generatedHeader(lineBreak: text.contains("\r\n") ? "\r\n" : "\n") + text, to: outputURL,
+            kind: .generatedDocument)
         summary.output = relative(outputURL.path)
         if options.html {
             let prefix = Self.relativePath(from: outputURL.deletingLastPathComponent(), to: figuresURL)
             var links: [String: String] = [:]
             for (url, svg) in figures { links[prefix + url.lastPathComponent] = svg }
-            let page = HTMLPage.render(markdown: text, figures: links, title: (options.document as NSString).lastPathComponent,
-                                       marker: generatedHeader().trimmingCharacters(in: .newlines))
+            let page = HTMLPage.render(
+                markdown: text, figures: links, title: (options.document as NSString).lastPathComponent,
+                marker: generatedHeader().trimmingCharacters(in: .newlines))
             let url = htmlURL(outputURL)
             try writer.write(page, to: url, kind: .generatedDocument)
             summary.html = relative(url.path)
@@ -247,9 +275,10 @@ public final class ReportBuilder {
     }
 
     func slurmExecutor() -> SlurmExecutor {
-        SlurmExecutor(store: store, settings: options.slurm, commands: options.slurmCommands, console: console,
-                      command: options.slurm.command ?? Bundle.main.executablePath ?? CommandLine.arguments[0],
-                      projectRoot: options.projectRoot, dataDirectory: options.dataDirectory)
+        SlurmExecutor(
+            store: store, settings: options.slurm, commands: options.slurmCommands, console: console,
+            command: options.slurm.command ?? Bundle.main.executablePath ?? CommandLine.arguments[0],
+            projectRoot: options.projectRoot, dataDirectory: options.dataDirectory)
     }
 
     /// `report/README.md` → `report/README.html`.
@@ -264,11 +293,13 @@ public final class ReportBuilder {
         var rates: [String: (seconds: Double, images: Double)] = [:]
         for key in store.allKeys().prefix(2_000) {
             guard let record = try? store.record(key), record.metrics.diverged == nil,
-                  let model = record.config["model"], let datasetName = record.config["dataset"],
-                  let dataset = DatasetName(rawValue: datasetName) else { continue }
+                let model = record.config["model"], let datasetName = record.config["dataset"],
+                let dataset = DatasetName(rawValue: datasetName)
+            else { continue }
             let count = Double(DatasetInfo.info(dataset).trainCount)
             // Work in image-FLOPs: a wider or narrower variant of the model scales with its FLOPs.
-            let images = min(record.config["train_samples"].flatMap(Double.init) ?? count, count)
+            let images =
+                min(record.config["train_samples"].flatMap(Double.init) ?? count, count)
                 * Double(record.metrics.trainedEpochs.count) * Double(max(1, record.metrics.flopsPerImage))
             guard images > 0, record.metrics.trainSeconds > 0 else { continue }
             let id = model + "|" + datasetName
@@ -281,7 +312,9 @@ public final class ReportBuilder {
             guard let rate = rates[id], rate.images > 0 else { return nil }
             let count = DatasetInfo.info(run.config.dataset).trainCount
             let flops = Double(max(1, (try? run.config.modelSize().flopsPerImage) ?? 1))
-            total += rate.seconds / rate.images * Double(min(run.config.trainSamples ?? count, count) * run.config.epochs) * flops
+            total +=
+                rate.seconds / rate.images
+                * Double(min(run.config.trainSamples ?? count, count) * run.config.epochs) * flops
         }
         return total
     }
@@ -290,7 +323,9 @@ public final class ReportBuilder {
         var keys = Set<String>()
         let lookup = RunLookup(runs: plan.runs, groups: plan.groups)
         for text in options.rerun {
-            guard let reference = RunLookup.parse(text), case .success(let ids) = lookup.runs(id: reference.id, selectors: reference.selectors) else {
+            guard let reference = RunLookup.parse(text),
+                case .success(let ids) = lookup.runs(id: reference.id, selectors: reference.selectors)
+            else {
                 throw PipelineError.unknownRun(text, plan.runOrder)
             }
             for id in ids { if let key = plan.keys[id] { keys.insert(key) } }
@@ -305,7 +340,8 @@ public final class ReportBuilder {
 
     /// `from` and `to` are directories; the result ends with "/" unless empty.
     static func relativePath(from: URL, to: URL) -> String {
-        let a = from.standardizedFileURL.pathComponents, b = to.standardizedFileURL.pathComponents
+        let a = from.standardizedFileURL.pathComponents
+        let b = to.standardizedFileURL.pathComponents
         var common = 0
         while common < a.count && common < b.count && a[common] == b[common] { common += 1 }
         let parts = Array(repeating: "..", count: a.count - common) + b[common...]
@@ -316,7 +352,8 @@ public final class ReportBuilder {
     /// and nothing else.
     func generatedHeader(lineBreak: String = "\n") -> String {
         let name = (options.document as NSString).lastPathComponent
-        return "\(FileWriter.generatedMarker) from \(name); edit \(name) and run `report build` -->" + lineBreak
+        return "\(FileWriter.generatedMarker) from \(name); edit \(name) and run `report build` -->"
+            + lineBreak
     }
 
     /// Refuses, before anything is trained or written, outputs that would replace what report must not.

@@ -7,14 +7,19 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Time training and evaluation on synthetic data (no dataset needed).")
 
-    @Option(help: "Built-in model to time.", completion: .list(BuiltinModel.allCases.map(\.rawValue))) var model: String = "default"
+    @Option(help: "Built-in model to time.", completion: .list(BuiltinModel.allCases.map(\.rawValue)))
+    var model: String = "default"
     @Option(name: .customLong("batch-size"), help: "Images per step.") var batchSize: Int = 256
-    @Option(help: "Threads for the matrix products.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: "Seconds of timing in total (split into 3 rounds; the median is reported).") var seconds: Double = 6
+    @Option(help: "Threads for the matrix products.") var threads: Int = ProcessInfo.processInfo
+        .activeProcessorCount
+    @Option(help: "Seconds of timing in total (split into 3 rounds; the median is reported).") var seconds:
+        Double = 6
     @Flag(help: "Print one JSON object.") var json = false
 
     func run() throws {
-        guard seconds > 0, seconds.isFinite else { throw ValidationError("--seconds must be a positive number of seconds") }
+        guard seconds > 0, seconds.isFinite else {
+            throw ValidationError("--seconds must be a positive number of seconds")
+        }
         guard (1...Limits.threads).contains(threads) else {
             throw ValidationError("--threads must be from 1 to \(Limits.threads), found \(threads)")
         }
@@ -35,11 +40,17 @@ struct BenchCommand: ParsableCommand {
             print(String(decoding: try encoder.encode(result), as: UTF8.self))
         } else {
             print("model \(model), batch \(batchSize), \(threads) thread\(threads == 1 ? "" : "s")")
-            print(String(format: "train: %.0f images/s (%.2f s per 60,000-image epoch)", result.trainImagesPerSecond,
-                         60_000 / result.trainImagesPerSecond))
+            print(
+                String(
+                    format: "train: %.0f images/s (%.2f s per 60,000-image epoch)",
+                    result.trainImagesPerSecond,
+                    60_000 / result.trainImagesPerSecond))
             print(String(format: "eval:  %.0f images/s", result.evalImagesPerSecond))
-            print(String(format: "achieved: %.1f GFLOP/s (training, 3 × %d forward FLOPs per image)", result.gflops,
-                         result.forwardFlopsPerImage))
+            print(
+                String(
+                    format: "achieved: %.1f GFLOP/s (training, 3 × %d forward FLOPs per image)",
+                    result.gflops,
+                    result.forwardFlopsPerImage))
         }
     }
 }

@@ -8,14 +8,22 @@ import Pipeline
 /// Options every document command shares. Paths given here are relative to the current directory;
 /// everything else is placed relative to the project root (the directory of `report.yaml`).
 struct DocumentOptions: ParsableArguments {
-    @Argument(help: "The document (default: report.yaml's document, else report/answers.md under the project root).",
-              completion: .file(extensions: ["md"]))
+    @Argument(
+        help:
+            "The document (default: report.yaml's document, else report/answers.md under the project root).",
+        completion: .file(extensions: ["md"]))
     var document: String?
-    @Option(name: .customLong("runs"), help: "Where finished runs are cached (default: report.yaml's runs, else data/runs under the project root).",
-            completion: .directory)
+    @Option(
+        name: .customLong("runs"),
+        help:
+            "Where finished runs are cached (default: report.yaml's runs, else data/runs under the project root).",
+        completion: .directory)
     var runs: String?
-    @Option(name: .customLong("data-dir"), help: "Directory holding mnist/ and fashion-mnist/ (else report.yaml's data_dir, REPORT_DATA_DIR, data/).",
-            completion: .directory)
+    @Option(
+        name: .customLong("data-dir"),
+        help:
+            "Directory holding mnist/ and fashion-mnist/ (else report.yaml's data_dir, REPORT_DATA_DIR, data/).",
+        completion: .directory)
     var dataDirectory: String?
 
     var commandLine: Project.CommandLine {
@@ -57,23 +65,40 @@ struct BuildCommand: ParsableCommand {
         abstract: "Train what is not cached and write the README with its figures, tables and values.")
 
     @OptionGroup var common: DocumentOptions
-    @Option(name: .customLong("out"), help: "The output file (default: README.md beside answers.md; NAME.out.md beside any other NAME.md).",
-            completion: .file(extensions: ["md"]))
+    @Option(
+        name: .customLong("out"),
+        help: "The output file (default: README.md beside answers.md; NAME.out.md beside any other NAME.md).",
+        completion: .file(extensions: ["md"]))
     var output: String?
-    @Option(name: .customLong("figures"), help: "Where figure SVGs go (default: figures/ under the project root; figures/NAME/ for NAME.md other than answers.md).",
-            completion: .directory)
+    @Option(
+        name: .customLong("figures"),
+        help:
+            "Where figure SVGs go (default: figures/ under the project root; figures/NAME/ for NAME.md other than answers.md).",
+        completion: .directory)
     var figures: String?
-    @Option(name: .short, help: "Runs trained at once (default: report.yaml's jobs, else one per core).") var jobs: Int?
-    @Flag(help: "Also write one self-contained HTML page beside the output (README.md → README.html): figures inlined, a table of contents.")
+    @Option(name: .short, help: "Runs trained at once (default: report.yaml's jobs, else one per core).")
+    var jobs: Int?
+    @Flag(
+        help:
+            "Also write one self-contained HTML page beside the output (README.md → README.html): figures inlined, a table of contents."
+    )
     var html = false
-    @Option(name: .customLong("rerun"), help: "Retrain this run (an id, a sweep id or id[key=value]); repeatable.") var rerun: [String] = []
+    @Option(
+        name: .customLong("rerun"), help: "Retrain this run (an id, a sweep id or id[key=value]); repeatable."
+    ) var rerun: [String] = []
     @Flag(help: "Say for each run whether it is cached and, if not, why; train nothing.") var explain = false
-    @Option(help: "Where runs train: local (this machine) or slurm (job arrays). Default: report.yaml's executor, else local.")
+    @Option(
+        help:
+            "Where runs train: local (this machine) or slurm (job arrays). Default: report.yaml's executor, else local."
+    )
     var executor: String?
-    @OptionGroup(title: "Slurm (--executor slurm; each overrides report.yaml's slurm: block)") var slurm: SlurmOptions
+    @OptionGroup(title: "Slurm (--executor slurm; each overrides report.yaml's slurm: block)") var slurm:
+        SlurmOptions
 
     func run() throws {
-        if let jobs, !(1...Limits.threads).contains(jobs) { throw ValidationError("-j must be from 1 to \(Limits.threads), found \(jobs)") }
+        if let jobs, !(1...Limits.threads).contains(jobs) {
+            throw ValidationError("-j must be from 1 to \(Limits.threads), found \(jobs)")
+        }
         try runDocumentCommand {
             let (project, resolved) = try common.resolve { given in
                 given.output = output
@@ -93,7 +118,8 @@ struct BuildCommand: ParsableCommand {
             }
             options.slurm = try slurm.apply(to: project.settings.slurm)
             if options.executor != .slurm, let flag = slurm.givenFlag {
-                throw ValidationError("\(flag) applies only with --executor slurm (or executor: slurm in report.yaml)")
+                throw ValidationError(
+                    "\(flag) applies only with --executor slurm (or executor: slurm in report.yaml)")
             }
             options.detach = slurm.detach
             options.dryRun = slurm.dryRun
@@ -102,9 +128,12 @@ struct BuildCommand: ParsableCommand {
                 let rows = try builder.status()
                 let width = rows.map(\.id.count).max() ?? 0
                 for row in rows {
-                    let diverged = row.divergedAt.map { " (diverged at epoch \($0); --rerun \(row.id) trains it again)" } ?? ""
-                    print(row.id.padding(toLength: width, withPad: " ", startingAt: 0) + "  \(row.key)  "
-                          + (row.cached ? "cached\(diverged)" : "will train: \(row.reason ?? "")"))
+                    let diverged =
+                        row.divergedAt.map { " (diverged at epoch \($0); --rerun \(row.id) trains it again)" }
+                        ?? ""
+                    print(
+                        row.id.padding(toLength: width, withPad: " ", startingAt: 0) + "  \(row.key)  "
+                            + (row.cached ? "cached\(diverged)" : "will train: \(row.reason ?? "")"))
                 }
                 return
             }
@@ -127,20 +156,29 @@ struct BuildCommand: ParsableCommand {
             if !summary.pending.isEmpty {
                 let count = summary.pending.count
                 let what = "\(count) run\(count == 1 ? "" : "s")"
-                FileHandle.standardError.write(Data((options.dryRun
-                    ? "dry run: \(what) would be submitted; nothing was submitted\n"
-                    : "submitted \(what) as Slurm jobs report-\(summary.slurmBuild ?? "?"); run `report build` again once they finish to write \(summary.output.isEmpty ? options.outputPath : summary.output)\n").utf8))
+                FileHandle.standardError.write(
+                    Data(
+                        (options.dryRun
+                            ? "dry run: \(what) would be submitted; nothing was submitted\n"
+                            : "submitted \(what) as Slurm jobs report-\(summary.slurmBuild ?? "?"); run `report build` again once they finish to write \(summary.output.isEmpty ? options.outputPath : summary.output)\n")
+                            .utf8))
                 return
             }
             let time = Date().timeIntervalSince(started)
             let trainings = summary.trainedKeys
-            FileHandle.standardError.write(Data(String(format: "wrote %@: %d training%@ (%d run%@), %d run%@ cached, %d failed, in %.1f s\n",
-                summary.output, trainings, trainings == 1 ? "" : "s", summary.trained.count, summary.trained.count == 1 ? "" : "s",
-                summary.cached.count, summary.cached.count == 1 ? "" : "s", summary.failed.count, time).utf8))
+            FileHandle.standardError.write(
+                Data(
+                    String(
+                        format: "wrote %@: %d training%@ (%d run%@), %d run%@ cached, %d failed, in %.1f s\n",
+                        summary.output, trainings, trainings == 1 ? "" : "s", summary.trained.count,
+                        summary.trained.count == 1 ? "" : "s",
+                        summary.cached.count, summary.cached.count == 1 ? "" : "s", summary.failed.count, time
+                    ).utf8))
             if let html = summary.html { FileHandle.standardError.write(Data("wrote \(html)\n".utf8)) }
             if !summary.failed.isEmpty {
                 for (id, message) in summary.failed.sorted(by: { $0.key < $1.key }) {
-                    FileHandle.standardError.write(Data("  failed \(id): \(message)\n    log: \(summary.failureLogs[id] ?? "")\n".utf8))
+                    FileHandle.standardError.write(
+                        Data("  failed \(id): \(message)\n    log: \(summary.failureLogs[id] ?? "")\n".utf8))
                 }
                 throw ExitCode(1)
             }
@@ -159,7 +197,8 @@ struct CheckCommand: ParsableCommand {
             let options = try common.buildOptions
             let plan = try ReportBuilder(options: options).plan()
             for warning in plan.warnings {
-                FileHandle.standardError.write(Data((warning.rendered(source: plan.document.source) + "\n").utf8))
+                FileHandle.standardError.write(
+                    Data((warning.rendered(source: plan.document.source) + "\n").utf8))
             }
             let distinct = Set(plan.keys.values).count
             let runs = plan.runOrder.count == 1 ? "1 run" : "\(plan.runOrder.count) runs"
@@ -171,7 +210,8 @@ struct CheckCommand: ParsableCommand {
 
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "status", abstract: "One row per run: cached or not, key, final validation accuracy, time.")
+        commandName: "status",
+        abstract: "One row per run: cached or not, key, final validation accuracy, time.")
 
     @OptionGroup var common: DocumentOptions
 
@@ -180,17 +220,32 @@ struct StatusCommand: ParsableCommand {
             let options = try common.buildOptions
             let rows = try ReportBuilder(options: options).status()
             let width = max(4, rows.map(\.id.count).max() ?? 0)
-            print("id".padding(toLength: width, withPad: " ", startingAt: 0) + "  state      key               val_acc   train time")
+            print(
+                "id".padding(toLength: width, withPad: " ", startingAt: 0)
+                    + "  state      key               val_acc   train time")
             for row in rows {
-                let acc = row.divergedAt.map { "diverged at epoch \($0)" } ?? row.valAcc.map { String(format: "%6.2f%%", 100 * $0) } ?? "      -"
+                let acc =
+                    row.divergedAt.map { "diverged at epoch \($0)" } ?? row.valAcc.map {
+                        String(format: "%6.2f%%", 100 * $0)
+                    } ?? "      -"
                 let time = row.trainSeconds.map { String(format: "%8.1f s", $0) } ?? "         -"
-                let state = row.cached ? "cached   " : row.damage != nil ? "damaged  "
-                    : row.queue.map { $0.hasPrefix("running") ? "running  " : "queued   " } ?? "to train "
-                print(row.id.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
-                      + state + "  \(row.key)  \(acc)  \(time)" + (row.queue.map { "  slurm: \($0)" } ?? ""))
+                let state =
+                    row.cached
+                    ? "cached   "
+                    : row.damage != nil
+                        ? "damaged  "
+                        : row.queue.map { $0.hasPrefix("running") ? "running  " : "queued   " } ?? "to train "
+                print(
+                    row.id.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+                        + state + "  \(row.key)  \(acc)  \(time)" + (row.queue.map { "  slurm: \($0)" } ?? "")
+                )
             }
             for row in rows {
-                if let damage = row.damage { print("\(row.id): \(options.runs)/\(row.key) is damaged: \(damage); report build trains it again") }
+                if let damage = row.damage {
+                    print(
+                        "\(row.id): \(options.runs)/\(row.key) is damaged: \(damage); report build trains it again"
+                    )
+                }
             }
         }
     }
@@ -213,13 +268,21 @@ struct CleanCommand: ParsableCommand {
         try runDocumentCommand {
             let (project, options) = try common.resolve()
             let documents = project.documents(besides: options.document)
-            var declined = false, noTerminal = false
-            let removed = try ReportBuilder(options: options).clean(dryRun: dryRun, otherDocuments: documents) { paths in
+            var declined = false
+            var noTerminal = false
+            let removed = try ReportBuilder(options: options).clean(dryRun: dryRun, otherDocuments: documents)
+            { paths in
                 if yes { return true }
-                print("keeping every run used by " + ([options.document] + documents.filter { $0 != options.document }).joined(separator: ", "))
+                print(
+                    "keeping every run used by "
+                        + ([options.document] + documents.filter { $0 != options.document }).joined(
+                            separator: ", "))
                 for path in paths { print("will remove " + path) }
                 guard isatty(STDIN_FILENO) != 0 else {
-                    FileHandle.standardError.write(Data("error: not removing \(paths.count) item\(paths.count == 1 ? "" : "s") without a terminal to ask; run again with --yes\n".utf8))
+                    FileHandle.standardError.write(
+                        Data(
+                            "error: not removing \(paths.count) item\(paths.count == 1 ? "" : "s") without a terminal to ask; run again with --yes\n"
+                                .utf8))
                     noTerminal = true
                     declined = true
                     return false
@@ -252,7 +315,10 @@ final class StopOnSignals {
             source.setEventHandler {
                 if stop.isStopped { _exit(130) }
                 stop.stop()
-                FileHandle.standardError.write(Data("\nstopping at the next batch (finished epochs are kept; a second Ctrl-C stops at once)\n".utf8))
+                FileHandle.standardError.write(
+                    Data(
+                        "\nstopping at the next batch (finished epochs are kept; a second Ctrl-C stops at once)\n"
+                            .utf8))
             }
             source.resume()
             sources.append(source)

@@ -20,14 +20,19 @@ struct DataCommand: ParsableCommand {
 
     /// Where to look for datasets, shared by both subcommands.
     struct Location: ParsableArguments {
-        @Option(name: .customLong("data-dir"),
-                help: "A directory holding mnist/ and fashion-mnist/, or one dataset's four files.")
+        @Option(
+            name: .customLong("data-dir"),
+            help: "A directory holding mnist/ and fashion-mnist/, or one dataset's four files.")
         var dataDirectory: String?
 
-        @Option(name: .customLong("project"), help: "The project directory, whose data/ is searched and receives downloads.")
+        @Option(
+            name: .customLong("project"),
+            help: "The project directory, whose data/ is searched and receives downloads.")
         var projectRoot: String = "."
 
-        @Argument(help: "Datasets: mnist, fashion_mnist (default: both).", completion: .list(DatasetName.allCases.map(\.rawValue)))
+        @Argument(
+            help: "Datasets: mnist, fashion_mnist (default: both).",
+            completion: .list(DatasetName.allCases.map(\.rawValue)))
         var datasets: [String] = []
 
         func names() throws -> [DatasetName] {
@@ -41,7 +46,9 @@ struct DataCommand: ParsableCommand {
         }
 
         func locator(mirrors: [URL]? = nil) -> DataLocator {
-            DataLocator(dataDirectory: dataDirectory, projectRoot: URL(fileURLWithPath: projectRoot), mirrors: mirrors)
+            DataLocator(
+                dataDirectory: dataDirectory, projectRoot: URL(fileURLWithPath: projectRoot), mirrors: mirrors
+            )
         }
     }
 
@@ -51,10 +58,12 @@ struct DataCommand: ParsableCommand {
 
         @OptionGroup var location: Location
 
-        @Option(name: .customLong("mirror"),
-                help: ArgumentHelp(
-                    "A mirror to download from instead of the canonical ones (repeatable, tried in order).",
-                    discussion: "A directory URL holding <file>.gz; {dataset} in it stands for mnist or fashion-mnist."))
+        @Option(
+            name: .customLong("mirror"),
+            help: ArgumentHelp(
+                "A mirror to download from instead of the canonical ones (repeatable, tried in order).",
+                discussion:
+                    "A directory URL holding <file>.gz; {dataset} in it stands for mnist or fashion-mnist."))
         var mirrors: [String] = []
 
         func validate() throws {
@@ -65,14 +74,15 @@ struct DataCommand: ParsableCommand {
         func run() throws {
             let urls = try mirrorURLs()
             let printer = DownloadProgressPrinter()
-            try DataCommands.fetch(try location.names(), locator: location.locator(mirrors: urls.isEmpty ? nil : urls),
-                                   progress: { printer($0) }, output: { print($0) })
+            try DataCommands.fetch(
+                try location.names(), locator: location.locator(mirrors: urls.isEmpty ? nil : urls),
+                progress: { printer($0) }, output: { print($0) })
         }
 
         private func mirrorURLs() throws -> [URL] {
             try mirrors.map { text in
                 guard let url = URL(string: text), let scheme = url.scheme?.lowercased(),
-                      ["http", "https"].contains(scheme)
+                    ["http", "https"].contains(scheme)
                 else { throw ValidationError("--mirror '\(text)' is not an http:// or https:// URL") }
                 return url
             }
@@ -94,7 +104,9 @@ struct DataCommand: ParsableCommand {
 
         func run() throws {
             let names = try location.names()
-            guard DataCommands.verify(names, locator: location.locator(), rehash: rehash, output: { print($0) }) else {
+            guard
+                DataCommands.verify(names, locator: location.locator(), rehash: rehash, output: { print($0) })
+            else {
                 throw ExitCode.failure
             }
         }

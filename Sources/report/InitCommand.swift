@@ -6,38 +6,55 @@ import Pipeline
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
-        abstract: "Create a project: report.yaml, report/answers.md (one small experiment, a figure, a table, a value), figures/, data/.",
+        abstract:
+            "Create a project: report.yaml, report/answers.md (one small experiment, a figure, a table, a value), figures/, data/.",
         discussion: "Nothing is overwritten: init stops, changing nothing, when any of its files exists.")
 
-    @Argument(help: "The project directory (created if needed).", completion: .directory) var directory: String = "."
-    @Option(name: .customLong("data-dir"), help: "Written into report.yaml as data_dir (made absolute): where mnist/ and fashion-mnist/ are.",
-            completion: .directory)
+    @Argument(help: "The project directory (created if needed).", completion: .directory) var directory:
+        String = "."
+    @Option(
+        name: .customLong("data-dir"),
+        help: "Written into report.yaml as data_dir (made absolute): where mnist/ and fashion-mnist/ are.",
+        completion: .directory)
     var dataDirectory: String?
 
     func run() throws {
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        let root = (directory.hasPrefix("/") ? URL(fileURLWithPath: directory) : cwd.appendingPathComponent(directory)).standardizedFileURL
+        let root =
+            (directory.hasPrefix("/")
+            ? URL(fileURLWithPath: directory) : cwd.appendingPathComponent(directory)).standardizedFileURL
         if let outer = ProjectSettings.findRoot(from: root), outer.path != root.path {
-            FileHandle.standardError.write(Data("note: \(outer.path)/\(ProjectSettings.fileName) is above; the new project's own report.yaml takes precedence inside it\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "note: \(outer.path)/\(ProjectSettings.fileName) is above; the new project's own report.yaml takes precedence inside it\n"
+                        .utf8))
         }
-        let data = dataDirectory.map { ($0.hasPrefix("/") ? URL(fileURLWithPath: $0) : cwd.appendingPathComponent($0)).standardizedFileURL.path }
+        let data = dataDirectory.map {
+            ($0.hasPrefix("/") ? URL(fileURLWithPath: $0) : cwd.appendingPathComponent($0))
+                .standardizedFileURL.path
+        }
         let files: [(String, String)] = [
             (ProjectSettings.fileName, Self.settings(dataDirectory: data)),
             ("report/answers.md", Self.answers),
             (".gitignore", Self.gitignore),
         ]
-        let existing = files.map(\.0).filter { FileManager.default.fileExists(atPath: root.appendingPathComponent($0).path) }
+        let existing = files.map(\.0).filter {
+            FileManager.default.fileExists(atPath: root.appendingPathComponent($0).path)
+        }
         guard existing.isEmpty else {
-            throw ValidationError("\(root.path) already has \(existing.joined(separator: ", ")); init changes nothing there")
+            throw ValidationError(
+                "\(root.path) already has \(existing.joined(separator: ", ")); init changes nothing there")
         }
         for folder in ["report", "figures", "data/runs"] {
-            try FileManager.default.createDirectory(at: root.appendingPathComponent(folder), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: root.appendingPathComponent(folder), withIntermediateDirectories: true)
         }
         for (path, text) in files {
             try Data(text.utf8).write(to: root.appendingPathComponent(path), options: .withoutOverwriting)
         }
         let shown = directory == "." ? "" : " " + directory
-        print("""
+        print(
+            """
             created\(shown.isEmpty ? " here" : shown): report.yaml, report/answers.md, figures/, data/runs/
             next:
               \(shown.isEmpty ? "" : "cd\(shown) && ")report build\(data == nil ? " --data-dir PATH   # or set data_dir in report.yaml; without either, the datasets are downloaded into data/" : "")

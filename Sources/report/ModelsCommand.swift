@@ -10,7 +10,9 @@ struct ModelsCommand: ParsableCommand {
     @Option(help: "Dropout rate of the default model's dropout layer.") var dropout: Double = 0.5
 
     func run() throws {
-        print("# Built-in models. Use a name (model: default), or paste a layer list under `model:` in an experiment and edit it.")
+        print(
+            "# Built-in models. Use a name (model: default), or paste a layer list under `model:` in an experiment and edit it."
+        )
         print()
         for model in BuiltinModel.allCases {
             var config = TrainingConfig()
@@ -24,7 +26,9 @@ struct ModelsCommand: ParsableCommand {
             let network = try config.makeNetwork()
             print("\(model.rawValue):")
             print("  # \(model.summary)")
-            print("  # parameters: \(network.parameterCount), forward FLOPs per image: \(network.flopsPerImage)")
+            print(
+                "  # parameters: \(network.parameterCount), forward FLOPs per image: \(network.flopsPerImage)"
+            )
             var shape = network.inputShape
             for (spec, layer) in zip(network.specs, network.layers) {
                 // Padded for the shape comments, never cut: a long layer keeps its whole text.

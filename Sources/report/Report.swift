@@ -13,7 +13,11 @@ struct Report: ParsableCommand {
             environment errors (a file that cannot be read or written, a missing dataset).
             """,
         version: "report 0.9.0 (engine numerics version \(Engine.numericsVersion))",
-        subcommands: [InitCommand.self, BuildCommand.self, PreviewCommand.self, CheckCommand.self, StatusCommand.self, CleanCommand.self, TrainCommand.self, BenchCommand.self, ModelsCommand.self, DataCommand.self, WorkerCommand.self])
+        subcommands: [
+            InitCommand.self, BuildCommand.self, PreviewCommand.self, CheckCommand.self, StatusCommand.self,
+            CleanCommand.self, TrainCommand.self, BenchCommand.self, ModelsCommand.self, DataCommand.self,
+            WorkerCommand.self,
+        ])
 
     /// Exit statuses, as `--help` and the README state them.
     enum Status {
@@ -40,7 +44,9 @@ struct Report: ParsableCommand {
     /// Prints `error` and exits: 1 is thrown (as `ExitCode`) only after document errors or failed runs
     /// were printed; help and version exit 0; everything else is a usage or environment error, 2.
     private static func fail(_ error: Error, command: ParsableCommand.Type) -> Never {
-        if error is ExitCode || error is CleanExit || exitCode(for: error) == .success { Report.exit(withError: error) }
+        if error is ExitCode || error is CleanExit || exitCode(for: error) == .success {
+            Report.exit(withError: error)
+        }
         let message: String
         if command == Report.self {
             message = fullMessage(for: error)  // a parse error: ArgumentParser words it, with the usage
@@ -82,7 +88,8 @@ struct Report: ParsableCommand {
         if text.hasPrefix("Error Domain=") {
             // A bare NSError: its path and its sentence, not its dictionary.
             let ns = error as NSError
-            let path = ns.userInfo[NSFilePathErrorKey] as? String ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path
+            let path =
+                ns.userInfo[NSFilePathErrorKey] as? String ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path
             return (path.map { "\($0): " } ?? "") + ns.localizedDescription
         }
         return text

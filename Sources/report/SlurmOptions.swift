@@ -7,22 +7,40 @@ struct SlurmOptions: ParsableArguments {
     @Option(help: "Account to charge (sbatch --account).") var account: String?
     @Option(help: "Quality of service (sbatch --qos).") var qos: String?
     @Option(help: "Time limit per run (sbatch --time), e.g. 30 or 0:30:00.") var time: String?
-    @Option(name: .customLong("cpus-per-task"), help: "CPUs per run, and the threads it trains with (default 1).") var cpusPerTask: Int?
+    @Option(
+        name: .customLong("cpus-per-task"), help: "CPUs per run, and the threads it trains with (default 1).")
+    var cpusPerTask: Int?
     @Option(name: .customLong("mem"), help: "Memory per run (sbatch --mem), e.g. 2G.") var memory: String?
-    @Option(name: .customLong("max-running"), help: "At most this many runs of one array at once (--array=…%N).") var maxRunning: Int?
-    @Option(name: .customLong("sbatch-arg"), parsing: .unconditionalSingleValue, help: "An extra sbatch argument, e.g. --sbatch-arg=--constraint=avx2; repeatable.")
+    @Option(
+        name: .customLong("max-running"), help: "At most this many runs of one array at once (--array=…%N).")
+    var maxRunning: Int?
+    @Option(
+        name: .customLong("sbatch-arg"), parsing: .unconditionalSingleValue,
+        help: "An extra sbatch argument, e.g. --sbatch-arg=--constraint=avx2; repeatable.")
     var sbatchArguments: [String] = []
-    @Option(name: .customLong("setup"), help: "A shell line each job runs before report (a module load); repeatable.") var setup: [String] = []
-    @Option(name: .customLong("poll-interval"), help: "Seconds between two squeue calls (default 10).") var pollInterval: Double?
-    @Flag(help: "Submit and return without waiting; `report status` shows the queue, a later `report build` writes the README.") var detach = false
-    @Flag(name: .customLong("dry-run"), help: "Print the sbatch commands and the batch script; submit nothing.") var dryRun = false
+    @Option(
+        name: .customLong("setup"),
+        help: "A shell line each job runs before report (a module load); repeatable.") var setup: [String] =
+            []
+    @Option(name: .customLong("poll-interval"), help: "Seconds between two squeue calls (default 10).")
+    var pollInterval: Double?
+    @Flag(
+        help:
+            "Submit and return without waiting; `report status` shows the queue, a later `report build` writes the README."
+    ) var detach = false
+    @Flag(
+        name: .customLong("dry-run"), help: "Print the sbatch commands and the batch script; submit nothing.")
+    var dryRun = false
 
     /// The first Slurm option given, to refuse it with the local executor.
     var givenFlag: String? {
         let given: [(Bool, String)] = [
-            (partition != nil, "--partition"), (account != nil, "--account"), (qos != nil, "--qos"), (time != nil, "--time"),
-            (cpusPerTask != nil, "--cpus-per-task"), (memory != nil, "--mem"), (maxRunning != nil, "--max-running"),
-            (!sbatchArguments.isEmpty, "--sbatch-arg"), (!setup.isEmpty, "--setup"), (pollInterval != nil, "--poll-interval"),
+            (partition != nil, "--partition"), (account != nil, "--account"), (qos != nil, "--qos"),
+            (time != nil, "--time"),
+            (cpusPerTask != nil, "--cpus-per-task"), (memory != nil, "--mem"),
+            (maxRunning != nil, "--max-running"),
+            (!sbatchArguments.isEmpty, "--sbatch-arg"), (!setup.isEmpty, "--setup"),
+            (pollInterval != nil, "--poll-interval"),
             (detach, "--detach"), (dryRun, "--dry-run"),
         ]
         return given.first { $0.0 }?.1
@@ -46,7 +64,9 @@ struct SlurmOptions: ParsableArguments {
         if !sbatchArguments.isEmpty { settings.sbatchArguments = sbatchArguments }
         if !setup.isEmpty { settings.setup = setup }
         if let pollInterval {
-            guard pollInterval >= 0.05, pollInterval.isFinite else { throw ValidationError("--poll-interval must be at least 0.05 seconds") }
+            guard pollInterval >= 0.05, pollInterval.isFinite else {
+                throw ValidationError("--poll-interval must be at least 0.05 seconds")
+            }
             settings.pollInterval = pollInterval
         }
         return settings

@@ -21,27 +21,40 @@ struct TrainCommand: ParsableCommand {
             With --json, stdout holds exactly one JSON object per epoch and nothing else.
             """)
 
-    @Option(help: "mnist or fashion_mnist.", completion: .list(DatasetName.allCases.map(\.rawValue))) var dataset: String?
-    @Option(help: "A built-in model name or a YAML list of layers.", completion: .list(BuiltinModel.allCases.map(\.rawValue))) var model: String?
+    @Option(help: "mnist or fashion_mnist.", completion: .list(DatasetName.allCases.map(\.rawValue)))
+    var dataset: String?
+    @Option(
+        help: "A built-in model name or a YAML list of layers.",
+        completion: .list(BuiltinModel.allCases.map(\.rawValue))) var model: String?
     @Option(help: "Epochs to train; 0 only evaluates.") var epochs: Int?
     @Option(name: .customLong("batch-size")) var batchSize: Int?
-    @Option(help: "sgd, adam, adamw or rmsprop.", completion: .list(OptimizerKind.allCases.map(\.rawValue))) var optimizer: String?
+    @Option(help: "sgd, adam, adamw or rmsprop.", completion: .list(OptimizerKind.allCases.map(\.rawValue)))
+    var optimizer: String?
     @Option(help: "Learning rate (default: 0.01 for SGD and RMSprop, 0.001 for Adam).") var lr: Double?
     @Option var momentum: Double?
     @Flag(help: "Nesterov momentum (SGD).") var nesterov = false
     @Option(name: .customLong("weight-decay")) var weightDecay: Double?
     @Option(help: "Rate of the built-in models' dropout layer.") var dropout: Double?
-    @Option(name: .customLong("conv-dropout"), help: "Rate of the dropout next to the first batch norm.") var convDropout: Double?
+    @Option(name: .customLong("conv-dropout"), help: "Rate of the dropout next to the first batch norm.")
+    var convDropout: Double?
     @Option(help: "Channel multiplier of the built-in models.") var width: Double?
-    @Option(help: "constant, step, cosine or onecycle.", completion: .list(Schedule.allCases.map(\.rawValue))) var schedule: String?
+    @Option(help: "constant, step, cosine or onecycle.", completion: .list(Schedule.allCases.map(\.rawValue)))
+    var schedule: String?
     @Option(name: .customLong("label-smoothing")) var labelSmoothing: Double?
-    @Option(help: "Augmentation as YAML, e.g. '[crop, flip]' or '{crop: 2, erase: 0.25}'.") var augment: String?
-    @Option(help: "default or dataset.", completion: .list(Normalization.allCases.map(\.rawValue))) var normalize: String?
+    @Option(help: "Augmentation as YAML, e.g. '[crop, flip]' or '{crop: 2, erase: 0.25}'.") var augment:
+        String?
+    @Option(help: "default or dataset.", completion: .list(Normalization.allCases.map(\.rawValue)))
+    var normalize: String?
     @Option var seed: Int?
-    @Option(name: .customLong("train-samples"), help: "Use only the first N training images.") var trainSamples: Int?
-    @Option(name: .customLong("val-samples"), help: "Use only the first N validation images.") var valSamples: Int?
-    @Option(name: .customLong("log-interval"), help: "Steps between logged train loss values.") var logInterval: Int?
-    @Option(name: .customLong("data-dir"), help: "Directory holding mnist/ and fashion-mnist/ (else REPORT_DATA_DIR, else data/).")
+    @Option(name: .customLong("train-samples"), help: "Use only the first N training images.")
+    var trainSamples: Int?
+    @Option(name: .customLong("val-samples"), help: "Use only the first N validation images.") var valSamples:
+        Int?
+    @Option(name: .customLong("log-interval"), help: "Steps between logged train loss values.")
+    var logInterval: Int?
+    @Option(
+        name: .customLong("data-dir"),
+        help: "Directory holding mnist/ and fashion-mnist/ (else REPORT_DATA_DIR, else data/).")
     var dataDirectory: String?
     @Option(help: "Threads per batch.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Write the final weights to this checkpoint file.") var save: String?
@@ -54,13 +67,16 @@ struct TrainCommand: ParsableCommand {
         var s: [String: SettingValue] = [:]
         func yaml(_ flag: String, _ text: String) throws -> Node {
             do {
-                guard let node = try Yams.compose(yaml: text) else { throw ValidationError("\(flag) is empty") }
+                guard let node = try Yams.compose(yaml: text) else {
+                    throw ValidationError("\(flag) is empty")
+                }
                 return node
             } catch let error as ValidationError {
                 throw error
             } catch let error as YamlError {
                 switch error {
-                case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+                case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+                    .composer(_, let problem, let mark, _):
                     throw ValidationError("\(flag): not valid YAML at column \(mark.column): \(problem)")
                 default:
                     throw ValidationError("\(flag): not valid YAML")
@@ -74,7 +90,9 @@ struct TrainCommand: ParsableCommand {
             if BuiltinModel(rawValue: model) != nil || !model.contains(where: { "[{-:\n".contains($0) }) {
                 s["model"] = .text(model)
             } else {
-                do { s["model"] = .layers(try LayerSpec.list(from: try yaml("--model", model))) } catch let error as SettingError {
+                do { s["model"] = .layers(try LayerSpec.list(from: try yaml("--model", model))) } catch let
+                    error as SettingError
+                {
                     throw ValidationError("--model: \(error.message)")
                 }
             }
@@ -125,29 +143,40 @@ struct TrainCommand: ParsableCommand {
         let trainer = try Trainer(config: config, threads: threads)
         if let `init` { try Checkpoint.load(URL(fileURLWithPath: `init`), into: trainer.network) }
 
-        let locator = DataLocator(dataDirectory: dataDirectory, projectRoot: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        let locator = DataLocator(
+            dataDirectory: dataDirectory,
+            projectRoot: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
         let printer = DownloadProgressPrinter()
-        let train = config.epochs > 0 ? try locator.load(config.dataset, split: .train, progress: printer.callAsFunction) : nil
+        let train =
+            config.epochs > 0
+            ? try locator.load(config.dataset, split: .train, progress: printer.callAsFunction) : nil
         let validation = try locator.load(config.dataset, split: .test, progress: printer.callAsFunction)
 
-        let console = BuildConsole(), name = config.dataset.rawValue
+        let console = BuildConsole()
+        let name = config.dataset.rawValue
         console.started(name)
         let metrics = try trainer.run(train: train ?? validation.prefix(0), validation: validation) { event in
             console.event(name, event)
             if json, case .epochEnded(let e) = event { Self.printJSON(e) }
         }
         console.finished(name, metrics.final)
-        if let save { try FileWriter().write(try Checkpoint.encode(trainer.network), to: URL(fileURLWithPath: save)) }
+        if let save {
+            try FileWriter().write(try Checkpoint.encode(trainer.network), to: URL(fileURLWithPath: save))
+        }
         if !json, let last = metrics.final {
-            FileHandle.standardError.write(Data(String(
-                format: "final: val_loss %.4f, val_acc %.2f%%, %.1f s training, %d parameters\n",
-                last.valLoss, 100 * last.valAcc, metrics.trainSeconds, metrics.parameters).utf8))
+            FileHandle.standardError.write(
+                Data(
+                    String(
+                        format: "final: val_loss %.4f, val_acc %.2f%%, %.1f s training, %d parameters\n",
+                        last.valLoss, 100 * last.valAcc, metrics.trainSeconds, metrics.parameters
+                    ).utf8))
         }
     }
 
     static func printJSON(_ e: EpochMetrics) {
         func number(_ v: Double?) -> String { v.map { "\($0)" } ?? "null" }
-        let line = "{\"epoch\": \(e.epoch), \"loss\": \(number(e.loss)), \"acc\": \(number(e.acc)), \"val_loss\": \(number(e.valLoss)), "
+        let line =
+            "{\"epoch\": \(e.epoch), \"loss\": \(number(e.loss)), \"acc\": \(number(e.acc)), \"val_loss\": \(number(e.valLoss)), "
             + "\"val_acc\": \(number(e.valAcc)), \"train_s\": \(number(e.trainSeconds)), \"eval_s\": \(number(e.evalSeconds))}\n"
         // Unbuffered, so a reader of the pipe sees each epoch as it ends.
         FileHandle.standardOutput.write(Data(line.utf8))

@@ -14,11 +14,16 @@ struct WorkerCommand: ParsableCommand {
 
     func run() throws {
         do {
-            guard let index = index ?? ProcessInfo.processInfo.environment["SLURM_ARRAY_TASK_ID"].flatMap({ Int($0) }) else {
-                throw ValidationError("give the run's index, or run inside a Slurm array task (SLURM_ARRAY_TASK_ID)")
+            guard
+                let index = index
+                    ?? ProcessInfo.processInfo.environment["SLURM_ARRAY_TASK_ID"].flatMap({ Int($0) })
+            else {
+                throw ValidationError(
+                    "give the run's index, or run inside a Slurm array task (SLURM_ARRAY_TASK_ID)")
             }
-            let message = try SlurmWorker.run(planFile: URL(fileURLWithPath: plan), index: index,
-                                              console: BuildConsole(isTerminal: false))
+            let message = try SlurmWorker.run(
+                planFile: URL(fileURLWithPath: plan), index: index,
+                console: BuildConsole(isTerminal: false))
             print("report worker: \(message)")
         } catch {
             let text = "\(error)".split(separator: "\n").joined(separator: "; ")

@@ -23,9 +23,12 @@ final class CLITests: XCTestCase {
     private var project: URL!
 
     override func setUpWithError() throws {
-        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: Self.binary.path), "no report binary at \(Self.binary.path)")
+        try XCTSkipUnless(
+            FileManager.default.isExecutableFile(atPath: Self.binary.path),
+            "no report binary at \(Self.binary.path)")
         project = try TestPaths.temporaryDirectory("cli-test")
-        try FileManager.default.createDirectory(at: project.appendingPathComponent("report"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: project.appendingPathComponent("report"), withIntermediateDirectories: true)
     }
 
     override func tearDownWithError() throws {
@@ -39,10 +42,12 @@ final class CLITests: XCTestCase {
         process.arguments = arguments
         process.currentDirectoryURL = project
         // Files rather than pipes: a chatty child can never block on a full pipe.
-        let out = project.appendingPathComponent(".stdout"), err = project.appendingPathComponent(".stderr")
+        let out = project.appendingPathComponent(".stdout")
+        let err = project.appendingPathComponent(".stderr")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        let outHandle = try FileHandle(forWritingTo: out), errHandle = try FileHandle(forWritingTo: err)
+        let outHandle = try FileHandle(forWritingTo: out)
+        let errHandle = try FileHandle(forWritingTo: err)
         defer {
             try? outHandle.close()
             try? errHandle.close()
@@ -51,9 +56,11 @@ final class CLITests: XCTestCase {
         process.standardError = errHandle
         try process.run()
         process.waitUntilExit()
-        let outData = try Data(contentsOf: out), errData = try Data(contentsOf: err)
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        let outData = try Data(contentsOf: out)
+        let errData = try Data(contentsOf: err)
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
     }
 
     func write(_ text: String, to path: String = "report/answers.md") throws {
@@ -80,11 +87,14 @@ final class CLITests: XCTestCase {
         try write(Self.tinyDocument)
         let result = try report(["check"])
         XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertTrue((result.stdout + result.stderr).contains("report/answers.md: ok, 1 run"), result.stdout + result.stderr)
+        XCTAssertTrue(
+            (result.stdout + result.stderr).contains("report/answers.md: ok, 1 run"),
+            result.stdout + result.stderr)
     }
 
     func testCheckReportsEveryErrorWithPositionAndCaretAndExits1() throws {
-        try write("""
+        try write(
+            """
             ```experiment
             id: a
             learnig_rate: 0.1
@@ -98,7 +108,8 @@ final class CLITests: XCTestCase {
             """)
         let result = try report(["check"])
         XCTAssertEqual(result.status, 1)
-        XCTAssertTrue(result.stderr.contains("report/answers.md:3:1: error: unknown key 'learnig_rate'"), result.stderr)
+        XCTAssertTrue(
+            result.stderr.contains("report/answers.md:3:1: error: unknown key 'learnig_rate'"), result.stderr)
         XCTAssertTrue(result.stderr.contains("did you mean 'lr'?"), result.stderr)
         XCTAssertTrue(result.stderr.contains("report/answers.md:8:12: error:"), result.stderr)
         XCTAssertTrue(result.stderr.contains("^~~~~~"), result.stderr)
@@ -119,14 +130,17 @@ final class CLITests: XCTestCase {
         let first = try report(["build", "--data-dir", data])
         XCTAssertEqual(first.status, 0, first.stderr)
         XCTAssertTrue(first.stderr.contains("1 training (1 run), 0 runs cached, 0 failed"), first.stderr)
-        let readme = try String(contentsOf: project.appendingPathComponent("report/README.md"), encoding: .utf8)
+        let readme = try String(
+            contentsOf: project.appendingPathComponent("report/README.md"), encoding: .utf8)
         XCTAssertTrue(readme.range(of: #"Accuracy \d+\.\d%\."#, options: .regularExpression) != nil, readme)
         XCTAssertFalse(readme.contains("{{"), readme)
 
         let second = try report(["build", "--data-dir", data])
         XCTAssertEqual(second.status, 0, second.stderr)
         XCTAssertTrue(second.stderr.contains("0 trainings (0 runs), 1 run cached"), second.stderr)
-        XCTAssertEqual(try String(contentsOf: project.appendingPathComponent("report/README.md"), encoding: .utf8), readme)
+        XCTAssertEqual(
+            try String(contentsOf: project.appendingPathComponent("report/README.md"), encoding: .utf8),
+            readme)
 
         let status = try report(["status"])
         XCTAssertEqual(status.status, 0, status.stderr)
@@ -134,7 +148,8 @@ final class CLITests: XCTestCase {
     }
 
     func testBuildWithAnErrorTrainsNothingAndWritesNothing() throws {
-        try write("""
+        try write(
+            """
             ```experiment
             id: a
             epochs: -1
@@ -144,14 +159,18 @@ final class CLITests: XCTestCase {
         let result = try report(["build"])
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.stderr.contains("report/answers.md:3:"), result.stderr)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: project.appendingPathComponent("report/README.md").path))
-        XCTAssertFalse(FileManager.default.fileExists(atPath: project.appendingPathComponent("data/runs").path))
+        XCTAssertFalse(
+            FileManager.default.fileExists(atPath: project.appendingPathComponent("report/README.md").path))
+        XCTAssertFalse(
+            FileManager.default.fileExists(atPath: project.appendingPathComponent("data/runs").path))
     }
 
     func testTrainJSONPrintsOneObjectPerEpochFromEpoch0AndNothingElse() throws {
         try TestPaths.requireSharedData()
-        let result = try report(["train", "--dataset", "mnist", "--epochs", "2", "--train-samples", "512",
-                                 "--val-samples", "256", "--json", "--data-dir", TestPaths.sharedData.path])
+        let result = try report([
+            "train", "--dataset", "mnist", "--epochs", "2", "--train-samples", "512",
+            "--val-samples", "256", "--json", "--data-dir", TestPaths.sharedData.path,
+        ])
         XCTAssertEqual(result.status, 0, result.stderr)
         let lines = result.stdout.split(separator: "\n")
         // Epoch 0 is the evaluation before the first step.
@@ -175,7 +194,9 @@ final class CLITests: XCTestCase {
         try TestPaths.requireSharedData()
         let result = try report(["data", "verify", "--data-dir", TestPaths.sharedData.path])
         XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertTrue((result.stdout + result.stderr).contains(TestPaths.sharedData.path), result.stdout + result.stderr)
+        XCTAssertTrue(
+            (result.stdout + result.stderr).contains(TestPaths.sharedData.path), result.stdout + result.stderr
+        )
     }
 
     func testUnknownSubcommandIsAUsageError() throws {

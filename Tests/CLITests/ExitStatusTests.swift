@@ -7,15 +7,22 @@ final class ExitStatusTests: XCTestCase {
     private var binary: URL {
         // The test bundle sits in the build products directory, next to the `report` executable.
         var directory = Bundle(for: Self.self).bundleURL
-        while directory.pathExtension == "xctest" || directory.lastPathComponent == "Contents" || directory.lastPathComponent == "MacOS" {
+        while directory.pathExtension == "xctest" || directory.lastPathComponent == "Contents"
+            || directory.lastPathComponent == "MacOS"
+        {
             directory.deleteLastPathComponent()
         }
         return directory.appendingPathComponent("report")
     }
 
-    private func run(_ arguments: [String], document: String? = nil, bytes: [UInt8]? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
-        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: binary.path), "no built report binary at \(binary.path)")
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("report-cli-\(UUID().uuidString)")
+    private func run(_ arguments: [String], document: String? = nil, bytes: [UInt8]? = nil) throws -> (
+        status: Int32, stdout: String, stderr: String
+    ) {
+        try XCTSkipUnless(
+            FileManager.default.isExecutableFile(atPath: binary.path),
+            "no built report binary at \(binary.path)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "report-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         if let document { try Data(document.utf8).write(to: directory.appendingPathComponent("doc.md")) }
@@ -24,31 +31,44 @@ final class ExitStatusTests: XCTestCase {
         process.executableURL = binary
         process.arguments = arguments
         process.currentDirectoryURL = directory
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        return (
+            process.terminationStatus, String(decoding: stdout, as: UTF8.self),
+            String(decoding: stderr, as: UTF8.self)
+        )
     }
 
     func testDocumentErrorsExit1WithPositions() throws {
-        let result = try run(["check", "doc.md"], document: "```experiment\nid: a\nmodel: [flatten, linear: 4611686018427387904]\n```\n")
+        let result = try run(
+            ["check", "doc.md"],
+            document: "```experiment\nid: a\nmodel: [flatten, linear: 4611686018427387904]\n```\n")
         XCTAssertEqual(result.status, 1)
-        XCTAssertTrue(result.stderr.hasPrefix("doc.md:3:26: error: experiment 'a': 'out' of 'linear' must be at most 1,000,000"), result.stderr)
+        XCTAssertTrue(
+            result.stderr.hasPrefix(
+                "doc.md:3:26: error: experiment 'a': 'out' of 'linear' must be at most 1,000,000"),
+            result.stderr)
     }
 
     func testNonUTF8DocumentExits1WithThePosition() throws {
         let result = try run(["check", "doc.md"], bytes: Array("ok\nab ".utf8) + [0xFF] + Array("\n".utf8))
         XCTAssertEqual(result.status, 1)
-        XCTAssertTrue(result.stderr.hasPrefix("doc.md:2:4: error: the document is not UTF-8 text: byte 0xFF"), result.stderr)
+        XCTAssertTrue(
+            result.stderr.hasPrefix("doc.md:2:4: error: the document is not UTF-8 text: byte 0xFF"),
+            result.stderr)
     }
 
     func testUsageAndEnvironmentErrorsExit2() throws {
         let threads = try run(["train", "--threads", "100000"])
         XCTAssertEqual(threads.status, 2)
-        XCTAssertTrue(threads.stderr.hasPrefix("error: --threads must be from 1 to 256, found 100000"), threads.stderr)
+        XCTAssertTrue(
+            threads.stderr.hasPrefix("error: --threads must be from 1 to 256, found 100000"), threads.stderr)
         let model = try run(["train", "--model", "[conv: {out: 4611686018427387904}, flatten, linear: 10]"])
         XCTAssertEqual(model.status, 2)
         XCTAssertTrue(model.stderr.contains("'out' of 'conv' must be at most 1,000,000"), model.stderr)
@@ -63,17 +83,22 @@ final class ExitStatusTests: XCTestCase {
 
     func testIOErrorsAreOneLineWithPathAndReason() throws {
         // The output's directory would have to be inside doc.md, a file.
-        let result = try run(["build", "doc.md", "--out", "doc.md/README.md", "--runs", "runs"], document: "# Nothing to train\n")
+        let result = try run(
+            ["build", "doc.md", "--out", "doc.md/README.md", "--runs", "runs"],
+            document: "# Nothing to train\n")
         XCTAssertEqual(result.status, 2)
         let lines = result.stderr.split(separator: "\n")
         XCTAssertEqual(lines.count, 1, result.stderr)
-        XCTAssertTrue(result.stderr.hasPrefix("error: ") && result.stderr.contains("doc.md/README.md: Not a directory"), result.stderr)
+        XCTAssertTrue(
+            result.stderr.hasPrefix("error: ") && result.stderr.contains("doc.md/README.md: Not a directory"),
+            result.stderr)
         XCTAssertFalse(result.stderr.contains("NSCocoaErrorDomain"), result.stderr)
     }
 
     func testHelpStatesTheExitStatuses() throws {
         let help = try run(["--help"])
         XCTAssertEqual(help.status, 0)
-        XCTAssertTrue(help.stdout.contains("Exit status: 0 on success; 1 when the document has errors"), help.stdout)
+        XCTAssertTrue(
+            help.stdout.contains("Exit status: 0 on success; 1 when the document has errors"), help.stdout)
     }
 }

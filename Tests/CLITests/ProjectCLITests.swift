@@ -10,7 +10,9 @@ final class ProjectCLITests: XCTestCase {
     private var project: URL { scratch.appendingPathComponent("proj") }
 
     override func setUpWithError() throws {
-        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: CLITests.binary.path), "no report binary at \(CLITests.binary.path)")
+        try XCTSkipUnless(
+            FileManager.default.isExecutableFile(atPath: CLITests.binary.path),
+            "no report binary at \(CLITests.binary.path)")
         scratch = try TestPaths.temporaryDirectory("cli-project")
     }
 
@@ -24,10 +26,12 @@ final class ProjectCLITests: XCTestCase {
         process.executableURL = CLITests.binary
         process.arguments = arguments
         process.currentDirectoryURL = directory
-        let out = scratch.appendingPathComponent(".stdout"), err = scratch.appendingPathComponent(".stderr")
+        let out = scratch.appendingPathComponent(".stdout")
+        let err = scratch.appendingPathComponent(".stderr")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        let outHandle = try FileHandle(forWritingTo: out), errHandle = try FileHandle(forWritingTo: err)
+        let outHandle = try FileHandle(forWritingTo: out)
+        let errHandle = try FileHandle(forWritingTo: err)
         defer {
             try? outHandle.close()
             try? errHandle.close()
@@ -37,9 +41,10 @@ final class ProjectCLITests: XCTestCase {
         process.standardInput = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
-        return CLITests.Result(status: process.terminationStatus,
-                               stdout: String(decoding: try Data(contentsOf: out), as: UTF8.self),
-                               stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self))
+        return CLITests.Result(
+            status: process.terminationStatus,
+            stdout: String(decoding: try Data(contentsOf: out), as: UTF8.self),
+            stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self))
     }
 
     func read(_ path: String) -> String? {
@@ -47,7 +52,8 @@ final class ProjectCLITests: XCTestCase {
     }
 
     func entries() -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: project.appendingPathComponent("data/runs").path)) ?? [])
+        ((try? FileManager.default.contentsOfDirectory(
+            atPath: project.appendingPathComponent("data/runs").path)) ?? [])
             .filter { $0.count == 16 }.sorted()
     }
 
@@ -60,9 +66,13 @@ final class ProjectCLITests: XCTestCase {
         let lines = result.stdout.components(separatedBy: "\n")
         let start = try XCTUnwrap(lines.firstIndex(of: "strong:"))
         let list = lines[(start + 1)...].prefix { $0.hasPrefix("  ") }.joined(separator: "\n")
-        try FileManager.default.createDirectory(at: scratch.appendingPathComponent("report"), withIntermediateDirectories: true)
-        try Data("```experiment\nid: a\nmodel:\n\(list)\n```\n\n```experiment\nid: b\nmodel: strong\n```\n\n{{ a.params }} {{ b.params }}\n".utf8)
-            .write(to: scratch.appendingPathComponent("report/answers.md"))
+        try FileManager.default.createDirectory(
+            at: scratch.appendingPathComponent("report"), withIntermediateDirectories: true)
+        try Data(
+            "```experiment\nid: a\nmodel:\n\(list)\n```\n\n```experiment\nid: b\nmodel: strong\n```\n\n{{ a.params }} {{ b.params }}\n"
+                .utf8
+        )
+        .write(to: scratch.appendingPathComponent("report/answers.md"))
         let check = try report(["check"], in: scratch)
         XCTAssertEqual(check.status, 0, check.stderr)
     }
@@ -70,7 +80,9 @@ final class ProjectCLITests: XCTestCase {
     func testVersionNamesTheEnginesNumerics() throws {
         let result = try report(["--version"], in: scratch)
         XCTAssertEqual(result.status, 0)
-        XCTAssertTrue(result.stdout.hasPrefix("report ") && result.stdout.contains("engine numerics version 2"), result.stdout)
+        XCTAssertTrue(
+            result.stdout.hasPrefix("report ") && result.stdout.contains("engine numerics version 2"),
+            result.stdout)
     }
 
     func testInitRefusesToOverwriteAndItsSettingsAreChecked() throws {
@@ -95,7 +107,8 @@ final class ProjectCLITests: XCTestCase {
 
     func testANewProjectBuildsFromAnywhereIntoOneCacheAndASecondDocumentOverwritesNothing() throws {
         try TestPaths.requireSharedData()
-        XCTAssertEqual(try report(["init", "proj", "--data-dir", TestPaths.sharedData.path], in: scratch).status, 0)
+        XCTAssertEqual(
+            try report(["init", "proj", "--data-dir", TestPaths.sharedData.path], in: scratch).status, 0)
         let subdirectory = project.appendingPathComponent("report")
         let first = try report(["build"], in: subdirectory)
         XCTAssertEqual(first.status, 0, first.stderr)
@@ -108,10 +121,13 @@ final class ProjectCLITests: XCTestCase {
         let cache = entries()
         XCTAssertEqual(cache.count, 2)
         // Nothing lands in the directory the build ran from.
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: subdirectory.path).sorted(), ["README.md", "answers.md"])
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: subdirectory.path).sorted(),
+            ["README.md", "answers.md"])
 
         // From another directory, with a path: the same cache, nothing trained.
-        let other = try report(["build", project.appendingPathComponent("report/answers.md").path], in: scratch)
+        let other = try report(
+            ["build", project.appendingPathComponent("report/answers.md").path], in: scratch)
         XCTAssertEqual(other.status, 0, other.stderr)
         XCTAssertTrue(other.stderr.contains("0 trainings (0 runs), 2 runs cached"), other.stderr)
         XCTAssertEqual(entries(), cache)
@@ -120,7 +136,8 @@ final class ProjectCLITests: XCTestCase {
 
         // A second document: its own output and figures; answers.md's are untouched.
         let figure = read("figures/learning-rate.svg")
-        try Data("""
+        try Data(
+            """
             # Draft
 
             ```experiment
@@ -134,11 +151,17 @@ final class ProjectCLITests: XCTestCase {
             runs: [more]
             ```
 
-            """.replacingOccurrences(of: "base: lr[lr=0.1]\n", with: "dataset: mnist\ntrain_samples: 2000\nval_samples: 1000\nlr: 0.1\n").utf8)
-            .write(to: project.appendingPathComponent("report/draft.md"))
+            """.replacingOccurrences(
+                of: "base: lr[lr=0.1]\n",
+                with: "dataset: mnist\ntrain_samples: 2000\nval_samples: 1000\nlr: 0.1\n"
+            ).utf8
+        )
+        .write(to: project.appendingPathComponent("report/draft.md"))
         let draft = try report(["build", "report/draft.md"], in: project)
         XCTAssertEqual(draft.status, 0, draft.stderr)
-        XCTAssertTrue(draft.stderr.contains("training 1 run: about"), "an estimate from the recorded runs of the same model: \(draft.stderr)")
+        XCTAssertTrue(
+            draft.stderr.contains("training 1 run: about"),
+            "an estimate from the recorded runs of the same model: \(draft.stderr)")
         XCTAssertEqual(read("report/README.md"), readme)
         XCTAssertEqual(read("figures/learning-rate.svg"), figure)
         XCTAssertTrue(read("report/draft.out.md")?.contains("](../figures/draft/learning-rate.svg)") ?? false)
@@ -152,7 +175,8 @@ final class ProjectCLITests: XCTestCase {
         let refused = try report(["clean"], in: subdirectory)
         XCTAssertEqual(refused.status, 2)
         XCTAssertTrue(refused.stdout.contains("will remove data/runs/"), refused.stdout)
-        XCTAssertTrue(refused.stderr.contains("without a terminal to ask; run again with --yes"), refused.stderr)
+        XCTAssertTrue(
+            refused.stderr.contains("without a terminal to ask; run again with --yes"), refused.stderr)
         XCTAssertEqual(entries().count, 3)
         let removed = try report(["clean", "--yes"], in: subdirectory)
         XCTAssertEqual(removed.status, 0, removed.stderr)
@@ -161,7 +185,8 @@ final class ProjectCLITests: XCTestCase {
 
     func testPreviewServesTheBuiltPageAndReloadsItAfterASave() throws {
         try TestPaths.requireSharedData()
-        XCTAssertEqual(try report(["init", "proj", "--data-dir", TestPaths.sharedData.path], in: scratch).status, 0)
+        XCTAssertEqual(
+            try report(["init", "proj", "--data-dir", TestPaths.sharedData.path], in: scratch).status, 0)
         let log = scratch.appendingPathComponent("preview.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
@@ -188,32 +213,44 @@ final class ProjectCLITests: XCTestCase {
             return ""
         }
         let started = try waitFor("rebuilt report/README.html")
-        let port = try XCTUnwrap(started.range(of: #"127\.0\.0\.1:(\d+)/"#, options: .regularExpression).flatMap {
-            UInt16(started[$0].dropFirst("127.0.0.1:".count).dropLast())
-        })
+        let port = try XCTUnwrap(
+            started.range(of: #"127\.0\.0\.1:(\d+)/"#, options: .regularExpression).flatMap {
+                UInt16(started[$0].dropFirst("127.0.0.1:".count).dropLast())
+            })
         let page = try PreviewServerTests.exchange(port, "GET / HTTP/1.1\r\n\r\n")
-        XCTAssertTrue(page.hasPrefix("HTTP/1.1 200 OK") && page.contains("<svg") && page.contains("EventSource"), page)
-        XCTAssertTrue(try PreviewServerTests.exchange(port, "GET /../report.yaml HTTP/1.1\r\n\r\n").hasPrefix("HTTP/1.1 404"))
-        XCTAssertTrue(try PreviewServerTests.exchange(port, "GET /figures/learning-rate.svg HTTP/1.1\r\n\r\n").hasPrefix("HTTP/1.1 200"))
+        XCTAssertTrue(
+            page.hasPrefix("HTTP/1.1 200 OK") && page.contains("<svg") && page.contains("EventSource"), page)
+        XCTAssertTrue(
+            try PreviewServerTests.exchange(port, "GET /../report.yaml HTTP/1.1\r\n\r\n").hasPrefix(
+                "HTTP/1.1 404"))
+        XCTAssertTrue(
+            try PreviewServerTests.exchange(port, "GET /figures/learning-rate.svg HTTP/1.1\r\n\r\n")
+                .hasPrefix("HTTP/1.1 200"))
 
         let reloaded = expectation(description: "reload")
         Thread {
-            let answer = (try? PreviewServerTests.exchange(port, "GET /events HTTP/1.1\r\n\r\n", readUntil: "data: reload", timeout: 30)) ?? ""
+            let answer =
+                (try? PreviewServerTests.exchange(
+                    port, "GET /events HTTP/1.1\r\n\r\n", readUntil: "data: reload", timeout: 30)) ?? ""
             if answer.contains("data: reload") { reloaded.fulfill() }
         }.start()
         usleep(500_000)
         let document = project.appendingPathComponent("report/answers.md")
         let text = try String(contentsOf: document, encoding: .utf8)
-        try Data(text.replacingOccurrences(of: "# My report", with: "# My edited report").utf8).write(to: document)
+        try Data(text.replacingOccurrences(of: "# My report", with: "# My edited report").utf8).write(
+            to: document)
         wait(for: [reloaded], timeout: 30)
         _ = try waitFor("rebuilt report/README.html", count: 2)
-        XCTAssertTrue(try PreviewServerTests.exchange(port, "GET / HTTP/1.1\r\n\r\n").contains("My edited report"))
+        XCTAssertTrue(
+            try PreviewServerTests.exchange(port, "GET / HTTP/1.1\r\n\r\n").contains("My edited report"))
     }
 }
 
 /// The raw-socket client of the preview server tests, for the built binary's server.
 enum PreviewServerTests {
-    static func exchange(_ port: UInt16, _ request: String, readUntil marker: String? = nil, timeout: Int = 5) throws -> String {
+    static func exchange(_ port: UInt16, _ request: String, readUntil marker: String? = nil, timeout: Int = 5)
+        throws -> String
+    {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw XCTSkip("no socket") }
         defer { close(fd) }
@@ -222,13 +259,16 @@ enum PreviewServerTests {
         address.sin_port = port.bigEndian
         address.sin_addr.s_addr = in_addr_t(0x7F00_0001).bigEndian
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
         }
         guard connected else { return "" }
         var wait = timeval(tv_sec: timeout, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
         _ = request.withCString { send(fd, $0, strlen($0), 0) }
-        var answer = [UInt8](), chunk = [UInt8](repeating: 0, count: 65536)
+        var answer = [UInt8]()
+        var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
             let count = recv(fd, &chunk, chunk.count, 0)
             guard count > 0 else { break }

@@ -7,19 +7,26 @@ import XCTest
 @testable import Engine
 
 final class DownloadProgressPrinterTests: XCTestCase {
-    private func progress(_ phase: DownloadProgress.Phase, received: Int64 = 0, expected: Int64? = nil) -> DownloadProgress {
-        DownloadProgress(dataset: .mnist, file: "train-images-idx3-ubyte.gz",
-                         url: URL(string: "https://example.org/mnist/train-images-idx3-ubyte.gz")!, phase: phase,
-                         receivedBytes: received, expectedBytes: expected)
+    private func progress(_ phase: DownloadProgress.Phase, received: Int64 = 0, expected: Int64? = nil)
+        -> DownloadProgress
+    {
+        DownloadProgress(
+            dataset: .mnist, file: "train-images-idx3-ubyte.gz",
+            url: URL(string: "https://example.org/mnist/train-images-idx3-ubyte.gz")!, phase: phase,
+            receivedBytes: received, expectedBytes: expected)
     }
 
     func testProgressBarOnATerminal() {
         let text = Captured()
-        DownloadProgressPrinter(isTerminal: true, write: text.append)(progress(.receiving, received: 4_500_000, expected: 9_000_000))
-        XCTAssertEqual(text.value, "\r\u{1B}[Ktrain-images-idx3-ubyte.gz [############------------]  50%  4.5/9.0 MB")
-        XCTAssertEqual(DownloadProgressPrinter.bar(DownloadProgress(
-            dataset: .mnist, file: "t10k-labels-idx1-ubyte.gz", url: URL(fileURLWithPath: "/x"),
-            phase: .verifying, receivedBytes: 4517, expectedBytes: 4517)),
+        DownloadProgressPrinter(isTerminal: true, write: text.append)(
+            progress(.receiving, received: 4_500_000, expected: 9_000_000))
+        XCTAssertEqual(
+            text.value, "\r\u{1B}[Ktrain-images-idx3-ubyte.gz [############------------]  50%  4.5/9.0 MB")
+        XCTAssertEqual(
+            DownloadProgressPrinter.bar(
+                DownloadProgress(
+                    dataset: .mnist, file: "t10k-labels-idx1-ubyte.gz", url: URL(fileURLWithPath: "/x"),
+                    phase: .verifying, receivedBytes: 4517, expectedBytes: 4517)),
             "t10k-labels-idx1-ubyte.gz [########################] 100%  4.5/4.5 kB")
     }
 
@@ -33,7 +40,9 @@ final class DownloadProgressPrinterTests: XCTestCase {
         }
         printer(progress(.verifying, received: 9_000_000, expected: 9_000_000))
         printer(progress(.finished, received: 9_000_000, expected: 9_000_000))
-        XCTAssertEqual(text.value, """
+        XCTAssertEqual(
+            text.value,
+            """
             fetching https://example.org/mnist/train-images-idx3-ubyte.gz
             train-images-idx3-ubyte.gz: verified
 
@@ -50,7 +59,8 @@ final class Captured: Sendable {
 
 final class BuildConsoleTests: XCTestCase {
     private func epoch(_ n: Int) -> EpochMetrics {
-        EpochMetrics(epoch: n, loss: 0.5, acc: 0.8, valLoss: 0.4, valAcc: 0.85, trainSeconds: 2, evalSeconds: 0.1)
+        EpochMetrics(
+            epoch: n, loss: 0.5, acc: 0.8, valLoss: 0.4, valAcc: 0.85, trainSeconds: 2, evalSeconds: 0.1)
     }
 
     /// Without a terminal (CI logs): one plain line per epoch and per finished run, no escape codes.
@@ -68,7 +78,8 @@ final class BuildConsoleTests: XCTestCase {
         let lines = text.value.split(separator: "\n", omittingEmptySubsequences: false)
         XCTAssertEqual(lines.count, 6, text.value)
         XCTAssertEqual(lines[0], "cached  q1")
-        XCTAssertEqual(lines[1], "q2 epoch 1/2: loss 0.5000 acc 80.00% val_loss 0.4000 val_acc 85.00% (2.0 s)")
+        XCTAssertEqual(
+            lines[1], "q2 epoch 1/2: loss 0.5000 acc 80.00% val_loss 0.4000 val_acc 85.00% (2.0 s)")
         XCTAssertTrue(lines[3].hasPrefix("trained q2: val_acc 85.00% in "), String(lines[3]))
         XCTAssertEqual(lines[4], "failed  q3: diverged")
         XCTAssertFalse(text.value.contains("\u{1B}"))
@@ -86,14 +97,19 @@ final class BuildConsoleTests: XCTestCase {
         console.ended("c", "diverged", "at epoch 2")
         let lines = text.value.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines.first, "training 3 runs: about 1 min 00 s with 2 at once", text.value)
-        XCTAssertTrue(lines[1].hasPrefix("trained a: val_acc 85.00% in ") && lines[1].contains(" [1/3, about "), lines[1])
+        XCTAssertTrue(
+            lines[1].hasPrefix("trained a: val_acc 85.00% in ") && lines[1].contains(" [1/3, about "),
+            lines[1])
         XCTAssertTrue(lines[2].hasPrefix("failed  b: boom [2/3, about "), lines[2])
         XCTAssertEqual(lines[3], "diverged c: at epoch 2 [3/3]")
         XCTAssertFalse(text.value.contains("\u{1B}"))
 
         let unknown = Captured()
-        BuildConsole(isTerminal: false, write: unknown.append).buildStarting(trainings: 1, estimate: nil, jobs: 1)
-        XCTAssertEqual(unknown.value, "training 1 run: time unknown (no run of the same model and dataset in the cache yet)\n")
+        BuildConsole(isTerminal: false, write: unknown.append).buildStarting(
+            trainings: 1, estimate: nil, jobs: 1)
+        XCTAssertEqual(
+            unknown.value,
+            "training 1 run: time unknown (no run of the same model and dataset in the cache yet)\n")
     }
 
     /// On a terminal, a header above the live lines counts the runs done.
@@ -105,7 +121,8 @@ final class BuildConsoleTests: XCTestCase {
         XCTAssertTrue(text.value.contains("[0/2 runs done, "), text.value)
         console.finished("a", epoch(1))
         console.started("b")
-        XCTAssertTrue(text.value.contains("[1/2 runs done, ") && text.value.contains("left]\nb starting\n"), text.value)
+        XCTAssertTrue(
+            text.value.contains("[1/2 runs done, ") && text.value.contains("left]\nb starting\n"), text.value)
     }
 
     func testQuietPrintsNothing() {

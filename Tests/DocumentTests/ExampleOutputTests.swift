@@ -45,7 +45,8 @@ final class ExampleOutputTests: XCTestCase {
         let error = DiagnosticError(diagnostics: diagnostics, sources: ["report/answers.md": Self.answers])
         // Checked rather than printed: a passing suite's log holds no document warnings.
         let rendered = error.description
-        XCTAssertTrue(rendered.contains("report/answers.md:26:3: warning: 'table' block inside a list item"), rendered)
+        XCTAssertTrue(
+            rendered.contains("report/answers.md:26:3: warning: 'table' block inside a list item"), rendered)
         XCTAssertTrue(rendered.contains("\n   26 | ") && rendered.hasSuffix("generated."), rendered)
         XCTAssertEqual(document.reconstructed, Self.answers)
         XCTAssertEqual(

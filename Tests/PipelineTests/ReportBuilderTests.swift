@@ -69,8 +69,11 @@ final class ReportBuilderTests: XCTestCase {
         let base = try project.record("base").metrics.final!.valAcc
         let high = try project.record("lr[lr=0.1]").metrics.final!.valAcc
         // The image's alternative text is the figure's description: its final values, not its title.
-        let figureText = String(decoding: try Data(contentsOf: project.url("figures/small-lr.svg")), as: UTF8.self)
-        let description = figureText.components(separatedBy: "<desc>").dropFirst().first?.components(separatedBy: "</desc>").first ?? ""
+        let figureText = String(
+            decoding: try Data(contentsOf: project.url("figures/small-lr.svg")), as: UTF8.self)
+        let description =
+            figureText.components(separatedBy: "<desc>").dropFirst().first?.components(separatedBy: "</desc>")
+            .first ?? ""
         XCTAssertTrue(description.contains("final: lr 0.01 "), description)
         XCTAssertEqual(
             project.readme,
@@ -145,7 +148,9 @@ final class ReportBuilderTests: XCTestCase {
         XCTAssertEqual(project.runsDirectoryListing(), listing, "a dry run removes nothing")
 
         XCTAssertEqual(try project.builder().clean(dryRun: false), expected)
-        XCTAssertEqual(project.runsDirectoryListing(), [".claims", ".claims.lock", ".lock", ".progress", kept, "index.json"])
+        XCTAssertEqual(
+            project.runsDirectoryListing(),
+            [".claims", ".claims.lock", ".lock", ".progress", kept, "index.json"])
         let index = try String(contentsOf: root.appendingPathComponent("index.json"), encoding: .utf8)
         XCTAssertTrue(index.contains(kept) && !index.contains(dropped), index)
         XCTAssertEqual(try project.builder().clean(dryRun: true), [])

@@ -22,7 +22,8 @@ extension Diagnostic {
             // A very long line shows a window around the column, marked with "…" where it is cut.
             let scalars = Array(text.unicodeScalars)
             if scalars.count > Self.longestShownLine {
-                let start = max(0, min(column - 1 - Self.longestShownLine / 2, scalars.count - Self.longestShownLine))
+                let start = max(
+                    0, min(column - 1 - Self.longestShownLine / 2, scalars.count - Self.longestShownLine))
                 let end = min(scalars.count, start + Self.longestShownLine)
                 var window = String.UnicodeScalarView(scalars[start..<end])
                 if start > 0 { window.insert("…", at: window.startIndex) }

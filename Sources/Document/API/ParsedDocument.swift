@@ -46,8 +46,9 @@ public struct ParsedDocument {
         if bytes.count > maximumBytes {
             let location = SourceText.location(ofOffset: maximumBytes, in: bytes)
             throw DiagnosticError(diagnostics: [
-                .error("the document is longer than \(maximumBytes / (1 << 20)) MiB, the limit; split it or move data out of it",
-                       file: path, at: location)
+                .error(
+                    "the document is longer than \(maximumBytes / (1 << 20)) MiB, the limit; split it or move data out of it",
+                    file: path, at: location)
             ])
         }
         var decoder = UTF8()
@@ -61,8 +62,11 @@ public struct ParsedDocument {
                 let location = SourceText.location(ofOffset: offset, in: bytes)
                 let byte = "0x" + String(bytes[offset], radix: 16, uppercase: true)
                 throw DiagnosticError(
-                    diagnostics: [.error("the document is not UTF-8 text: byte \(byte) here starts no character; save it as UTF-8",
-                                         file: path, at: location)],
+                    diagnostics: [
+                        .error(
+                            "the document is not UTF-8 text: byte \(byte) here starts no character; save it as UTF-8",
+                            file: path, at: location)
+                    ],
                     sources: [path: String(decoding: bytes, as: UTF8.self)])
             }
         }

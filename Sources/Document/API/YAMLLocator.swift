@@ -19,16 +19,19 @@ public struct YAMLLocator: Sendable, Hashable {
     let yamlLineBodyLines: [Int]
     let yamlLineColumnOffsets: [Int]
 
-    public init(firstLine: Int, removedIndentation: [Int], fallback: SourceLocation, bodyLines: [String] = []) {
+    public init(firstLine: Int, removedIndentation: [Int], fallback: SourceLocation, bodyLines: [String] = [])
+    {
         self.firstLine = firstLine
         self.removedIndentation = removedIndentation
         self.fallback = fallback
-        var lines: [Int] = [], offsets: [Int] = []
+        var lines: [Int] = []
+        var offsets: [Int] = []
         var extra = false
         for (index, line) in bodyLines.enumerated() {
             lines.append(index + 1)
             offsets.append(0)
-            for (column, scalar) in line.unicodeScalars.enumerated() where scalar == "\u{85}" || scalar == "\u{2028}" || scalar == "\u{2029}" {
+            for (column, scalar) in line.unicodeScalars.enumerated()
+            where scalar == "\u{85}" || scalar == "\u{2028}" || scalar == "\u{2029}" {
                 lines.append(index + 1)
                 offsets.append(column + 1)
                 extra = true
@@ -45,12 +48,15 @@ public struct YAMLLocator: Sendable, Hashable {
 
     /// The document location of a line and column as Yams counts them (see `yamlLineBodyLines`).
     func location(yamlLine: Int, column: Int) -> SourceLocation {
-        guard !yamlLineBodyLines.isEmpty, yamlLine >= 1 else { return location(bodyLine: yamlLine, column: column) }
+        guard !yamlLineBodyLines.isEmpty, yamlLine >= 1 else {
+            return location(bodyLine: yamlLine, column: column)
+        }
         guard yamlLine <= yamlLineBodyLines.count else {
             let bodyLineCount = yamlLineBodyLines.last ?? 0
             return location(bodyLine: bodyLineCount + yamlLine - yamlLineBodyLines.count, column: column)
         }
-        return location(bodyLine: yamlLineBodyLines[yamlLine - 1], column: column + yamlLineColumnOffsets[yamlLine - 1])
+        return location(
+            bodyLine: yamlLineBodyLines[yamlLine - 1], column: column + yamlLineColumnOffsets[yamlLine - 1])
     }
 
     /// The document location of a 1-based line and column (in Unicode scalars) of the YAML body.

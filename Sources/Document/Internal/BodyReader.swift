@@ -29,8 +29,9 @@ struct BodyReader {
         let depth = Self.nestingBound(of: body)
         guard depth <= Self.maximumNesting else {
             diagnostics.append(
-                .error("\(kind.rawValue) block is nested \(depth) levels deep; the limit is \(Self.maximumNesting)",
-                       file: file, at: location, length: fenceLength))
+                .error(
+                    "\(kind.rawValue) block is nested \(depth) levels deep; the limit is \(Self.maximumNesting)",
+                    file: file, at: location, length: fenceLength))
             return []
         }
         let root: Node?
@@ -80,7 +81,8 @@ struct BodyReader {
     /// An upper bound on how deeply `body` nests: for each line, the indentation levels open, the
     /// `- ` and `key: ` indicators on it, and the flow brackets open (outside quotes on one line).
     static func nestingBound(of body: String) -> Int {
-        var deepest = 0, flow = 0
+        var deepest = 0
+        var flow = 0
         var indents: [Int] = []
         for line in body.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
             let indent = line.prefix { $0 == UInt8(ascii: " ") }.count
@@ -93,13 +95,17 @@ struct BodyReader {
             var index = line.startIndex
             while index < line.endIndex {
                 let byte = line[index]
-                let next = line.index(after: index) < line.endIndex ? line[line.index(after: index)] : UInt8(ascii: " ")
+                let next =
+                    line.index(after: index) < line.endIndex
+                    ? line[line.index(after: index)] : UInt8(ascii: " ")
                 if let open = quote {
                     if byte == open { quote = nil }
                 } else {
                     switch byte {
                     case UInt8(ascii: "'"), UInt8(ascii: "\""): quote = byte
-                    case UInt8(ascii: "#") where previous == UInt8(ascii: " "): index = line.endIndex; continue
+                    case UInt8(ascii: "#") where previous == UInt8(ascii: " "):
+                        index = line.endIndex
+                        continue
                     case UInt8(ascii: "["), UInt8(ascii: "{"): flow += 1
                     case UInt8(ascii: "]"), UInt8(ascii: "}"): flow = max(flow - 1, 0)
                     case UInt8(ascii: "-"), UInt8(ascii: ":"), UInt8(ascii: "?"):
@@ -135,7 +141,9 @@ struct BodyReader {
             .parser(let context, let problem, let mark, let yaml),
             .composer(let context, let problem, let mark, let yaml):
             var notes =
-                context.map { [Diagnostic.note($0.text, file: file, at: clamped(locator.location(of: $0.mark)))] }
+                context.map {
+                    [Diagnostic.note($0.text, file: file, at: clamped(locator.location(of: $0.mark)))]
+                }
                 ?? []
             if let hint = Self.sweepMemberHint(yaml, line: mark.line) {
                 notes.append(Diagnostic.note(hint, file: file, at: clamped(locator.location(of: mark))))
@@ -159,8 +167,10 @@ struct BodyReader {
         let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
         guard line >= 1, line <= lines.count else { return nil }
         let text = lines[line - 1]
-        guard text.range(of: #"[A-Za-z0-9_-]\[[A-Za-z_][A-Za-z0-9_]*="#, options: .regularExpression) != nil else { return nil }
-        return "a sweep member like b[lr=0.1] inside [ ] must be quoted, ['b[lr=0.1]'], or listed one per line ('- b[lr=0.1]')"
+        guard text.range(of: #"[A-Za-z0-9_-]\[[A-Za-z_][A-Za-z0-9_]*="#, options: .regularExpression) != nil
+        else { return nil }
+        return
+            "a sweep member like b[lr=0.1] inside [ ] must be quoted, ['b[lr=0.1]'], or listed one per line ('- b[lr=0.1]')"
     }
 
     /// Reports each duplicated key at its second occurrence, with a note at the first.

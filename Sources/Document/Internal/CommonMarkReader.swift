@@ -54,7 +54,9 @@ enum CommonMarkReader {
         into blocks: inout [MarkdownBlock]
     ) {
         // Each entry: the next sibling to visit at one level, and that level's container.
-        var stack: [(node: OpaquePointer?, container: MarkdownBlock.Container?)] = [(cmark_node_first_child(parent), container)]
+        var stack: [(node: OpaquePointer?, container: MarkdownBlock.Container?)] = [
+            (cmark_node_first_child(parent), container)
+        ]
         while let top = stack.last {
             guard let node = top.node else {
                 stack.removeLast()

@@ -34,7 +34,8 @@ struct DirectiveParser {
             }
         }
         let location = text.location(ofOffset: fence.offset)
-        let locator = YAMLLocator(firstLine: startLine + 1, removedIndentation: removed, fallback: location, bodyLines: bodyLines)
+        let locator = YAMLLocator(
+            firstLine: startLine + 1, removedIndentation: removed, fallback: location, bodyLines: bodyLines)
         let body = bodyLines.isEmpty ? "" : bodyLines.joined(separator: "\n") + "\n"
         let fenceLength = text.string(from: fence.offset, to: text.contentEnd(ofLine: startLine))
             .trimmingTrailingWhitespace.unicodeScalars.count

@@ -80,19 +80,29 @@ struct DocumentParser {
             var index = text.start(ofLine: line)
             let end = text.contentEnd(ofLine: line)
             var depth = 0
-            func isSpace(_ i: Int) -> Bool { i >= end || bytes[i] == UInt8(ascii: " ") || bytes[i] == UInt8(ascii: "\t") }
+            func isSpace(_ i: Int) -> Bool {
+                i >= end || bytes[i] == UInt8(ascii: " ") || bytes[i] == UInt8(ascii: "\t")
+            }
             while index < end {
-                while index < end, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t") { index += 1 }
+                while index < end, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t") {
+                    index += 1
+                }
                 guard index < end else { break }
                 let byte = bytes[index]
                 if byte == UInt8(ascii: ">") {
                     index += 1
-                } else if (byte == UInt8(ascii: "-") || byte == UInt8(ascii: "*") || byte == UInt8(ascii: "+")) && isSpace(index + 1) {
+                } else if (byte == UInt8(ascii: "-") || byte == UInt8(ascii: "*")
+                    || byte == UInt8(ascii: "+")) && isSpace(index + 1)
+                {
                     index += 1
                 } else if (0x30...0x39).contains(byte) {
                     var digitEnd = index
-                    while digitEnd < end, digitEnd - index < 10, (0x30...0x39).contains(bytes[digitEnd]) { digitEnd += 1 }
-                    guard digitEnd < end, bytes[digitEnd] == UInt8(ascii: ".") || bytes[digitEnd] == UInt8(ascii: ")"), isSpace(digitEnd + 1)
+                    while digitEnd < end, digitEnd - index < 10, (0x30...0x39).contains(bytes[digitEnd]) {
+                        digitEnd += 1
+                    }
+                    guard digitEnd < end,
+                        bytes[digitEnd] == UInt8(ascii: ".") || bytes[digitEnd] == UInt8(ascii: ")"),
+                        isSpace(digitEnd + 1)
                     else { break }
                     index = digitEnd + 1
                 } else {
@@ -123,8 +133,9 @@ struct DocumentParser {
             guard expressionCount <= Self.maximumExpressions else {
                 if expressionCount == Self.maximumExpressions + 1 {
                     diagnostics.append(
-                        .error("more than \(Self.maximumExpressions) '{{ }}' expressions in one document, the limit",
-                               file: file, at: text.location(ofOffset: match.start), length: 2))
+                        .error(
+                            "more than \(Self.maximumExpressions) '{{ }}' expressions in one document, the limit",
+                            file: file, at: text.location(ofOffset: match.start), length: 2))
                 }
                 continue
             }
@@ -150,16 +161,19 @@ struct DocumentParser {
         guard directiveCount <= Self.maximumDirectives else {
             if directiveCount == Self.maximumDirectives + 1 {
                 diagnostics.append(
-                    .error("more than \(Self.maximumDirectives) directive blocks in one document, the limit",
-                           file: file, at: text.location(ofOffset: fenceOffset), length: 3 + firstWord.count))
+                    .error(
+                        "more than \(Self.maximumDirectives) directive blocks in one document, the limit",
+                        file: file, at: text.location(ofOffset: fenceOffset), length: 3 + firstWord.count))
             }
             return nil
         }
-        let bodyBytes = text.start(ofLine: max(block.endLine, block.startLine)) - text.end(ofLine: block.startLine)
+        let bodyBytes =
+            text.start(ofLine: max(block.endLine, block.startLine)) - text.end(ofLine: block.startLine)
         guard bodyBytes <= Self.maximumDirectiveBytes else {
             diagnostics.append(
-                .error("\(kind.rawValue) block is \(bodyBytes / 1024) KiB long; the limit is \(Self.maximumDirectiveBytes / 1024) KiB",
-                       file: file, at: text.location(ofOffset: fenceOffset), length: 3 + firstWord.count))
+                .error(
+                    "\(kind.rawValue) block is \(bodyBytes / 1024) KiB long; the limit is \(Self.maximumDirectiveBytes / 1024) KiB",
+                    file: file, at: text.location(ofOffset: fenceOffset), length: 3 + firstWord.count))
             return nil
         }
         directiveBytes += max(bodyBytes, 0)
@@ -167,8 +181,9 @@ struct DocumentParser {
             if !reportedDirectiveBytes {
                 reportedDirectiveBytes = true
                 diagnostics.append(
-                    .error("the directive blocks up to here hold more than \(Self.maximumDirectiveBytesInAll >> 20) MiB of YAML, the limit",
-                           file: file, at: text.location(ofOffset: fenceOffset), length: 3 + firstWord.count))
+                    .error(
+                        "the directive blocks up to here hold more than \(Self.maximumDirectiveBytesInAll >> 20) MiB of YAML, the limit",
+                        file: file, at: text.location(ofOffset: fenceOffset), length: 3 + firstWord.count))
             }
             return nil
         }

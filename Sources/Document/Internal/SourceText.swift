@@ -101,7 +101,8 @@ struct SourceText {
     /// Bytes that start a scalar (not a 10xxxxxx continuation byte) in `0..<offset`.
     private func scalarsBefore(_ offset: Int) -> Int {
         let checkpoint = offset / Self.checkpointStride
-        return bytes[(checkpoint * Self.checkpointStride)..<offset].reduce(scalarCheckpoints[checkpoint]) { count, byte in
+        return bytes[(checkpoint * Self.checkpointStride)..<offset].reduce(scalarCheckpoints[checkpoint]) {
+            count, byte in
             (byte & 0xC0) == 0x80 ? count : count + 1
         }
     }
@@ -109,12 +110,16 @@ struct SourceText {
     /// The line and column of `offset` in raw bytes that may not be UTF-8 after `offset`: lines end
     /// at `\n`, `\r\n` or `\r`; columns count the scalars (bytes that are not continuation bytes).
     static func location(ofOffset offset: Int, in bytes: [UInt8]) -> SourceLocation {
-        var line = 1, column = 1, index = 0
+        var line = 1
+        var column = 1
+        var index = 0
         let end = min(offset, bytes.count)
         while index < end {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
-                if byte == UInt8(ascii: "\r"), index + 1 < end, bytes[index + 1] == UInt8(ascii: "\n") { index += 1 }
+                if byte == UInt8(ascii: "\r"), index + 1 < end, bytes[index + 1] == UInt8(ascii: "\n") {
+                    index += 1
+                }
                 line += 1
                 column = 1
             } else if (byte & 0xC0) != 0x80 {

@@ -45,9 +45,11 @@ public final class RunCacheLock: Sendable {
     public static func forClean(_ root: URL) throws -> RunCacheLock {
         let lock = try RunCacheLock(root: root, descriptor: openLockFile(root, ".lock"))
         guard flockRetrying(lock.descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            throw PipelineError.cacheBusy(root.path, errno == EWOULDBLOCK
-                ? "a build is using it; clean removes nothing while a build runs, try again when it has finished"
-                : "cannot lock it: \(String(cString: strerror(errno)))")
+            throw PipelineError.cacheBusy(
+                root.path,
+                errno == EWOULDBLOCK
+                    ? "a build is using it; clean removes nothing while a build runs, try again when it has finished"
+                    : "cannot lock it: \(String(cString: strerror(errno)))")
         }
         return lock
     }
@@ -77,7 +79,10 @@ public final class RunCacheLock: Sendable {
     struct ClaimFile: Codable {
         var holder: ProcessIdentity
         var claimedAt: Double
-        enum CodingKeys: String, CodingKey { case holder, claimedAt = "claimed_at" }
+        enum CodingKeys: String, CodingKey {
+            case holder
+            case claimedAt = "claimed_at"
+        }
     }
 
     var claimsDirectory: URL { root.appendingPathComponent(".claims") }
@@ -90,12 +95,19 @@ public final class RunCacheLock: Sendable {
             try FileManager.default.createDirectory(at: claimsDirectory, withIntermediateDirectories: true)
             for _ in 0..<2 {
                 let file = ClaimFile(holder: me, claimedAt: Date().timeIntervalSince1970)
-                let temporary = claimsDirectory.appendingPathComponent(".\(key)\(FileWriter.temporaryTag)\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+                let temporary = claimsDirectory.appendingPathComponent(
+                    ".\(key)\(FileWriter.temporaryTag)\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
                 try JSONEncoder().encode(file).write(to: temporary)
                 defer { unlink(temporary.path) }
-                if link(temporary.path, claimURL(key).path) == 0 { return .claimed(Claim(key: key, holder: me)) }
-                guard errno == EEXIST else { throw FileWriteError.io(claimURL(key).path, String(cString: strerror(errno))) }
-                if let holder = liveHolder(key) { return holder == me ? .claimed(Claim(key: key, holder: me)) : .busy(holder) }
+                if link(temporary.path, claimURL(key).path) == 0 {
+                    return .claimed(Claim(key: key, holder: me))
+                }
+                guard errno == EEXIST else {
+                    throw FileWriteError.io(claimURL(key).path, String(cString: strerror(errno)))
+                }
+                if let holder = liveHolder(key) {
+                    return holder == me ? .claimed(Claim(key: key, holder: me)) : .busy(holder)
+                }
                 unlink(claimURL(key).path)  // stale: its process is gone
             }
             throw FileWriteError.io(claimURL(key).path, "the claim keeps changing")
@@ -137,12 +149,15 @@ public final class RunCacheLock: Sendable {
     public func removeLeftovers(_ store: RunStore) {
         try? exclusively {
             for url in store.temporaryEntries() {
-                guard let key = RunStore.key(ofTemporary: url.lastPathComponent), liveHolder(key) == nil else { continue }
+                guard let key = RunStore.key(ofTemporary: url.lastPathComponent), liveHolder(key) == nil
+                else { continue }
                 try? FileManager.default.removeItem(at: url)
             }
             FileWriter.removeStrayTemporaries(in: store.root)
             FileWriter.removeStrayTemporaries(in: claimsDirectory)
-            for key in store.progressKeys() { FileWriter.removeStrayTemporaries(in: store.progressDirectory(key)) }
+            for key in store.progressKeys() {
+                FileWriter.removeStrayTemporaries(in: store.progressDirectory(key))
+            }
         }
     }
 
@@ -151,17 +166,23 @@ public final class RunCacheLock: Sendable {
         let fd = try Self.openLockFile(root, ".claims.lock")
         defer { close(fd) }
         guard Self.flockRetrying(fd, LOCK_EX) == 0 else {
-            throw PipelineError.cacheBusy(root.path, "cannot lock .claims.lock: \(String(cString: strerror(errno)))")
+            throw PipelineError.cacheBusy(
+                root.path, "cannot lock .claims.lock: \(String(cString: strerror(errno)))")
         }
         return try body()
     }
 
     static func read(_ url: URL) -> ClaimFile? {
-        FileManager.default.contents(atPath: url.path).flatMap { try? JSONDecoder().decode(ClaimFile.self, from: $0) }
+        FileManager.default.contents(atPath: url.path).flatMap {
+            try? JSONDecoder().decode(ClaimFile.self, from: $0)
+        }
     }
 
     static func age(_ url: URL) -> TimeInterval? {
-        guard let date = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date else { return nil }
+        guard
+            let date = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.modificationDate]
+                as? Date
+        else { return nil }
         return Date().timeIntervalSince(date)
     }
 

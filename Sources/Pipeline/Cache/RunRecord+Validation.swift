@@ -7,11 +7,15 @@ extension RunRecord {
     func problem(expectedKey: String, expectedConfig: [String: String]?) -> String? {
         guard key == expectedKey else { return "it belongs to run \(key), not \(expectedKey)" }
         guard engineVersion == Engine.numericsVersion else {
-            return "it was trained by engine numerics version \(engineVersion); this report is version \(Engine.numericsVersion)"
+            return
+                "it was trained by engine numerics version \(engineVersion); this report is version \(Engine.numericsVersion)"
         }
         if let expectedConfig, expectedConfig != config {
-            let changed = Set(expectedConfig.keys).union(config.keys).sorted().filter { expectedConfig[$0] != config[$0] }
-            return "it holds another configuration (\(changed.prefix(3).map { "\($0): \(config[$0] ?? "unset")" }.joined(separator: ", ")))"
+            let changed = Set(expectedConfig.keys).union(config.keys).sorted().filter {
+                expectedConfig[$0] != config[$0]
+            }
+            return
+                "it holds another configuration (\(changed.prefix(3).map { "\($0): \(config[$0] ?? "unset")" }.joined(separator: ", ")))"
         }
         return metrics.problem(configuredEpochs: config["epochs"].flatMap { Int($0) })
     }
@@ -21,11 +25,13 @@ extension RunMetrics {
     func problem(configuredEpochs: Int?) -> String? {
         func fraction(_ value: Double?, _ name: String, _ epoch: Int) -> String? {
             guard let value else { return nil }
-            return value.isFinite && (0...1).contains(value) ? nil : "\(name) \(value) at epoch \(epoch) is not a fraction from 0 to 1"
+            return value.isFinite && (0...1).contains(value)
+                ? nil : "\(name) \(value) at epoch \(epoch) is not a fraction from 0 to 1"
         }
         func nonNegative(_ value: Double?, _ name: String, _ epoch: Int) -> String? {
             guard let value else { return nil }
-            return value.isFinite && value >= 0 ? nil : "\(name) \(value) at epoch \(epoch) is not a finite non-negative number"
+            return value.isFinite && value >= 0
+                ? nil : "\(name) \(value) at epoch \(epoch) is not a finite non-negative number"
         }
         guard parameters >= 0, flopsPerImage >= 0, stepsPerEpoch >= 0, threads >= 1 else {
             return "parameters, flops, steps per epoch and threads must be positive"
@@ -42,7 +48,9 @@ extension RunMetrics {
             guard e.epoch == first + index else { return "its epochs are not numbered (0,) 1, 2, … in order" }
             if let problem = fraction(e.valAcc, "val_acc", e.epoch) ?? fraction(e.acc, "acc", e.epoch)
                 ?? nonNegative(e.valLoss, "val_loss", e.epoch) ?? nonNegative(e.loss, "loss", e.epoch)
-                ?? nonNegative(e.trainSeconds, "train_s", e.epoch) ?? nonNegative(e.evalSeconds, "eval_s", e.epoch) {
+                ?? nonNegative(e.trainSeconds, "train_s", e.epoch)
+                ?? nonNegative(e.evalSeconds, "eval_s", e.epoch)
+            {
                 return problem
             }
         }
@@ -50,7 +58,9 @@ extension RunMetrics {
             return "it holds \(epochs.last?.epoch ?? 0) epochs of the \(configuredEpochs) configured"
         }
         for s in steps {
-            if let problem = fraction(s.acc, "step \(s.step) acc", s.epoch) ?? nonNegative(s.loss, "step \(s.step) loss", s.epoch) {
+            if let problem = fraction(s.acc, "step \(s.step) acc", s.epoch)
+                ?? nonNegative(s.loss, "step \(s.step) loss", s.epoch)
+            {
                 return problem
             }
         }

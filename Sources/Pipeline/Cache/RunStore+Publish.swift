@@ -9,7 +9,9 @@ extension RunStore {
         let manager = FileManager.default
         // Published means renamed into place whole, so a metrics.json under the key is another process's
         // entry (a damaged one is the next build's to find and retrain).
-        let published = { manager.fileExists(atPath: self.directory(key).appendingPathComponent("metrics.json").path) }
+        let published = {
+            manager.fileExists(atPath: self.directory(key).appendingPathComponent("metrics.json").path)
+        }
         if published() {
             try? manager.removeItem(at: temporary)
             return false
@@ -24,8 +26,12 @@ extension RunStore {
             return false
         }
         guard code == ENOTEMPTY || code == EEXIST else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: directory(key).path,
-                                                          NSLocalizedDescriptionKey: String(cString: strerror(code))])
+            throw CocoaError(
+                .fileWriteUnknown,
+                userInfo: [
+                    NSFilePathErrorKey: directory(key).path,
+                    NSLocalizedDescriptionKey: String(cString: strerror(code)),
+                ])
         }
         // An incomplete directory under the key (not one of ours): replace it as a local build does.
         try commitEntry(temporary, key: key)

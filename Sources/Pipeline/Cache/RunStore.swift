@@ -24,9 +24,13 @@ public struct RunStore: Sendable {
 
     public func directory(_ key: String) -> URL { root.appendingPathComponent(key, isDirectory: true) }
     public func checkpoint(_ key: String) -> URL { directory(key).appendingPathComponent("checkpoint.bin") }
-    public func failureLog(_ key: String) -> URL { root.appendingPathComponent("failed").appendingPathComponent("\(key).log") }
+    public func failureLog(_ key: String) -> URL {
+        root.appendingPathComponent("failed").appendingPathComponent("\(key).log")
+    }
     /// Where a run in progress keeps its last epoch state.
-    public func progressDirectory(_ key: String) -> URL { root.appendingPathComponent(".progress").appendingPathComponent(key) }
+    public func progressDirectory(_ key: String) -> URL {
+        root.appendingPathComponent(".progress").appendingPathComponent(key)
+    }
 
     // MARK: Reading entries
 
@@ -37,7 +41,9 @@ public struct RunStore: Sendable {
         /// Present but not to be trusted; the reason is one line.
         case damaged(String)
 
-        public var record: RunRecord? { if case .valid(let record) = self { return record } else { return nil } }
+        public var record: RunRecord? {
+            if case .valid(let record) = self { return record } else { return nil }
+        }
     }
 
     /// Reads and checks the entry of `key`: its manifest (when it has one), its JSON, and its values;
@@ -45,7 +51,9 @@ public struct RunStore: Sendable {
     public func entry(_ key: String, config: [String: String]? = nil) -> Entry {
         let folder = directory(key)
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory) else { return .missing }
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory) else {
+            return .missing
+        }
         guard isDirectory.boolValue else { return .damaged("\(key) is not a directory") }
         let metricsURL = folder.appendingPathComponent("metrics.json")
         guard let metricsData = FileManager.default.contents(atPath: metricsURL.path) else {
@@ -56,13 +64,22 @@ public struct RunStore: Sendable {
             guard let manifest = try? JSONDecoder().decode(Manifest.self, from: manifestData) else {
                 return .damaged("manifest.json is not a valid manifest")
             }
-            guard manifest.key == key else { return .damaged("manifest.json belongs to run \(manifest.key), not \(key)") }
-            guard manifest.files["metrics.json"] != nil else { return .damaged("manifest.json does not list metrics.json") }
+            guard manifest.key == key else {
+                return .damaged("manifest.json belongs to run \(manifest.key), not \(key)")
+            }
+            guard manifest.files["metrics.json"] != nil else {
+                return .damaged("manifest.json does not list metrics.json")
+            }
             for (name, digest) in manifest.files.sorted(by: { $0.key < $1.key }) {
-                guard !name.contains("/"), let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path) else {
+                guard !name.contains("/"),
+                    let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path)
+                else {
                     return .damaged("\(name) is missing")
                 }
-                guard Self.sha256(data) == digest else { return .damaged("\(name) does not match its SHA-256 in manifest.json (changed or damaged)") }
+                guard Self.sha256(data) == digest else {
+                    return .damaged(
+                        "\(name) does not match its SHA-256 in manifest.json (changed or damaged)")
+                }
             }
         }
         let record: RunRecord
@@ -71,12 +88,18 @@ public struct RunStore: Sendable {
         } catch {
             return .damaged("metrics.json is not valid: \(Self.describe(error))")
         }
-        if let problem = record.problem(expectedKey: key, expectedConfig: config) { return .damaged("metrics.json: \(problem)") }
+        if let problem = record.problem(expectedKey: key, expectedConfig: config) {
+            return .damaged("metrics.json: \(problem)")
+        }
         if record.metrics.diverged == nil {
             let checkpoint = folder.appendingPathComponent("checkpoint.bin")
-            guard FileManager.default.fileExists(atPath: checkpoint.path) else { return .damaged("checkpoint.bin is missing") }
+            guard FileManager.default.fileExists(atPath: checkpoint.path) else {
+                return .damaged("checkpoint.bin is missing")
+            }
             if !hasManifest(key) {
-                do { try Checkpoint.verify(checkpoint) } catch CheckpointError.corrupt(_, let why) { return .damaged("checkpoint.bin: \(why)") } catch {
+                do { try Checkpoint.verify(checkpoint) } catch CheckpointError.corrupt(_, let why) {
+                    return .damaged("checkpoint.bin: \(why)")
+                } catch {
                     return .damaged("checkpoint.bin cannot be read")
                 }
             }
@@ -104,17 +127,23 @@ public struct RunStore: Sendable {
     func adoptLegacyEntry(_ key: String) throws {
         guard !hasManifest(key), entry(key).record != nil else { return }
         let folder = directory(key)
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix(".") }.sorted()
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter {
+            !$0.hasPrefix(".")
+        }.sorted()
         var files: [String: Data] = [:]
-        for name in names { files[name] = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path) }
-        try writer.write(try Self.manifest(key: key, files: files), to: folder.appendingPathComponent(Self.manifestName))
+        for name in names {
+            files[name] = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path)
+        }
+        try writer.write(
+            try Self.manifest(key: key, files: files), to: folder.appendingPathComponent(Self.manifestName))
     }
 
     // MARK: Writing entries
 
     /// A fresh temporary directory for an entry about to be published.
     func beginEntry(_ key: String) throws -> URL {
-        let url = root.appendingPathComponent(".tmp-\(key)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))", isDirectory: true)
+        let url = root.appendingPathComponent(
+            ".tmp-\(key)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))", isDirectory: true)
         do {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         } catch {
@@ -128,7 +157,9 @@ public struct RunStore: Sendable {
         for (name, data) in files.sorted(by: { $0.key < $1.key }) {
             try writer.write(data, to: temporary.appendingPathComponent(name))
         }
-        try writer.write(try Self.manifest(key: key, files: files), to: temporary.appendingPathComponent(Self.manifestName))
+        try writer.write(
+            try Self.manifest(key: key, files: files), to: temporary.appendingPathComponent(Self.manifestName)
+        )
     }
 
     /// Publishes a finished entry under its key (atomic rename; a damaged entry it replaces is removed).
@@ -138,10 +169,14 @@ public struct RunStore: Sendable {
         if manager.fileExists(atPath: final.path) {
             let old = root.appendingPathComponent(".tmp-\(key)-\(getpid())-replaced")
             try? manager.removeItem(at: old)
-            guard rename(final.path, old.path) == 0 else { throw FileWriteError.io(final.path, String(cString: strerror(errno))) }
+            guard rename(final.path, old.path) == 0 else {
+                throw FileWriteError.io(final.path, String(cString: strerror(errno)))
+            }
             try? manager.removeItem(at: old)
         }
-        guard rename(temporary.path, final.path) == 0 else { throw FileWriteError.io(final.path, String(cString: strerror(errno))) }
+        guard rename(temporary.path, final.path) == 0 else {
+            throw FileWriteError.io(final.path, String(cString: strerror(errno)))
+        }
         FileWriter.syncDirectory(root.path)
         try? manager.removeItem(at: failureLog(key))
     }
@@ -157,15 +192,21 @@ public struct RunStore: Sendable {
         return encoder
     }
 
-    static func sha256(_ data: Data) -> String { SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() }
+    static func sha256(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
 
     /// A decoding error in one line.
     static func describe(_ error: Error) -> String {
         switch error {
-        case DecodingError.dataCorrupted(let context): return context.underlyingError.map { "\(($0 as NSError).userInfo[NSDebugDescriptionErrorKey] ?? "not JSON")" } ?? context.debugDescription
+        case DecodingError.dataCorrupted(let context):
+            return context.underlyingError.map {
+                "\(($0 as NSError).userInfo[NSDebugDescriptionErrorKey] ?? "not JSON")"
+            } ?? context.debugDescription
         case DecodingError.keyNotFound(let key, _): return "'\(key.stringValue)' is missing"
         case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-            return "'\(context.codingPath.map(\.stringValue).joined(separator: "."))': \(context.debugDescription)"
+            return
+                "'\(context.codingPath.map(\.stringValue).joined(separator: "."))': \(context.debugDescription)"
         default: return "\(error)"
         }
     }
@@ -178,7 +219,8 @@ public struct RunStore: Sendable {
         return names.filter { name in
             guard !name.hasPrefix("."), name != "failed" else { return false }
             var isDirectory: ObjCBool = false
-            return FileManager.default.fileExists(atPath: directory(name).path, isDirectory: &isDirectory) && isDirectory.boolValue
+            return FileManager.default.fileExists(atPath: directory(name).path, isDirectory: &isDirectory)
+                && isDirectory.boolValue
         }.sorted()
     }
 
@@ -190,7 +232,9 @@ public struct RunStore: Sendable {
 
     /// Keys with a kept epoch state.
     public func progressKeys() -> [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(".progress").path)) ?? []
+        let names =
+            (try? FileManager.default.contentsOfDirectory(
+                atPath: root.appendingPathComponent(".progress").path)) ?? []
         return names.filter { !$0.hasPrefix(".") }.sorted()
     }
 

@@ -45,9 +45,12 @@ public final class SilentBuildObserver: BuildObserver {
 public enum RunLog {
     /// `q1 epoch 3/10: loss 0.5123 acc 81.20% val_loss 0.4567 val_acc 83.10% (4.9 s)`
     public static func epochLine(name: String, _ e: EpochMetrics, epochs: Int) -> String {
-        String(format: "%@ epoch %d/%d: loss %@ acc %@ val_loss %.4f val_acc %.2f%% (%.1f s)", name, e.epoch, epochs,
-               e.loss.map { String(format: "%.4f", $0) } ?? "-", e.acc.map { String(format: "%.2f%%", 100 * $0) } ?? "-",
-               e.valLoss, 100 * e.valAcc, e.trainSeconds)
+        String(
+            format: "%@ epoch %d/%d: loss %@ acc %@ val_loss %.4f val_acc %.2f%% (%.1f s)", name, e.epoch,
+            epochs,
+            e.loss.map { String(format: "%.4f", $0) } ?? "-",
+            e.acc.map { String(format: "%.2f%%", 100 * $0) } ?? "-",
+            e.valLoss, 100 * e.valAcc, e.trainSeconds)
     }
 
     /// 4.2 → "4.2 s", 125 → "2 min 05 s", 4000 → "1 h 06 min".

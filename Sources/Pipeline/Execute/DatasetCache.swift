@@ -23,7 +23,8 @@ final class DatasetCache: Sendable {
             if let set = state.loaded[key] { return set }
             if let error = state.failures[key] { throw error }
             do {
-                let set = try locator.load(name, split: split, progress: { [observer] in observer.download($0) })
+                let set = try locator.load(
+                    name, split: split, progress: { [observer] in observer.download($0) })
                 state.loaded[key] = set
                 return set
             } catch {

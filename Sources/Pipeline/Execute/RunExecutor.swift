@@ -35,8 +35,10 @@ final class RunExecutor: @unchecked Sendable {
         case failed(String)
     }
 
-    init(training: RunTraining, lock: RunCacheLock, jobs: Int, cores: Int, console: BuildObserver,
-         stop: StopSignal, available: Set<String>, forced: Set<String>) {
+    init(
+        training: RunTraining, lock: RunCacheLock, jobs: Int, cores: Int, console: BuildObserver,
+        stop: StopSignal, available: Set<String>, forced: Set<String>
+    ) {
         self.training = training
         self.lock = lock
         self.jobs = max(1, jobs)
@@ -73,7 +75,11 @@ final class RunExecutor: @unchecked Sendable {
                 break
             }
             let now = Date()
-            guard let index = pending.firstIndex(where: { ready($0) && (waiting[$0.key] ?? .distantPast) <= now }) else {
+            guard
+                let index = pending.firstIndex(where: {
+                    ready($0) && (waiting[$0.key] ?? .distantPast) <= now
+                })
+            else {
                 _ = condition.wait(until: Date().addingTimeInterval(0.5))
                 continue
             }
@@ -81,7 +87,10 @@ final class RunExecutor: @unchecked Sendable {
             if let initKey = run.initKey, let problem = startProblem(initKey) {
                 let message = "not trained: the run it starts from \(problem)"
                 outcomes[run.key] = .failed(message)
-                training.writeFailureLog(run.key, "run \(run.runIDs.joined(separator: ", "))\nkey \(run.key)\ninit \(initKey)\nerror: \(message)\n")
+                training.writeFailureLog(
+                    run.key,
+                    "run \(run.runIDs.joined(separator: ", "))\nkey \(run.key)\ninit \(initKey)\nerror: \(message)\n"
+                )
                 console.failed(run.runIDs[0], message)
                 condition.broadcast()
                 continue
@@ -148,22 +157,27 @@ final class RunExecutor: @unchecked Sendable {
         }
         console.started(name)
         var lastBeat = Date()
-        let outcome = training.train(run, threads: threads, shouldStop: { [stop] in stop.isStopped }) { [self] event in
-            console.event(name, event)
-            if Date().timeIntervalSince(lastBeat) > RunCacheLock.heartbeatInterval {
-                lock.heartbeat(claim)
-                lastBeat = Date()
-            }
-        }
+        let outcome = training.train(
+            run, threads: threads, shouldStop: { [stop] in stop.isStopped },
+            onEvent: { [self] event in
+                console.event(name, event)
+                if Date().timeIntervalSince(lastBeat) > RunCacheLock.heartbeatInterval {
+                    lock.heartbeat(claim)
+                    lastBeat = Date()
+                }
+            })
         switch outcome {
         case .trained(let metrics):
             console.finished(name, metrics.final)
             return .trained
         case .diverged(let d):
-            console.ended(name, "diverged", "at epoch \(d.epoch) (loss \(d.loss)); kept as a result, --rerun \(name) trains it again")
+            console.ended(
+                name, "diverged",
+                "at epoch \(d.epoch) (loss \(d.loss)); kept as a result, --rerun \(name) trains it again")
             return .diverged(d)
         case .interrupted(let done, let total):
-            console.ended(name, "stopped ", "after \(done) of \(total) epochs; the next build resumes from there")
+            console.ended(
+                name, "stopped ", "after \(done) of \(total) epochs; the next build resumes from there")
             return .interrupted(finished: done, of: total)
         case .failed(let message):
             console.failed(name, message)
@@ -176,8 +190,12 @@ final class RunExecutor: @unchecked Sendable {
 enum Machine {
     static var description: String {
         let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        let model = info.split(separator: "\n").first { $0.hasPrefix("model name") }
-            .map { $0.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "" } ?? "unknown CPU"
+        let model =
+            info.split(separator: "\n").first { $0.hasPrefix("model name") }
+            .map {
+                $0.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) }
+                    ?? ""
+            } ?? "unknown CPU"
         let cores = ProcessInfo.processInfo.activeProcessorCount
         return "\(model), \(cores) core\(cores == 1 ? "" : "s")"
     }

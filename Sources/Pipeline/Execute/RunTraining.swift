@@ -35,8 +35,10 @@ public struct RunTraining: Sendable {
 
     /// With `keepExisting` (a Slurm worker), an entry another process published meanwhile is kept and
     /// this run's own copy discarded: equal keys mean equal results.
-    func train(_ run: PlannedRun, threads: Int, keepExisting: Bool = false, shouldStop: @escaping () -> Bool,
-               onEvent: @escaping (TrainingEvent) -> Void) -> Outcome {
+    func train(
+        _ run: PlannedRun, threads: Int, keepExisting: Bool = false, shouldStop: @escaping () -> Bool,
+        onEvent: @escaping (TrainingEvent) -> Void
+    ) -> Outcome {
         let name = run.runIDs[0]
         var log = "run \(run.runIDs.joined(separator: ", "))\nkey \(run.key)\n"
         let progress = store.progressDirectory(run.key)
@@ -68,30 +70,38 @@ public struct RunTraining: Sendable {
                 log += "initialised from \(initKey)\n"
             }
             let validation = try data.load(run.config.dataset, split: .test)
-            let train = run.config.epochs > 0 ? try data.load(run.config.dataset, split: .train) : validation.prefix(0)
+            let train =
+                run.config.epochs > 0
+                ? try data.load(run.config.dataset, split: .train) : validation.prefix(0)
             let writer = store.writer
             var control = TrainingControl(resume: resume, shouldStop: shouldStop) { state in
                 try writer.write(try state.encoded(), to: stateURL)
             }
             let events: (TrainingEvent) -> Void = { event in
                 onEvent(event)
-                if case .epochEnded(let e) = event { log += RunLog.epochLine(name: name, e, epochs: run.config.epochs) + "\n" }
+                if case .epochEnded(let e) = event {
+                    log += RunLog.epochLine(name: name, e, epochs: run.config.epochs) + "\n"
+                }
             }
             var outcome: Outcome
             var files: [String: Data] = [:]
             var metrics: RunMetrics
             do {
                 do {
-                    metrics = try trainer.run(train: train, validation: validation, control: control, onEvent: events)
+                    metrics = try trainer.run(
+                        train: train, validation: validation, control: control, onEvent: events)
                 } catch let error as TrainingStateError {
                     log += "ignored the kept state (\(error)); starting at epoch 1\n"
                     control.resume = nil
-                    metrics = try trainer.run(train: train, validation: validation, control: control, onEvent: events)
+                    metrics = try trainer.run(
+                        train: train, validation: validation, control: control, onEvent: events)
                 }
                 files["checkpoint.bin"] = try Checkpoint.encode(trainer.network)
                 outcome = .trained(metrics)
             } catch TrainingError.diverged(let epoch, let step, let loss) {
-                guard var soFar = trainer.metricsSoFar else { throw TrainingError.diverged(epoch: epoch, step: step, loss: loss) }
+                guard var soFar = trainer.metricsSoFar else {
+                    throw TrainingError.diverged(epoch: epoch, step: step, loss: loss)
+                }
                 let divergence = Divergence(epoch: epoch, step: step, loss: loss)
                 soFar.diverged = divergence
                 metrics = soFar
@@ -100,8 +110,11 @@ public struct RunTraining: Sendable {
             } catch TrainingError.interrupted(let epochs) {
                 return .interrupted(finished: epochs, of: run.config.epochs)
             }
-            let record = RunRecord(key: run.key, config: Dictionary(uniqueKeysWithValues: run.config.canonicalEntries.map { ($0.key, $0.value) }),
-                                   metrics: metrics, machine: machine, engineVersion: Engine.numericsVersion)
+            let record = RunRecord(
+                key: run.key,
+                config: Dictionary(
+                    uniqueKeysWithValues: run.config.canonicalEntries.map { ($0.key, $0.value) }),
+                metrics: metrics, machine: machine, engineVersion: Engine.numericsVersion)
             files["metrics.json"] = try RunStore.encoder().encode(record)
             var yaml = "# run \(run.key)\(run.initKey.map { ", initialised from \($0)" } ?? "")\n"
             for (key, value) in run.config.canonicalEntries { yaml += "\(key): \(value)\n" }
@@ -138,8 +151,11 @@ enum RunTrainingError: Error, CustomStringConvertible {
 
     var description: String {
         switch self {
-        case .startDiverged(let key, let epoch): return "the run it starts from (\(key)) diverged at epoch \(epoch) and has no weights to start from"
-        case .nonFiniteStart(let path, let tensor): return "\(path): the checkpoint it starts from holds non-finite weights (\(tensor))"
+        case .startDiverged(let key, let epoch):
+            return
+                "the run it starts from (\(key)) diverged at epoch \(epoch) and has no weights to start from"
+        case .nonFiniteStart(let path, let tensor):
+            return "\(path): the checkpoint it starts from holds non-finite weights (\(tensor))"
         }
     }
 }

@@ -26,7 +26,8 @@ struct SlurmCommands: Sendable {
         process.arguments = arguments
         process.environment = environment
         let output = Pipe()
-        let errorURL = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(tool)-\(UUID().uuidString).err")
+        let errorURL = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "report-\(tool)-\(UUID().uuidString).err")
         _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errorURL) }
         let errorHandle = try FileHandle(forWritingTo: errorURL)
@@ -38,26 +39,38 @@ struct SlurmCommands: Sendable {
         process.waitUntilExit()
         try? errorHandle.close()
         let errorText = (try? String(contentsOf: errorURL, encoding: .utf8)) ?? ""
-        return Output(status: process.terminationStatus, standardOutput: String(decoding: data, as: UTF8.self), standardError: errorText)
+        return Output(
+            status: process.terminationStatus, standardOutput: String(decoding: data, as: UTF8.self),
+            standardError: errorText)
     }
 
     /// Submits one array; returns its job id.
     func submit(_ arguments: [String]) throws -> String {
         let result = try run("sbatch", arguments)
-        let id = result.standardOutput.split(separator: "\n").last.map { String($0.split(separator: ";")[0]).trimmingCharacters(in: .whitespaces) } ?? ""
+        let id =
+            result.standardOutput.split(separator: "\n").last.map {
+                String($0.split(separator: ";")[0]).trimmingCharacters(in: .whitespaces)
+            } ?? ""
         guard result.status == 0, !id.isEmpty, id.allSatisfy(\.isNumber) else {
             let why = result.standardError.trimmingCharacters(in: .whitespacesAndNewlines)
-            throw SlurmError.toolFailed("sbatch", why.isEmpty ? "exit status \(result.status), output '\(result.standardOutput)'" : why)
+            throw SlurmError.toolFailed(
+                "sbatch",
+                why.isEmpty ? "exit status \(result.status), output '\(result.standardOutput)'" : why)
         }
         return id
     }
 
     /// Every task of the jobs named `names` that Slurm still lists, finished ones included: one call.
     func queue(names: [String]) throws -> [SlurmQueueEntry] {
-        let result = try run("squeue", ["--noheader", "--array", "--states=all", "--name=\(names.joined(separator: ","))",
-                                        "--format=%F|%K|%T|%r|%N"])
+        let result = try run(
+            "squeue",
+            [
+                "--noheader", "--array", "--states=all", "--name=\(names.joined(separator: ","))",
+                "--format=%F|%K|%T|%r|%N",
+            ])
         guard result.status == 0 else {
-            throw SlurmError.toolFailed("squeue", result.standardError.trimmingCharacters(in: .whitespacesAndNewlines))
+            throw SlurmError.toolFailed(
+                "squeue", result.standardError.trimmingCharacters(in: .whitespacesAndNewlines))
         }
         return result.standardOutput.split(separator: "\n").compactMap { SlurmQueueEntry(line: String($0)) }
     }
@@ -67,7 +80,8 @@ struct SlurmCommands: Sendable {
         guard !jobs.isEmpty else { return }
         let result = try run("scancel", jobs)
         guard result.status == 0 else {
-            throw SlurmError.toolFailed("scancel", result.standardError.trimmingCharacters(in: .whitespacesAndNewlines))
+            throw SlurmError.toolFailed(
+                "scancel", result.standardError.trimmingCharacters(in: .whitespacesAndNewlines))
         }
     }
 }

@@ -33,8 +33,11 @@ final class SlurmExecutor {
     /// Where `--dry-run` prints.
     var output: (String) -> Void = { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) }
 
-    init(store: RunStore, settings: SlurmSettings, commands: SlurmCommands, console: BuildObserver, command: String,
-         projectRoot: URL, dataDirectory: String?) {
+    init(
+        store: RunStore, settings: SlurmSettings, commands: SlurmCommands, console: BuildObserver,
+        command: String,
+        projectRoot: URL, dataDirectory: String?
+    ) {
         self.store = store
         self.settings = settings
         self.commands = commands
@@ -44,35 +47,56 @@ final class SlurmExecutor {
         self.dataDirectory = dataDirectory
     }
 
-    static func buildsDirectory(_ store: RunStore) -> URL { store.root.appendingPathComponent(".slurm", isDirectory: true) }
+    static func buildsDirectory(_ store: RunStore) -> URL {
+        store.root.appendingPathComponent(".slurm", isDirectory: true)
+    }
 
-    func execute(_ runs: [PlannedRun], document: String, source: String, mode: Mode, rerun: Set<String> = [],
-                 build: String = SlurmSubmission.newBuildID()) throws -> Result {
-        let submission = SlurmSubmission(settings: settings, build: build, directory: Self.buildsDirectory(store).appendingPathComponent(build))
+    func execute(
+        _ runs: [PlannedRun], document: String, source: String, mode: Mode, rerun: Set<String> = [],
+        build: String = SlurmSubmission.newBuildID()
+    ) throws -> Result {
+        let submission = SlurmSubmission(
+            settings: settings, build: build,
+            directory: Self.buildsDirectory(store).appendingPathComponent(build))
         let tasks = SlurmPlanFile.tasks(for: runs, rerun: rerun)
-        let plan = SlurmPlanFile(build: build, document: document, source: source, projectRoot: projectRoot.path, runs: store.root.path,
-                                 dataDirectory: dataDirectory.map { $0.hasPrefix("/") ? $0 : projectRoot.appendingPathComponent($0).path },
-                                 threads: settings.cpusPerTask, tasks: tasks)
+        let plan = SlurmPlanFile(
+            build: build, document: document, source: source, projectRoot: projectRoot.path,
+            runs: store.root.path,
+            dataDirectory: dataDirectory.map {
+                $0.hasPrefix("/") ? $0 : projectRoot.appendingPathComponent($0).path
+            },
+            threads: settings.cpusPerTask, tasks: tasks)
         let arrays = SlurmSubmission.arrays(tasks)
         let script = submission.script(command: command, projectRoot: projectRoot)
         var result = Result(build: build)
 
         if mode == .dryRun {
-            output("# plan \(submission.planURL.path): \(tasks.count) run\(tasks.count == 1 ? "" : "s") (not written: --dry-run)")
+            output(
+                "# plan \(submission.planURL.path): \(tasks.count) run\(tasks.count == 1 ? "" : "s") (not written: --dry-run)"
+            )
             output("# batch script \(submission.scriptURL.path):")
-            output(script.split(separator: "\n", omittingEmptySubsequences: false).map { "#   " + $0 }.joined(separator: "\n"))
+            output(
+                script.split(separator: "\n", omittingEmptySubsequences: false).map { "#   " + $0 }.joined(
+                    separator: "\n"))
             for (number, array) in arrays.enumerated() {
                 let names = array.indices.map { tasks[$0].runIDs[0] }.joined(separator: ", ")
-                let after = array.parent.map { " after \(tasks[$0].runIDs[0]) (array \(arrayNumber(of: $0, in: arrays)), task \($0))" } ?? ""
+                let after =
+                    array.parent.map {
+                        " after \(tasks[$0].runIDs[0]) (array \(arrayNumber(of: $0, in: arrays)), task \($0))"
+                    } ?? ""
                 output("# array \(number + 1) of \(arrays.count)\(after): \(names)")
                 let parentJob = array.parent.map { "<job of array \(arrayNumber(of: $0, in: arrays))>" }
-                output((["sbatch"] + submission.arguments(array, parentJob: parentJob)).map(SlurmSubmission.quoted).joined(separator: " "))
+                output(
+                    (["sbatch"] + submission.arguments(array, parentJob: parentJob)).map(
+                        SlurmSubmission.quoted
+                    ).joined(separator: " "))
             }
             result.pending = tasks.map(\.key)
             return result
         }
 
-        try FileManager.default.createDirectory(at: submission.logDirectory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: submission.logDirectory, withIntermediateDirectories: true)
         try plan.write(to: submission.planURL)
         try store.writer.write(script, to: submission.scriptURL)
         chmod(submission.scriptURL.path, 0o755)
@@ -87,7 +111,8 @@ final class SlurmExecutor {
                 throw SlurmError.interrupted(cancelled: jobs.jobs.count)
             }
             do {
-                let id = try commands.submit(submission.arguments(array, parentJob: array.parent.map { jobs.jobs[$0] }))
+                let id = try commands.submit(
+                    submission.arguments(array, parentJob: array.parent.map { jobs.jobs[$0] }))
                 jobs.jobs += Array(repeating: id, count: array.indices.count)
                 try saveJobs(jobs, in: submission.directory)
             } catch {
@@ -102,14 +127,19 @@ final class SlurmExecutor {
             throw SlurmError.interrupted(cancelled: jobs.jobs.count)
         }
         let arrayCount = arrays.count
-        console.note("submitted \(tasks.count) run\(tasks.count == 1 ? "" : "s") as \(arrayCount) Slurm job array\(arrayCount == 1 ? "" : "s") "
-                     + "named \(submission.jobName) (jobs \(Array(Set(jobs.jobs)).sorted().joined(separator: ", "))); logs in \(relative(submission.logDirectory))")
+        console.note(
+            "submitted \(tasks.count) run\(tasks.count == 1 ? "" : "s") as \(arrayCount) Slurm job array\(arrayCount == 1 ? "" : "s") "
+                + "named \(submission.jobName) (jobs \(Array(Set(jobs.jobs)).sorted().joined(separator: ", "))); logs in \(relative(submission.logDirectory))"
+        )
         if mode == .detach {
-            console.note("detached: `report status` shows the runs in the queue; run `report build` again once they finish")
+            console.note(
+                "detached: `report status` shows the runs in the queue; run `report build` again once they finish"
+            )
             result.pending = tasks.map(\.key)
             return result
         }
-        result.failures = try wait(tasks: tasks, jobs: jobs.jobs, submission: submission, interrupt: interrupt)
+        result.failures = try wait(
+            tasks: tasks, jobs: jobs.jobs, submission: submission, interrupt: interrupt)
         markFinished(submission.directory)
         return result
     }
@@ -120,7 +150,9 @@ final class SlurmExecutor {
 
     // MARK: Waiting
 
-    private func wait(tasks: [SlurmPlanFile.Task], jobs: [String], submission: SlurmSubmission, interrupt: SlurmInterrupt) throws -> [String: String] {
+    private func wait(
+        tasks: [SlurmPlanFile.Task], jobs: [String], submission: SlurmSubmission, interrupt: SlurmInterrupt
+    ) throws -> [String: String] {
         var tracker = SlurmTracker(tasks: tasks, jobs: jobs)
         var failures: [String: String] = [:]
         var lastCounts: SlurmTracker.Counts?
@@ -133,7 +165,9 @@ final class SlurmExecutor {
             } catch {
                 console.note("squeue failed (\(error)); trying again in \(settings.pollInterval.clean) s")
                 queue = []
-                if interrupt.sleep(settings.pollInterval) { throw cancel(jobs, tracker: tracker, submission: submission) }
+                if interrupt.sleep(settings.pollInterval) {
+                    throw cancel(jobs, tracker: tracker, submission: submission)
+                }
                 continue
             }
             for index in tracker.update(queue, isComplete: store.isComplete) {
@@ -144,16 +178,25 @@ final class SlurmExecutor {
                     let record = try? store.record(task.key)
                     let acc = record?.metrics.final.map { String(format: "%.2f%%", 100 * $0.valAcc) } ?? "-"
                     let time = record.map { ValueFormat.duration($0.metrics.trainSeconds) } ?? "?"
-                    console.note("trained \(task.runIDs[0]): val_acc \(acc) in \(time) (Slurm job \(jobs[index])_\(index))")
+                    console.note(
+                        "trained \(task.runIDs[0]): val_acc \(acc) in \(time) (Slurm job \(jobs[index])_\(index))"
+                    )
                 case .failed(let state, let reason, let job):
-                    failures[task.key] = reportFailure(task, state: state, reason: reason, job: job, log: submission.logURL(index))
+                    failures[task.key] = reportFailure(
+                        task, state: state, reason: reason, job: job, log: submission.logURL(index))
                     let children = Set(tasks.indices.filter { tasks[$0].parent == index }.map { jobs[$0] })
                     try? commands.cancel(children.sorted())
                 case .skipped(let parent):
-                    let message = "not trained: the run it starts from failed (\(failures[tasks[parent].key] ?? "unknown failure"))"
+                    let message =
+                        "not trained: the run it starts from failed (\(failures[tasks[parent].key] ?? "unknown failure"))"
                     failures[task.key] = message
-                    writeFailureLog(task.key, "run \(task.runIDs.joined(separator: ", "))\nkey \(task.key)\ninit \(tasks[parent].key)\nerror: \(message)\n")
-                    console.note("skipped \(task.runIDs[0]): the run it starts from (\(tasks[parent].runIDs[0])) failed")
+                    writeFailureLog(
+                        task.key,
+                        "run \(task.runIDs.joined(separator: ", "))\nkey \(task.key)\ninit \(tasks[parent].key)\nerror: \(message)\n"
+                    )
+                    console.note(
+                        "skipped \(task.runIDs[0]): the run it starts from (\(tasks[parent].runIDs[0])) failed"
+                    )
                 case nil:
                     break
                 }
@@ -161,12 +204,19 @@ final class SlurmExecutor {
             let counts = tracker.counts
             concurrency = max(concurrency, counts.running)
             if counts != lastCounts {
-                let eta = tracker.estimatedSeconds(concurrency: concurrency).map { "; eta \(ValueFormat.duration($0))" } ?? ""
-                console.note("slurm \(submission.jobName): \(counts.done) done, \(counts.running) running, \(counts.queued) queued, \(counts.failed) failed\(eta)")
+                let eta =
+                    tracker.estimatedSeconds(concurrency: concurrency).map {
+                        "; eta \(ValueFormat.duration($0))"
+                    } ?? ""
+                console.note(
+                    "slurm \(submission.jobName): \(counts.done) done, \(counts.running) running, \(counts.queued) queued, \(counts.failed) failed\(eta)"
+                )
                 lastCounts = counts
             }
             if tracker.isFinished { break }
-            if interrupt.sleep(settings.pollInterval) { throw cancel(jobs, tracker: tracker, submission: submission) }
+            if interrupt.sleep(settings.pollInterval) {
+                throw cancel(jobs, tracker: tracker, submission: submission)
+            }
         }
         return failures
     }
@@ -176,7 +226,9 @@ final class SlurmExecutor {
         do {
             try commands.cancel(Array(Set(jobs)).sorted())
         } catch {
-            console.note("could not cancel the jobs (\(error)); cancel them with `scancel --name=\(submission.jobName)`")
+            console.note(
+                "could not cancel the jobs (\(error)); cancel them with `scancel --name=\(submission.jobName)`"
+            )
         }
         markFinished(submission.directory)
         return SlurmError.interrupted(cancelled: open)
@@ -184,15 +236,22 @@ final class SlurmExecutor {
 
     /// Names the run, its key, Slurm's state and reason, the log and its last lines; writes the failure log
     /// that the README points to. Returns the message for the README.
-    private func reportFailure(_ task: SlurmPlanFile.Task, state: String, reason: String, job: String, log: URL) -> String {
+    private func reportFailure(
+        _ task: SlurmPlanFile.Task, state: String, reason: String, job: String, log: URL
+    ) -> String {
         let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         let lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
         let tail = lines.suffix(10)
-        let workerError = lines.last { $0.hasPrefix(SlurmWorker.errorPrefix) }.map { String($0.dropFirst(SlurmWorker.errorPrefix.count)) }
+        let workerError = lines.last { $0.hasPrefix(SlurmWorker.errorPrefix) }.map {
+            String($0.dropFirst(SlurmWorker.errorPrefix.count))
+        }
         let slurm = "Slurm job \(job) \(state)" + (reason == "None" || reason.isEmpty ? "" : " (\(reason))")
         let message = workerError.map { "\($0) [\(slurm)]" } ?? slurm
-        var file = "run \(task.runIDs.joined(separator: ", "))\nkey \(task.key)\nslurm job \(job): \(state) (\(reason))\nslurm log: \(log.path)\nerror: \(message)\n"
-        file += "--- last lines of the Slurm log ---\n" + (tail.isEmpty ? "(empty or missing)\n" : tail.joined(separator: "\n") + "\n")
+        var file =
+            "run \(task.runIDs.joined(separator: ", "))\nkey \(task.key)\nslurm job \(job): \(state) (\(reason))\nslurm log: \(log.path)\nerror: \(message)\n"
+        file +=
+            "--- last lines of the Slurm log ---\n"
+            + (tail.isEmpty ? "(empty or missing)\n" : tail.joined(separator: "\n") + "\n")
         writeFailureLog(task.key, file)
         var note = "failed  \(task.runIDs[0]) (key \(task.key)): \(message)\n  slurm log: \(relative(log))"
         for line in tail { note += "\n  | \(line)" }
@@ -202,7 +261,8 @@ final class SlurmExecutor {
 
     private func writeFailureLog(_ key: String, _ text: String) {
         let url = store.failureLog(key)
-        try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try? FileManager.default.createDirectory(
+            at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try? store.writer.write(text, to: url)
     }
 
@@ -214,12 +274,14 @@ final class SlurmExecutor {
     // MARK: Builds on record
 
     private func saveJobs(_ jobs: JobsRecord, in directory: URL) throws {
-        try store.writer.write(String(decoding: try RunStore.encoder().encode(jobs), as: UTF8.self) + "\n",
-                                         to: directory.appendingPathComponent("jobs.json"))
+        try store.writer.write(
+            String(decoding: try RunStore.encoder().encode(jobs), as: UTF8.self) + "\n",
+            to: directory.appendingPathComponent("jobs.json"))
     }
 
     private func markFinished(_ directory: URL) {
-        _ = FileManager.default.createFile(atPath: directory.appendingPathComponent("finished").path, contents: Data())
+        _ = FileManager.default.createFile(
+            atPath: directory.appendingPathComponent("finished").path, contents: Data())
     }
 
     /// Submitted builds not yet marked finished (detached, or their driver was killed).
@@ -229,8 +291,10 @@ final class SlurmExecutor {
         return names.compactMap { name in
             let directory = root.appendingPathComponent(name)
             guard !FileManager.default.fileExists(atPath: directory.appendingPathComponent("finished").path),
-                  let data = FileManager.default.contents(atPath: directory.appendingPathComponent("jobs.json").path),
-                  let record = try? JSONDecoder().decode(JobsRecord.self, from: data) else { return nil }
+                let data = FileManager.default.contents(
+                    atPath: directory.appendingPathComponent("jobs.json").path),
+                let record = try? JSONDecoder().decode(JobsRecord.self, from: data)
+            else { return nil }
             return (directory, record)
         }
     }
@@ -245,7 +309,9 @@ final class SlurmExecutor {
         for build in open {
             var active = false
             let plan = try? SlurmPlanFile.read(build.directory.appendingPathComponent("plan.json"))
-            for entry in queue where build.record.jobs.indices.contains(entry.task) && build.record.jobs[entry.task] == entry.job {
+            for entry in queue
+            where build.record.jobs.indices.contains(entry.task) && build.record.jobs[entry.task] == entry.job
+            {
                 guard let task = plan?.tasks[safe: entry.task] else { continue }
                 switch entry.phase {
                 case .queued: states[task.key] = "queued (\(entry.reason)), job \(entry.job)_\(entry.task)"
@@ -254,7 +320,10 @@ final class SlurmExecutor {
                 }
                 active = true
             }
-            if !active { _ = FileManager.default.createFile(atPath: build.directory.appendingPathComponent("finished").path, contents: Data()) }
+            if !active {
+                _ = FileManager.default.createFile(
+                    atPath: build.directory.appendingPathComponent("finished").path, contents: Data())
+            }
         }
         return states
     }

@@ -13,7 +13,11 @@ struct SlurmPlanFile: Codable, Equatable {
         var parent: Int?
         /// `--rerun`: train and replace the cached entry.
         var rerun: Bool?
-        enum CodingKeys: String, CodingKey { case key, runIDs = "runs", parent, rerun }
+        enum CodingKeys: String, CodingKey {
+            case key
+            case runIDs = "runs"
+            case parent, rerun
+        }
     }
 
     var version = Self.currentVersion
@@ -29,7 +33,8 @@ struct SlurmPlanFile: Codable, Equatable {
 
     static func read(_ url: URL) throws -> SlurmPlanFile {
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw SlurmError.unreadablePlan(url.path, "no such file (the plan must be on a filesystem every node sees)")
+            throw SlurmError.unreadablePlan(
+                url.path, "no such file (the plan must be on a filesystem every node sees)")
         }
         let plan: SlurmPlanFile
         do {
@@ -38,14 +43,17 @@ struct SlurmPlanFile: Codable, Equatable {
             throw SlurmError.unreadablePlan(url.path, "\(error)")
         }
         guard plan.version == currentVersion else {
-            throw SlurmError.unreadablePlan(url.path, "plan version \(plan.version); this report reads version \(currentVersion)")
+            throw SlurmError.unreadablePlan(
+                url.path, "plan version \(plan.version); this report reads version \(currentVersion)")
         }
         return plan
     }
 
     func write(to url: URL) throws {
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try FileWriter().write(String(decoding: try RunStore.encoder().encode(self), as: UTF8.self) + "\n", to: url)
+        try FileManager.default.createDirectory(
+            at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileWriter().write(
+            String(decoding: try RunStore.encoder().encode(self), as: UTF8.self) + "\n", to: url)
     }
 
     /// Orders the runs to train so that every array is a contiguous range of indices and comes after the
@@ -56,7 +64,11 @@ struct SlurmPlanFile: Codable, Equatable {
         var children: [String: [PlannedRun]] = [:]
         var roots: [PlannedRun] = []
         for run in runs {
-            if let parent = run.initKey, keys.contains(parent) { children[parent, default: []].append(run) } else { roots.append(run) }
+            if let parent = run.initKey, keys.contains(parent) {
+                children[parent, default: []].append(run)
+            } else {
+                roots.append(run)
+            }
         }
         var tasks: [Task] = []
         var queue: [(run: PlannedRun, parent: Int?)] = roots.map { ($0, nil) }
@@ -65,7 +77,10 @@ struct SlurmPlanFile: Codable, Equatable {
             let (run, parent) = queue[head]
             head += 1
             let index = tasks.count
-            tasks.append(Task(key: run.key, runIDs: run.runIDs, parent: parent, rerun: rerun.contains(run.key) ? true : nil))
+            tasks.append(
+                Task(
+                    key: run.key, runIDs: run.runIDs, parent: parent,
+                    rerun: rerun.contains(run.key) ? true : nil))
             queue += (children[run.key] ?? []).map { ($0, index) }
         }
         return tasks
@@ -87,16 +102,21 @@ public enum SlurmError: Error, CustomStringConvertible {
         switch self {
         case .unreadablePlan(let path, let why): return "cannot read the Slurm plan \(path): \(why)"
         case .noSuchTask(let path, let index, let count):
-            return "\(path) has \(count) run\(count == 1 ? "" : "s") (indices 0 to \(count - 1)); there is no index \(index)"
+            return
+                "\(path) has \(count) run\(count == 1 ? "" : "s") (indices 0 to \(count - 1)); there is no index \(index)"
         case .keyMismatch(let run, let planned, let actual):
-            return "refusing to train '\(run)': the plan says key \(planned) but this report computes \(actual) "
+            return
+                "refusing to train '\(run)': the plan says key \(planned) but this report computes \(actual) "
                 + "(a different report version or dataset on this node, or an edited plan); run `report build` again"
         case .toolMissing(let tool):
-            return "\(tool) not found on PATH; `--executor slurm` needs the Slurm commands sbatch, squeue and scancel"
+            return
+                "\(tool) not found on PATH; `--executor slurm` needs the Slurm commands sbatch, squeue and scancel"
         case .toolFailed(let command, let why): return "\(command) failed: \(why)"
         case .runsInQueue(let runs, let builds):
-            return "\(runs.count) run\(runs.count == 1 ? " is" : "s are") still in the Slurm queue from an earlier build: "
-                + runs.joined(separator: ", ") + "; wait for them (`report status` shows them) or cancel them with `scancel --name="
+            return
+                "\(runs.count) run\(runs.count == 1 ? " is" : "s are") still in the Slurm queue from an earlier build: "
+                + runs.joined(separator: ", ")
+                + "; wait for them (`report status` shows them) or cancel them with `scancel --name="
                 + builds.map { "report-\($0)" }.joined(separator: ",") + "`"
         case .interrupted(let count):
             return "interrupted: cancelled \(count) Slurm job\(count == 1 ? "" : "s") of this build"

@@ -37,9 +37,14 @@ struct SlurmSubmission {
 
     /// The arguments of `sbatch` for one array; `parentJob` is the Slurm job id of the parent's array.
     func arguments(_ array: JobArray, parentJob: String?) -> [String] {
-        let range = array.indices.count == 1 ? "\(array.indices.lowerBound)" : "\(array.indices.lowerBound)-\(array.indices.upperBound - 1)"
-        var arguments = ["--parsable", "--job-name=\(jobName)", "--array=\(range)\(settings.maxRunning.map { "%\($0)" } ?? "")",
-                         "--output=\(logDirectory.path)/%a.log", "--cpus-per-task=\(settings.cpusPerTask)"]
+        let range =
+            array.indices.count == 1
+            ? "\(array.indices.lowerBound)" : "\(array.indices.lowerBound)-\(array.indices.upperBound - 1)"
+        var arguments = [
+            "--parsable", "--job-name=\(jobName)",
+            "--array=\(range)\(settings.maxRunning.map { "%\($0)" } ?? "")",
+            "--output=\(logDirectory.path)/%a.log", "--cpus-per-task=\(settings.cpusPerTask)",
+        ]
         if let partition = settings.partition { arguments.append("--partition=\(partition)") }
         if let account = settings.account { arguments.append("--account=\(account)") }
         if let qos = settings.qos { arguments.append("--qos=\(qos)") }
@@ -56,16 +61,21 @@ struct SlurmSubmission {
 
     /// The batch script every task runs: the setup lines, then `report worker` on its own index.
     func script(command: String, projectRoot: URL) -> String {
-        var lines = ["#!/bin/bash", "# report build \(build): trains run $SLURM_ARRAY_TASK_ID of plan.json into the shared cache."]
+        var lines = [
+            "#!/bin/bash",
+            "# report build \(build): trains run $SLURM_ARRAY_TASK_ID of plan.json into the shared cache.",
+        ]
         lines += settings.setup
         lines.append("cd \(Self.quoted(projectRoot.path)) || exit 1")
-        lines.append("exec \(Self.quoted(command)) worker \(Self.quoted(planURL.path)) \"$SLURM_ARRAY_TASK_ID\"")
+        lines.append(
+            "exec \(Self.quoted(command)) worker \(Self.quoted(planURL.path)) \"$SLURM_ARRAY_TASK_ID\"")
         return lines.joined(separator: "\n") + "\n"
     }
 
     /// A shell word: as is when it is plainly safe, else in single quotes.
     static func quoted(_ word: String) -> String {
-        let safe = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,%+@")
+        let safe = CharacterSet(
+            charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,%+@")
         if !word.isEmpty && word.unicodeScalars.allSatisfy({ safe.contains($0) }) { return word }
         return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }

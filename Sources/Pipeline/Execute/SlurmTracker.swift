@@ -17,9 +17,13 @@ struct SlurmQueueEntry: Equatable {
     }
 
     init?(line: String) {
-        let fields = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let fields = line.split(separator: "|", omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
         guard fields.count >= 4, let task = Int(fields[1]) else { return nil }
-        self.init(job: fields[0], task: task, state: fields[2], reason: fields[3], node: fields.count > 4 ? fields[4] : "")
+        self.init(
+            job: fields[0], task: task, state: fields[2], reason: fields[3],
+            node: fields.count > 4 ? fields[4] : "")
     }
 
     enum Phase { case queued, running, completed, ended }
@@ -27,11 +31,13 @@ struct SlurmQueueEntry: Equatable {
     /// Slurm's job states (squeue's long names), by what they mean for a run.
     var phase: Phase {
         switch state {
-        case "PENDING", "CONFIGURING", "REQUEUED", "REQUEUE_FED", "REQUEUE_HOLD", "RESIZING", "SUSPENDED", "STOPPED", "SIGNALING":
+        case "PENDING", "CONFIGURING", "REQUEUED", "REQUEUE_FED", "REQUEUE_HOLD", "RESIZING", "SUSPENDED",
+            "STOPPED", "SIGNALING":
             return .queued
         case "RUNNING", "COMPLETING", "STAGE_OUT": return .running
         case "COMPLETED": return .completed
-        default: return .ended  // FAILED, CANCELLED, TIMEOUT, OUT_OF_MEMORY, NODE_FAIL, BOOT_FAIL, DEADLINE, PREEMPTED, …
+        // FAILED, CANCELLED, TIMEOUT, OUT_OF_MEMORY, NODE_FAIL, BOOT_FAIL, DEADLINE, PREEMPTED, …
+        default: return .ended
         }
     }
 }
@@ -69,7 +75,9 @@ struct SlurmTracker {
 
     /// Marks tasks found in the cache before anything was polled (a detached build, an earlier run).
     /// Returns the tasks newly resolved by this answer, in index order.
-    mutating func update(_ queue: [SlurmQueueEntry], isComplete: (String) -> Bool, now: Date = Date()) -> [Int] {
+    mutating func update(_ queue: [SlurmQueueEntry], isComplete: (String) -> Bool, now: Date = Date())
+        -> [Int]
+    {
         var byTask: [String: SlurmQueueEntry] = [:]
         for entry in queue { byTask["\(entry.job)_\(entry.task)"] = entry }
         var resolved: [Int] = []
@@ -92,7 +100,9 @@ struct SlurmTracker {
                 // Listed before and gone now, or never listed: Slurm forgot it (MinJobAge) or lost it.
                 waiting[index, default: 0] += 1
                 if waiting[index, default: 0] > grace {
-                    outcomes[index] = .failed(state: "GONE", reason: "no longer listed by squeue and no result in the cache", job: id)
+                    outcomes[index] = .failed(
+                        state: "GONE", reason: "no longer listed by squeue and no result in the cache",
+                        job: id)
                     resolved.append(index)
                 }
                 continue
@@ -107,7 +117,9 @@ struct SlurmTracker {
             case .completed:
                 waiting[index, default: 0] += 1
                 if waiting[index, default: 0] > grace {
-                    outcomes[index] = .failed(state: "COMPLETED", reason: "the job ended but its result is not in the cache", job: id)
+                    outcomes[index] = .failed(
+                        state: "COMPLETED", reason: "the job ended but its result is not in the cache",
+                        job: id)
                     resolved.append(index)
                 }
             case .ended:

@@ -11,31 +11,42 @@ public enum SlurmWorker {
     /// Trains task `index` of the plan; returns what happened, or throws.
     public static func run(planFile: URL, index: Int, console: BuildObserver) throws -> String {
         let file = try SlurmPlanFile.read(planFile)
-        guard file.tasks.indices.contains(index) else { throw SlurmError.noSuchTask(planFile.path, index, file.tasks.count) }
+        guard file.tasks.indices.contains(index) else {
+            throw SlurmError.noSuchTask(planFile.path, index, file.tasks.count)
+        }
         let task = file.tasks[index]
         let plan = try Plan.make(source: file.source, path: file.document)
         let name = task.runIDs.first ?? task.key
         guard let run = plan.plannedRuns.first(where: { $0.runIDs.contains(name) }) else {
             throw SlurmError.keyMismatch(run: name, planned: task.key, actual: "no such run")
         }
-        guard run.key == task.key else { throw SlurmError.keyMismatch(run: name, planned: task.key, actual: run.key) }
+        guard run.key == task.key else {
+            throw SlurmError.keyMismatch(run: name, planned: task.key, actual: run.key)
+        }
 
         let store = RunStore(root: URL(fileURLWithPath: file.runs))
         let rerun = task.rerun == true
-        if store.isComplete(run.key) && !rerun { return "\(name): already in the cache (\(run.key)); nothing to do" }
-        let locator = DataLocator(dataDirectory: file.dataDirectory, projectRoot: URL(fileURLWithPath: file.projectRoot))
+        if store.isComplete(run.key) && !rerun {
+            return "\(name): already in the cache (\(run.key)); nothing to do"
+        }
+        let locator = DataLocator(
+            dataDirectory: file.dataDirectory, projectRoot: URL(fileURLWithPath: file.projectRoot))
         let training = RunTraining(store: store, data: DatasetCache(locator: locator, observer: console))
         console.started(name)
-        switch training.train(run, threads: file.threads, keepExisting: !rerun, shouldStop: { false },
-                              onEvent: { console.event(name, $0) }) {
+        switch training.train(
+            run, threads: file.threads, keepExisting: !rerun, shouldStop: { false },
+            onEvent: { console.event(name, $0) })
+        {
         case .trained(let metrics):
             console.finished(name, metrics.final)
             return "\(name): trained into \(store.directory(run.key).path)"
         case .diverged(let divergence):
             console.ended(name, "diverged", "at epoch \(divergence.epoch); kept as a result")
-            return "\(name): diverged at epoch \(divergence.epoch), kept as a result in \(store.directory(run.key).path)"
+            return
+                "\(name): diverged at epoch \(divergence.epoch), kept as a result in \(store.directory(run.key).path)"
         case .interrupted(let finished, let total):
-            throw SlurmError.runFailed("stopped after \(finished) of \(total) epochs; the kept state resumes it")
+            throw SlurmError.runFailed(
+                "stopped after \(finished) of \(total) epochs; the kept state resumes it")
         case .failed(let failure):
             console.failed(name, failure)
             throw SlurmError.runFailed(failure)

@@ -45,7 +45,9 @@ public struct FileWriter: Sendable {
         }
         if kind == .generatedDocument && !Self.isGenerated(path) {
             throw FileWriteError.refused(
-                path, "report did not write it (its first line is not '\(Self.generatedMarker) …'); move it away or choose another --out")
+                path,
+                "report did not write it (its first line is not '\(Self.generatedMarker) …'); move it away or choose another --out"
+            )
         }
     }
 
@@ -64,7 +66,8 @@ public struct FileWriter: Sendable {
             throw FileWriteError.io(directory.path, "cannot create the directory (\(Self.reason(error)))")
         }
         let temporary = directory.appendingPathComponent(
-            ".\(url.lastPathComponent)\(Self.temporaryTag)\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+            ".\(url.lastPathComponent)\(Self.temporaryTag)\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        ).path
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw FileWriteError.io(path, String(cString: strerror(errno))) }
         var failure: String?
@@ -125,8 +128,13 @@ public struct FileWriter: Sendable {
     }
 
     static func sameFile(_ a: String, _ b: String) -> Bool {
-        if URL(fileURLWithPath: a).standardizedFileURL.path == URL(fileURLWithPath: b).standardizedFileURL.path { return true }
-        var x = stat(), y = stat()
+        if URL(fileURLWithPath: a).standardizedFileURL.path
+            == URL(fileURLWithPath: b).standardizedFileURL.path
+        {
+            return true
+        }
+        var x = stat()
+        var y = stat()
         guard stat(a, &x) == 0, stat(b, &y) == 0 else { return false }
         return x.st_dev == y.st_dev && x.st_ino == y.st_ino
     }
@@ -141,7 +149,9 @@ public struct FileWriter: Sendable {
     /// The reason of a Foundation file error, without the `NSCocoaErrorDomain` dump.
     static func reason(_ error: Error) -> String {
         let ns = error as NSError
-        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError,
+            underlying.domain == NSPOSIXErrorDomain
+        {
             return String(cString: strerror(Int32(underlying.code)))
         }
         if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }

@@ -8,7 +8,10 @@ public struct ProcessIdentity: Codable, Equatable, Sendable {
     /// The process's start time as the kernel counts it (`/proc/<pid>/stat` field 22); nil where unknown.
     public var started: UInt64?
 
-    enum CodingKeys: String, CodingKey { case pid, host, started = "process_start" }
+    enum CodingKeys: String, CodingKey {
+        case pid, host
+        case started = "process_start"
+    }
 
     public init(pid: Int32, host: String, started: UInt64?) {
         self.pid = pid
@@ -41,7 +44,8 @@ public struct ProcessIdentity: Codable, Equatable, Sendable {
 
     static func startTime(of pid: Int32) -> UInt64? {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = text.lastIndex(of: ")") else { return nil }
+            let close = text.lastIndex(of: ")")
+        else { return nil }
         // Fields after the command name (which may contain spaces): state is field 3, starttime field 22.
         let fields = text[text.index(after: close)...].split(separator: " ")
         return fields.count > 19 ? UInt64(fields[19]) : nil

@@ -1,9 +1,10 @@
 import Foundation
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The HTTP server behind `report preview`: bound to 127.0.0.1 only, it serves the built page at `/`,
@@ -26,16 +27,19 @@ public final class PreviewServer: Sendable {
     static let maximumConnections = 64
 
     /// The script added to the page as served (not to the file): reload when a rebuild is announced.
-    static let reloadScript = "<script>new EventSource('/events').onmessage = () => location.reload();</script>"
+    static let reloadScript =
+        "<script>new EventSource('/events').onmessage = () => location.reload();</script>"
 
     /// Listens on 127.0.0.1:`port` (0: any free port; `port` then says which).
     public init(port: UInt16 = 0) throws {
         #if canImport(Glibc)
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
-        let socket = Darwin.socket(AF_INET, SOCK_STREAM, 0)
+            let socket = Darwin.socket(AF_INET, SOCK_STREAM, 0)
         #endif
-        guard socket >= 0 else { throw PreviewError("cannot create a socket: \(String(cString: strerror(errno)))") }
+        guard socket >= 0 else {
+            throw PreviewError("cannot create a socket: \(String(cString: strerror(errno)))")
+        }
         var yes: Int32 = 1
         setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
@@ -45,7 +49,8 @@ public final class PreviewServer: Sendable {
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic -> Bool in
-                bind(socket, generic, length) == 0 && listen(socket, 16) == 0 && getsockname(socket, generic, &length) == 0
+                bind(socket, generic, length) == 0 && listen(socket, 16) == 0
+                    && getsockname(socket, generic, &length) == 0
             }
         }
         guard bound else {
@@ -63,7 +68,8 @@ public final class PreviewServer: Sendable {
     public func publish(page: Data, figures: [URL]) {
         content.withLock { content in
             content.page = page
-            content.figures = Dictionary(figures.map { ("/figures/" + $0.lastPathComponent, $0) }, uniquingKeysWith: { a, _ in a })
+            content.figures = Dictionary(
+                figures.map { ("/figures/" + $0.lastPathComponent, $0) }, uniquingKeysWith: { a, _ in a })
             content.version += 1
         }
     }
@@ -84,8 +90,8 @@ public final class PreviewServer: Sendable {
             var timeout = timeval(tv_sec: 5, tv_usec: 0)
             setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
             #if canImport(Darwin)
-            var yes: Int32 = 1
-            setsockopt(connection, SOL_SOCKET, SO_NOSIGPIPE, &yes, socklen_t(MemoryLayout<Int32>.size))
+                var yes: Int32 = 1
+                setsockopt(connection, SOL_SOCKET, SO_NOSIGPIPE, &yes, socklen_t(MemoryLayout<Int32>.size))
             #endif
             let admitted = connections.withLock { count -> Bool in
                 guard count < Self.maximumConnections else { return false }
@@ -106,7 +112,9 @@ public final class PreviewServer: Sendable {
 
     /// The answer to one request target: what `/`, `/events` and the published figures map to.
     enum Route: Equatable {
-        case page, events, figure(URL), notFound
+        case page, events
+        case figure(URL)
+        case notFound
     }
 
     func route(_ target: String) -> Route {
@@ -121,7 +129,9 @@ public final class PreviewServer: Sendable {
     private func serve(_ connection: Int32) {
         guard let (method, target) = Self.readRequest(connection) else { return }
         guard method == "GET" || method == "HEAD" else {
-            send(connection, status: "405 Method Not Allowed", type: "text/plain", body: Data("GET only\n".utf8), head: false)
+            send(
+                connection, status: "405 Method Not Allowed", type: "text/plain",
+                body: Data("GET only\n".utf8), head: false)
             return
         }
         let head = method == "HEAD"
@@ -138,10 +148,14 @@ public final class PreviewServer: Sendable {
             if let data = FileManager.default.contents(atPath: url.path) {
                 send(connection, status: "200 OK", type: "image/svg+xml", body: data, head: head)
             } else {
-                send(connection, status: "404 Not Found", type: "text/plain", body: Data("not found\n".utf8), head: head)
+                send(
+                    connection, status: "404 Not Found", type: "text/plain", body: Data("not found\n".utf8),
+                    head: head)
             }
         case .notFound:
-            send(connection, status: "404 Not Found", type: "text/plain", body: Data("not found\n".utf8), head: head)
+            send(
+                connection, status: "404 Not Found", type: "text/plain", body: Data("not found\n".utf8),
+                head: head)
         case .events:
             streamEvents(connection)
         }
@@ -150,7 +164,13 @@ public final class PreviewServer: Sendable {
     /// Holds the connection open and sends `data: reload` after each publish; a comment every 15 s
     /// finds out when the browser has gone.
     private func streamEvents(_ connection: Int32) {
-        guard write(connection, Data("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: keep-alive\r\n\r\n: connected\n\n".utf8)) else { return }
+        guard
+            write(
+                connection,
+                Data(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: keep-alive\r\n\r\n: connected\n\n"
+                        .utf8))
+        else { return }
         var seen = content.withLock { $0.version }
         var quiet = 0.0
         while !stopped.load(ordering: .sequentiallyConsistent) {
@@ -169,7 +189,8 @@ public final class PreviewServer: Sendable {
     }
 
     private func send(_ connection: Int32, status: String, type: String, body: Data, head: Bool) {
-        let header = "HTTP/1.1 \(status)\r\nContent-Type: \(type)\r\nContent-Length: \(body.count)\r\n"
+        let header =
+            "HTTP/1.1 \(status)\r\nContent-Type: \(type)\r\nContent-Length: \(body.count)\r\n"
             + "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n"
         guard write(connection, Data(header.utf8)), !head else { return }
         _ = write(connection, body)
@@ -178,9 +199,9 @@ public final class PreviewServer: Sendable {
     /// Writes all of `data`; false once the peer is gone.
     private func write(_ connection: Int32, _ data: Data) -> Bool {
         #if canImport(Glibc)
-        let flags = Int32(MSG_NOSIGNAL)
+            let flags = Int32(MSG_NOSIGNAL)
         #else
-        let flags: Int32 = 0
+            let flags: Int32 = 0
         #endif
         return data.withUnsafeBytes { buffer -> Bool in
             guard let base = buffer.baseAddress else { return true }
@@ -203,9 +224,14 @@ public final class PreviewServer: Sendable {
             let count = recv(connection, &chunk, chunk.count, 0)
             guard count > 0 else { return nil }
             request += chunk[0..<count]
-            if request.count >= 4, String(decoding: request.suffix(count + 3), as: UTF8.self).contains("\r\n\r\n") { break }
+            if request.count >= 4,
+                String(decoding: request.suffix(count + 3), as: UTF8.self).contains("\r\n\r\n")
+            {
+                break
+            }
         }
-        let firstLine = String(decoding: request, as: UTF8.self).split(separator: "\r\n", maxSplits: 1).first ?? ""
+        let firstLine =
+            String(decoding: request, as: UTF8.self).split(separator: "\r\n", maxSplits: 1).first ?? ""
         let parts = firstLine.split(separator: " ")
         guard parts.count == 3, parts[2].hasPrefix("HTTP/") else { return nil }
         return (String(parts[0]), String(parts[1]))

@@ -20,7 +20,8 @@ struct DocumentRenderer {
         var files: [(URL, String)] = []
         var palette = Palette()
         let identities = FigureIdentities(plan: plan)
-        var figureNumber = 0, tableNumber = 0
+        var figureNumber = 0
+        var tableNumber = 0
         var dropNewline = false
         for segment in plan.document.segments {
             var piece: String
@@ -36,7 +37,10 @@ struct DocumentRenderer {
                 case .experiment:
                     piece = experiment(d)
                 case .figure:
-                    guard let figure = plan.figures[d.location] else { piece = ""; break }
+                    guard let figure = plan.figures[d.location] else {
+                        piece = ""
+                        break
+                    }
                     figureNumber += 1
                     let renderer = FigureRenderer(runs: plan.runs, records: records, identities: identities)
                     let url = figuresDirectory.appendingPathComponent("\(figure.id).svg")
@@ -44,12 +48,17 @@ struct DocumentRenderer {
                     // The alternative text states the result, as the SVG's <desc> does; the title is the caption's.
                     let summary = renderer.summary(figure)
                     let alt = Self.altText(summary.isEmpty ? figure.title : summary)
-                    piece = "![\(alt)](\(figureLinkPrefix)\(figure.id).svg)\n\n*Figure \(figureNumber): \(figure.caption ?? figure.title)*"
+                    piece =
+                        "![\(alt)](\(figureLinkPrefix)\(figure.id).svg)\n\n*Figure \(figureNumber): \(figure.caption ?? figure.title)*"
                     piece += failureNotes(figure.runIDs)
                 case .table:
-                    guard let table = plan.tables[d.location] else { piece = ""; break }
+                    guard let table = plan.tables[d.location] else {
+                        piece = ""
+                        break
+                    }
                     tableNumber += 1
-                    piece = TableRenderer(runs: plan.runs, records: records, failures: failures).markdown(table)
+                    piece = TableRenderer(runs: plan.runs, records: records, failures: failures).markdown(
+                        table)
                     if let caption = table.caption { piece += "\n\n*Table \(tableNumber): \(caption)*" }
                     piece += failureNotes(table.runIDs)
                 }
@@ -78,13 +87,16 @@ struct DocumentRenderer {
 
     private func value(_ e: InlineExpression) -> String {
         if e.reference.id == ReportTotals.id {
-            return ValueFormat.render(ReportTotals.value(e.value, plan: plan, records: records), format: plan.formats[e.location])
+            return ValueFormat.render(
+                ReportTotals.value(e.value, plan: plan, records: records), format: plan.formats[e.location])
         }
         let lookup = RunLookup(runs: plan.runs, groups: plan.groups)
         guard case .success(let id) = lookup.single(id: e.reference.id, selectors: e.reference.selectors),
-              let run = plan.runs[id] else { return e.original }
+            let run = plan.runs[id]
+        else { return e.original }
         guard let record = records[id] else { return "**[\(id) failed]**" }
-        return ValueFormat.render(RunValue.of(e.value, run: run, record: record), format: plan.formats[e.location])
+        return ValueFormat.render(
+            RunValue.of(e.value, run: run, record: record), format: plan.formats[e.location])
     }
 
     private func experiment(_ d: Directive) -> String {
@@ -92,7 +104,8 @@ struct DocumentRenderer {
         var piece = ""
         if let run = plan.runs[group.runIDs[0]], run.echo {
             var yaml = "id: \(id)\n"
-            for (key, value) in run.config.canonicalEntries where !run.swept.contains(where: { $0.key == key }) {
+            for (key, value) in run.config.canonicalEntries
+            where !run.swept.contains(where: { $0.key == key }) {
                 yaml += "\(key): \(value)\n"
             }
             if !run.swept.isEmpty {
@@ -100,7 +113,9 @@ struct DocumentRenderer {
                 var seen: [String] = []
                 for (key, _) in run.swept where !seen.contains(key) {
                     seen.append(key)
-                    let values = group.runIDs.compactMap { plan.runs[$0]?.swept.first { $0.key == key }?.value }
+                    let values = group.runIDs.compactMap {
+                        plan.runs[$0]?.swept.first { $0.key == key }?.value
+                    }
                     var unique: [String] = []
                     for v in values where !unique.contains(v) { unique.append(v) }
                     yaml += "  \(key): [\(unique.joined(separator: ", "))]\n"

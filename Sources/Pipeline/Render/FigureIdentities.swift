@@ -21,9 +21,11 @@ struct FigureIdentities {
         // A baseline is a training, not an id: a sweep member with the baseline's configuration (the
         // 1× member of a sweep around the defaults) is the same run and is grey too.
         let baselineKeys = Set(figures.flatMap(\.baselineIDs).compactMap { plan.keys[$0] })
-        let baselines = Set(plan.runOrder.filter { id in
-            figures.flatMap(\.baselineIDs).contains(id) || plan.keys[id].map(baselineKeys.contains) == true
-        })
+        let baselines = Set(
+            plan.runOrder.filter { id in
+                figures.flatMap(\.baselineIDs).contains(id)
+                    || plan.keys[id].map(baselineKeys.contains) == true
+            })
         for id in baselines { styles[id] = Palette.baseline }
         for figure in figures {
             for id in figure.runIDs where labels[id] == nil {
@@ -38,8 +40,10 @@ struct FigureIdentities {
             }
             for id in members where styles[id] == nil {
                 let others = figure.runIDs.compactMap { styles[$0] }
-                let taken = Set(others.map(\.color)), takenPairs = Set(others.map { "\($0.color) \($0.marker)" })
-                let index = (0..<Palette.okabeIto.count).first { !taken.contains(Palette.style(at: $0).color) }
+                let taken = Set(others.map(\.color))
+                let takenPairs = Set(others.map { "\($0.color) \($0.marker)" })
+                let index =
+                    (0..<Palette.okabeIto.count).first { !taken.contains(Palette.style(at: $0).color) }
                     ?? (0..<Palette.okabeIto.count * Palette.markers.count).first {
                         let style = Palette.style(at: $0)
                         return !takenPairs.contains("\(style.color) \(style.marker)")
@@ -60,11 +64,15 @@ struct FigureIdentities {
             for (key, value) in entry where entries[0].first(where: { $0.key == key })?.value != value {
                 differing.insert(key)
             }
-            for (key, _) in entries[0] where !entry.contains(where: { $0.key == key }) { differing.insert(key) }
+            for (key, _) in entries[0] where !entry.contains(where: { $0.key == key }) {
+                differing.insert(key)
+            }
         }
         guard differing.count == 1, let key = differing.first else { return nil }
         let values = entries.map { entry in entry.first { $0.key == key }.flatMap { Double($0.value) } }
-        guard values.allSatisfy({ $0 != nil }), Set(values.compactMap { $0 }).count == ids.count else { return nil }
+        guard values.allSatisfy({ $0 != nil }), Set(values.compactMap { $0 }).count == ids.count else {
+            return nil
+        }
         return zip(ids, values).sorted { ($0.1 ?? 0) < ($1.1 ?? 0) }.map(\.0)
     }
 

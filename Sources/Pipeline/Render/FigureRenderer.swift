@@ -23,17 +23,25 @@ struct FigureRenderer {
     /// The figure's chart, drawn with the document's identities (or, without them, the palette's own).
     func svg(_ figure: FigureSpec, palette: inout Palette) -> String {
         let shown = figure.runIDs.filter { records[$0] != nil }
-        func label(_ id: String) -> String { figure.labels[id] ?? identities?.labels[id] ?? runs[id]?.label ?? id }
+        func label(_ id: String) -> String {
+            figure.labels[id] ?? identities?.labels[id] ?? runs[id]?.label ?? id
+        }
         for id in figure.runIDs {
             if let style = identities?.styles[id] { palette.assign(style, to: label(id)) }
         }
         switch figure.kind {
         case .bar:
             let bars = shown.map { id in
-                (label: label(id), value: records[id].flatMap { $0.metrics.diverged == nil ? $0.metrics.final?.value(of: figure.barMetric) : nil } ?? .nan)
+                (
+                    label: label(id),
+                    value: records[id].flatMap {
+                        $0.metrics.diverged == nil ? $0.metrics.final?.value(of: figure.barMetric) : nil
+                    } ?? .nan
+                )
             }
-            let chart = BarChart(title: figure.title, yLabel: Self.title(ofMetric: figure.barMetric), bars: bars,
-                                 percent: FigureSpec.family(of: figure.barMetric) != "loss")
+            let chart = BarChart(
+                title: figure.title, yLabel: Self.title(ofMetric: figure.barMetric), bars: bars,
+                percent: FigureSpec.family(of: figure.barMetric) != "loss")
             return chart.svg(palette: &palette)
         case .line:
             return lineChart(figure, shown: shown, label: label).svg(palette: &palette)
@@ -43,12 +51,18 @@ struct FigureRenderer {
     /// The description a reader gets instead of the image: the figure's data in a sentence.
     func summary(_ figure: FigureSpec) -> String {
         let shown = figure.runIDs.filter { records[$0] != nil }
-        func label(_ id: String) -> String { figure.labels[id] ?? identities?.labels[id] ?? runs[id]?.label ?? id }
+        func label(_ id: String) -> String {
+            figure.labels[id] ?? identities?.labels[id] ?? runs[id]?.label ?? id
+        }
         switch figure.kind {
         case .bar:
-            let bars = shown.map { (label: label($0), value: records[$0]?.metrics.final?.value(of: figure.barMetric) ?? .nan) }
-            return BarChart(title: figure.title, yLabel: Self.title(ofMetric: figure.barMetric), bars: bars,
-                            percent: FigureSpec.family(of: figure.barMetric) != "loss").summary()
+            let bars = shown.map {
+                (label: label($0), value: records[$0]?.metrics.final?.value(of: figure.barMetric) ?? .nan)
+            }
+            return BarChart(
+                title: figure.title, yLabel: Self.title(ofMetric: figure.barMetric), bars: bars,
+                percent: FigureSpec.family(of: figure.barMetric) != "loss"
+            ).summary()
         case .line:
             return lineChart(figure, shown: shown, label: label).summary()
         }
@@ -75,7 +89,9 @@ struct FigureRenderer {
             let families = Set(metrics.map(FigureSpec.family(of:)))
             let family = families.count == 1 ? families.first : nil
             let title: String
-            if metrics.count == 1 { title = Self.title(ofMetric: metrics[0]) } else {
+            if metrics.count == 1 {
+                title = Self.title(ofMetric: metrics[0])
+            } else {
                 switch family {
                 case "loss": title = "Loss"
                 case "acc": title = "Accuracy"
@@ -83,11 +99,16 @@ struct FigureRenderer {
                 default: title = metrics.joined(separator: ", ")
                 }
             }
-            let yLabel = family == "loss" ? "Loss" : family == "acc" ? "Accuracy" : family == "error" ? "Error (1 − accuracy)" : "Value"
-            var panel = LinePanel(title: title, xLabel: xLabel, yLabel: yLabel, series: series,
-                                  percent: family == "acc" || family == "error",
-                                  logY: family == "error" || (figure.logY && family == "loss"))
-            panel.yRange = metrics.compactMap { figure.yRanges[$0] }.first ?? family.flatMap { figure.yRanges[$0] } ?? figure.yRanges[""]
+            let yLabel =
+                family == "loss"
+                ? "Loss" : family == "acc" ? "Accuracy" : family == "error" ? "Error (1 − accuracy)" : "Value"
+            var panel = LinePanel(
+                title: title, xLabel: xLabel, yLabel: yLabel, series: series,
+                percent: family == "acc" || family == "error",
+                logY: family == "error" || (figure.logY && family == "loss"))
+            panel.yRange =
+                metrics.compactMap { figure.yRanges[$0] }.first ?? family.flatMap { figure.yRanges[$0] }
+                ?? figure.yRanges[""]
             panel.focus = figure.focusIDs.map(label)
             panel.references = figure.references.compactMap { reference in
                 guard reference.family == family, let value = value(of: reference) else { return nil }
@@ -103,14 +124,18 @@ struct FigureRenderer {
     /// A reference line's value: its number, or the run's metric (final, or `@epoch`).
     private func value(of reference: FigureSpec.Reference) -> Double? {
         if let value = reference.value { return value }
-        guard let id = reference.runID, let metric = reference.metric, let run = runs[id], let record = records[id],
-              case .number(let value, _) = RunValue.of([metric], run: run, record: record) else { return nil }
+        guard let id = reference.runID, let metric = reference.metric, let run = runs[id],
+            let record = records[id],
+            case .number(let value, _) = RunValue.of([metric], run: run, record: record)
+        else { return nil }
         return value
     }
 
     /// A metric's curve: per epoch, per logged step (validation metrics sit at the end of each epoch), or against
     /// the training time at the end of each epoch. Epoch 0 (before training) is left out unless `epochZero`.
-    private func points(_ record: RunRecord, metric: String, axis: FigureSpec.Axis, epochZero: Bool) -> ([Double], [Double]) {
+    private func points(_ record: RunRecord, metric: String, axis: FigureSpec.Axis, epochZero: Bool) -> (
+        [Double], [Double]
+    ) {
         let m = record.metrics
         if axis == .step && (metric == "loss" || metric == "acc" || metric == "error") {
             let y = m.steps.map { metric == "loss" ? $0.loss : metric == "acc" ? $0.acc : 1 - $0.acc }

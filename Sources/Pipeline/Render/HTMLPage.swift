@@ -8,7 +8,9 @@ public enum HTMLPage {
     ///   - markdown: the rendered document, without the generated-file line.
     ///   - figures: image link as written in `markdown` (`figures/q3.svg`) → the SVG text.
     ///   - marker: the first line, which marks the file as generated.
-    public static func render(markdown: String, figures: [String: String], title fallback: String, marker: String) -> String {
+    public static func render(
+        markdown: String, figures: [String: String], title fallback: String, marker: String
+    ) -> String {
         let (withoutTables, tables) = extractTables(markdown)
         var body = MarkdownHTML.render(withoutTables)
         for (index, table) in tables.enumerated() {
@@ -21,8 +23,10 @@ public enum HTMLPage {
         let toc = contents.filter { $0.level == 2 || $0.level == 3 }
         var nav = ""
         if toc.count > 1 {
-            nav = "<nav class=\"toc\"><h2>Contents</h2>\n<ul>\n"
-                + toc.map { "<li class=\"l\($0.level)\"><a href=\"#\($0.id)\">\($0.text)</a></li>" }.joined(separator: "\n")
+            nav =
+                "<nav class=\"toc\"><h2>Contents</h2>\n<ul>\n"
+                + toc.map { "<li class=\"l\($0.level)\"><a href=\"#\($0.id)\">\($0.text)</a></li>" }.joined(
+                    separator: "\n")
                 + "\n</ul></nav>\n"
         }
         return """
@@ -70,7 +74,8 @@ public enum HTMLPage {
     /// blocks are left alone.
     static func extractTables(_ markdown: String) -> (String, [String]) {
         let lines = markdown.components(separatedBy: "\n")
-        var output: [String] = [], tables: [String] = []
+        var output: [String] = []
+        var tables: [String] = []
         var fence: String?
         var i = 0
         func isDelimiter(_ line: String) -> Bool {
@@ -82,14 +87,20 @@ public enum HTMLPage {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if let open = fence {
                 if trimmed.hasPrefix(open) { fence = nil }
-                output.append(line); i += 1; continue
+                output.append(line)
+                i += 1
+                continue
             }
             if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
                 fence = String(trimmed.prefix(3))
-                output.append(line); i += 1; continue
+                output.append(line)
+                i += 1
+                continue
             }
             guard trimmed.hasPrefix("|"), i + 1 < lines.count, isDelimiter(lines[i + 1]) else {
-                output.append(line); i += 1; continue
+                output.append(line)
+                i += 1
+                continue
             }
             let alignments = cells(lines[i + 1]).map { cell -> String in
                 let c = cell.trimmingCharacters(in: .whitespaces)
@@ -97,10 +108,11 @@ public enum HTMLPage {
             }
             func row(_ line: String, tag: String) -> String {
                 let items = cells(line)
-                return "<tr>" + items.enumerated().map { index, cell in
-                    let align = index < alignments.count ? alignments[index] : "left"
-                    return "<\(tag) style=\"text-align:\(align)\">\(inline(cell))</\(tag)>"
-                }.joined() + "</tr>"
+                return "<tr>"
+                    + items.enumerated().map { index, cell in
+                        let align = index < alignments.count ? alignments[index] : "left"
+                        return "<\(tag) style=\"text-align:\(align)\">\(inline(cell))</\(tag)>"
+                    }.joined() + "</tr>"
             }
             var html = "<table>\n<thead>" + row(line, tag: "th") + "</thead>\n<tbody>\n"
             i += 2
@@ -122,11 +134,24 @@ public enum HTMLPage {
         var t = Substring(line.trimmingCharacters(in: .whitespaces))
         if t.hasPrefix("|") { t = t.dropFirst() }
         if t.hasSuffix("|") && !t.hasSuffix("\\|") { t = t.dropLast() }
-        var cells: [String] = [], current = "", escaped = false
+        var cells: [String] = []
+        var current = ""
+        var escaped = false
         for c in t {
-            if escaped { current.append(c == "|" ? "|" : "\\\(c)"); escaped = false; continue }
-            if c == "\\" { escaped = true; continue }
-            if c == "|" { cells.append(current.trimmingCharacters(in: .whitespaces)); current = ""; continue }
+            if escaped {
+                current.append(c == "|" ? "|" : "\\\(c)")
+                escaped = false
+                continue
+            }
+            if c == "\\" {
+                escaped = true
+                continue
+            }
+            if c == "|" {
+                cells.append(current.trimmingCharacters(in: .whitespaces))
+                current = ""
+                continue
+            }
             current.append(c)
         }
         if escaped { current.append("\\") }
@@ -164,27 +189,39 @@ public enum HTMLPage {
         return result + rest
     }
 
-    struct Heading { var level: Int; var text: String; var id: String }
+    struct Heading {
+        var level: Int
+        var text: String
+        var id: String
+    }
 
     /// Gives every `<hN>` an id (a slug of its text, unique) and lists them.
     static func headingAnchors(_ html: String) -> (String, [Heading]) {
-        var result = "", headings: [Heading] = [], used = Set<String>()
+        var result = ""
+        var headings: [Heading] = []
+        var used = Set<String>()
         var rest = Substring(html)
         while let open = rest.range(of: "<h") {
             let after = rest[open.upperBound...]
             guard let digit = after.first, let level = Int(String(digit)), (1...6).contains(level),
-                  after.dropFirst().first == ">",
-                  let close = after.dropFirst(2).range(of: "</h\(level)>") else {
+                after.dropFirst().first == ">",
+                let close = after.dropFirst(2).range(of: "</h\(level)>")
+            else {
                 result += rest[..<open.upperBound]
                 rest = after
                 continue
             }
             let inner = String(after.dropFirst(2)[..<close.lowerBound])
-            var slug = stripTags(inner).lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
+            var slug = stripTags(inner).lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "-" }
+                .joined()
             slug = slug.split(separator: "-").joined(separator: "-")
             if slug.isEmpty { slug = "section" }
-            var id = slug, n = 2
-            while used.contains(id) { id = "\(slug)-\(n)"; n += 1 }
+            var id = slug
+            var n = 2
+            while used.contains(id) {
+                id = "\(slug)-\(n)"
+                n += 1
+            }
             used.insert(id)
             headings.append(Heading(level: level, text: inner, id: id))
             result += rest[..<open.lowerBound] + "<h\(level) id=\"\(id)\">" + inner + "</h\(level)>"
@@ -194,7 +231,8 @@ public enum HTMLPage {
     }
 
     static func stripTags(_ html: String) -> String {
-        var text = "", inTag = false
+        var text = ""
+        var inTag = false
         for c in html {
             if c == "<" { inTag = true } else if c == ">" { inTag = false } else if !inTag { text.append(c) }
         }

@@ -17,7 +17,9 @@ enum ReportTotals {
         switch path.joined(separator: ".") {
         case "runs": return .number(Double(all.count), .count)
         case "train_time": return .number(all.reduce(0) { $0 + $1.metrics.trainSeconds }, .seconds)
-        case "eval_time": return .number(all.reduce(0) { $0 + $1.metrics.epochs.reduce(0) { $0 + $1.evalSeconds } }, .seconds)
+        case "eval_time":
+            return .number(
+                all.reduce(0) { $0 + $1.metrics.epochs.reduce(0) { $0 + $1.evalSeconds } }, .seconds)
         case "machine":
             let machines = Set(all.map(\.machine)).sorted()
             return machines.isEmpty ? .missing : .text(machines.joined(separator: "; "))

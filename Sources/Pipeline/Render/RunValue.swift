@@ -15,29 +15,45 @@ enum RunValue {
     case missing
 
     static let metrics = ["loss", "acc", "val_loss", "val_acc", "error", "val_error"]
-    static let measured = ["epochs", "steps", "train_time", "eval_time", "epoch_time", "params", "flops", "threads", "machine", "label", "id", "key"]
+    static let measured = [
+        "epochs", "steps", "train_time", "eval_time", "epoch_time", "params", "flops", "threads", "machine",
+        "label", "id", "key",
+    ]
 
     /// Why a value path is not valid, or nil when it is.
     static func problem(with path: [String]) -> String? {
         let name = path.joined(separator: ".")
         if path.count == 1, let (metric, _) = atEpoch(name) {
-            return metrics.contains(metric) ? nil : "unknown metric '\(metric)' before '@'; metrics are \(metrics.joined(separator: ", "))"
+            return metrics.contains(metric)
+                ? nil
+                : "unknown metric '\(metric)' before '@'; metrics are \(metrics.joined(separator: ", "))"
         }
         if path.count == 2 && path[0] == "best" {
-            return metrics.contains(path[1]) ? nil : "unknown metric '\(path[1])' after 'best.'; metrics are \(metrics.joined(separator: ", "))"
+            return metrics.contains(path[1])
+                ? nil
+                : "unknown metric '\(path[1])' after 'best.'; metrics are \(metrics.joined(separator: ", "))"
         }
-        if path.count == 1 && (metrics.contains(name) || measured.contains(name) || SettingKey.names.contains(name)) { return nil }
+        if path.count == 1
+            && (metrics.contains(name) || measured.contains(name) || SettingKey.names.contains(name))
+        {
+            return nil
+        }
         let all = metrics + metrics.map { "best.\($0)" } + measured + SettingKey.names
         let hint = didYouMean(name, among: all)
-        return "unknown value '\(name)'\(hint); values are \(metrics.joined(separator: ", ")), best.<metric>, <metric>@<epoch>, \(measured.joined(separator: ", ")) and the training keys"
+        return
+            "unknown value '\(name)'\(hint); values are \(metrics.joined(separator: ", ")), best.<metric>, <metric>@<epoch>, \(measured.joined(separator: ", ")) and the training keys"
     }
 
-    static func kind(ofMetric name: String) -> Kind { name.hasSuffix("acc") || name.hasSuffix("error") ? .fraction : .loss }
+    static func kind(ofMetric name: String) -> Kind {
+        name.hasSuffix("acc") || name.hasSuffix("error") ? .fraction : .loss
+    }
 
     /// `val_acc@0` → (`val_acc`, 0): a metric at one epoch (0 is the evaluation before training).
     static func atEpoch(_ name: String) -> (metric: String, epoch: Int)? {
         let parts = name.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, let epoch = Int(parts[1]), epoch >= 0, parts[1].allSatisfy(\.isASCII) else { return nil }
+        guard parts.count == 2, let epoch = Int(parts[1]), epoch >= 0, parts[1].allSatisfy(\.isASCII) else {
+            return nil
+        }
         return (String(parts[0]), epoch)
     }
 
@@ -45,10 +61,14 @@ enum RunValue {
     static func of(_ path: [String], run: RunSpec, record: RunRecord) -> RunValue {
         let metrics = record.metrics
         if path.count == 1, let (metric, epoch) = atEpoch(path[0]) {
-            guard let value = metrics.epochs.first(where: { $0.epoch == epoch })?.value(of: metric) else { return .missing }
+            guard let value = metrics.epochs.first(where: { $0.epoch == epoch })?.value(of: metric) else {
+                return .missing
+            }
             return .number(value, kind(ofMetric: metric))
         }
-        if let diverged = metrics.diverged, (path.count == 2 && path[0] == "best") || Self.metrics.contains(path.joined(separator: ".")) {
+        if let diverged = metrics.diverged,
+            (path.count == 2 && path[0] == "best") || Self.metrics.contains(path.joined(separator: "."))
+        {
             return .text("diverged at epoch \(diverged.epoch)")
         }
         if path.count == 2 && path[0] == "best" {

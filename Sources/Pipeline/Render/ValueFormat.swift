@@ -15,7 +15,10 @@ struct ValueFormat: Equatable {
     static func parse(name: String, arguments: [String]) -> Result<ValueFormat, LookupError> {
         guard let style = Style(rawValue: name) else {
             let hint = didYouMean(name, among: names)
-            return .failure(LookupError("unknown format '\(name)'\(hint); formats are percent, percent(n), fixed(n), int, duration"))
+            return .failure(
+                LookupError(
+                    "unknown format '\(name)'\(hint); formats are percent, percent(n), fixed(n), int, duration"
+                ))
         }
         switch (style, arguments.count) {
         case (.fixed, 0):
@@ -23,11 +26,15 @@ struct ValueFormat: Equatable {
         case (_, 0): return .success(ValueFormat(style: style, digits: nil))
         case (.percent, 1), (.fixed, 1):
             guard let digits = Int(arguments[0]), (0...10).contains(digits) else {
-                return .failure(LookupError("'\(name)' takes a number of decimals from 0 to 10, found '\(arguments[0])'"))
+                return .failure(
+                    LookupError("'\(name)' takes a number of decimals from 0 to 10, found '\(arguments[0])'"))
             }
             return .success(ValueFormat(style: style, digits: digits))
         default:
-            return .failure(LookupError("'\(name)' takes \(style == .percent || style == .fixed ? "at most one argument" : "no arguments")"))
+            return .failure(
+                LookupError(
+                    "'\(name)' takes \(style == .percent || style == .fixed ? "at most one argument" : "no arguments")"
+                ))
         }
     }
 

@@ -6,14 +6,18 @@ enum DirectiveKeys {
     static let experimentOnly = ["id", "base", "init", "sweep", "label", "echo"]
     static var experiment: [String] { experimentOnly + SettingKey.names }
     static var defaults: [String] { SettingKey.names + ["init"] }
-    static let figure = ["id", "runs", "metrics", "x", "title", "caption", "labels", "smoothing", "log_y", "type", "metric",
-                                "baseline", "reference", "y", "focus", "epoch0", "split", "direct_labels"]
+    static let figure = [
+        "id", "runs", "metrics", "x", "title", "caption", "labels", "smoothing", "log_y", "type", "metric",
+        "baseline", "reference", "y", "focus", "epoch0", "split", "direct_labels",
+    ]
     static let table = ["runs", "columns", "caption"]
 
     /// The id syntax: letters, digits, `-` and `_`; `report` is reserved for totals.
     static func isValidID(_ id: String) -> Bool {
-        !id.isEmpty && id != ReportTotals.id && id.unicodeScalars.allSatisfy {
-            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_"
-        }
+        !id.isEmpty && id != ReportTotals.id
+            && id.unicodeScalars.allSatisfy {
+                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-"
+                    || $0 == "_"
+            }
     }
 }

@@ -45,29 +45,42 @@ struct ExperimentResolver {
             switch directive.kind {
             case .defaults:
                 for entry in directive.entries {
-                    guard check(entry, in: directive, allowed: DirectiveKeys.defaults, diagnostics: &diagnostics) else { continue }
+                    guard
+                        check(
+                            entry, in: directive, allowed: DirectiveKeys.defaults, diagnostics: &diagnostics)
+                    else { continue }
                     defaults[entry.key] = Setting(entry: entry, directive: directive)
                 }
             case .experiment:
                 for entry in directive.entries {
-                    _ = check(entry, in: directive, allowed: DirectiveKeys.experiment, diagnostics: &diagnostics)
+                    _ = check(
+                        entry, in: directive, allowed: DirectiveKeys.experiment, diagnostics: &diagnostics)
                 }
                 guard let idEntry = directive["id"] else {
                     if !directive.entries.isEmpty {
-                        diagnostics.append(Diagnostic.error("experiment has no 'id'; add a line like 'id: q1-mnist'",
-                                                           file: directive.file, at: directive.location))
+                        diagnostics.append(
+                            Diagnostic.error(
+                                "experiment has no 'id'; add a line like 'id: q1-mnist'",
+                                file: directive.file, at: directive.location))
                     }
                     continue
                 }
                 guard let id = idEntry.value.scalar?.string, DirectiveKeys.isValidID(id) else {
-                    diagnostics.append(directive.diagnostic("experiment id must use only letters, digits, '-' and '_'", at: idEntry.value))
+                    diagnostics.append(
+                        directive.diagnostic(
+                            "experiment id must use only letters, digits, '-' and '_'", at: idEntry.value))
                     continue
                 }
                 if let first = declarations[id] {
-                    diagnostics.append(Diagnostic.error(
-                        "duplicate experiment id '\(id)'", file: directive.file, at: idEntry.valueLocation, length: id.count,
-                        notes: [Diagnostic.note("'\(id)' first defined here", file: first.directive.file,
-                                                at: first.directive["id"]?.valueLocation ?? first.directive.location)]))
+                    diagnostics.append(
+                        Diagnostic.error(
+                            "duplicate experiment id '\(id)'", file: directive.file,
+                            at: idEntry.valueLocation, length: id.count,
+                            notes: [
+                                Diagnostic.note(
+                                    "'\(id)' first defined here", file: first.directive.file,
+                                    at: first.directive["id"]?.valueLocation ?? first.directive.location)
+                            ]))
                     continue
                 }
                 declarations[id] = Declaration(directive: directive, id: id, defaults: defaults)
@@ -78,18 +91,24 @@ struct ExperimentResolver {
         }
     }
 
-    private func check(_ entry: DirectiveEntry, in directive: Directive, allowed: [String], diagnostics: inout DiagnosticList) -> Bool {
+    private func check(
+        _ entry: DirectiveEntry, in directive: Directive, allowed: [String], diagnostics: inout DiagnosticList
+    ) -> Bool {
         guard !allowed.contains(entry.key) else { return true }
         let hint = didYouMean(entry.key, among: allowed)
-        diagnostics.append(Diagnostic.error("unknown key '\(entry.key)' in \(directive.displayName)\(hint)",
-                                            file: directive.file, at: entry.keyLocation, length: entry.key.count))
+        diagnostics.append(
+            Diagnostic.error(
+                "unknown key '\(entry.key)' in \(directive.displayName)\(hint)",
+                file: directive.file, at: entry.keyLocation, length: entry.key.count))
         return false
     }
 
     // MARK: base
 
     /// The training keys (and `init`) of an experiment after its defaults and `base` chain.
-    private mutating func settings(_ id: String, chain: [String], diagnostics: inout DiagnosticList) -> [String: Setting] {
+    private mutating func settings(_ id: String, chain: [String], diagnostics: inout DiagnosticList)
+        -> [String: Setting]
+    {
         if let done = raw[id] { return done }
         guard let declaration = declarations[id] else { return [:] }
         var result = declaration.defaults
@@ -97,19 +116,25 @@ struct ExperimentResolver {
             let baseID = baseEntry.value.scalar?.string ?? ""
             if declarations[baseID] == nil {
                 let hint = didYouMean(baseID, among: order)
-                diagnostics.append(declaration.directive.diagnostic("unknown experiment '\(baseID)' in 'base'\(hint)", at: baseEntry.value))
+                diagnostics.append(
+                    declaration.directive.diagnostic(
+                        "unknown experiment '\(baseID)' in 'base'\(hint)", at: baseEntry.value))
             } else if chain.contains(baseID) || baseID == id {
                 let cycle = (chain + [id, baseID]).drop { $0 != baseID }.joined(separator: " → ")
-                diagnostics.append(declaration.directive.diagnostic("'base' forms a cycle: \(cycle)", at: baseEntry.value))
+                diagnostics.append(
+                    declaration.directive.diagnostic("'base' forms a cycle: \(cycle)", at: baseEntry.value))
             } else if chain.count >= PlanLimits.chain {
                 // Also keeps this recursion shallow, however long a chain a document writes.
-                diagnostics.append(declaration.directive.diagnostic(
-                    "the 'base' chain is longer than \(PlanLimits.chain) experiments, the limit", at: baseEntry.value))
+                diagnostics.append(
+                    declaration.directive.diagnostic(
+                        "the 'base' chain is longer than \(PlanLimits.chain) experiments, the limit",
+                        at: baseEntry.value))
             } else {
                 result = settings(baseID, chain: chain + [id], diagnostics: &diagnostics)
             }
         }
-        for entry in declaration.directive.entries where SettingKey.names.contains(entry.key) || entry.key == "init" {
+        for entry in declaration.directive.entries
+        where SettingKey.names.contains(entry.key) || entry.key == "init" {
             result[entry.key] = Setting(entry: entry, directive: declaration.directive)
         }
         raw[id] = result
@@ -125,7 +150,9 @@ struct ExperimentResolver {
         let label = directive["label"]?.value.scalar?.string
         var echo = false
         if let entry = directive["echo"] {
-            if let value = entry.value.bool { echo = value } else {
+            if let value = entry.value.bool {
+                echo = value
+            } else {
                 diagnostics.append(directive.diagnostic("'echo' must be true or false", at: entry.value))
             }
         }
@@ -135,9 +162,10 @@ struct ExperimentResolver {
             members = sweepMembers(sweep, in: directive, diagnostics: &diagnostics)
         }
         guard runOrder.count + members.count <= PlanLimits.documentRuns else {
-            diagnostics.append(Diagnostic.error(
-                "experiment '\(id)' brings the document to more than \(PlanLimits.documentRuns.grouped) runs, the limit",
-                file: directive.file, at: directive["sweep"]?.valueLocation ?? directive.location))
+            diagnostics.append(
+                Diagnostic.error(
+                    "experiment '\(id)' brings the document to more than \(PlanLimits.documentRuns.grouped) runs, the limit",
+                    file: directive.file, at: directive["sweep"]?.valueLocation ?? directive.location))
             return
         }
         var ids: [String] = []
@@ -145,24 +173,32 @@ struct ExperimentResolver {
             var settings = base
             for item in member { settings[item.key] = item.setting }
             let swept = member.map { (key: $0.key, value: $0.value) }
-            let runID = swept.isEmpty ? id : "\(id)[\(swept.map { "\($0.key)=\($0.value)" }.joined(separator: ","))]"
+            let runID =
+                swept.isEmpty ? id : "\(id)[\(swept.map { "\($0.key)=\($0.value)" }.joined(separator: ","))]"
             let config = makeConfig(settings, experiment: id, diagnostics: &diagnostics)
             let sweptLabel = swept.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
             let runLabel = swept.isEmpty ? (label ?? id) : (label.map { "\($0) \(sweptLabel)" } ?? sweptLabel)
             runs[runID] = RunSpec(
-                id: runID, experimentID: id, label: runLabel, config: config, initID: settings["init"]?.entry.value.scalar?.string,
+                id: runID, experimentID: id, label: runLabel, config: config,
+                initID: settings["init"]?.entry.value.scalar?.string,
                 swept: swept, echo: echo, location: directive.location)
             runOrder.append(runID)
             ids.append(runID)
         }
-        groups[id] = ExperimentGroup(id: id, runIDs: ids, isSweep: directive["sweep"] != nil, location: directive.location)
+        groups[id] = ExperimentGroup(
+            id: id, runIDs: ids, isSweep: directive["sweep"] != nil, location: directive.location)
     }
 
-    private mutating func sweepMembers(_ sweep: DirectiveEntry, in directive: Directive, diagnostics: inout DiagnosticList)
+    private mutating func sweepMembers(
+        _ sweep: DirectiveEntry, in directive: Directive, diagnostics: inout DiagnosticList
+    )
         -> [[(key: String, value: String, setting: Setting)]]
     {
         guard let mapping = sweep.value.mapping, !mapping.isEmpty else {
-            diagnostics.append(directive.diagnostic("'sweep' maps keys to lists of values, like 'sweep: {lr: [0.001, 0.01, 0.1]}'", at: sweep.value))
+            diagnostics.append(
+                directive.diagnostic(
+                    "'sweep' maps keys to lists of values, like 'sweep: {lr: [0.001, 0.01, 0.1]}'",
+                    at: sweep.value))
             return [[]]
         }
         // Check every swept key and its values first, then the size of the product, then expand.
@@ -171,11 +207,15 @@ struct ExperimentResolver {
             let key = keyNode.scalar?.string ?? ""
             guard SettingKey.names.contains(key) else {
                 let hint = didYouMean(key, among: SettingKey.names)
-                diagnostics.append(directive.diagnostic("cannot sweep '\(key)': not a training key\(hint)", at: keyNode))
+                diagnostics.append(
+                    directive.diagnostic("cannot sweep '\(key)': not a training key\(hint)", at: keyNode))
                 continue
             }
             guard let values = valuesNode.sequence, !values.isEmpty else {
-                diagnostics.append(directive.diagnostic("sweep values of '\(key)' must be a non-empty list, like [0.01, 0.1]", at: valuesNode))
+                diagnostics.append(
+                    directive.diagnostic(
+                        "sweep values of '\(key)' must be a non-empty list, like [0.01, 0.1]", at: valuesNode)
+                )
                 continue
             }
             // Two equal values would make two runs with one id.
@@ -183,10 +223,16 @@ struct ExperimentResolver {
             for value in values {
                 guard let text = value.scalar?.string else { continue }
                 if let first = seen[text] {
-                    diagnostics.append(Diagnostic.error(
-                        "duplicate value '\(text)' in the sweep of '\(key)'", file: directive.file, at: directive.location(of: value),
-                        length: directive.locator.length(of: value),
-                        notes: [Diagnostic.note("first listed here", file: directive.file, at: directive.location(of: first))]))
+                    diagnostics.append(
+                        Diagnostic.error(
+                            "duplicate value '\(text)' in the sweep of '\(key)'", file: directive.file,
+                            at: directive.location(of: value),
+                            length: directive.locator.length(of: value),
+                            notes: [
+                                Diagnostic.note(
+                                    "first listed here", file: directive.file,
+                                    at: directive.location(of: first))
+                            ]))
                 } else {
                     seen[text] = value
                 }
@@ -201,9 +247,10 @@ struct ExperimentResolver {
         guard count <= PlanLimits.sweepRuns else {
             let factors = axes.map { "\($0.values.count) \($0.key)" }.joined(separator: " × ")
             let total = count == Int.max ? "more than \(Int.max.grouped)" : count.grouped
-            diagnostics.append(directive.diagnostic(
-                "the sweep makes \(factors) = \(total) runs; the limit is \(PlanLimits.sweepRuns.grouped) runs per experiment",
-                at: sweep.value))
+            diagnostics.append(
+                directive.diagnostic(
+                    "the sweep makes \(factors) = \(total) runs; the limit is \(PlanLimits.sweepRuns.grouped) runs per experiment",
+                    at: sweep.value))
             return [[]]
         }
         var members: [[(key: String, value: String, setting: Setting)]] = [[]]
@@ -214,8 +261,9 @@ struct ExperimentResolver {
             for prefix in members {
                 for (index, value) in axis.values.enumerated() {
                     let text = value.scalar?.string ?? "\(index + 1)"
-                    let entry = DirectiveEntry(key: axis.key, keyNode: axis.keyNode, keyLocation: keyLocation,
-                                               value: value, valueLocation: directive.location(of: value))
+                    let entry = DirectiveEntry(
+                        key: axis.key, keyNode: axis.keyNode, keyLocation: keyLocation,
+                        value: value, valueLocation: directive.location(of: value))
                     next.append(prefix + [(axis.key, text, Setting(entry: entry, directive: directive))])
                 }
             }
@@ -224,35 +272,48 @@ struct ExperimentResolver {
         return members
     }
 
-    private mutating func makeConfig(_ settings: [String: Setting], experiment: String, diagnostics: inout DiagnosticList) -> TrainingConfig {
+    private mutating func makeConfig(
+        _ settings: [String: Setting], experiment: String, diagnostics: inout DiagnosticList
+    ) -> TrainingConfig {
         var config = TrainingConfig()
         for key in SettingKey.names {
             guard let setting = settings[key] else { continue }
             do {
                 try config.set(key, setting.entry.value)
             } catch let error as SettingError {
-                let location = error.node.map { setting.directive.location(of: $0) } ?? setting.entry.valueLocation
+                let location =
+                    error.node.map { setting.directive.location(of: $0) } ?? setting.entry.valueLocation
                 let own = setting.directive["id"]?.value.scalar?.string == experiment
-                report("\(own ? "experiment '\(experiment)': " : "")\(error.message)", at: location,
-                       length: error.node.map { setting.directive.locator.length(of: $0) } ?? 1,
-                       file: setting.directive.file, diagnostics: &diagnostics)
+                report(
+                    "\(own ? "experiment '\(experiment)': " : "")\(error.message)", at: location,
+                    length: error.node.map { setting.directive.locator.length(of: $0) } ?? 1,
+                    file: setting.directive.file, diagnostics: &diagnostics)
             } catch {
-                report("\(error)", at: setting.entry.valueLocation, length: 1, file: setting.directive.file, diagnostics: &diagnostics)
+                report(
+                    "\(error)", at: setting.entry.valueLocation, length: 1, file: setting.directive.file,
+                    diagnostics: &diagnostics)
             }
         }
         // Shapes, parameters and activation memory from arithmetic alone: no network is built.
         do { _ = try config.modelSize() } catch let error as SpecError {
             if let setting = settings["model"] ?? settings["width"] {
-                report("\(error.message)", at: setting.entry.valueLocation, length: 1, file: setting.directive.file, diagnostics: &diagnostics)
+                report(
+                    "\(error.message)", at: setting.entry.valueLocation, length: 1,
+                    file: setting.directive.file, diagnostics: &diagnostics)
             } else if let declaration = declarations[experiment] {
-                report("\(error.message)", at: declaration.directive.location, length: 1, file: declaration.directive.file, diagnostics: &diagnostics)
+                report(
+                    "\(error.message)", at: declaration.directive.location, length: 1,
+                    file: declaration.directive.file, diagnostics: &diagnostics)
             }
         } catch {}
         return config
     }
 
     /// Adds a diagnostic once: a bad value in a `defaults` block is reported once, not per experiment.
-    private mutating func report(_ message: String, at location: SourceLocation, length: Int, file: String, diagnostics: inout DiagnosticList) {
+    private mutating func report(
+        _ message: String, at location: SourceLocation, length: Int, file: String,
+        diagnostics: inout DiagnosticList
+    ) {
         let key = "\(location.line):\(location.column):\(message)"
         guard seenErrors.insert(key).inserted else { return }
         diagnostics.append(Diagnostic.error(message, file: file, at: location, length: length))
@@ -267,7 +328,9 @@ struct ExperimentResolver {
             let setting = raw[run.experimentID]?["init"]
             func fail(_ message: String) {
                 if let setting {
-                    report(message, at: setting.entry.valueLocation, length: text.count, file: setting.directive.file, diagnostics: &diagnostics)
+                    report(
+                        message, at: setting.entry.valueLocation, length: text.count,
+                        file: setting.directive.file, diagnostics: &diagnostics)
                 }
                 run.initID = nil
             }
@@ -284,15 +347,20 @@ struct ExperimentResolver {
         // Cycles: follow init links from every run.
         // A chain longer than the limit is an error too (cache keys follow init links recursively).
         for start in runOrder {
-            var path = [start], seen: Set<String> = [start], current = start
+            var path = [start]
+            var seen: Set<String> = [start]
+            var current = start
             while let next = runs[current]?.initID {
                 let cycle = seen.contains(next)
                 if cycle || path.count > PlanLimits.chain {
                     if let setting = raw[runs[start]?.experimentID ?? ""]?["init"] {
-                        let message = cycle
+                        let message =
+                            cycle
                             ? "'init' forms a cycle: \((path + [next]).joined(separator: " → "))"
                             : "the 'init' chain is longer than \(PlanLimits.chain) runs, the limit"
-                        report(message, at: setting.entry.valueLocation, length: 1, file: setting.directive.file, diagnostics: &diagnostics)
+                        report(
+                            message, at: setting.entry.valueLocation, length: 1, file: setting.directive.file,
+                            diagnostics: &diagnostics)
                     }
                     runs[start]?.initID = nil
                     break

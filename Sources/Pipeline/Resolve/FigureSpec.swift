@@ -57,24 +57,31 @@ struct FigureSpec {
     static func parse(_ d: Directive, lookup: RunLookup, diagnostics: inout DiagnosticList) -> FigureSpec? {
         for entry in d.entries where !DirectiveKeys.figure.contains(entry.key) {
             let hint = didYouMean(entry.key, among: DirectiveKeys.figure)
-            diagnostics.append(Diagnostic.error("unknown key '\(entry.key)' in \(d.displayName)\(hint)", file: d.file,
-                                                at: entry.keyLocation, length: entry.key.count))
+            diagnostics.append(
+                Diagnostic.error(
+                    "unknown key '\(entry.key)' in \(d.displayName)\(hint)", file: d.file,
+                    at: entry.keyLocation, length: entry.key.count))
         }
         guard let id = d.id, DirectiveKeys.isValidID(id) else {
             if !d.entries.isEmpty {
-                diagnostics.append(Diagnostic.error("figure needs an 'id' of letters, digits, '-' and '_' (it names figures/<id>.svg)",
-                                                    file: d.file, at: d["id"]?.valueLocation ?? d.location))
+                diagnostics.append(
+                    Diagnostic.error(
+                        "figure needs an 'id' of letters, digits, '-' and '_' (it names figures/<id>.svg)",
+                        file: d.file, at: d["id"]?.valueLocation ?? d.location))
             }
             return nil
         }
         // The id names the file figures/<id>.svg: it must fit a file name (255 bytes on common file systems).
         guard id.utf8.count <= maximumIDLength else {
-            diagnostics.append(Diagnostic.error(
-                "figure id is \(id.utf8.count) characters long; the limit is \(maximumIDLength) (it names figures/<id>.svg)",
-                file: d.file, at: d["id"]?.valueLocation ?? d.location, length: min(id.count, 40)))
+            diagnostics.append(
+                Diagnostic.error(
+                    "figure id is \(id.utf8.count) characters long; the limit is \(maximumIDLength) (it names figures/<id>.svg)",
+                    file: d.file, at: d["id"]?.valueLocation ?? d.location, length: min(id.count, 40)))
             return nil
         }
-        var spec = FigureSpec(id: id, runIDs: [], panels: [["loss"], ["val_acc"]], title: d["title"]?.value.scalar?.string ?? id)
+        var spec = FigureSpec(
+            id: id, runIDs: [], panels: [["loss"], ["val_acc"]], title: d["title"]?.value.scalar?.string ?? id
+        )
         spec.runIDs = resolveRuns(d, lookup: lookup, diagnostics: &diagnostics)
         spec.caption = d["caption"]?.value.scalar?.string
         if let entry = d["type"] {
@@ -86,25 +93,36 @@ struct FigureSpec {
         }
         if let entry = d["metric"] {
             let name = entry.value.scalar?.string ?? ""
-            if RunValue.metrics.contains(name) { spec.barMetric = name } else {
-                diagnostics.append(d.diagnostic("unknown metric '\(name)'; metrics are \(RunValue.metrics.joined(separator: ", "))", at: entry.value))
+            if RunValue.metrics.contains(name) {
+                spec.barMetric = name
+            } else {
+                diagnostics.append(
+                    d.diagnostic(
+                        "unknown metric '\(name)'; metrics are \(RunValue.metrics.joined(separator: ", "))",
+                        at: entry.value))
             }
         }
         if let entry = d["metrics"] {
             var panels: [[String]] = []
             for item in entry.value.sequence.map({ Array($0) }) ?? [entry.value] {
-                let names = item.sequence.map { $0.compactMap { $0.scalar?.string } } ?? [item.scalar?.string ?? ""]
+                let names =
+                    item.sequence.map { $0.compactMap { $0.scalar?.string } } ?? [item.scalar?.string ?? ""]
                 for (index, name) in names.enumerated() where !RunValue.metrics.contains(name) {
                     let node = item.sequence.map { Array($0)[index] } ?? item
                     let hint = didYouMean(name, among: RunValue.metrics)
-                    diagnostics.append(d.diagnostic("unknown metric '\(name)'\(hint); metrics are \(RunValue.metrics.joined(separator: ", "))", at: node))
+                    diagnostics.append(
+                        d.diagnostic(
+                            "unknown metric '\(name)'\(hint); metrics are \(RunValue.metrics.joined(separator: ", "))",
+                            at: node))
                 }
                 panels.append(names)
             }
             spec.panels = panels
         }
         if let entry = d["x"] {
-            if let axis = entry.value.scalar.flatMap({ Axis(rawValue: $0.string) }) { spec.x = axis } else {
+            if let axis = entry.value.scalar.flatMap({ Axis(rawValue: $0.string) }) {
+                spec.x = axis
+            } else {
                 diagnostics.append(d.diagnostic("'x' is epoch, step or time", at: entry.value))
             }
         }
@@ -118,25 +136,36 @@ struct FigureSpec {
                 let points = steps / max(1, config.logInterval)
                 guard points < 10, steps > 0 else { continue }
                 let interval = max(1, steps / 20)
-                diagnostics.append(d.diagnostic(
-                    "run '\(id)' trains \(steps) step\(steps == 1 ? "" : "s") and logs its loss every \(config.logInterval), so its step curve has \(points) point\(points == 1 ? "" : "s"); set log_interval: \(interval) in its experiment",
-                    at: entry.value, severity: .warning))
+                diagnostics.append(
+                    d.diagnostic(
+                        "run '\(id)' trains \(steps) step\(steps == 1 ? "" : "s") and logs its loss every \(config.logInterval), so its step curve has \(points) point\(points == 1 ? "" : "s"); set log_interval: \(interval) in its experiment",
+                        at: entry.value, severity: .warning))
                 break
             }
         }
         for (key, keyPath) in [("split", \FigureSpec.split), ("direct_labels", \FigureSpec.directLabels)] {
             guard let entry = d[key] else { continue }
-            if let value = entry.value.bool { spec[keyPath: keyPath] = value } else {
+            if let value = entry.value.bool {
+                spec[keyPath: keyPath] = value
+            } else {
                 diagnostics.append(d.diagnostic("'\(key)' is true or false", at: entry.value))
             }
         }
         if let entry = d["epoch0"] {
-            if let value = entry.value.bool { spec.epochZero = value } else {
-                diagnostics.append(d.diagnostic("'epoch0' is true or false (default: true for runs with 'init')", at: entry.value))
+            if let value = entry.value.bool {
+                spec.epochZero = value
+            } else {
+                diagnostics.append(
+                    d.diagnostic(
+                        "'epoch0' is true or false (default: true for runs with 'init')", at: entry.value))
             }
         }
-        if let entry = d["baseline"] { spec.baselineIDs = runList(entry.value, in: d, lookup: lookup, diagnostics: &diagnostics) }
-        if let entry = d["focus"] { spec.focusIDs = runList(entry.value, in: d, lookup: lookup, diagnostics: &diagnostics) }
+        if let entry = d["baseline"] {
+            spec.baselineIDs = runList(entry.value, in: d, lookup: lookup, diagnostics: &diagnostics)
+        }
+        if let entry = d["focus"] {
+            spec.focusIDs = runList(entry.value, in: d, lookup: lookup, diagnostics: &diagnostics)
+        }
         if let entry = d["y"] { spec.yRanges = parseRanges(entry.value, in: d, diagnostics: &diagnostics) }
         if let entry = d["reference"] {
             for item in entry.value.sequence.map({ Array($0) }) ?? [entry.value] {
@@ -146,18 +175,27 @@ struct FigureSpec {
             }
         }
         if let entry = d["smoothing"] {
-            if let value = entry.value.float, value >= 0, value < 1 { spec.smoothing = value > 0 ? value : nil } else {
-                diagnostics.append(d.diagnostic("'smoothing' is a weight in [0, 1), like 0.6", at: entry.value))
+            if let value = entry.value.float, value >= 0, value < 1 {
+                spec.smoothing = value > 0 ? value : nil
+            } else {
+                diagnostics.append(
+                    d.diagnostic("'smoothing' is a weight in [0, 1), like 0.6", at: entry.value))
             }
         }
         if let entry = d["log_y"] {
-            if let value = entry.value.bool { spec.logY = value } else { diagnostics.append(d.diagnostic("'log_y' is true or false", at: entry.value)) }
+            if let value = entry.value.bool {
+                spec.logY = value
+            } else {
+                diagnostics.append(d.diagnostic("'log_y' is true or false", at: entry.value))
+            }
         }
         if let entry = d["labels"] {
             if let mapping = entry.value.mapping {
                 for (key, value) in mapping {
                     let runText = key.scalar?.string ?? ""
-                    guard let reference = RunLookup.parse(runText), case .success(let ids) = lookup.runs(id: reference.id, selectors: reference.selectors) else {
+                    guard let reference = RunLookup.parse(runText),
+                        case .success(let ids) = lookup.runs(id: reference.id, selectors: reference.selectors)
+                    else {
                         diagnostics.append(d.diagnostic("'labels' names unknown run '\(runText)'", at: key))
                         continue
                     }
@@ -171,7 +209,9 @@ struct FigureSpec {
     }
 
     /// The run ids a list (or a single id) names, each sweep expanded to its members.
-    static func runList(_ node: Node, in d: Directive, lookup: RunLookup, diagnostics: inout DiagnosticList) -> [String] {
+    static func runList(_ node: Node, in d: Directive, lookup: RunLookup, diagnostics: inout DiagnosticList)
+        -> [String]
+    {
         var ids: [String] = []
         for item in node.sequence.map({ Array($0) }) ?? [node] {
             let text = item.scalar?.string ?? ""
@@ -188,11 +228,15 @@ struct FigureSpec {
     }
 
     /// `[0.75, 0.9]` for every panel, or `{acc: [0.75, 0.9], val_loss: [0.2, 0.6]}` by metric family or name.
-    static func parseRanges(_ node: Node, in d: Directive, diagnostics: inout DiagnosticList) -> [String: ClosedRange<Double>] {
+    static func parseRanges(_ node: Node, in d: Directive, diagnostics: inout DiagnosticList) -> [String:
+        ClosedRange<Double>]
+    {
         func range(_ node: Node) -> ClosedRange<Double>? {
             guard let items = node.sequence.map({ Array($0) }), items.count == 2,
-                  let low = items[0].float, let high = items[1].float, low.isFinite, high.isFinite, low < high else {
-                diagnostics.append(d.diagnostic("a y range is two increasing numbers, like [0.75, 0.9]", at: node))
+                let low = items[0].float, let high = items[1].float, low.isFinite, high.isFinite, low < high
+            else {
+                diagnostics.append(
+                    d.diagnostic("a y range is two increasing numbers, like [0.75, 0.9]", at: node))
                 return nil
             }
             return low...high
@@ -204,7 +248,10 @@ struct FigureSpec {
                 let name = key.scalar?.string ?? ""
                 guard names.contains(name) else {
                     let hint = didYouMean(name, among: names)
-                    diagnostics.append(d.diagnostic("'y' maps acc, loss, error or a metric to a range; not '\(name)'\(hint)", at: key))
+                    diagnostics.append(
+                        d.diagnostic(
+                            "'y' maps acc, loss, error or a metric to a range; not '\(name)'\(hint)", at: key)
+                    )
                     continue
                 }
                 if let r = range(value) { result[name] = r }
@@ -217,16 +264,22 @@ struct FigureSpec {
     /// `{y: 0.1, label: chance}`, `{y: ln10, label: uniform}` or `{run: q1-fmnist, metric: val_acc}`;
     /// `on: acc|loss|error` picks the panels (by default: the metric's family; for a number, loss
     /// above 1 or for ln10, accuracy otherwise).
-    static func parseReference(_ node: Node, in d: Directive, lookup: RunLookup, diagnostics: inout DiagnosticList) -> Reference? {
+    static func parseReference(
+        _ node: Node, in d: Directive, lookup: RunLookup, diagnostics: inout DiagnosticList
+    ) -> Reference? {
         guard let mapping = node.mapping else {
-            diagnostics.append(d.diagnostic("a reference is {y: VALUE, label: TEXT} or {run: RUN, metric: METRIC}", at: node))
+            diagnostics.append(
+                d.diagnostic("a reference is {y: VALUE, label: TEXT} or {run: RUN, metric: METRIC}", at: node)
+            )
             return nil
         }
         var fields: [String: Node] = [:]
         for (key, value) in mapping {
             let name = key.scalar?.string ?? ""
             guard ["y", "run", "metric", "label", "on"].contains(name) else {
-                diagnostics.append(d.diagnostic("unknown key '\(name)' in a reference; keys are y, run, metric, label, on", at: key))
+                diagnostics.append(
+                    d.diagnostic(
+                        "unknown key '\(name)' in a reference; keys are y, run, metric, label, on", at: key))
                 return nil
             }
             fields[name] = value
@@ -248,19 +301,25 @@ struct FigureSpec {
         } else if let run = fields["run"] {
             let ids = runList(run, in: d, lookup: lookup, diagnostics: &diagnostics)
             guard ids.count == 1 else {
-                if ids.count > 1 { diagnostics.append(d.diagnostic("a reference names one run, not \(ids.count)", at: run)) }
+                if ids.count > 1 {
+                    diagnostics.append(d.diagnostic("a reference names one run, not \(ids.count)", at: run))
+                }
                 return nil
             }
             let metric = fields["metric"]?.scalar?.string ?? "val_acc"
             guard RunValue.metrics.contains(RunValue.atEpoch(metric)?.metric ?? metric) else {
-                diagnostics.append(d.diagnostic("'metric' of a reference is one of \(RunValue.metrics.joined(separator: ", ")), optionally @EPOCH", at: fields["metric"] ?? run))
+                diagnostics.append(
+                    d.diagnostic(
+                        "'metric' of a reference is one of \(RunValue.metrics.joined(separator: ", ")), optionally @EPOCH",
+                        at: fields["metric"] ?? run))
                 return nil
             }
             reference.runID = ids[0]
             reference.metric = metric
             reference.family = family(of: metric)
         } else {
-            diagnostics.append(d.diagnostic("a reference needs 'y' (a value) or 'run' (and 'metric')", at: node))
+            diagnostics.append(
+                d.diagnostic("a reference needs 'y' (a value) or 'run' (and 'metric')", at: node))
             return nil
         }
         if let on = fields["on"] {
@@ -275,16 +334,23 @@ struct FigureSpec {
     }
 
     /// The run ids a `runs:` list names, each sweep expanded to its members.
-    static func resolveRuns(_ d: Directive, lookup: RunLookup, diagnostics: inout DiagnosticList) -> [String] {
+    static func resolveRuns(_ d: Directive, lookup: RunLookup, diagnostics: inout DiagnosticList) -> [String]
+    {
         guard let entry = d["runs"] else {
-            diagnostics.append(Diagnostic.error("\(d.displayName) needs 'runs', a list of run or sweep ids", file: d.file, at: d.location))
+            diagnostics.append(
+                Diagnostic.error(
+                    "\(d.displayName) needs 'runs', a list of run or sweep ids", file: d.file, at: d.location)
+            )
             return []
         }
         var ids: [String] = []
         for item in entry.value.sequence.map({ Array($0) }) ?? [entry.value] {
             let text = item.scalar?.string ?? ""
             guard let reference = RunLookup.parse(text) else {
-                diagnostics.append(d.diagnostic("'\(text)' is not a run id; ids use letters, digits, '-' and '_' (quote 'id[key=value]' inside a list)", at: item))
+                diagnostics.append(
+                    d.diagnostic(
+                        "'\(text)' is not a run id; ids use letters, digits, '-' and '_' (quote 'id[key=value]' inside a list)",
+                        at: item))
                 continue
             }
             switch lookup.runs(id: reference.id, selectors: reference.selectors) {

@@ -19,14 +19,18 @@ struct RunLookup {
         let matches = group.runIDs.filter { runID in
             guard let run = runs[runID] else { return false }
             return selectors.allSatisfy { selector in
-                let actual = run.swept.first { $0.key == selector.key }?.value ?? run.config.value(of: selector.key)
+                let actual =
+                    run.swept.first { $0.key == selector.key }?.value ?? run.config.value(of: selector.key)
                 guard let actual else { return false }
                 return RunLookup.same(actual, selector.value)
             }
         }
         if matches.isEmpty {
             let members = group.runIDs.joined(separator: ", ")
-            return .failure(LookupError("no run of '\(id)' has \(selectors.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")); its runs are \(members)"))
+            return .failure(
+                LookupError(
+                    "no run of '\(id)' has \(selectors.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")); its runs are \(members)"
+                ))
         }
         return .success(matches)
     }
@@ -38,7 +42,10 @@ struct RunLookup {
         case .success(let ids) where ids.count == 1: return .success(ids[0])
         case .success(let ids):
             let example = ids.first ?? id
-            return .failure(LookupError("'\(id)\(selectors.isEmpty ? "" : "[…]")' names \(ids.count) runs; pick one, for example '\(example)'"))
+            return .failure(
+                LookupError(
+                    "'\(id)\(selectors.isEmpty ? "" : "[…]")' names \(ids.count) runs; pick one, for example '\(example)'"
+                ))
         }
     }
 
@@ -58,7 +65,9 @@ struct RunLookup {
         let inner = trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)]
         var selectors: [(key: String, value: String)] = []
         for part in inner.split(separator: ",") {
-            let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            let pair = part.split(separator: "=", maxSplits: 1).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
             guard pair.count == 2, !pair[0].isEmpty, !pair[1].isEmpty else { return nil }
             selectors.append((key: pair[0], value: pair[1]))
         }
@@ -71,4 +80,3 @@ struct LookupError: Error {
     var message: String
     init(_ message: String) { self.message = message }
 }
-

@@ -21,15 +21,21 @@ struct TableSpec {
     static func parse(_ d: Directive, lookup: RunLookup, diagnostics: inout DiagnosticList) -> TableSpec {
         for entry in d.entries where !DirectiveKeys.table.contains(entry.key) {
             let hint = didYouMean(entry.key, among: DirectiveKeys.table)
-            diagnostics.append(Diagnostic.error("unknown key '\(entry.key)' in table\(hint)", file: d.file, at: entry.keyLocation,
-                                                length: entry.key.count))
+            diagnostics.append(
+                Diagnostic.error(
+                    "unknown key '\(entry.key)' in table\(hint)", file: d.file, at: entry.keyLocation,
+                    length: entry.key.count))
         }
         let runIDs = FigureSpec.resolveRuns(d, lookup: lookup, diagnostics: &diagnostics)
         var columns: [Column] = []
-        let items: [Node] = d["columns"].map { entry in entry.value.sequence.map { Array($0) } ?? [entry.value] } ?? defaultColumns.map { Node($0) }
+        let items: [Node] =
+            d["columns"].map { entry in entry.value.sequence.map { Array($0) } ?? [entry.value] }
+            ?? defaultColumns.map { Node($0) }
         for item in items {
             let text = item.scalar?.string ?? ""
-            let parts = text.split(separator: "|", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            let parts = text.split(separator: "|", maxSplits: 1).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
             let path = (parts.first ?? "").split(separator: ".").map(String.init)
             if let problem = RunValue.problem(with: path) {
                 diagnostics.append(d.diagnostic(problem, at: item))
@@ -39,10 +45,14 @@ struct TableSpec {
             if parts.count == 2 {
                 let spec = parts[1]
                 let name = String(spec.prefix { $0 != "(" })
-                let arguments = spec.contains("(") ? [String(spec.drop { $0 != "(" }.dropFirst().prefix { $0 != ")" })] : []
+                let arguments =
+                    spec.contains("(")
+                    ? [String(spec.drop { $0 != "(" }.dropFirst().prefix { $0 != ")" })] : []
                 switch ValueFormat.parse(name: name, arguments: arguments) {
                 case .success(let f): format = f
-                case .failure(let error): diagnostics.append(d.diagnostic(error.message, at: item)); continue
+                case .failure(let error):
+                    diagnostics.append(d.diagnostic(error.message, at: item))
+                    continue
                 }
             }
             columns.append(Column(path: path, format: format, header: header(for: path)))
@@ -51,11 +61,14 @@ struct TableSpec {
     }
 
     static func header(for path: [String]) -> String {
-        let names = ["label": "Run", "id": "Id", "loss": "Train loss", "acc": "Train acc.", "val_loss": "Val. loss",
-                     "val_acc": "Val. acc.", "error": "Train error", "val_error": "Val. error", "train_time": "Train time", "eval_time": "Eval time", "epoch_time": "Time/epoch",
-                     "params": "Parameters", "flops": "FLOPs/image", "epochs": "Epochs", "batch_size": "Batch size",
-                     "lr": "LR", "optimizer": "Optimizer", "dropout": "Dropout", "width": "Width", "model": "Model",
-                     "dataset": "Dataset", "momentum": "Momentum", "weight_decay": "Weight decay"]
+        let names = [
+            "label": "Run", "id": "Id", "loss": "Train loss", "acc": "Train acc.", "val_loss": "Val. loss",
+            "val_acc": "Val. acc.", "error": "Train error", "val_error": "Val. error",
+            "train_time": "Train time", "eval_time": "Eval time", "epoch_time": "Time/epoch",
+            "params": "Parameters", "flops": "FLOPs/image", "epochs": "Epochs", "batch_size": "Batch size",
+            "lr": "LR", "optimizer": "Optimizer", "dropout": "Dropout", "width": "Width", "model": "Model",
+            "dataset": "Dataset", "momentum": "Momentum", "weight_decay": "Weight decay",
+        ]
         if path.count == 2, path[0] == "best" { return "Best " + (names[path[1]] ?? path[1]).lowercased() }
         if path.count == 1, let (metric, epoch) = RunValue.atEpoch(path[0]) {
             return (names[metric] ?? metric) + (epoch == 0 ? " before training" : " at epoch \(epoch)")
@@ -64,4 +77,3 @@ struct TableSpec {
         return names[name] ?? name
     }
 }
-

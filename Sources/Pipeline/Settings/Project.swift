@@ -35,7 +35,9 @@ public struct Project {
         let start = document.map { absolute($0, from: cwd).deletingLastPathComponent() } ?? cwd
         if let root = ProjectSettings.findRoot(from: start) {
             let display = relativeFile(from: cwd, to: root.appendingPathComponent(ProjectSettings.fileName))
-            return Project(root: root, settings: try ProjectSettings.load(root: root, displayPath: display), hasSettingsFile: true)
+            return Project(
+                root: root, settings: try ProjectSettings.load(root: root, displayPath: display),
+                hasSettingsFile: true)
         }
         return Project(root: cwd, settings: ProjectSettings(), hasSettingsFile: false)
     }
@@ -44,7 +46,8 @@ public struct Project {
     public func options(_ given: CommandLine, cwd: URL) -> BuildOptions {
         var options = BuildOptions()
         options.projectRoot = root
-        let documentURL = given.document.map { Self.absolute($0, from: cwd) }
+        let documentURL =
+            given.document.map { Self.absolute($0, from: cwd) }
             ?? root.appendingPathComponent(settings.document ?? "report/answers.md")
         options.document = inProject(documentURL)
         options.documentDisplayPath = given.document ?? Self.relativeFile(from: cwd, to: documentURL)
@@ -52,13 +55,15 @@ public struct Project {
         if let figures = given.figures {
             options.figures = Self.absolute(figures, from: cwd).path
         } else {
-            options.figures = Self.figures(base: settings.figures ?? "figures", document: options.document,
-                                           main: settings.document ?? "report/answers.md")
+            options.figures = Self.figures(
+                base: settings.figures ?? "figures", document: options.document,
+                main: settings.document ?? "report/answers.md")
         }
         if let output = given.output {
             options.output = Self.absolute(output, from: cwd).path
         } else {
-            options.output = settings.outputs[options.document].map { inProject(root.appendingPathComponent($0)) }
+            options.output =
+                settings.outputs[options.document].map { inProject(root.appendingPathComponent($0)) }
                 ?? Self.defaultOutput(for: options.document)
         }
         if let data = given.dataDirectory {
@@ -75,7 +80,8 @@ public struct Project {
         let ns = document as NSString
         let name = ns.lastPathComponent
         let directory = ns.deletingLastPathComponent
-        let output = name == defaultDocumentName ? "README.md" : (name as NSString).deletingPathExtension + ".out.md"
+        let output =
+            name == defaultDocumentName ? "README.md" : (name as NSString).deletingPathExtension + ".out.md"
         return directory.isEmpty ? output : directory + "/" + output
     }
 
@@ -89,7 +95,9 @@ public struct Project {
         let name = (ns.lastPathComponent as NSString).deletingPathExtension
         let folder = ns.deletingLastPathComponent
         if folder == (main as NSString).deletingLastPathComponent { return base + "/" + name }
-        let path = (folder.isEmpty ? name : folder + "/" + name).split(separator: "/").filter { $0 != ".." && $0 != "." }
+        let path = (folder.isEmpty ? name : folder + "/" + name).split(separator: "/").filter {
+            $0 != ".." && $0 != "."
+        }
         return base + "/" + path.joined(separator: "-")
     }
 
@@ -98,7 +106,8 @@ public struct Project {
     public func documents(besides document: String) -> [String] {
         if let listed = settings.documents { return listed }
         let folder = (document as NSString).deletingLastPathComponent
-        let directory = folder.hasPrefix("/") ? URL(fileURLWithPath: folder) : root.appendingPathComponent(folder)
+        let directory =
+            folder.hasPrefix("/") ? URL(fileURLWithPath: folder) : root.appendingPathComponent(folder)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         return names.filter { $0.hasSuffix(".md") }.sorted().compactMap { name -> String? in
             let url = directory.appendingPathComponent(name)
@@ -107,7 +116,9 @@ public struct Project {
             guard let head = try? handle.read(upToCount: 4 << 20) else { return nil }
             let text = String(decoding: head, as: UTF8.self)
             if text.hasPrefix(FileWriter.generatedMarker) { return nil }
-            let hasDirectives = ["```experiment", "```figure", "```table", "~~~experiment"].contains { text.contains($0) }
+            let hasDirectives = ["```experiment", "```figure", "```table", "~~~experiment"].contains {
+                text.contains($0)
+            }
             guard hasDirectives else { return nil }
             return folder.isEmpty ? name : folder + "/" + name
         }
@@ -115,12 +126,14 @@ public struct Project {
 
     /// Relative to the root when inside it, else absolute.
     func inProject(_ url: URL) -> String {
-        let path = url.standardizedFileURL.path, prefix = root.path == "/" ? "/" : root.path + "/"
+        let path = url.standardizedFileURL.path
+        let prefix = root.path == "/" ? "/" : root.path + "/"
         return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
     }
 
     static func absolute(_ path: String, from base: URL) -> URL {
-        (path.hasPrefix("/") ? URL(fileURLWithPath: path) : base.appendingPathComponent(path)).standardizedFileURL
+        (path.hasPrefix("/") ? URL(fileURLWithPath: path) : base.appendingPathComponent(path))
+            .standardizedFileURL
     }
 
     /// A file's path as seen from `cwd`: `answers.md`, `report/answers.md` or `../report/answers.md`.

@@ -26,7 +26,9 @@ public enum ExecutorKind: String, Sendable, CaseIterable {
 /// ```
 public struct ProjectSettings: Sendable, Equatable {
     public static let fileName = "report.yaml"
-    public static let keys = ["document", "data_dir", "runs", "figures", "outputs", "documents", "jobs", "executor", "slurm"]
+    public static let keys = [
+        "document", "data_dir", "runs", "figures", "outputs", "documents", "jobs", "executor", "slurm",
+    ]
 
     public var document: String?
     public var dataDirectory: String?
@@ -64,7 +66,9 @@ public struct ProjectSettings: Sendable, Equatable {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw PipelineError.unreadableDocument(displayPath, "cannot be read")
         }
-        guard data.count <= 1 << 20 else { throw PipelineError.unreadableDocument(displayPath, "larger than 1 MiB") }
+        guard data.count <= 1 << 20 else {
+            throw PipelineError.unreadableDocument(displayPath, "larger than 1 MiB")
+        }
         guard let text = String(data: data, encoding: .utf8) else {
             throw PipelineError.unreadableDocument(displayPath, "not UTF-8 text")
         }
@@ -93,14 +97,18 @@ public struct ProjectSettings: Sendable, Equatable {
         }
         guard let root, root.null == nil else { return settings }
         guard let mapping = root.mapping else {
-            diagnostics.error("\(file) must be a mapping of settings (\(keys.joined(separator: ", ")))", at: location(root))
+            diagnostics.error(
+                "\(file) must be a mapping of settings (\(keys.joined(separator: ", ")))", at: location(root))
             try diagnostics.throwIfErrors(source: text)
             return settings
         }
         /// A relative path inside the project: one line, not empty.
         func path(_ key: String, _ node: Node) -> String? {
-            guard let value = node.scalar?.string, !value.isEmpty, !value.contains("\n"), !value.contains("\0") else {
-                diagnostics.error("'\(key)' must be a path (one line of text)", at: location(node), length: length(node))
+            guard let value = node.scalar?.string, !value.isEmpty, !value.contains("\n"),
+                !value.contains("\0")
+            else {
+                diagnostics.error(
+                    "'\(key)' must be a path (one line of text)", at: location(node), length: length(node))
                 return nil
             }
             return value
@@ -114,17 +122,22 @@ public struct ProjectSettings: Sendable, Equatable {
             case "figures": settings.figures = path(key, value)
             case "outputs":
                 guard let entries = value.mapping else {
-                    diagnostics.error("'outputs' must map a document to its output, e.g. {report/draft.md: report/draft.out.md}",
-                                      at: location(value))
+                    diagnostics.error(
+                        "'outputs' must map a document to its output, e.g. {report/draft.md: report/draft.out.md}",
+                        at: location(value))
                     continue
                 }
                 for (document, output) in entries {
-                    guard let source = path("outputs", document), let target = path("outputs", output) else { continue }
+                    guard let source = path("outputs", document), let target = path("outputs", output) else {
+                        continue
+                    }
                     settings.outputs[source] = target
                 }
             case "documents":
                 guard let items = value.sequence else {
-                    diagnostics.error("'documents' must be a list of document paths, e.g. [report/answers.md]", at: location(value))
+                    diagnostics.error(
+                        "'documents' must be a list of document paths, e.g. [report/answers.md]",
+                        at: location(value))
                     continue
                 }
                 settings.documents = items.compactMap { path("documents", $0) }
@@ -132,7 +145,9 @@ public struct ProjectSettings: Sendable, Equatable {
                 if let number = value.scalar.flatMap({ Int($0.string) }), (1...256).contains(number) {
                     settings.jobs = number
                 } else {
-                    diagnostics.error("'jobs' must be a whole number from 1 to 256", at: location(value), length: length(value))
+                    diagnostics.error(
+                        "'jobs' must be a whole number from 1 to 256", at: location(value),
+                        length: length(value))
                 }
             case "executor":
                 let name = value.scalar?.string ?? ""
@@ -141,12 +156,15 @@ public struct ProjectSettings: Sendable, Equatable {
                 } else {
                     let names = ExecutorKind.allCases.map(\.rawValue)
                     let hint = didYouMean(name, among: names)
-                    diagnostics.error("unknown executor '\(name)'\(hint); expected one of \(names.joined(separator: ", "))",
-                                      at: location(value), length: length(value))
+                    diagnostics.error(
+                        "unknown executor '\(name)'\(hint); expected one of \(names.joined(separator: ", "))",
+                        at: location(value), length: length(value))
                 }
             case "slurm":
                 guard let entries = value.mapping else {
-                    diagnostics.error("'slurm' must be a mapping of sbatch settings (partition:, time:, …)", at: location(value))
+                    diagnostics.error(
+                        "'slurm' must be a mapping of sbatch settings (partition:, time:, …)",
+                        at: location(value))
                     continue
                 }
                 for (slurmKey, slurmValue) in entries {
@@ -160,8 +178,9 @@ public struct ProjectSettings: Sendable, Equatable {
                 }
             default:
                 let hint = didYouMean(key, among: keys)
-                diagnostics.error("unknown setting '\(key)'\(hint); \(file) knows \(keys.joined(separator: ", "))",
-                                  at: location(keyNode), length: length(keyNode))
+                diagnostics.error(
+                    "unknown setting '\(key)'\(hint); \(file) knows \(keys.joined(separator: ", "))",
+                    at: location(keyNode), length: length(keyNode))
             }
         }
         try diagnostics.throwIfErrors(source: text)
@@ -178,7 +197,8 @@ public struct ProjectSettings: Sendable, Equatable {
 
     static func describe(_ error: YamlError) -> String {
         switch error {
-        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): return problem
+        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _):
+            return problem
         default: return "\(error)"
         }
     }

@@ -29,8 +29,10 @@ public struct SlurmSettings: Sendable, Equatable {
     public init() {}
 
     /// The keys of the `slurm:` block, as written in `report.yaml`.
-    public static let keys = ["partition", "account", "qos", "time", "cpus_per_task", "memory", "max_running",
-                              "sbatch_args", "setup", "poll_interval", "command"]
+    public static let keys = [
+        "partition", "account", "qos", "time", "cpus_per_task", "memory", "max_running",
+        "sbatch_args", "setup", "poll_interval", "command",
+    ]
 
     mutating func set(_ key: String, _ node: Node) throws {
         func text() throws -> String {
@@ -41,7 +43,9 @@ public struct SlurmSettings: Sendable, Equatable {
         }
         func lines() throws -> [String] {
             if let single = node.scalar?.string { return [single] }
-            guard let items = node.sequence else { throw ProjectSettingError(message: "'\(key)' must be a list of strings") }
+            guard let items = node.sequence else {
+                throw ProjectSettingError(message: "'\(key)' must be a list of strings")
+            }
             return try items.map { item in
                 guard let value = item.scalar?.string, !value.contains("\n") else {
                     throw ProjectSettingError(message: "'\(key)' must be a list of one-line strings")
@@ -50,7 +54,9 @@ public struct SlurmSettings: Sendable, Equatable {
             }
         }
         func positive() throws -> Int {
-            guard let value = node.int, value >= 1 else { throw ProjectSettingError(message: "'\(key)' must be a whole number of at least 1") }
+            guard let value = node.int, value >= 1 else {
+                throw ProjectSettingError(message: "'\(key)' must be a whole number of at least 1")
+            }
             return value
         }
         switch key {
@@ -65,13 +71,17 @@ public struct SlurmSettings: Sendable, Equatable {
         case "setup": setup = try lines()
         case "poll_interval":
             guard let value = node.float, value.isFinite, value >= 0.05 else {
-                throw ProjectSettingError(message: "'poll_interval' must be a number of seconds, at least 0.05")
+                throw ProjectSettingError(
+                    message: "'poll_interval' must be a number of seconds, at least 0.05")
             }
             pollInterval = value
         case "command": command = try text()
         default:
             let hint = didYouMean(key, among: Self.keys)
-            throw ProjectSettingError(message: "unknown key '\(key)' in slurm\(hint); expected one of \(Self.keys.joined(separator: ", "))", atKey: true)
+            throw ProjectSettingError(
+                message:
+                    "unknown key '\(key)' in slurm\(hint); expected one of \(Self.keys.joined(separator: ", "))",
+                atKey: true)
         }
     }
 }

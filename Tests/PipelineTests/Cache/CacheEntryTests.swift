@@ -15,8 +15,10 @@ final class CacheEntryTests: XCTestCase {
     }
 
     /// Damages the entry of `a`, then checks status, build (retrains, says why) and the result.
-    private func assertDamaged(_ why: String, file: StaticString = #filePath, line: UInt = #line,
-                               _ damage: (TestProject) throws -> Void) throws {
+    private func assertDamaged(
+        _ why: String, file: StaticString = #filePath, line: UInt = #line,
+        _ damage: (TestProject) throws -> Void
+    ) throws {
         let project = try TestProject(Self.document)
         try project.build()
         let good = try project.record("a")
@@ -29,12 +31,16 @@ final class CacheEntryTests: XCTestCase {
         let status = try project.builder().status()[0]
         XCTAssertFalse(status.cached, file: file, line: line)
         XCTAssertEqual(status.damage, reason, file: file, line: line)
-        XCTAssertEqual(status.reason, "its cached results are damaged (data/runs/\(key): \(reason))", file: file, line: line)
+        XCTAssertEqual(
+            status.reason, "its cached results are damaged (data/runs/\(key): \(reason))", file: file,
+            line: line)
 
         let summary = try project.build()
         XCTAssertEqual(summary.trained, ["a"], file: file, line: line)
         let again = try project.record("a")
-        XCTAssertEqual(again.metrics.final?.valAcc, good.metrics.final?.valAcc, "retrained bit for bit", file: file, line: line)
+        XCTAssertEqual(
+            again.metrics.final?.valAcc, good.metrics.final?.valAcc, "retrained bit for bit", file: file,
+            line: line)
         XCTAssertNotNil(project.runs.entry(key).record, file: file, line: line)
         XCTAssertTrue(try project.builder().status()[0].cached, file: file, line: line)
     }
@@ -43,7 +49,8 @@ final class CacheEntryTests: XCTestCase {
         try TestPaths.requireSharedData()
         try assertDamaged("metrics.json is not valid") { project in
             try Data("{\"key\": ".utf8).write(to: try metricsURL(project))
-            try FileManager.default.removeItem(at: project.runs.directory(try project.key("a")).appendingPathComponent("manifest.json"))
+            try FileManager.default.removeItem(
+                at: project.runs.directory(try project.key("a")).appendingPathComponent("manifest.json"))
         }
     }
 
@@ -52,7 +59,8 @@ final class CacheEntryTests: XCTestCase {
         try assertDamaged("metrics.json does not match its SHA-256") { project in
             let url = try metricsURL(project)
             let text = try String(contentsOf: url, encoding: .utf8)
-            try Data(text.replacingOccurrences(of: "\"val_acc\" : 0.", with: "\"val_acc\" : -5.").utf8).write(to: url)
+            try Data(text.replacingOccurrences(of: "\"val_acc\" : 0.", with: "\"val_acc\" : -5.").utf8).write(
+                to: url)
         }
     }
 
@@ -82,14 +90,16 @@ final class CacheEntryTests: XCTestCase {
             let folder = project.runs.directory(try project.key("a"))
             let manifest = folder.appendingPathComponent("manifest.json")
             let text = try String(contentsOf: manifest, encoding: .utf8)
-            try Data(text.replacingOccurrences(of: try project.key("a"), with: "0123456789abcdef").utf8).write(to: manifest)
+            try Data(text.replacingOccurrences(of: try project.key("a"), with: "0123456789abcdef").utf8)
+                .write(to: manifest)
         }
         try assertDamaged("it belongs to run 0123456789abcdef") { project in
             let folder = project.runs.directory(try project.key("a"))
             try FileManager.default.removeItem(at: folder.appendingPathComponent("manifest.json"))
             let url = try metricsURL(project)
             let text = try String(contentsOf: url, encoding: .utf8)
-            try Data(text.replacingOccurrences(of: try project.key("a"), with: "0123456789abcdef").utf8).write(to: url)
+            try Data(text.replacingOccurrences(of: try project.key("a"), with: "0123456789abcdef").utf8)
+                .write(to: url)
         }
     }
 

@@ -20,7 +20,8 @@ final class RunCacheLockTests: XCTestCase {
     /// Writes a claim on `key` as `holder` would, `age` seconds ago.
     private func writeClaim(_ key: String, _ holder: ProcessIdentity, age: TimeInterval = 0) throws {
         let url = root.appendingPathComponent(".claims/\(key)")
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try JSONEncoder().encode(RunCacheLock.ClaimFile(holder: holder, claimedAt: 0)).write(to: url)
         let date = Date().addingTimeInterval(-age)
         try FileManager.default.setAttributes([.modificationDate: date], ofItemAtPath: url.path)
@@ -38,13 +39,16 @@ final class RunCacheLockTests: XCTestCase {
 
     func testClaimsOfLiveProcessesAreRespectedAndStaleOnesTakenOver() throws {
         let lock = try RunCacheLock.forBuild(root)
-        guard case .claimed(let mine) = try lock.claim("aaaa") else { return XCTFail("a free run is claimed") }
+        guard case .claimed(let mine) = try lock.claim("aaaa") else {
+            return XCTFail("a free run is claimed")
+        }
         XCTAssertEqual(lock.liveHolder("aaaa"), .current)
 
         // Held by another live process on this host: busy.
         let live = try sleeper()
-        let other = ProcessIdentity(pid: live.processIdentifier, host: ProcessIdentity.hostName,
-                                    started: ProcessIdentity.startTime(of: live.processIdentifier))
+        let other = ProcessIdentity(
+            pid: live.processIdentifier, host: ProcessIdentity.hostName,
+            started: ProcessIdentity.startTime(of: live.processIdentifier))
         try writeClaim("bbbb", other)
         guard case .busy(let holder) = try lock.claim("bbbb") else { return XCTFail("a live claim is taken") }
         XCTAssertEqual(holder, other)
@@ -53,22 +57,33 @@ final class RunCacheLockTests: XCTestCase {
         var reused = other
         reused.started = (other.started ?? 0) + 1
         try writeClaim("cccc", reused)
-        guard case .claimed = try lock.claim("cccc") else { return XCTFail("a reused pid's claim is not taken over") }
+        guard case .claimed = try lock.claim("cccc") else {
+            return XCTFail("a reused pid's claim is not taken over")
+        }
 
         // A dead process on this host: stale, taken over.
-        try writeClaim("dddd", ProcessIdentity(pid: try deadProcessID(), host: ProcessIdentity.hostName, started: nil))
-        guard case .claimed = try lock.claim("dddd") else { return XCTFail("a dead process's claim is not taken over") }
+        try writeClaim(
+            "dddd", ProcessIdentity(pid: try deadProcessID(), host: ProcessIdentity.hostName, started: nil))
+        guard case .claimed = try lock.claim("dddd") else {
+            return XCTFail("a dead process's claim is not taken over")
+        }
 
         // Another host: live while refreshed, stale once it has not been for the claim lifetime.
         let remote = ProcessIdentity(pid: 42, host: "node-17.cluster", started: 1)
         try writeClaim("eeee", remote, age: 60)
-        guard case .busy(remote) = try lock.claim("eeee") else { return XCTFail("a fresh remote claim is taken") }
+        guard case .busy(remote) = try lock.claim("eeee") else {
+            return XCTFail("a fresh remote claim is taken")
+        }
         try writeClaim("ffff", remote, age: RunCacheLock.foreignClaimLifetime + 60)
-        guard case .claimed = try lock.claim("ffff") else { return XCTFail("an abandoned remote claim is not taken over") }
+        guard case .claimed = try lock.claim("ffff") else {
+            return XCTFail("an abandoned remote claim is not taken over")
+        }
 
         // A claim that cannot be read is damaged, not someone's: taken over.
         try Data("{garbage".utf8).write(to: root.appendingPathComponent(".claims/gggg"))
-        guard case .claimed = try lock.claim("gggg") else { return XCTFail("a damaged claim is not taken over") }
+        guard case .claimed = try lock.claim("gggg") else {
+            return XCTFail("a damaged claim is not taken over")
+        }
 
         // Releasing removes only this process's own claims.
         lock.release(mine)
@@ -82,9 +97,12 @@ final class RunCacheLockTests: XCTestCase {
         let store = RunStore(root: root)
         let lock = try RunCacheLock.forBuild(root)
         let live = try sleeper()
-        try writeClaim("1111111111111111", ProcessIdentity(pid: live.processIdentifier, host: ProcessIdentity.hostName, started: nil))
+        try writeClaim(
+            "1111111111111111",
+            ProcessIdentity(pid: live.processIdentifier, host: ProcessIdentity.hostName, started: nil))
         for name in [".tmp-1111111111111111-5-6", ".tmp-2222222222222222-5-6"] {
-            try FileManager.default.createDirectory(at: root.appendingPathComponent(name), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: root.appendingPathComponent(name), withIntermediateDirectories: true)
         }
         lock.removeLeftovers(store)
         XCTAssertEqual(store.temporaryEntries().map(\.lastPathComponent), [".tmp-1111111111111111-5-6"])
@@ -94,12 +112,16 @@ final class RunCacheLockTests: XCTestCase {
         try TestPaths.requireSharedData()
         let project = try TestProject("```experiment\nid: a\n\(TestProject.tiny)```\n")
         try project.build()
-        try FileManager.default.createDirectory(at: project.runs.root.appendingPathComponent(".tmp-0123456789abcdef-1-2"),
-                                                withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: project.runs.root.appendingPathComponent(".tmp-0123456789abcdef-1-2"),
+            withIntermediateDirectories: true)
         let listing = project.runsDirectoryListing()
         let build = try RunCacheLock.forBuild(project.runs.root)
         XCTAssertThrowsError(try project.builder().clean(dryRun: false)) { error in
-            XCTAssertEqual("\(error)", "\(project.runs.root.path): a build is using it; clean removes nothing while a build runs, try again when it has finished")
+            XCTAssertEqual(
+                "\(error)",
+                "\(project.runs.root.path): a build is using it; clean removes nothing while a build runs, try again when it has finished"
+            )
         }
         XCTAssertEqual(project.runsDirectoryListing(), listing)
         build.release()
@@ -112,16 +134,20 @@ final class RunCacheLockTests: XCTestCase {
         try? FileManager.default.removeItem(at: root)
         root = project.runs.root
         let live = try sleeper()
-        let holder = ProcessIdentity(pid: live.processIdentifier, host: ProcessIdentity.hostName, started: nil)
+        let holder = ProcessIdentity(
+            pid: live.processIdentifier, host: ProcessIdentity.hostName, started: nil)
         try writeClaim(try project.key("a"), holder)
-        XCTAssertEqual(try project.builder().status()[0].reason, "being trained now by process \(live.processIdentifier) on \(ProcessIdentity.hostName)")
+        XCTAssertEqual(
+            try project.builder().status()[0].reason,
+            "being trained now by process \(live.processIdentifier) on \(ProcessIdentity.hostName)")
     }
 
     // MARK: Two processes
 
     /// The `report` executable built beside the test bundle.
     private func reportExecutable() throws -> URL {
-        let url = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("report")
+        let url = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("report")
         guard FileManager.default.isExecutableFile(atPath: url.path) else {
             throw XCTSkip("no report executable at \(url.path); run `swift build` first")
         }
@@ -147,7 +173,8 @@ final class RunCacheLockTests: XCTestCase {
         try TestPaths.requireSharedData()
         let project = try TestProject(
             "```defaults\ntrain_samples: 3000\nval_samples: 500\nepochs: 2\n```\n\n"
-                + "```experiment\nid: s\nsweep:\n  lr: [0.01, 0.02, 0.03, 0.04]\n```\n\n{{ s[lr=0.01].val_acc }}\n")
+                + "```experiment\nid: s\nsweep:\n  lr: [0.01, 0.02, 0.03, 0.04]\n```\n\n{{ s[lr=0.01].val_acc }}\n"
+        )
         let logs = [project.url("first.log"), project.url("second.log")]
         let processes = try logs.map { try startBuild(project, output: $0, jobs: 2) }
         for process in processes { process.waitUntilExit() }
@@ -155,11 +182,17 @@ final class RunCacheLockTests: XCTestCase {
         XCTAssertEqual(processes.map(\.terminationStatus), [0, 0], outputs.joined(separator: "\n---\n"))
         var trained: [String] = []
         for output in outputs {
-            trained += output.split(separator: "\n").filter { $0.hasPrefix("trained ") }.map { String($0.split(separator: ":")[0].dropFirst(8)) }
+            trained += output.split(separator: "\n").filter { $0.hasPrefix("trained ") }.map {
+                String($0.split(separator: ":")[0].dropFirst(8))
+            }
         }
-        XCTAssertEqual(trained.sorted(), ["s[lr=0.01]", "s[lr=0.02]", "s[lr=0.03]", "s[lr=0.04]"], outputs.joined(separator: "\n---\n"))
+        XCTAssertEqual(
+            trained.sorted(), ["s[lr=0.01]", "s[lr=0.02]", "s[lr=0.03]", "s[lr=0.04]"],
+            outputs.joined(separator: "\n---\n"))
         XCTAssertEqual(project.runs.allKeys().count, 4)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: project.runs.root.appendingPathComponent(".claims").path), [])
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(
+                atPath: project.runs.root.appendingPathComponent(".claims").path), [])
         XCTAssertEqual(project.runs.temporaryEntries(), [])
         XCTAssertEqual(try project.build().cached.count, 4)
     }
@@ -168,7 +201,8 @@ final class RunCacheLockTests: XCTestCase {
     /// resumes from the kept epoch and ends with the same bytes as a build never interrupted.
     func testInterruptedBuildResumesBitForBit() throws {
         try TestPaths.requireSharedData()
-        let document = "```experiment\nid: r\ntrain_samples: 4000\nval_samples: 500\nepochs: 3\nlog_interval: 4\n```\n\n{{ r.val_acc }}\n"
+        let document =
+            "```experiment\nid: r\ntrain_samples: 4000\nval_samples: 500\nepochs: 3\nlog_interval: 4\n```\n\n{{ r.val_acc }}\n"
         let reference = try TestProject(document)
         reference.options.jobs = 1
         try reference.build()
@@ -192,12 +226,24 @@ final class RunCacheLockTests: XCTestCase {
         project.options.jobs = 1
         XCTAssertEqual(try project.build().trained, ["r"])
         let resumed = try project.record("r")
-        var a = expected.metrics, b = resumed.metrics
-        for i in a.epochs.indices { a.epochs[i].trainSeconds = 0; a.epochs[i].evalSeconds = 0 }
-        for i in b.epochs.indices { b.epochs[i].trainSeconds = 0; b.epochs[i].evalSeconds = 0 }
+        var a = expected.metrics
+        var b = resumed.metrics
+        for i in a.epochs.indices {
+            a.epochs[i].trainSeconds = 0
+            a.epochs[i].evalSeconds = 0
+        }
+        for i in b.epochs.indices {
+            b.epochs[i].trainSeconds = 0
+            b.epochs[i].evalSeconds = 0
+        }
         XCTAssertEqual(a, b)
-        XCTAssertEqual(try Data(contentsOf: project.runs.checkpoint(key)), try Data(contentsOf: reference.runs.checkpoint(key)))
-        XCTAssertTrue(try String(contentsOf: project.runs.directory(key).appendingPathComponent("log.txt"), encoding: .utf8)
+        XCTAssertEqual(
+            try Data(contentsOf: project.runs.checkpoint(key)),
+            try Data(contentsOf: reference.runs.checkpoint(key)))
+        XCTAssertTrue(
+            try String(
+                contentsOf: project.runs.directory(key).appendingPathComponent("log.txt"), encoding: .utf8
+            )
             .contains("resumed after epoch"))
         XCTAssertFalse(FileManager.default.fileExists(atPath: project.runs.progressDirectory(key).path))
     }

@@ -100,7 +100,8 @@ final class RunCacheTests: XCTestCase {
         XCTAssertEqual(missing[1].cached, false)
         XCTAssertEqual(
             missing[1].reason,
-            "its cached results are damaged (data/runs/\(try project.key("lr[lr=0.01]")): metrics.json is missing (an incomplete entry))")
+            "its cached results are damaged (data/runs/\(try project.key("lr[lr=0.01]")): metrics.json is missing (an incomplete entry))"
+        )
         try FileManager.default.removeItem(at: project.runs.directory(try project.key("lr[lr=0.01]")))
         XCTAssertEqual(
             try project.builder().status()[1].reason,
@@ -164,7 +165,8 @@ final class RunCacheTests: XCTestCase {
         for key in [base, low] {
             let files = try FileManager.default.contentsOfDirectory(atPath: project.runs.directory(key).path)
                 .sorted()
-            XCTAssertEqual(files, ["checkpoint.bin", "config.yaml", "log.txt", "manifest.json", "metrics.json"])
+            XCTAssertEqual(
+                files, ["checkpoint.bin", "config.yaml", "log.txt", "manifest.json", "metrics.json"])
         }
     }
 }

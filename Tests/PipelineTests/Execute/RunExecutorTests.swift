@@ -55,7 +55,8 @@ final class RunExecutorTests: XCTestCase {
         XCTAssertEqual(bad.metrics.diverged?.epoch, 1)
         XCTAssertEqual(bad.metrics.epochs.map(\.epoch), [0], "only the evaluation before training")
         XCTAssertEqual(bad.metrics.stepsPerEpoch, 3)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: project.runs.checkpoint(try project.key("bad")).path))
+        XCTAssertFalse(
+            FileManager.default.fileExists(atPath: project.runs.checkpoint(try project.key("bad")).path))
         let log = try XCTUnwrap(summary.failureLogs["after-bad"])
         XCTAssertTrue(try String(contentsOfFile: log, encoding: .utf8).contains(summary.failed["after-bad"]!))
         XCTAssertEqual(project.runs.temporaryEntries(), [])
@@ -64,7 +65,10 @@ final class RunExecutorTests: XCTestCase {
         let good = percent(try project.record("good").metrics.final!.valAcc)
         XCTAssertTrue(readme.contains("Good \(good), bad diverged at epoch 1."), readme)
         XCTAssertTrue(readme.contains("| good | \(good) |\n| bad | diverged at epoch 1 |"), readme)
-        XCTAssertTrue(readme.contains("> **Error:** run `after-bad` failed: not trained: the run it starts from diverged at epoch 1"), readme)
+        XCTAssertTrue(
+            readme.contains(
+                "> **Error:** run `after-bad` failed: not trained: the run it starts from diverged at epoch 1"
+            ), readme)
         XCTAssertTrue(FileManager.default.fileExists(atPath: project.url("figures/bars.svg").path))
 
         // Kept: the next build trains nothing new; status says so; --rerun trains it again.
@@ -142,16 +146,22 @@ final class RunExecutorTests: XCTestCase {
         try FileManager.default.removeItem(at: manifest)
         try Checkpoint.encode(try Trainer(config: other).network).write(to: checkpoint)
         let foreign = try project.build(rerun: ["evaluate"])
-        XCTAssertTrue(foreign.failed["evaluate"]?.hasPrefix("\(checkpoint.path): the checkpoint holds a different model.") ?? false,
-                      "\(foreign.failed)")
+        XCTAssertTrue(
+            foreign.failed["evaluate"]?.hasPrefix(
+                "\(checkpoint.path): the checkpoint holds a different model.") ?? false,
+            "\(foreign.failed)")
 
         let trainer = try Trainer(config: try XCTUnwrap(project.plan().runs["trained"]).config)
         for tensor in trainer.network.state { for i in 0..<tensor.buffer.count { tensor.buffer[i] = .nan } }
         try FileManager.default.removeItem(at: manifest)
         try Checkpoint.encode(trainer.network).write(to: checkpoint)
         let nan = try project.build(rerun: ["evaluate"])
-        XCTAssertEqual(nan.failed["evaluate"], "\(checkpoint.path): the checkpoint it starts from holds non-finite weights (1.weight)")
-        XCTAssertNotNil(project.runs.entry(try project.key("evaluate")).record, "a failed --rerun keeps the earlier result")
+        XCTAssertEqual(
+            nan.failed["evaluate"],
+            "\(checkpoint.path): the checkpoint it starts from holds non-finite weights (1.weight)")
+        XCTAssertNotNil(
+            project.runs.entry(try project.key("evaluate")).record,
+            "a failed --rerun keeps the earlier result")
 
         // A damaged checkpoint makes its entry damaged: the run is trained again (the same weights, so
         // the cached evaluation of them stays).

@@ -53,15 +53,28 @@ final class SlurmClusterTests: XCTestCase {
 
     override func setUpWithError() throws {
         guard let conf = environment["SLURM_CONF"] else {
-            throw XCTSkip("no test cluster: SLURM_CONF is not set (scripts/slurm-test-cluster.sh start, then eval \"$(scripts/slurm-test-cluster.sh env)\")")
+            throw XCTSkip(
+                "no test cluster: SLURM_CONF is not set (scripts/slurm-test-cluster.sh start, then eval \"$(scripts/slurm-test-cluster.sh env)\")"
+            )
         }
         let sinfo = try? SlurmCommands(environment: environment).run("sinfo", ["--noheader", "--format=%t"])
-        guard let state = sinfo?.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines), sinfo?.status == 0,
-              ["idle", "mix", "alloc"].contains(state) else {
-            throw XCTSkip("no test cluster: sinfo with SLURM_CONF=\(conf) says '\(sinfo?.standardOutput ?? "")\(sinfo?.standardError ?? "sinfo not found")'")
+        guard let state = sinfo?.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines),
+            sinfo?.status == 0,
+            ["idle", "mix", "alloc"].contains(state)
+        else {
+            throw XCTSkip(
+                "no test cluster: sinfo with SLURM_CONF=\(conf) says '\(sinfo?.standardOutput ?? "")\(sinfo?.standardError ?? "sinfo not found")'"
+            )
         }
-        let candidates = [Bundle.main.executableURL?.deletingLastPathComponent(), TestPaths.repositoryRoot.appendingPathComponent(".build/release")]
-        guard let found = candidates.compactMap({ $0?.appendingPathComponent("report") }).first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+        let candidates = [
+            Bundle.main.executableURL?.deletingLastPathComponent(),
+            TestPaths.repositoryRoot.appendingPathComponent(".build/release"),
+        ]
+        guard
+            let found = candidates.compactMap({ $0?.appendingPathComponent("report") }).first(where: {
+                FileManager.default.isExecutableFile(atPath: $0.path)
+            })
+        else {
             throw XCTSkip("the report executable is not built beside the tests (swift build -c release)")
         }
         report = found
@@ -74,14 +87,17 @@ final class SlurmClusterTests: XCTestCase {
     func project(_ document: String, settings: String? = nil) throws -> URL {
         let root = try TestPaths.temporaryDirectory("slurm-e2e")
         directories.append(root)
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("report"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("report"), withIntermediateDirectories: true)
         try Data(document.utf8).write(to: root.appendingPathComponent("report/answers.md"))
         if let settings { try Data(settings.utf8).write(to: root.appendingPathComponent("report.yaml")) }
         return root
     }
 
     /// Runs `report` in `root`; returns its exit status and standard error.
-    func run(_ arguments: [String], in root: URL, timeout: Double = 180) throws -> (status: Int32, log: String) {
+    func run(_ arguments: [String], in root: URL, timeout: Double = 180) throws -> (
+        status: Int32, log: String
+    ) {
         let process = try start(arguments, in: root)
         let deadline = Date() + timeout
         while process.process.isRunning && Date() < deadline { usleep(50_000) }
@@ -90,7 +106,9 @@ final class SlurmClusterTests: XCTestCase {
             XCTFail("report \(arguments.joined(separator: " ")) took over \(timeout) s")
         }
         process.process.waitUntilExit()
-        return (process.process.terminationStatus, (try? String(contentsOf: process.log, encoding: .utf8)) ?? "")
+        return (
+            process.process.terminationStatus, (try? String(contentsOf: process.log, encoding: .utf8)) ?? ""
+        )
     }
 
     func start(_ arguments: [String], in root: URL) throws -> (process: Process, log: URL) {
@@ -111,7 +129,9 @@ final class SlurmClusterTests: XCTestCase {
     func testSlurmBuildMatchesLocalSkipsDependentsAndResubmitsNothing() throws {
         // Same threads per run on both sides: local -j 1 gives each run every core.
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        let slurm = try project(Self.document, settings: "executor: slurm\nslurm:\n  poll_interval: 0.2\n  cpus_per_task: \(cores)\n")
+        let slurm = try project(
+            Self.document,
+            settings: "executor: slurm\nslurm:\n  poll_interval: 0.2\n  cpus_per_task: \(cores)\n")
         let local = try project(Self.document)
 
         let built = try run(["build"], in: slurm)
@@ -121,7 +141,9 @@ final class SlurmClusterTests: XCTestCase {
         XCTAssertTrue(built.log.contains("submitted 7 runs as 4 Slurm job arrays"), built.log)
         XCTAssertTrue(built.log.contains("failed  after-bad (key "), built.log)
         XCTAssertTrue(built.log.contains("report worker: error: the run it starts from"), built.log)
-        XCTAssertTrue(built.log.contains("skipped after-after-bad: the run it starts from (after-bad) failed"), built.log)
+        XCTAssertTrue(
+            built.log.contains("skipped after-after-bad: the run it starts from (after-bad) failed"),
+            built.log)
         let localBuilt = try run(["build", "-j", "1", "--executor", "local"], in: local)
         XCTAssertEqual(localBuilt.status, 1, localBuilt.log)
 
@@ -130,9 +152,16 @@ final class SlurmClusterTests: XCTestCase {
         XCTAssertEqual(slurmStore.allKeys(), localStore.allKeys())
         XCTAssertEqual(slurmStore.allKeys().count, 5)
         for key in localStore.allKeys() {
-            var a = try slurmStore.record(key).metrics, b = try localStore.record(key).metrics
-            for i in a.epochs.indices { a.epochs[i].trainSeconds = 0; a.epochs[i].evalSeconds = 0 }
-            for i in b.epochs.indices { b.epochs[i].trainSeconds = 0; b.epochs[i].evalSeconds = 0 }
+            var a = try slurmStore.record(key).metrics
+            var b = try localStore.record(key).metrics
+            for i in a.epochs.indices {
+                a.epochs[i].trainSeconds = 0
+                a.epochs[i].evalSeconds = 0
+            }
+            for i in b.epochs.indices {
+                b.epochs[i].trainSeconds = 0
+                b.epochs[i].evalSeconds = 0
+            }
             XCTAssertEqual(a, b, "metrics of \(key)")
             if a.diverged != nil { continue }  // a diverged run keeps no weights
             let (slurmHeader, slurmWeights) = try Self.checkpoint(slurmStore.checkpoint(key))
@@ -143,48 +172,68 @@ final class SlurmClusterTests: XCTestCase {
         let readme = try String(contentsOf: slurm.appendingPathComponent("report/README.md"), encoding: .utf8)
         XCTAssertTrue(readme.contains("> **Error:** run `after-bad` failed: the run it starts from"), readme)
         XCTAssertTrue(readme.contains("[Slurm job "), readme)
-        XCTAssertTrue(readme.contains("> **Error:** run `after-after-bad` failed: not trained: the run it starts from failed"), readme)
+        XCTAssertTrue(
+            readme.contains(
+                "> **Error:** run `after-after-bad` failed: not trained: the run it starts from failed"),
+            readme)
         // The same README but for the wording of why after-bad failed: locally the scheduler refuses to
         // start it; on Slurm its job starts and the worker refuses.
-        let localReadme = try String(contentsOf: local.appendingPathComponent("report/README.md"), encoding: .utf8)
+        let localReadme = try String(
+            contentsOf: local.appendingPathComponent("report/README.md"), encoding: .utf8)
         XCTAssertTrue(localReadme.contains("> **Error:** run `after-bad` failed:"), localReadme)
-        XCTAssertTrue(localReadme.contains("> **Error:** run `after-after-bad` failed: not trained: the run it starts from failed"), localReadme)
-        let withoutNotes = { (text: String) in text.replacingOccurrences(of: #"> \*\*Error:\*\*[^\n]*"#, with: "", options: .regularExpression) }
+        XCTAssertTrue(
+            localReadme.contains(
+                "> **Error:** run `after-after-bad` failed: not trained: the run it starts from failed"),
+            localReadme)
+        let withoutNotes = { (text: String) in
+            text.replacingOccurrences(of: #"> \*\*Error:\*\*[^\n]*"#, with: "", options: .regularExpression)
+        }
         XCTAssertEqual(withoutNotes(readme), withoutNotes(localReadme))
 
         // Without the failing runs everything is cached: nothing is submitted.
-        let fixed = Self.document.replacingOccurrences(of: #"(?s)```experiment\nid: bad.*```\n\n"#, with: "", options: .regularExpression)
+        let fixed = Self.document.replacingOccurrences(
+            of: #"(?s)```experiment\nid: bad.*```\n\n"#, with: "", options: .regularExpression)
         try Data(fixed.utf8).write(to: slurm.appendingPathComponent("report/answers.md"))
-        let builds = try FileManager.default.contentsOfDirectory(atPath: slurmStore.root.appendingPathComponent(".slurm").path)
+        let builds = try FileManager.default.contentsOfDirectory(
+            atPath: slurmStore.root.appendingPathComponent(".slurm").path)
         let again = try run(["build"], in: slurm)
         XCTAssertEqual(again.status, 0, again.log)
         XCTAssertFalse(again.log.contains("submitted"), again.log)
         XCTAssertTrue(again.log.contains("0 trainings (0 runs), 4 runs cached, 0 failed"), again.log)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: slurmStore.root.appendingPathComponent(".slurm").path), builds)
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(
+                atPath: slurmStore.root.appendingPathComponent(".slurm").path), builds)
     }
 
     /// A checkpoint's header (as a parsed JSON object: its key order is not fixed) and its weights' bytes.
     static func checkpoint(_ url: URL) throws -> (NSDictionary, Data) {
         let data = try Data(contentsOf: url)
-        let length = Int(data[data.startIndex + 12]) | Int(data[data.startIndex + 13]) << 8 | Int(data[data.startIndex + 14]) << 16
-        let header = try XCTUnwrap(try JSONSerialization.jsonObject(with: data.subdata(in: 16..<(16 + length))) as? NSDictionary)
+        let length =
+            Int(data[data.startIndex + 12]) | Int(data[data.startIndex + 13]) << 8 | Int(
+                data[data.startIndex + 14]) << 16
+        let header = try XCTUnwrap(
+            try JSONSerialization.jsonObject(with: data.subdata(in: 16..<(16 + length))) as? NSDictionary)
         return (header, data.subdata(in: (16 + length)..<(data.count - 4)))
     }
 
     func testInterruptCancelsTheBuildsJobs() throws {
         let root = try project(Self.document)
-        let started = try start(["build", "--executor", "slurm", "--poll-interval", "0.2", "--setup", "sleep 120"], in: root)
+        let started = try start(
+            ["build", "--executor", "slurm", "--poll-interval", "0.2", "--setup", "sleep 120"], in: root)
         var name: String?
         let deadline = Date() + 60
         while name == nil && Date() < deadline && started.process.isRunning {
             let log = (try? String(contentsOf: started.log, encoding: .utf8)) ?? ""
-            if let range = log.range(of: #"named report-[0-9a-z-]+"#, options: .regularExpression) { name = String(log[range].dropFirst(6)) }
+            if let range = log.range(of: #"named report-[0-9a-z-]+"#, options: .regularExpression) {
+                name = String(log[range].dropFirst(6))
+            }
             usleep(100_000)
         }
         let job = try XCTUnwrap(name, (try? String(contentsOf: started.log, encoding: .utf8)) ?? "")
         let commands = SlurmCommands(environment: environment)
         // Wait until a task runs (its setup line sleeps), then press Ctrl-C.
-        while try Date() < deadline && !commands.queue(names: [job]).contains(where: { $0.phase == .running }) { usleep(100_000) }
+        while try Date() < deadline && !commands.queue(names: [job]).contains(where: { $0.phase == .running })
+        { usleep(100_000) }
         started.process.interrupt()
         started.process.waitUntilExit()
         let log = (try? String(contentsOf: started.log, encoding: .utf8)) ?? ""

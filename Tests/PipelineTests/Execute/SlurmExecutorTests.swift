@@ -47,34 +47,58 @@ final class SlurmExecutorTests: XCTestCase {
 
         let submitted = slurm.calls("sbatch")
         XCTAssertEqual(submitted.count, 3, "\(submitted)")
-        XCTAssertTrue(submitted.allSatisfy { $0.contains("--job-name=report-\(build)") && $0.contains("--parsable") })
+        XCTAssertTrue(
+            submitted.allSatisfy { $0.contains("--job-name=report-\(build)") && $0.contains("--parsable") })
         XCTAssertTrue(submitted[0].contains("--array=0-3"), "\(submitted[0])")
         XCTAssertFalse(submitted[0].contains { $0.hasPrefix("--dependency") })
-        XCTAssertEqual(Array(submitted[1].filter { $0.hasPrefix("--array") || $0.hasPrefix("--dep") || $0.hasPrefix("--kill") }),
-                       ["--array=4", "--dependency=afterok:100_1", "--kill-on-invalid-dep=yes"])
-        XCTAssertEqual(Array(submitted[2].filter { $0.hasPrefix("--array") || $0.hasPrefix("--dep") || $0.hasPrefix("--kill") }),
-                       ["--array=5", "--dependency=afterok:100_3", "--kill-on-invalid-dep=yes"])
+        XCTAssertEqual(
+            Array(
+                submitted[1].filter {
+                    $0.hasPrefix("--array") || $0.hasPrefix("--dep") || $0.hasPrefix("--kill")
+                }),
+            ["--array=4", "--dependency=afterok:100_1", "--kill-on-invalid-dep=yes"])
+        XCTAssertEqual(
+            Array(
+                submitted[2].filter {
+                    $0.hasPrefix("--array") || $0.hasPrefix("--dep") || $0.hasPrefix("--kill")
+                }),
+            ["--array=5", "--dependency=afterok:100_3", "--kill-on-invalid-dep=yes"])
         XCTAssertTrue(submitted.allSatisfy { $0.last?.hasSuffix(".slurm/\(build)/worker.sh") ?? false })
 
         // One squeue call per poll, for the whole build by its job name.
         let polls = slurm.calls("squeue")
         XCTAssertFalse(polls.isEmpty)
-        XCTAssertTrue(polls.allSatisfy { $0.contains("--name=report-\(build)") && $0.contains("--states=all") && $0.contains("--array") }, "\(polls)")
+        XCTAssertTrue(
+            polls.allSatisfy {
+                $0.contains("--name=report-\(build)") && $0.contains("--states=all") && $0.contains("--array")
+            }, "\(polls)")
         // The dependent of the failed run is cancelled rather than left pending.
         XCTAssertEqual(slurm.calls("scancel"), [["102"]])
         XCTAssertTrue(slurm.queue.contains("102|5|CANCELLED|"), slurm.queue)
 
         XCTAssertEqual(summary.trained.sorted(), ["ft", "sweep[lr=0.01]", "sweep[lr=0.05]", "sweep[lr=0.1]"])
         XCTAssertEqual(summary.failed.keys.sorted(), ["after-bad", "bad"])
-        XCTAssertEqual(summary.failed["bad"], "fake failure of task 3 [Slurm job 100_3 FAILED (NonZeroExitCode)]")
-        XCTAssertEqual(summary.failed["after-bad"], "not trained: the run it starts from failed (\(summary.failed["bad"]!))")
+        XCTAssertEqual(
+            summary.failed["bad"], "fake failure of task 3 [Slurm job 100_3 FAILED (NonZeroExitCode)]")
+        XCTAssertEqual(
+            summary.failed["after-bad"],
+            "not trained: the run it starts from failed (\(summary.failed["bad"]!))")
         let log = try String(contentsOfFile: try XCTUnwrap(summary.failureLogs["bad"]), encoding: .utf8)
-        XCTAssertTrue(log.contains("key \(try project.key("bad"))\nslurm job 100_3: FAILED (NonZeroExitCode)\nslurm log: "), log)
+        XCTAssertTrue(
+            log.contains(
+                "key \(try project.key("bad"))\nslurm job 100_3: FAILED (NonZeroExitCode)\nslurm log: "), log)
         XCTAssertTrue(log.contains(".slurm/\(build)/logs/3.log\n"), log)
-        XCTAssertTrue(log.hasSuffix("--- last lines of the Slurm log ---\nepoch 1/1\nreport worker: error: fake failure of task 3\n"), log)
-        XCTAssertTrue(project.readme.contains("> **Error:** run `bad` failed: fake failure of task 3 [Slurm job 100_3 FAILED (NonZeroExitCode)] (log: `data/runs/failed/"),
-                      project.readme)
-        XCTAssertTrue(project.readme.contains("> **Error:** run `after-bad` failed: not trained"), project.readme)
+        XCTAssertTrue(
+            log.hasSuffix(
+                "--- last lines of the Slurm log ---\nepoch 1/1\nreport worker: error: fake failure of task 3\n"
+            ), log)
+        XCTAssertTrue(
+            project.readme.contains(
+                "> **Error:** run `bad` failed: fake failure of task 3 [Slurm job 100_3 FAILED (NonZeroExitCode)] (log: `data/runs/failed/"
+            ),
+            project.readme)
+        XCTAssertTrue(
+            project.readme.contains("> **Error:** run `after-bad` failed: not trained"), project.readme)
 
         // A rebuild submits only what is missing, with dependencies on its own jobs.
         slurm.reset()
@@ -86,7 +110,8 @@ final class SlurmExecutorTests: XCTestCase {
         XCTAssertEqual(resubmitted.count, 2)
         XCTAssertTrue(resubmitted[0].contains("--array=0"))
         XCTAssertTrue(resubmitted[1].contains("--dependency=afterok:103_0"), "\(resubmitted[1])")
-        XCTAssertFalse(FileManager.default.fileExists(atPath: project.runs.failureLog(try project.key("bad")).path))
+        XCTAssertFalse(
+            FileManager.default.fileExists(atPath: project.runs.failureLog(try project.key("bad")).path))
 
         // Everything cached: nothing is submitted.
         slurm.reset()
@@ -99,7 +124,8 @@ final class SlurmExecutorTests: XCTestCase {
         let rerun = try project.slurmBuilder(slurm, rerun: ["sweep[lr=0.1]"]).build()
         XCTAssertEqual(rerun.trained, ["sweep[lr=0.1]"])
         XCTAssertEqual(slurm.calls("sbatch").count, 1)
-        let planFile = try SlurmPlanFile.read(project.runs.root.appendingPathComponent(".slurm/\(try XCTUnwrap(rerun.slurmBuild))/plan.json"))
+        let planFile = try SlurmPlanFile.read(
+            project.runs.root.appendingPathComponent(".slurm/\(try XCTUnwrap(rerun.slurmBuild))/plan.json"))
         XCTAssertEqual(planFile.tasks.map(\.rerun), [true])
         slurm.reset()
 
@@ -109,7 +135,8 @@ final class SlurmExecutorTests: XCTestCase {
         let child = slurm.calls("sbatch")
         XCTAssertEqual(child.count, 1)
         XCTAssertTrue(child[0].contains("--array=0"))
-        XCTAssertFalse(child[0].contains { $0.hasPrefix("--dependency") || $0.hasPrefix("--kill") }, "\(child[0])")
+        XCTAssertFalse(
+            child[0].contains { $0.hasPrefix("--dependency") || $0.hasPrefix("--kill") }, "\(child[0])")
     }
 
     func testDetachedBuildShowsInStatusAndBlocksAnotherSubmission() throws {
@@ -128,7 +155,9 @@ final class SlurmExecutorTests: XCTestCase {
 
         for builder in [project.slurmBuilder(slurm), project.slurmBuilder(slurm, executor: .local)] {
             XCTAssertThrowsError(try builder.build()) { error in
-                guard case SlurmError.runsInQueue(let runs, let builds) = error else { return XCTFail("\(error)") }
+                guard case SlurmError.runsInQueue(let runs, let builds) = error else {
+                    return XCTFail("\(error)")
+                }
                 XCTAssertEqual(builds, [detached.slurmBuild ?? "?"])
                 XCTAssertEqual(runs.count, 6)
                 XCTAssertEqual(runs.first, "sweep[lr=0.01] (queued (Priority), job 100_0)")
@@ -148,9 +177,11 @@ final class SlurmExecutorTests: XCTestCase {
     func testSubmissionFailureCancelsWhatWasSubmitted() throws {
         let project = try TestProject(Self.document)
         let slurm = try FakeSlurm(project)
-        _ = FileManager.default.createFile(atPath: slurm.directory.appendingPathComponent("sbatch-fails").path, contents: nil)
+        _ = FileManager.default.createFile(
+            atPath: slurm.directory.appendingPathComponent("sbatch-fails").path, contents: nil)
         XCTAssertThrowsError(try project.slurmBuilder(slurm).build()) { error in
-            XCTAssertEqual("\(error)", "sbatch failed: sbatch: error: Batch job submission failed: Invalid account")
+            XCTAssertEqual(
+                "\(error)", "sbatch failed: sbatch: error: Batch job submission failed: Invalid account")
         }
         XCTAssertEqual(project.readme, "")
     }
@@ -161,19 +192,28 @@ final class SlurmExecutorTests: XCTestCase {
         var settings = SlurmSettings()
         settings.setup = ["module load swift/6.3"]
         settings.maxRunning = 2
-        let executor = SlurmExecutor(store: project.runs, settings: settings, commands: slurm.commands,
-                                     console: SilentBuildObserver(), command: "/opt/report/bin/report",
-                                     projectRoot: project.root, dataDirectory: "/data")
+        let executor = SlurmExecutor(
+            store: project.runs, settings: settings, commands: slurm.commands,
+            console: SilentBuildObserver(), command: "/opt/report/bin/report",
+            projectRoot: project.root, dataDirectory: "/data")
         var printed: [String] = []
         executor.output = { printed.append($0) }
-        let result = try executor.execute(try project.plan().plannedRuns, document: "report/answers.md", source: Self.document,
-                                          mode: .dryRun, build: "b1")
+        let result = try executor.execute(
+            try project.plan().plannedRuns, document: "report/answers.md", source: Self.document,
+            mode: .dryRun, build: "b1")
         XCTAssertEqual(result.pending.count, 6)
         let text = printed.joined(separator: "\n")
         let directory = project.runs.root.path + "/.slurm/b1"
-        XCTAssertTrue(text.contains("#   module load swift/6.3\n#   cd \(project.root.path) || exit 1\n#   exec /opt/report/bin/report worker \(directory)/plan.json \"$SLURM_ARRAY_TASK_ID\""), text)
-        XCTAssertTrue(text.contains("sbatch --parsable --job-name=report-b1 --array=0-3%2 --output=\(directory)/logs/%a.log --cpus-per-task=1 \(directory)/worker.sh"), text)
-        XCTAssertTrue(text.contains("'--dependency=afterok:<job of array 1>_1' --kill-on-invalid-dep=yes"), text)
+        XCTAssertTrue(
+            text.contains(
+                "#   module load swift/6.3\n#   cd \(project.root.path) || exit 1\n#   exec /opt/report/bin/report worker \(directory)/plan.json \"$SLURM_ARRAY_TASK_ID\""
+            ), text)
+        XCTAssertTrue(
+            text.contains(
+                "sbatch --parsable --job-name=report-b1 --array=0-3%2 --output=\(directory)/logs/%a.log --cpus-per-task=1 \(directory)/worker.sh"
+            ), text)
+        XCTAssertTrue(
+            text.contains("'--dependency=afterok:<job of array 1>_1' --kill-on-invalid-dep=yes"), text)
         XCTAssertEqual(slurm.calls("sbatch").count, 0)
         XCTAssertFalse(FileManager.default.fileExists(atPath: directory))
     }

@@ -5,20 +5,33 @@ import XCTest
 /// Reading `squeue` answers: the cache wins, failures carry Slurm's state and reason, dependents are
 /// skipped, and tasks Slurm forgot or that finished without a result fail after a grace period.
 final class SlurmTrackerTests: XCTestCase {
-    let tasks = [SlurmPlanFile.Task(key: "a", runIDs: ["a"], parent: nil), SlurmPlanFile.Task(key: "b", runIDs: ["b"], parent: nil),
-                 SlurmPlanFile.Task(key: "c", runIDs: ["c"], parent: 1)]
+    let tasks = [
+        SlurmPlanFile.Task(key: "a", runIDs: ["a"], parent: nil),
+        SlurmPlanFile.Task(key: "b", runIDs: ["b"], parent: nil),
+        SlurmPlanFile.Task(key: "c", runIDs: ["c"], parent: 1),
+    ]
 
     func testStatesAndOutcomes() {
         var tracker = SlurmTracker(tasks: tasks, jobs: ["7", "7", "8"])
         var complete: Set<String> = []
-        XCTAssertEqual(tracker.update([SlurmQueueEntry(job: "7", task: 0, state: "RUNNING"), SlurmQueueEntry(job: "7", task: 1, state: "PENDING", reason: "Priority"),
-                                       SlurmQueueEntry(job: "8", task: 2, state: "PENDING", reason: "Dependency")], isComplete: complete.contains), [])
+        XCTAssertEqual(
+            tracker.update(
+                [
+                    SlurmQueueEntry(job: "7", task: 0, state: "RUNNING"),
+                    SlurmQueueEntry(job: "7", task: 1, state: "PENDING", reason: "Priority"),
+                    SlurmQueueEntry(job: "8", task: 2, state: "PENDING", reason: "Dependency"),
+                ], isComplete: complete.contains), [])
         XCTAssertEqual(tracker.counts, SlurmTracker.Counts(done: 0, running: 1, queued: 2, failed: 0))
 
         // The cache is the truth: a run whose entry exists is done even if Slurm calls its job failed.
         complete.insert("a")
-        XCTAssertEqual(tracker.update([SlurmQueueEntry(job: "7", task: 0, state: "FAILED"), SlurmQueueEntry(job: "7", task: 1, state: "TIMEOUT", reason: "TimeLimit"),
-                                       SlurmQueueEntry(job: "8", task: 2, state: "PENDING", reason: "DependencyNeverSatisfied")], isComplete: complete.contains), [0, 1, 2])
+        XCTAssertEqual(
+            tracker.update(
+                [
+                    SlurmQueueEntry(job: "7", task: 0, state: "FAILED"),
+                    SlurmQueueEntry(job: "7", task: 1, state: "TIMEOUT", reason: "TimeLimit"),
+                    SlurmQueueEntry(job: "8", task: 2, state: "PENDING", reason: "DependencyNeverSatisfied"),
+                ], isComplete: complete.contains), [0, 1, 2])
         XCTAssertEqual(tracker.outcomes[0], .done)
         XCTAssertEqual(tracker.outcomes[1], .failed(state: "TIMEOUT", reason: "TimeLimit", job: "7_1"))
         XCTAssertEqual(tracker.outcomes[2], .skipped(parent: 1))
@@ -27,9 +40,14 @@ final class SlurmTrackerTests: XCTestCase {
     }
 
     func testARerunIsDoneWhenItsJobIsNotWhenTheOldEntryIsThere() {
-        var tracker = SlurmTracker(tasks: [SlurmPlanFile.Task(key: "a", runIDs: ["a"], parent: nil, rerun: true)], jobs: ["7"])
-        XCTAssertEqual(tracker.update([SlurmQueueEntry(job: "7", task: 0, state: "RUNNING")], isComplete: { _ in true }), [])
-        XCTAssertEqual(tracker.update([SlurmQueueEntry(job: "7", task: 0, state: "COMPLETED")], isComplete: { _ in true }), [0])
+        var tracker = SlurmTracker(
+            tasks: [SlurmPlanFile.Task(key: "a", runIDs: ["a"], parent: nil, rerun: true)], jobs: ["7"])
+        XCTAssertEqual(
+            tracker.update([SlurmQueueEntry(job: "7", task: 0, state: "RUNNING")], isComplete: { _ in true }),
+            [])
+        XCTAssertEqual(
+            tracker.update(
+                [SlurmQueueEntry(job: "7", task: 0, state: "COMPLETED")], isComplete: { _ in true }), [0])
         XCTAssertEqual(tracker.outcomes[0], .done)
     }
 
@@ -38,22 +56,36 @@ final class SlurmTrackerTests: XCTestCase {
         let queue = [SlurmQueueEntry(job: "7", task: 1, state: "COMPLETED")]
         for _ in 0..<tracker.grace { XCTAssertEqual(tracker.update(queue, isComplete: { _ in false }), []) }
         XCTAssertEqual(tracker.update(queue, isComplete: { _ in false }), [0, 1])
-        XCTAssertEqual(tracker.outcomes[0], .failed(state: "GONE", reason: "no longer listed by squeue and no result in the cache", job: "7_0"))
-        XCTAssertEqual(tracker.outcomes[1], .failed(state: "COMPLETED", reason: "the job ended but its result is not in the cache", job: "7_1"))
+        XCTAssertEqual(
+            tracker.outcomes[0],
+            .failed(
+                state: "GONE", reason: "no longer listed by squeue and no result in the cache", job: "7_0"))
+        XCTAssertEqual(
+            tracker.outcomes[1],
+            .failed(
+                state: "COMPLETED", reason: "the job ended but its result is not in the cache", job: "7_1"))
     }
 
     func testEstimateFromFinishedTasks() {
         var tracker = SlurmTracker(tasks: Array(tasks.prefix(2)), jobs: ["7", "7"])
         let start = Date(timeIntervalSince1970: 1000)
         XCTAssertNil(tracker.estimatedSeconds(concurrency: 1))
-        _ = tracker.update([SlurmQueueEntry(job: "7", task: 0, state: "RUNNING"), SlurmQueueEntry(job: "7", task: 1, state: "PENDING")],
-                           isComplete: { _ in false }, now: start)
-        _ = tracker.update([SlurmQueueEntry(job: "7", task: 1, state: "PENDING")], isComplete: { $0 == "a" }, now: start + 30)
+        _ = tracker.update(
+            [
+                SlurmQueueEntry(job: "7", task: 0, state: "RUNNING"),
+                SlurmQueueEntry(job: "7", task: 1, state: "PENDING"),
+            ],
+            isComplete: { _ in false }, now: start)
+        _ = tracker.update(
+            [SlurmQueueEntry(job: "7", task: 1, state: "PENDING")], isComplete: { $0 == "a" }, now: start + 30
+        )
         XCTAssertEqual(tracker.estimatedSeconds(concurrency: 1), 30)
     }
 
     func testQueueLines() {
-        XCTAssertEqual(SlurmQueueEntry(line: "12|3|PENDING|Dependency|"), SlurmQueueEntry(job: "12", task: 3, state: "PENDING", reason: "Dependency"))
+        XCTAssertEqual(
+            SlurmQueueEntry(line: "12|3|PENDING|Dependency|"),
+            SlurmQueueEntry(job: "12", task: 3, state: "PENDING", reason: "Dependency"))
         XCTAssertEqual(SlurmQueueEntry(line: "12|0|RUNNING|None|node7")?.node, "node7")
         XCTAssertNil(SlurmQueueEntry(line: "12|N/A|RUNNING|None|node7"), "not an array task")
         XCTAssertNil(SlurmQueueEntry(line: "garbage"))

@@ -16,9 +16,10 @@ final class SlurmWorkerTests: XCTestCase {
             """
         let project = try TestProject(document)
         let key = try project.key("trained")
-        var file = SlurmPlanFile(build: "b", document: "report/answers.md", source: document, projectRoot: project.root.path,
-                                 runs: project.runs.root.path, dataDirectory: project.options.dataDirectory, threads: 1,
-                                 tasks: [SlurmPlanFile.Task(key: key, runIDs: ["trained"], parent: nil)])
+        var file = SlurmPlanFile(
+            build: "b", document: "report/answers.md", source: document, projectRoot: project.root.path,
+            runs: project.runs.root.path, dataDirectory: project.options.dataDirectory, threads: 1,
+            tasks: [SlurmPlanFile.Task(key: key, runIDs: ["trained"], parent: nil)])
         let url = project.url("plan.json")
         try file.write(to: url)
         let console = SilentBuildObserver()
@@ -26,22 +27,29 @@ final class SlurmWorkerTests: XCTestCase {
         XCTAssertThrowsError(try SlurmWorker.run(planFile: url, index: 1, console: console)) { error in
             XCTAssertEqual("\(error)", "\(url.path) has 1 run (indices 0 to 0); there is no index 1")
         }
-        XCTAssertTrue(try SlurmWorker.run(planFile: url, index: 0, console: console).hasPrefix("trained: trained into "))
+        XCTAssertTrue(
+            try SlurmWorker.run(planFile: url, index: 0, console: console).hasPrefix("trained: trained into ")
+        )
         XCTAssertEqual(try project.record("trained").key, key)
         XCTAssertEqual(project.runs.temporaryEntries(), [])
-        XCTAssertEqual(try SlurmWorker.run(planFile: url, index: 0, console: console),
-                       "trained: already in the cache (\(key)); nothing to do")
+        XCTAssertEqual(
+            try SlurmWorker.run(planFile: url, index: 0, console: console),
+            "trained: already in the cache (\(key)); nothing to do")
 
         // A rerun trains again and replaces the entry.
         file.tasks[0].rerun = true
         try file.write(to: url)
-        XCTAssertTrue(try SlurmWorker.run(planFile: url, index: 0, console: console).hasPrefix("trained: trained into "))
+        XCTAssertTrue(
+            try SlurmWorker.run(planFile: url, index: 0, console: console).hasPrefix("trained: trained into ")
+        )
         XCTAssertEqual(try project.record("trained").key, key)
 
         file.tasks[0].key = "0123456789abcdef"
         try file.write(to: url)
         XCTAssertThrowsError(try SlurmWorker.run(planFile: url, index: 0, console: console)) { error in
-            guard case SlurmError.keyMismatch(let run, let planned, let actual) = error else { return XCTFail("\(error)") }
+            guard case SlurmError.keyMismatch(let run, let planned, let actual) = error else {
+                return XCTFail("\(error)")
+            }
             XCTAssertEqual([run, planned, actual], ["trained", "0123456789abcdef", key])
         }
     }
@@ -56,7 +64,10 @@ final class SlurmWorkerTests: XCTestCase {
         try Data("second".utf8).write(to: second.appendingPathComponent("metrics.json"))
         XCTAssertTrue(try store.commitEntryUnlessPresent(first, key: "k"))
         XCTAssertFalse(try store.commitEntryUnlessPresent(second, key: "k"))
-        XCTAssertEqual(try String(contentsOf: store.directory("k").appendingPathComponent("metrics.json"), encoding: .utf8), "first")
+        XCTAssertEqual(
+            try String(
+                contentsOf: store.directory("k").appendingPathComponent("metrics.json"), encoding: .utf8),
+            "first")
         XCTAssertEqual(store.temporaryEntries(), [])
     }
 }

@@ -31,10 +31,13 @@ final class FileWriterTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: url("sub").path), ["a.txt"])
 
         // Unchanged contents: the file is not touched.
-        let date = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: url("sub/a.txt").path)[.modificationDate] as? Date)
+        let date = try XCTUnwrap(
+            FileManager.default.attributesOfItem(atPath: url("sub/a.txt").path)[.modificationDate] as? Date)
         Thread.sleep(forTimeInterval: 0.02)
         try writer.write("two\n", to: url("sub/a.txt"))
-        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: url("sub/a.txt").path)[.modificationDate] as? Date, date)
+        XCTAssertEqual(
+            try FileManager.default.attributesOfItem(atPath: url("sub/a.txt").path)[.modificationDate]
+                as? Date, date)
     }
 
     func testRefusesDirectoriesLinksDevicesAndTheSource() throws {
@@ -42,7 +45,8 @@ final class FileWriterTests: XCTestCase {
         try Data("# my answers\n".utf8).write(to: source)
         try FileManager.default.createDirectory(at: url("folder"), withIntermediateDirectories: true)
         try Data("kept\n".utf8).write(to: url("folder/inside.txt"))
-        try FileManager.default.createSymbolicLink(at: url("link.md"), withDestinationURL: url("folder/inside.txt"))
+        try FileManager.default.createSymbolicLink(
+            at: url("link.md"), withDestinationURL: url("folder/inside.txt"))
         XCTAssertEqual(mkfifo(url("fifo").path, 0o644), 0)
         let writer = FileWriter(protecting: [source])
         let before = listing()
@@ -71,15 +75,20 @@ final class FileWriterTests: XCTestCase {
         let writer = FileWriter()
         let mine = url("notes.md")
         try Data("# Notes I wrote by hand\n".utf8).write(to: mine)
-        XCTAssertThrowsError(try writer.write("\(FileWriter.generatedMarker) -->\nnew", to: mine, kind: .generatedDocument)) { error in
+        XCTAssertThrowsError(
+            try writer.write("\(FileWriter.generatedMarker) -->\nnew", to: mine, kind: .generatedDocument)
+        ) { error in
             XCTAssertTrue("\(error)".contains("report did not write it"), "\(error)")
         }
         XCTAssertEqual(try String(contentsOf: mine, encoding: .utf8), "# Notes I wrote by hand\n")
 
         let generated = url("README.md")
-        try writer.write("\(FileWriter.generatedMarker) -->\nfirst\n", to: generated, kind: .generatedDocument)
-        try writer.write("\(FileWriter.generatedMarker) -->\nsecond\n", to: generated, kind: .generatedDocument)
-        XCTAssertEqual(try String(contentsOf: generated, encoding: .utf8), "\(FileWriter.generatedMarker) -->\nsecond\n")
+        try writer.write(
+            "\(FileWriter.generatedMarker) -->\nfirst\n", to: generated, kind: .generatedDocument)
+        try writer.write(
+            "\(FileWriter.generatedMarker) -->\nsecond\n", to: generated, kind: .generatedDocument)
+        XCTAssertEqual(
+            try String(contentsOf: generated, encoding: .utf8), "\(FileWriter.generatedMarker) -->\nsecond\n")
     }
 
     /// Temporary files of a process that is gone (killed between write and rename) are removed; those of

@@ -69,7 +69,9 @@ final class DocumentRendererTests: XCTestCase {
         let crlf = Self.source.replacingOccurrences(of: "\n", with: "\r\n")
         try project.write(crlf)
         XCTAssertEqual(try project.build().trained, [])
-        XCTAssertEqual(project.readme, (TestProject.generatedHeader + expected(record)).replacingOccurrences(of: "\n", with: "\r\n"))
+        XCTAssertEqual(
+            project.readme,
+            (TestProject.generatedHeader + expected(record)).replacingOccurrences(of: "\n", with: "\r\n"))
     }
 
     func testInlineValuesAndFormats() throws {
@@ -106,19 +108,19 @@ final class DocumentRendererTests: XCTestCase {
         XCTAssertEqual(
             project.readme,
             TestProject.generatedHeader + """
-            A \(percent(final.valAcc))
-            B \(percent(final.valAcc))
-            C \(percent(final.valAcc, digits: 1))
-            D \(String(format: "%.3f", final.valLoss))
-            E \(String(format: "%.4f", final.valLoss))
-            F 21,840
-            G 21,840
-            H \(ValueFormat.duration(record.metrics.trainSeconds))
-            I \(percent(epochs.map(\.valAcc).max()!))
-            J \(String(format: "%.4f", epochs.map(\.valLoss).min()!))
-            K 0.05 sgd 256 Good 2
-            L \(String(format: "%.0f%%", 100 * final.acc!)) \(String(format: "%.1f", record.metrics.trainSeconds))
+                A \(percent(final.valAcc))
+                B \(percent(final.valAcc))
+                C \(percent(final.valAcc, digits: 1))
+                D \(String(format: "%.3f", final.valLoss))
+                E \(String(format: "%.4f", final.valLoss))
+                F 21,840
+                G 21,840
+                H \(ValueFormat.duration(record.metrics.trainSeconds))
+                I \(percent(epochs.map(\.valAcc).max()!))
+                J \(String(format: "%.4f", epochs.map(\.valLoss).min()!))
+                K 0.05 sgd 256 Good 2
+                L \(String(format: "%.0f%%", 100 * final.acc!)) \(String(format: "%.1f", record.metrics.trainSeconds))
 
-            """)
+                """)
     }
 }

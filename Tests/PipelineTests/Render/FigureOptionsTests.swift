@@ -48,8 +48,9 @@ final class FigureOptionsTests: XCTestCase {
         for (index, accuracy) in accuracies.enumerated() {
             let epoch = withZero ? index : index + 1
             let train = epoch == 0 ? "" : "\"loss\": \(1 - accuracy), \"acc\": \(accuracy), "
-            epochs.append("{\"epoch\": \(epoch), \(train)\"val_loss\": \(1.2 - accuracy), \"val_acc\": \(accuracy), "
-                          + "\"train_s\": \(epoch == 0 ? 0 : 2), \"eval_s\": 0.1}")
+            epochs.append(
+                "{\"epoch\": \(epoch), \(train)\"val_loss\": \(1.2 - accuracy), \"val_acc\": \(accuracy), "
+                    + "\"train_s\": \(epoch == 0 ? 0 : 2), \"eval_s\": 0.1}")
         }
         let json = """
             {"key": "k", "config": {}, "machine": "test", "engine_version": 2, "metrics": {"epochs": [\(epochs.joined(separator: ", "))],
@@ -59,7 +60,8 @@ final class FigureOptionsTests: XCTestCase {
     }
 
     func testSweepMembersGetOrderedColoursAndReadableLabels() throws {
-        let plan = try plan("```figure\nid: f\nruns: [lr]\n```\n\n```figure\nid: g\nruns: [base, opt]\nbaseline: base\n```\n")
+        let plan = try plan(
+            "```figure\nid: f\nruns: [lr]\n```\n\n```figure\nid: g\nruns: [base, opt]\nbaseline: base\n```\n")
         let identities = FigureIdentities(plan: plan)
         // Ordered by value, whatever the sweep's order; lr 0.01 is the baseline's training (grey), the
         // others share the ramp: 0.001 is member 0, 0.1 member 1.
@@ -77,7 +79,8 @@ final class FigureOptionsTests: XCTestCase {
     }
 
     func testRunKeepsItsStyleAndLabelAcrossFigures() throws {
-        let plan = try plan("""
+        let plan = try plan(
+            """
             ```figure
             id: one
             runs: [base, tuned]
@@ -91,30 +94,34 @@ final class FigureOptionsTests: XCTestCase {
 
             """)
         let identities = FigureIdentities(plan: plan)
-        XCTAssertEqual(identities.labels["tuned"], "fine-tuned", "the first figure's label holds for the document")
-        let renderer = FigureRenderer(runs: plan.runs, records: ["tuned": try record([0.1, 0.8, 0.9], withZero: true)],
-                                      identities: identities)
+        XCTAssertEqual(
+            identities.labels["tuned"], "fine-tuned", "the first figure's label holds for the document")
+        let renderer = FigureRenderer(
+            runs: plan.runs, records: ["tuned": try record([0.1, 0.8, 0.9], withZero: true)],
+            identities: identities)
         var palette = Palette()
         let figures = plan.figures.values.sorted { $0.id < $1.id }
-        let first = renderer.svg(figures[0], palette: &palette), second = renderer.svg(figures[1], palette: &palette)
+        let first = renderer.svg(figures[0], palette: &palette)
+        let second = renderer.svg(figures[1], palette: &palette)
         let stroke = "stroke=\"\(identities.styles["tuned"]?.color ?? "?")\""
         XCTAssertTrue(first.contains(stroke) && second.contains(stroke))
         XCTAssertTrue(second.contains(">fine-tuned<"))
     }
 
     func testBadOptionsAreReportedWhereTheyAre() {
-        let errors = planErrors(Self.experiments + """
-            ```figure
-            id: f
-            runs: [lr]
-            y: [0.9, 0.1]
-            reference: [{y: lots}, {run: nope, metric: val_acc}, {run: base, metric: val_ac}, {x: 1}]
-            focus: [nothing]
-            epoch0: maybe
-            x: wallclock
-            ```
+        let errors = planErrors(
+            Self.experiments + """
+                ```figure
+                id: f
+                runs: [lr]
+                y: [0.9, 0.1]
+                reference: [{y: lots}, {run: nope, metric: val_acc}, {run: base, metric: val_ac}, {x: 1}]
+                focus: [nothing]
+                epoch0: maybe
+                x: wallclock
+                ```
 
-            """)
+                """)
         XCTAssertEqual(errors.count, 8, errors.joined(separator: "\n"))
         XCTAssertTrue(errors.contains { $0.contains("a y range is two increasing numbers") })
         XCTAssertTrue(errors.contains { $0.contains("'y' is a number or ln10") })
@@ -125,7 +132,8 @@ final class FigureOptionsTests: XCTestCase {
     }
 
     func testEpochZeroShowsForInitRunsAndReferencesResolve() throws {
-        let plan = try plan("""
+        let plan = try plan(
+            """
             ```figure
             id: f
             runs: [base, tuned]
@@ -135,8 +143,12 @@ final class FigureOptionsTests: XCTestCase {
             ```
 
             """)
-        let records = ["base": try record([0.1, 0.5, 0.7], withZero: true), "tuned": try record([0.2, 0.8, 0.9], withZero: true)]
-        let renderer = FigureRenderer(runs: plan.runs, records: records, identities: FigureIdentities(plan: plan))
+        let records = [
+            "base": try record([0.1, 0.5, 0.7], withZero: true),
+            "tuned": try record([0.2, 0.8, 0.9], withZero: true),
+        ]
+        let renderer = FigureRenderer(
+            runs: plan.runs, records: records, identities: FigureIdentities(plan: plan))
         let figure = try XCTUnwrap(plan.figures.values.first)
         let summary = renderer.summary(figure)
         // base (no init) starts at epoch 1; tuned (init) shows its epoch 0.
@@ -151,8 +163,10 @@ final class FigureOptionsTests: XCTestCase {
     }
 
     func testSplitAndTimeAxis() throws {
-        let plan = try plan("```figure\nid: f\nruns: [base]\nmetrics: [[loss, val_loss]]\nsplit: true\nx: time\n```\n")
-        let renderer = FigureRenderer(runs: plan.runs, records: ["base": try record([0.5, 0.7], withZero: false)])
+        let plan = try plan(
+            "```figure\nid: f\nruns: [base]\nmetrics: [[loss, val_loss]]\nsplit: true\nx: time\n```\n")
+        let renderer = FigureRenderer(
+            runs: plan.runs, records: ["base": try record([0.5, 0.7], withZero: false)])
         var palette = Palette()
         let svg = renderer.svg(try XCTUnwrap(plan.figures.values.first), palette: &palette)
         XCTAssertTrue(svg.contains(">Training loss<") && svg.contains(">Validation loss<"))
@@ -164,14 +178,18 @@ final class FigureOptionsTests: XCTestCase {
         let run = try XCTUnwrap(plan.runs["tuned"])
         let record = try self.record([0.95, 0.8, 0.9], withZero: true)
         guard case .number(let before, _) = RunValue.of(["val_acc@0"], run: run, record: record),
-              case .number(let best, _) = RunValue.of(["best", "val_acc"], run: run, record: record),
-              case .number(let error, _) = RunValue.of(["val_error"], run: run, record: record) else {
+            case .number(let best, _) = RunValue.of(["best", "val_acc"], run: run, record: record),
+            case .number(let error, _) = RunValue.of(["val_error"], run: run, record: record)
+        else {
             return XCTFail("values missing")
         }
         XCTAssertEqual(before, 0.95)
         XCTAssertEqual(best, 0.9, "epoch 0 is before training, not a result of it")
         XCTAssertEqual(error, 0.1, accuracy: 1e-12)
-        if case .missing = RunValue.of(["val_acc@7"], run: run, record: record) {} else { XCTFail("no epoch 7") }
+        if case .missing = RunValue.of(["val_acc@7"], run: run, record: record) {
+        } else {
+            XCTFail("no epoch 7")
+        }
         XCTAssertNil(RunValue.problem(with: ["val_acc@0"]))
         XCTAssertNotNil(RunValue.problem(with: ["val_ac@0"]))
         XCTAssertEqual(TableSpec.header(for: ["val_acc@0"]), "Val. acc. before training")

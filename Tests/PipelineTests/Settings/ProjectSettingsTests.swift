@@ -6,7 +6,8 @@ import XCTest
 /// `report.yaml`: what it sets, and errors positioned in the file.
 final class ProjectSettingsTests: XCTestCase {
     func testEveryKey() throws {
-        let settings = try ProjectSettings.parse("""
+        let settings = try ProjectSettings.parse(
+            """
             executor: slurm
             slurm:
               partition: cpu
@@ -41,21 +42,28 @@ final class ProjectSettingsTests: XCTestCase {
     }
 
     func testErrorsArePositionedAndAllReported() {
-        XCTAssertThrowsError(try ProjectSettings.parse("""
-            executor: slrum
-            slurm:
-              partiton: cpu
-              cpus_per_task: 0
-            exector: local
-            """)) { error in
+        XCTAssertThrowsError(
+            try ProjectSettings.parse(
+                """
+                executor: slrum
+                slurm:
+                  partiton: cpu
+                  cpus_per_task: 0
+                exector: local
+                """)
+        ) { error in
             guard let error = error as? DiagnosticError else { return XCTFail("\(error)") }
-            XCTAssertEqual(error.diagnostics.map { "\($0.location): \($0.message)" }, [
-                "1:11: unknown executor 'slrum' (did you mean 'slurm'?); expected one of local, slurm",
-                "3:3: unknown key 'partiton' in slurm (did you mean 'partition'?); expected one of \(SlurmSettings.keys.joined(separator: ", "))",
-                "4:18: 'cpus_per_task' must be a whole number of at least 1",
-                "5:1: unknown setting 'exector' (did you mean 'executor'?); report.yaml knows \(ProjectSettings.keys.joined(separator: ", "))",
-            ])
-            XCTAssertTrue(error.description.hasPrefix("report.yaml:1:11: error: unknown executor 'slrum'"), error.description)
+            XCTAssertEqual(
+                error.diagnostics.map { "\($0.location): \($0.message)" },
+                [
+                    "1:11: unknown executor 'slrum' (did you mean 'slurm'?); expected one of local, slurm",
+                    "3:3: unknown key 'partiton' in slurm (did you mean 'partition'?); expected one of \(SlurmSettings.keys.joined(separator: ", "))",
+                    "4:18: 'cpus_per_task' must be a whole number of at least 1",
+                    "5:1: unknown setting 'exector' (did you mean 'executor'?); report.yaml knows \(ProjectSettings.keys.joined(separator: ", "))",
+                ])
+            XCTAssertTrue(
+                error.description.hasPrefix("report.yaml:1:11: error: unknown executor 'slrum'"),
+                error.description)
         }
         XCTAssertThrowsError(try ProjectSettings.parse("- slurm\n"))
         XCTAssertThrowsError(try ProjectSettings.parse("slurm: [a]\n"))

@@ -18,7 +18,8 @@ final class ProjectTests: XCTestCase {
     }
 
     func testSettingsParseEveryKeyAndKeepTheSlurmSection() throws {
-        let settings = try ProjectSettings.parse("""
+        let settings = try ProjectSettings.parse(
+            """
             document: report/main.md
             data_dir: ../data
             runs: cache/runs
@@ -45,9 +46,13 @@ final class ProjectTests: XCTestCase {
     func testSettingsErrorsArePositionedAndAllReported() throws {
         XCTAssertThrowsError(try ProjectSettings.parse("data_dri: x\njobs: 0\nexecutor: slurmm\n")) { error in
             let text = "\(error)"
-            XCTAssertTrue(text.contains("report.yaml:1:1: error: unknown setting 'data_dri' (did you mean 'data_dir'?)"), text)
+            XCTAssertTrue(
+                text.contains(
+                    "report.yaml:1:1: error: unknown setting 'data_dri' (did you mean 'data_dir'?)"), text)
             XCTAssertTrue(text.contains("report.yaml:2:7: error: 'jobs' must be a whole number"), text)
-            XCTAssertTrue(text.contains("report.yaml:3:11: error: unknown executor 'slurmm' (did you mean 'slurm'?)"), text)
+            XCTAssertTrue(
+                text.contains("report.yaml:3:11: error: unknown executor 'slurmm' (did you mean 'slurm'?)"),
+                text)
             XCTAssertTrue(text.contains("3 errors generated."), text)
         }
         XCTAssertThrowsError(try ProjectSettings.parse("jobs: [1\n")) { error in
@@ -88,11 +93,14 @@ final class ProjectTests: XCTestCase {
 
         // Paths typed on the command line are relative to the current directory.
         given.runs = "here"
-        XCTAssertEqual(fromElsewhere.options(given, cwd: elsewhere).runs, elsewhere.appendingPathComponent("here").standardizedFileURL.path)
+        XCTAssertEqual(
+            fromElsewhere.options(given, cwd: elsewhere).runs,
+            elsewhere.appendingPathComponent("here").standardizedFileURL.path)
     }
 
     func testOnlyAnswersMdWritesReadmeAndUnnamespacedFigures() throws {
-        try Data("outputs: {report/other.md: public/other.md}\n".utf8).write(to: root.appendingPathComponent("report.yaml"))
+        try Data("outputs: {report/other.md: public/other.md}\n".utf8).write(
+            to: root.appendingPathComponent("report.yaml"))
         let project = try Project.locate(cwd: root, document: nil)
         func options(_ document: String) -> BuildOptions {
             var given = Project.CommandLine()
@@ -105,25 +113,35 @@ final class ProjectTests: XCTestCase {
         XCTAssertEqual(options("report/draft.md").figures, "figures/draft")
         XCTAssertEqual(options("report/other.md").outputPath, "public/other.md")
         XCTAssertEqual(Project.defaultOutput(for: "notes.md"), "notes.out.md")
-        XCTAssertEqual(options("notes/week1.md").figures, "figures/notes-week1", "outside the main document's folder: named by its path")
-        XCTAssertEqual(options("other/answers.md").figures, "figures/other-answers", "only the main document draws into figures/")
+        XCTAssertEqual(
+            options("notes/week1.md").figures, "figures/notes-week1",
+            "outside the main document's folder: named by its path")
+        XCTAssertEqual(
+            options("other/answers.md").figures, "figures/other-answers",
+            "only the main document draws into figures/")
         XCTAssertEqual(options("other/answers.md").outputPath, "other/README.md")
     }
 
     func testTheProjectsDocumentsAreThoseWithDirectivesThatReportDidNotWrite() throws {
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("report"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("report"), withIntermediateDirectories: true)
         let files = [
             "answers.md": "```experiment\nid: a\n```\n",
             "draft.md": "Text.\n\n```figure\nid: f\nruns: [a]\n```\n",
             "notes.md": "# No directives\n",
             "README.md": FileWriter.generatedMarker + " from answers.md -->\n```experiment\nid: a\n```\n",
         ]
-        for (name, text) in files { try Data(text.utf8).write(to: root.appendingPathComponent("report/\(name)")) }
+        for (name, text) in files {
+            try Data(text.utf8).write(to: root.appendingPathComponent("report/\(name)"))
+        }
         let project = Project(root: root, settings: ProjectSettings(), hasSettingsFile: false)
-        XCTAssertEqual(project.documents(besides: "report/answers.md"), ["report/answers.md", "report/draft.md"])
+        XCTAssertEqual(
+            project.documents(besides: "report/answers.md"), ["report/answers.md", "report/draft.md"])
         var listed = ProjectSettings()
         listed.documents = ["report/answers.md"]
-        XCTAssertEqual(Project(root: root, settings: listed, hasSettingsFile: true).documents(besides: "report/answers.md"),
-                       ["report/answers.md"])
+        XCTAssertEqual(
+            Project(root: root, settings: listed, hasSettingsFile: true).documents(
+                besides: "report/answers.md"),
+            ["report/answers.md"])
     }
 }

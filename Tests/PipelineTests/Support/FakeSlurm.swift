@@ -20,13 +20,16 @@ final class FakeSlurm {
         directory = try TestPaths.temporaryDirectory("fake-slurm")
         let bin = directory.appendingPathComponent("bin")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent("fail"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: directory.appendingPathComponent("fail"), withIntermediateDirectories: true)
         var options = project.options
         options.runs = directory.appendingPathComponent("results").path
         options.output = directory.appendingPathComponent("reference/README.md").path
         options.figures = directory.appendingPathComponent("reference/figures").path
         _ = try ReportBuilder(options: options, console: SilentBuildObserver()).build()
-        try write(bin, "sbatch", #"""
+        try write(
+            bin, "sbatch",
+            #"""
             d=$FAKE_SLURM
             (IFS=$'\x1f'; echo "$*") >> "$d/sbatch.log"
             [[ -e $d/sbatch-fails ]] && { echo "sbatch: error: Batch job submission failed: Invalid account" >&2; exit 1; }
@@ -56,11 +59,15 @@ final class FakeSlurm {
             done
             echo "$job"
             """#)
-        try write(bin, "squeue", #"""
+        try write(
+            bin, "squeue",
+            #"""
             (IFS=$'\x1f'; echo "$*") >> "$FAKE_SLURM/squeue.log"
             cat "$FAKE_SLURM/queue" 2>/dev/null || true
             """#)
-        try write(bin, "scancel", #"""
+        try write(
+            bin, "scancel",
+            #"""
             (IFS=$'\x1f'; echo "$*") >> "$FAKE_SLURM/scancel.log"
             for job in "$@"; do
                 sed -i -E "s/^$job\|([0-9]+)\|(PENDING|RUNNING)\|[^|]*\|/$job|\1|CANCELLED|None|/" "$FAKE_SLURM/queue" 2>/dev/null || true
@@ -77,36 +84,55 @@ final class FakeSlurm {
     }
 
     var commands: SlurmCommands {
-        SlurmCommands(environment: ["PATH": directory.appendingPathComponent("bin").path + ":/usr/bin:/bin",
-                                    "FAKE_SLURM": directory.path])
+        SlurmCommands(environment: [
+            "PATH": directory.appendingPathComponent("bin").path + ":/usr/bin:/bin",
+            "FAKE_SLURM": directory.path,
+        ])
     }
 
     /// Task `index` of the next submissions fails.
-    func fail(_ index: Int) { _ = FileManager.default.createFile(atPath: directory.appendingPathComponent("fail/\(index)").path, contents: nil) }
+    func fail(_ index: Int) {
+        _ = FileManager.default.createFile(
+            atPath: directory.appendingPathComponent("fail/\(index)").path, contents: nil)
+    }
 
     /// While set, submitted tasks stay pending.
     func hold(_ on: Bool) {
         let url = directory.appendingPathComponent("hold")
-        if on { _ = FileManager.default.createFile(atPath: url.path, contents: nil) } else { try? FileManager.default.removeItem(at: url) }
+        if on {
+            _ = FileManager.default.createFile(atPath: url.path, contents: nil)
+        } else {
+            try? FileManager.default.removeItem(at: url)
+        }
     }
 
     func calls(_ tool: String) -> [[String]] {
-        let text = (try? String(contentsOf: directory.appendingPathComponent("\(tool).log"), encoding: .utf8)) ?? ""
-        return text.split(separator: "\n").map { $0.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init) }
+        let text =
+            (try? String(contentsOf: directory.appendingPathComponent("\(tool).log"), encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").map {
+            $0.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
+        }
     }
 
-    var queue: String { (try? String(contentsOf: directory.appendingPathComponent("queue"), encoding: .utf8)) ?? "" }
+    var queue: String {
+        (try? String(contentsOf: directory.appendingPathComponent("queue"), encoding: .utf8)) ?? ""
+    }
 
     func reset() {
-        for name in ["sbatch.log", "squeue.log", "scancel.log"] { try? FileManager.default.removeItem(at: directory.appendingPathComponent(name)) }
+        for name in ["sbatch.log", "squeue.log", "scancel.log"] {
+            try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))
+        }
         try? FileManager.default.removeItem(at: directory.appendingPathComponent("fail"))
-        try? FileManager.default.createDirectory(at: directory.appendingPathComponent("fail"), withIntermediateDirectories: true)
+        try? FileManager.default.createDirectory(
+            at: directory.appendingPathComponent("fail"), withIntermediateDirectories: true)
     }
 }
 
 extension TestProject {
     /// Builds with `--executor slurm` (or `executor`) against `slurm`, polling every 50 ms.
-    func slurmBuilder(_ slurm: FakeSlurm, detach: Bool = false, executor: ExecutorKind = .slurm, rerun: [String] = []) -> ReportBuilder {
+    func slurmBuilder(
+        _ slurm: FakeSlurm, detach: Bool = false, executor: ExecutorKind = .slurm, rerun: [String] = []
+    ) -> ReportBuilder {
         var options = self.options
         options.rerun = rerun
         options.executor = executor
