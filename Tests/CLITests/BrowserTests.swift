@@ -17,16 +17,16 @@ final class BrowserTests: XCTestCase {
             throw XCTSkip("no Chromium (apt-get install chromium) to render the page")
         }
         try XCTSkipUnless(
-            FileManager.default.isExecutableFile(atPath: CLITests.binary.path), "no report binary")
+            FileManager.default.isExecutableFile(atPath: ReportBinary.url.path), "no report binary")
         try TestPaths.requireSharedData()
         let scratch = try TestPaths.temporaryDirectory("browser-test")
         defer { try? FileManager.default.removeItem(at: scratch) }
         XCTAssertEqual(
             try run(
-                CLITests.binary.path, ["init", "proj", "--data-dir", TestPaths.sharedData.path], in: scratch),
+                ReportBinary.url.path, ["init", "proj", "--data-dir", TestPaths.sharedData.path], in: scratch),
             0)
         let project = scratch.appendingPathComponent("proj")
-        XCTAssertEqual(try run(CLITests.binary.path, ["build", "--html"], in: project), 0)
+        XCTAssertEqual(try run(ReportBinary.url.path, ["build", "--html"], in: project), 0)
         let page = try String(
             contentsOf: project.appendingPathComponent("report/README.html"), encoding: .utf8)
         XCTAssertTrue(page.contains("<figure class=\"chart\"><svg"), "the figure is inlined")

@@ -5,27 +5,10 @@ import XCTest
 /// The end-to-end tier: the built `report` binary run as a user runs it, judged by its exit status,
 /// standard output and standard error.
 final class CLITests: XCTestCase {
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    /// `.build/<configuration>/report`, beside the test bundle.
-    static let binary: URL = {
-        var directory = Bundle.main.bundleURL
-        if !FileManager.default.fileExists(atPath: directory.appendingPathComponent("report").path) {
-            directory = Bundle(for: CLITests.self).bundleURL.deletingLastPathComponent()
-        }
-        return directory.appendingPathComponent("report")
-    }()
-
     private var project: URL!
 
     override func setUpWithError() throws {
-        try XCTSkipUnless(
-            FileManager.default.isExecutableFile(atPath: Self.binary.path),
-            "no report binary at \(Self.binary.path)")
+        try ReportBinary.requireBuilt()
         project = try TestPaths.temporaryDirectory("cli-test")
         try FileManager.default.createDirectory(
             at: project.appendingPathComponent("report"), withIntermediateDirectories: true)
@@ -36,31 +19,8 @@ final class CLITests: XCTestCase {
     }
 
     @discardableResult
-    func report(_ arguments: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
-        process.currentDirectoryURL = project
-        // Files rather than pipes: a chatty child can never block on a full pipe.
-        let out = project.appendingPathComponent(".stdout")
-        let err = project.appendingPathComponent(".stderr")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        let outHandle = try FileHandle(forWritingTo: out)
-        let errHandle = try FileHandle(forWritingTo: err)
-        defer {
-            try? outHandle.close()
-            try? errHandle.close()
-        }
-        process.standardOutput = outHandle
-        process.standardError = errHandle
-        try process.run()
-        process.waitUntilExit()
-        let outData = try Data(contentsOf: out)
-        let errData = try Data(contentsOf: err)
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self))
+    func report(_ arguments: [String]) throws -> ReportBinary.Result {
+        try ReportBinary.run(arguments, in: project)
     }
 
     func write(_ text: String, to path: String = "report/answers.md") throws {

@@ -1,48 +1,20 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// The built `report` binary: what it prints and the exit status the README and `--help` promise
 /// (0 success, 1 document or run errors, 2 usage and environment errors).
 final class ExitStatusTests: XCTestCase {
-    private var binary: URL {
-        // The test bundle sits in the build products directory, next to the `report` executable.
-        var directory = Bundle(for: Self.self).bundleURL
-        while directory.pathExtension == "xctest" || directory.lastPathComponent == "Contents"
-            || directory.lastPathComponent == "MacOS"
-        {
-            directory.deleteLastPathComponent()
-        }
-        return directory.appendingPathComponent("report")
-    }
-
     private func run(_ arguments: [String], document: String? = nil, bytes: [UInt8]? = nil) throws -> (
         status: Int32, stdout: String, stderr: String
     ) {
-        try XCTSkipUnless(
-            FileManager.default.isExecutableFile(atPath: binary.path),
-            "no built report binary at \(binary.path)")
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "report-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try ReportBinary.requireBuilt()
+        let directory = try TestPaths.temporaryDirectory("report-cli")
         defer { try? FileManager.default.removeItem(at: directory) }
         if let document { try Data(document.utf8).write(to: directory.appendingPathComponent("doc.md")) }
         if let bytes { try Data(bytes).write(to: directory.appendingPathComponent("doc.md")) }
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (
-            process.terminationStatus, String(decoding: stdout, as: UTF8.self),
-            String(decoding: stderr, as: UTF8.self)
-        )
+        let result = try ReportBinary.run(arguments, in: directory)
+        return (result.status, result.stdout, result.stderr)
     }
 
     func testDocumentErrorsExit1WithPositions() throws {

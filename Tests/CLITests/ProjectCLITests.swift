@@ -10,9 +10,7 @@ final class ProjectCLITests: XCTestCase {
     private var project: URL { scratch.appendingPathComponent("proj") }
 
     override func setUpWithError() throws {
-        try XCTSkipUnless(
-            FileManager.default.isExecutableFile(atPath: CLITests.binary.path),
-            "no report binary at \(CLITests.binary.path)")
+        try ReportBinary.requireBuilt()
         scratch = try TestPaths.temporaryDirectory("cli-project")
     }
 
@@ -21,30 +19,8 @@ final class ProjectCLITests: XCTestCase {
     }
 
     @discardableResult
-    func report(_ arguments: [String], in directory: URL, input: String? = nil) throws -> CLITests.Result {
-        let process = Process()
-        process.executableURL = CLITests.binary
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let out = scratch.appendingPathComponent(".stdout")
-        let err = scratch.appendingPathComponent(".stderr")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        let outHandle = try FileHandle(forWritingTo: out)
-        let errHandle = try FileHandle(forWritingTo: err)
-        defer {
-            try? outHandle.close()
-            try? errHandle.close()
-        }
-        process.standardOutput = outHandle
-        process.standardError = errHandle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return CLITests.Result(
-            status: process.terminationStatus,
-            stdout: String(decoding: try Data(contentsOf: out), as: UTF8.self),
-            stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self))
+    func report(_ arguments: [String], in directory: URL) throws -> ReportBinary.Result {
+        try ReportBinary.run(arguments, in: directory)
     }
 
     func read(_ path: String) -> String? {
@@ -192,7 +168,7 @@ final class ProjectCLITests: XCTestCase {
         let handle = try FileHandle(forWritingTo: log)
         defer { try? handle.close() }
         let process = Process()
-        process.executableURL = CLITests.binary
+        process.executableURL = ReportBinary.url
         process.arguments = ["preview", "--port", "0", "-j", "2"]
         process.currentDirectoryURL = project.appendingPathComponent("figures")
         process.standardOutput = handle
