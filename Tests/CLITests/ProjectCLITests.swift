@@ -193,20 +193,20 @@ final class ProjectCLITests: XCTestCase {
             started.range(of: #"127\.0\.0\.1:(\d+)/"#, options: .regularExpression).flatMap {
                 UInt16(started[$0].dropFirst("127.0.0.1:".count).dropLast())
             })
-        let page = try PreviewServerTests.exchange(port, "GET / HTTP/1.1\r\n\r\n")
+        let page = try LoopbackHTTPClient.exchange(port, "GET / HTTP/1.1\r\n\r\n")
         XCTAssertTrue(
             page.hasPrefix("HTTP/1.1 200 OK") && page.contains("<svg") && page.contains("EventSource"), page)
         XCTAssertTrue(
-            try PreviewServerTests.exchange(port, "GET /../report.yaml HTTP/1.1\r\n\r\n").hasPrefix(
+            try LoopbackHTTPClient.exchange(port, "GET /../report.yaml HTTP/1.1\r\n\r\n").hasPrefix(
                 "HTTP/1.1 404"))
         XCTAssertTrue(
-            try PreviewServerTests.exchange(port, "GET /figures/learning-rate.svg HTTP/1.1\r\n\r\n")
+            try LoopbackHTTPClient.exchange(port, "GET /figures/learning-rate.svg HTTP/1.1\r\n\r\n")
                 .hasPrefix("HTTP/1.1 200"))
 
         let reloaded = expectation(description: "reload")
         Thread {
             let answer =
-                (try? PreviewServerTests.exchange(
+                (try? LoopbackHTTPClient.exchange(
                     port, "GET /events HTTP/1.1\r\n\r\n", readUntil: "data: reload", timeout: 30)) ?? ""
             if answer.contains("data: reload") { reloaded.fulfill() }
         }.start()
@@ -218,39 +218,6 @@ final class ProjectCLITests: XCTestCase {
         wait(for: [reloaded], timeout: 30)
         _ = try waitFor("rebuilt report/README.html", count: 2)
         XCTAssertTrue(
-            try PreviewServerTests.exchange(port, "GET / HTTP/1.1\r\n\r\n").contains("My edited report"))
-    }
-}
-
-/// The raw-socket client of the preview server tests, for the built binary's server.
-enum PreviewServerTests {
-    static func exchange(_ port: UInt16, _ request: String, readUntil marker: String? = nil, timeout: Int = 5)
-        throws -> String
-    {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw XCTSkip("no socket") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = in_addr_t(0x7F00_0001).bigEndian
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
-        guard connected else { return "" }
-        var wait = timeval(tv_sec: timeout, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
-        _ = request.withCString { send(fd, $0, strlen($0), 0) }
-        var answer = [UInt8]()
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = recv(fd, &chunk, chunk.count, 0)
-            guard count > 0 else { break }
-            answer += chunk[0..<count]
-            if let marker, String(decoding: answer, as: UTF8.self).contains(marker) { break }
-        }
-        return String(decoding: answer, as: UTF8.self)
+            try LoopbackHTTPClient.exchange(port, "GET / HTTP/1.1\r\n\r\n").contains("My edited report"))
     }
 }
