@@ -104,11 +104,32 @@ struct DocumentRenderer {
         var piece = ""
         if let run = plan.runs[group.runIDs[0]], run.echo {
             var yaml = "id: \(id)\n"
+            let members = group.runIDs.compactMap { plan.runs[$0] }
+            // Keys whose value differs between members (an optimizer's settings do when the sweep
+            // changes the optimizer) are shown per run, unless they are exactly the swept keys.
+            let differing = Set(
+                members.flatMap { member in
+                    member.config.canonicalEntries.filter { entry in
+                        run.config.value(of: entry.key) != entry.value
+                    }
+                    .map(\.key)
+                        + run.config.canonicalEntries.filter { member.config.value(of: $0.key) == nil }.map(
+                            \.key)
+                })
+            let perRun =
+                members.contains { $0.caseNumber != nil } || !differing.isSubset(of: run.swept.map(\.key))
             for (key, value) in run.config.canonicalEntries
-            where !run.swept.contains(where: { $0.key == key }) {
+            where !run.swept.contains(where: { $0.key == key }) && !(perRun && differing.contains(key)) {
                 yaml += "\(key): \(value)\n"
             }
-            if !run.swept.isEmpty {
+            if perRun {
+                yaml += "runs:\n"
+                for member in members {
+                    let entries = member.config.canonicalEntries.filter { differing.contains($0.key) }
+                    yaml +=
+                        "  \(member.id): {\(entries.map { "\($0.key): \($0.value)" }.joined(separator: ", "))}\n"
+                }
+            } else if !run.swept.isEmpty {
                 yaml += "sweep:\n"
                 var seen: [String] = []
                 for (key, _) in run.swept where !seen.contains(key) {

@@ -79,11 +79,15 @@ struct FigureIdentities {
     /// A run's label for figures: its `label`, with swept settings in words ("dropout 0.25",
     /// "batch 32", "Adam") instead of `key=value`.
     static func readableLabel(_ run: RunSpec) -> String {
-        guard !run.swept.isEmpty else { return run.label }
-        let raw = run.swept.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
-        let words = run.swept.map { Self.words(key: $0.key, value: $0.value) }.joined(separator: ", ")
-        if run.label == raw { return words }
-        if run.label.hasSuffix(" " + raw) { return String(run.label.dropLast(raw.count + 1)) + " " + words }
+        // The whole address, or (after a case's own label) its swept part.
+        for pairs in [run.swept[...], run.swept.dropFirst(run.caseKeys)] where !pairs.isEmpty {
+            let raw = pairs.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+            let words = pairs.map { Self.words(key: $0.key, value: $0.value) }.joined(separator: ", ")
+            if run.label == raw { return words }
+            if run.label.hasSuffix(" " + raw) {
+                return String(run.label.dropLast(raw.count + 1)) + " " + words
+            }
+        }
         return run.label
     }
 

@@ -3,7 +3,7 @@ import Configuration
 /// The keys each directive accepts, beyond the training keys of `SettingKey.all`.
 enum DirectiveKeys {
     /// Keys of an experiment block that are not training settings.
-    static let experimentOnly = ["id", "base", "init", "sweep", "label", "echo"]
+    static let experimentOnly = ["id", "base", "init", "sweep", "cases", "label", "echo"]
     static var experiment: [String] { experimentOnly + SettingKey.names }
     static var defaults: [String] { SettingKey.names + ["init"] }
     static let figure = [

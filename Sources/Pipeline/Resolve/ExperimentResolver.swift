@@ -5,8 +5,9 @@ import Suggestions
 import Yams
 
 /// Turns the experiment and defaults blocks of a document into runs: applies `defaults` blocks,
-/// `base` chains and sweeps, validates every key and value, resolves `init` and checks for cycles.
-/// Every problem becomes a diagnostic; nothing stops at the first one.
+/// `base` chains, sweeps and cases (as `SettingLayer`s on a `SettingStack`), validates every key and
+/// value, resolves `init` and checks for cycles. Every problem becomes a diagnostic; nothing stops
+/// at the first one.
 struct ExperimentResolver {
     /// A key's value and the block it was written in (for error positions).
     struct Setting {
@@ -17,12 +18,15 @@ struct ExperimentResolver {
     struct Declaration {
         var directive: Directive
         var id: String
-        var defaults: [String: Setting]
+        var defaults: SettingStack
     }
 
     private(set) var declarations: [String: Declaration] = [:]
     private(set) var order: [String] = []
-    private var raw: [String: [String: Setting]] = [:]
+    private var raw: [String: SettingStack] = [:]
+    /// What each experiment block itself writes.
+    private var ownLayers: [String: SettingLayer] = [:]
+    private var checks = SettingChecks()
     private var seenErrors = Set<String>()
 
     /// Runs in document order, and the experiment blocks they came from.
@@ -34,23 +38,21 @@ struct ExperimentResolver {
         collect(document, diagnostics: &diagnostics)
         for id in order { expand(id, diagnostics: &diagnostics) }
         resolveInits(diagnostics: &diagnostics)
+        diagnostics.append(contentsOf: checks.warnings())
     }
 
     // MARK: Blocks
 
     private mutating func collect(_ document: ParsedDocument, diagnostics: inout DiagnosticList) {
-        var defaults: [String: Setting] = [:]
+        var defaults = SettingStack()
         for segment in document.segments {
             guard case .directive(let directive) = segment else { continue }
             switch directive.kind {
             case .defaults:
-                for entry in directive.entries {
-                    guard
-                        check(
-                            entry, in: directive, allowed: DirectiveKeys.defaults, diagnostics: &diagnostics)
-                    else { continue }
-                    defaults[entry.key] = Setting(entry: entry, directive: directive)
+                let entries = directive.entries.filter {
+                    check($0, in: directive, allowed: DirectiveKeys.defaults, diagnostics: &diagnostics)
                 }
+                defaults.apply(SettingLayer.read(entries, in: directive, diagnostics: &diagnostics))
             case .experiment:
                 for entry in directive.entries {
                     _ = check(
@@ -107,10 +109,10 @@ struct ExperimentResolver {
 
     /// The training keys (and `init`) of an experiment after its defaults and `base` chain.
     private mutating func settings(_ id: String, chain: [String], diagnostics: inout DiagnosticList)
-        -> [String: Setting]
+        -> SettingStack
     {
         if let done = raw[id] { return done }
-        guard let declaration = declarations[id] else { return [:] }
+        guard let declaration = declarations[id] else { return SettingStack() }
         var result = declaration.defaults
         if let baseEntry = declaration.directive["base"] {
             let baseID = baseEntry.value.scalar?.string ?? ""
@@ -133,10 +135,10 @@ struct ExperimentResolver {
                 result = settings(baseID, chain: chain + [id], diagnostics: &diagnostics)
             }
         }
-        for entry in declaration.directive.entries
-        where SettingKey.names.contains(entry.key) || entry.key == "init" {
-            result[entry.key] = Setting(entry: entry, directive: declaration.directive)
-        }
+        let own = SettingLayer.read(
+            declaration.directive.entries, in: declaration.directive, diagnostics: &diagnostics)
+        result.apply(own)
+        ownLayers[id] = own
         raw[id] = result
         return result
     }
@@ -146,6 +148,7 @@ struct ExperimentResolver {
     private mutating func expand(_ id: String, diagnostics: inout DiagnosticList) {
         guard let declaration = declarations[id] else { return }
         let directive = declaration.directive
+        let errorsBefore = diagnostics.errorCount
         let base = settings(id, chain: [], diagnostics: &diagnostics)
         let label = directive["label"]?.value.scalar?.string
         var echo = false
@@ -157,10 +160,20 @@ struct ExperimentResolver {
             }
         }
 
-        var members: [[(key: String, value: String, setting: Setting)]] = [[]]
+        var swept: [Member]?
         if let sweep = directive["sweep"] {
-            members = sweepMembers(sweep, in: directive, diagnostics: &diagnostics)
+            swept = Member.swept(
+                sweepMembers(sweep, in: directive, diagnostics: &diagnostics), in: directive,
+                diagnostics: &diagnostics)
         }
+        let cases = directive["cases"].map { Member.cases($0, in: directive, diagnostics: &diagnostics) }
+        let members = Member.combine(
+            cases: cases, sweep: swept, sweepEntry: directive["sweep"], in: directive,
+            diagnostics: &diagnostics)
+        Member.checkBeside(
+            ownLayers[id] ?? SettingLayer(), members: members,
+            sweepKeys: Set(swept?.first?.address.map(\.key) ?? []), hasCases: cases != nil,
+            diagnostics: &diagnostics)
         guard runOrder.count + members.count <= PlanLimits.documentRuns else {
             diagnostics.append(
                 Diagnostic.error(
@@ -169,24 +182,33 @@ struct ExperimentResolver {
             return
         }
         var ids: [String] = []
+        var made: [(runID: String, config: TrainingConfig, member: Member)] = []
         for member in members {
             var settings = base
-            for item in member { settings[item.key] = item.setting }
-            let swept = member.map { (key: $0.key, value: $0.value) }
-            let runID =
-                swept.isEmpty ? id : "\(id)[\(swept.map { "\($0.key)=\($0.value)" }.joined(separator: ","))]"
+            settings.apply(member.layer)
+            let runID = member.runID(experiment: id)
             let config = makeConfig(settings, experiment: id, diagnostics: &diagnostics)
-            let sweptLabel = swept.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
-            let runLabel = swept.isEmpty ? (label ?? id) : (label.map { "\($0) \(sweptLabel)" } ?? sweptLabel)
-            runs[runID] = RunSpec(
-                id: runID, experimentID: id, label: runLabel, config: config,
-                initID: settings["init"]?.entry.value.scalar?.string,
-                swept: swept, echo: echo, location: directive.location)
+            checks.record(runID, config: config, stack: settings)
+            made.append((runID, config, member))
+            var run = RunSpec(
+                id: runID, experimentID: id, label: member.label(experiment: id, label: label),
+                config: config,
+                initID: settings.values["init"]?.entry.value.scalar?.string,
+                swept: member.address, echo: echo, location: directive.location)
+            run.caseNumber = member.caseNumber
+            run.caseKeys = member.caseKeys
+            runs[runID] = run
             runOrder.append(runID)
             ids.append(runID)
         }
+        // Members of an experiment with errors may be incomplete; comparing them would only add noise.
+        if diagnostics.errorCount == errorsBefore {
+            SettingChecks.identicalMembers(
+                made, experiment: id, directive: directive, diagnostics: &diagnostics)
+        }
         groups[id] = ExperimentGroup(
-            id: id, runIDs: ids, isSweep: directive["sweep"] != nil, location: directive.location)
+            id: id, runIDs: ids, isSweep: members.count > 1 || members.first?.address.isEmpty == false,
+            location: directive.location)
     }
 
     private mutating func sweepMembers(
@@ -273,11 +295,11 @@ struct ExperimentResolver {
     }
 
     private mutating func makeConfig(
-        _ settings: [String: Setting], experiment: String, diagnostics: inout DiagnosticList
+        _ settings: SettingStack, experiment: String, diagnostics: inout DiagnosticList
     ) -> TrainingConfig {
         var config = TrainingConfig()
         for key in SettingKey.names {
-            guard let setting = settings[key] else { continue }
+            guard let setting = settings.effective(key) else { continue }
             do {
                 try config.set(key, setting.entry.value)
             } catch let error as SettingError {
@@ -296,7 +318,7 @@ struct ExperimentResolver {
         }
         // Shapes, parameters and activation memory from arithmetic alone: no network is built.
         do { _ = try config.modelSize() } catch let error as SpecError {
-            if let setting = settings["model"] ?? settings["width"] {
+            if let setting = settings.effective("model") ?? settings.effective("width") {
                 report(
                     "\(error.message)", at: setting.entry.valueLocation, length: 1,
                     file: setting.directive.file, diagnostics: &diagnostics)
@@ -325,7 +347,7 @@ struct ExperimentResolver {
         let lookup = RunLookup(runs: runs, groups: groups)
         for runID in runOrder {
             guard var run = runs[runID], let text = run.initID else { continue }
-            let setting = raw[run.experimentID]?["init"]
+            let setting = raw[run.experimentID]?.values["init"]
             func fail(_ message: String) {
                 if let setting {
                     report(
@@ -353,7 +375,7 @@ struct ExperimentResolver {
             while let next = runs[current]?.initID {
                 let cycle = seen.contains(next)
                 if cycle || path.count > PlanLimits.chain {
-                    if let setting = raw[runs[start]?.experimentID ?? ""]?["init"] {
+                    if let setting = raw[runs[start]?.experimentID ?? ""]?.values["init"] {
                         let message =
                             cycle
                             ? "'init' forms a cycle: \((path + [next]).joined(separator: " → "))"

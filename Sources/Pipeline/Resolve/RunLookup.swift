@@ -16,14 +16,23 @@ struct RunLookup {
             return .failure(LookupError("unknown run '\(id)'\(hint)"))
         }
         guard !selectors.isEmpty else { return .success(group.runIDs) }
-        let matches = group.runIDs.filter { runID in
+        var matches = group.runIDs.filter { runID in
             guard let run = runs[runID] else { return false }
             return selectors.allSatisfy { selector in
                 let actual =
-                    run.swept.first { $0.key == selector.key }?.value ?? run.config.value(of: selector.key)
+                    run.swept.first { $0.key == selector.key }?.value
+                    ?? (selector.key == "case" ? run.caseNumber.map(String.init) : nil)
+                    ?? run.config.value(of: selector.key)
                 guard let actual else { return false }
                 return RunLookup.same(actual, selector.value)
             }
+        }
+        // A member's whole address names it, even when another member matches it too
+        // (`q4[optimizer=rmsprop]` beside `q4[optimizer=rmsprop,lr=0.001]`).
+        if matches.count > 1 {
+            let keys = Set(selectors.map(\.key))
+            let exact = matches.filter { id in runs[id].map { Set($0.swept.map(\.key)) == keys } ?? false }
+            if exact.count == 1 { matches = exact }
         }
         if matches.isEmpty {
             let members = group.runIDs.joined(separator: ", ")

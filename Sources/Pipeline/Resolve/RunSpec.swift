@@ -11,13 +11,18 @@ public struct RunSpec {
     public var config: TrainingConfig
     /// The run whose final weights this one starts from.
     public var initID: String?
-    /// Swept keys and their values, in the sweep's order (empty for plain experiments).
+    /// The member's address: its case's keys and values, then the swept ones, in the order written
+    /// (empty for plain experiments).
     public var swept: [(key: String, value: String)]
     public var echo: Bool
     public var location: SourceLocation
+    /// For a member of `cases`: its case, counted from 1 (`q4[case=2]` selects it).
+    public var caseNumber: Int?
+    /// How many leading entries of `swept` its case wrote (the rest are swept).
+    public var caseKeys = 0
 }
 
-/// An experiment block: one run, or the members of a sweep.
+/// An experiment block: one run, or the members of a sweep or of `cases`.
 public struct ExperimentGroup {
     public var id: String
     public var runIDs: [String]
