@@ -142,7 +142,10 @@ extension TrainingConfig {
         default:
             throw SettingError("'\(name)' cannot be \(value)")
         }
-        if nesterov && optimizer == .sgd && resolvedMomentum == 0 {
+        // Keys are applied in the table's order, so momentum and the optimizer are known here. Checked
+        // once, at `nesterov` itself, so that the keys after it are not blamed for it too.
+        if name == "nesterov" && nesterov && optimizer == .sgd && resolvedMomentum == 0 {
+            nesterov = false
             throw SettingError("'nesterov' needs a momentum above 0")
         }
     }

@@ -77,6 +77,24 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(result.stdout, "")
     }
 
+    /// A setting no run uses is a warning with its position and caret; the document is still fine.
+    func testCheckPrintsUnusedSettingWarningsAndExits0() throws {
+        try write(
+            """
+            ```experiment
+            id: a
+            optimizer: {name: sgd, beta1: 0.8}
+            ```
+
+            """)
+        let result = try report(["check"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(
+            result.stderr.contains("report/answers.md:3:24: warning: 'beta1' is not used: sgd has no beta1"),
+            result.stderr)
+        XCTAssertTrue(result.stderr.contains("^~~~~"), result.stderr)
+    }
+
     func testMissingDocumentIsAnErrorNamingIt() throws {
         let result = try report(["check", "report/nope.md"])
         XCTAssertNotEqual(result.status, 0)

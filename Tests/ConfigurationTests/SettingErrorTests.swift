@@ -182,4 +182,36 @@ final class SettingErrorTests: XCTestCase {
             }
         }
     }
+
+    /// Nesterov without momentum is an error at `nesterov` only: the keys applied after it are fine.
+    func testNesterovWithoutMomentumIsBlamedOnce() throws {
+        var config = TrainingConfig()
+        try config.set("momentum", .number(0))
+        XCTAssertThrowsError(try config.set("nesterov", .flag(true)))
+        XCTAssertFalse(config.nesterov)
+        XCTAssertNoThrow(try config.set("weight_decay", .number(0.1)))
+    }
+
+    /// Which keys a run leaves unused, and why.
+    func testUnusedReasons() {
+        var config = TrainingConfig()
+        XCTAssertNil(config.unusedReason("momentum"))
+        XCTAssertEqual(config.unusedReason("beta1"), "sgd has no beta1")
+        XCTAssertEqual(
+            config.unusedReason("step_size"),
+            "the schedule is constant; only 'schedule: step' reads step_size")
+        config.schedule = .step
+        XCTAssertNil(config.unusedReason("gamma"))
+        config.optimizer = .rmsprop
+        XCTAssertNil(config.unusedReason("momentum"))
+        XCTAssertNil(config.unusedReason("alpha"))
+        XCTAssertNotNil(config.unusedReason("nesterov"))
+        config.epochs = 0
+        XCTAssertEqual(config.unusedReason("lr"), "the run only evaluates (epochs: 0)")
+        XCTAssertNil(config.unusedReason("seed"))
+        XCTAssertEqual(OptimizerKind.adam.defaultValue(of: "lr"), "0.001")
+        XCTAssertEqual(OptimizerKind.rmsprop.defaultValue(of: "momentum"), "0")
+        XCTAssertEqual(OptimizerKind.sgd.defaultValue(of: "momentum"), "0.5")
+        XCTAssertNil(OptimizerKind.sgd.defaultValue(of: "beta1"))
+    }
 }

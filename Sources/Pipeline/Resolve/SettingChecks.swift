@@ -80,9 +80,13 @@ struct SettingChecks {
                     let own = optimizer.defaultValue(of: reach.key).map { " (its default: \($0))" } ?? ""
                     reached.append("\(optimizer.rawValue) in \(Self.list(runs))\(own)")
                 }
+                let names = OptimizerKind.allCases.filter { kind in
+                    reach.leaks.contains { $0.optimizer == kind }
+                }
+                let others = names.map(\.rawValue).joined(separator: " and ")
                 warnings.append(
                     Diagnostic.warning(
-                        "'\(reach.key): \(value)' is written for \(written.rawValue) but also reaches \(reached.joined(separator: " and ")); to keep it to \(written.rawValue), write 'optimizer: {name: \(written.rawValue), \(reach.key): \(value)}'",
+                        "'\(reach.key): \(value)' is written for \(written.rawValue) but also reaches \(reached.joined(separator: " and ")); to keep it to \(written.rawValue), write 'optimizer: {name: \(written.rawValue), \(reach.key): \(value)}'; to mean it for \(others), set it where \(reached.count == 1 ? "that optimizer is" : "they are") named",
                         file: file, at: entry.keyLocation, length: reach.key.count))
             }
         }

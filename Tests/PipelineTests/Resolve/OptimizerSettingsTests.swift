@@ -84,8 +84,8 @@ final class OptimizerSettingsTests: XCTestCase {
         XCTAssertEqual(
             try warnings(source),
             [
-                "3:1: 'lr: 0.01' is written for sgd but also reaches adam in q4[optimizer=adam] (its default: 0.001) and rmsprop in q4[optimizer=rmsprop] (its default: 0.01); to keep it to sgd, write 'optimizer: {name: sgd, lr: 0.01}'",
-                "4:1: 'momentum: 0.5' is written for sgd but also reaches rmsprop in q4[optimizer=rmsprop] (its default: 0); to keep it to sgd, write 'optimizer: {name: sgd, momentum: 0.5}'",
+                "3:1: 'lr: 0.01' is written for sgd but also reaches adam in q4[optimizer=adam] (its default: 0.001) and rmsprop in q4[optimizer=rmsprop] (its default: 0.01); to keep it to sgd, write 'optimizer: {name: sgd, lr: 0.01}'; to mean it for adam and rmsprop, set it where they are named",
+                "4:1: 'momentum: 0.5' is written for sgd but also reaches rmsprop in q4[optimizer=rmsprop] (its default: 0); to keep it to sgd, write 'optimizer: {name: sgd, momentum: 0.5}'; to mean it for rmsprop, set it where that optimizer is named",
             ])
         // Written beside the optimizer it is for, a flat key is that optimizer's: no warning.
         XCTAssertEqual(
