@@ -61,6 +61,39 @@ final class OptimizerSettingsTests: XCTestCase {
         XCTAssertEqual(try warnings(plan.document.source), [])
     }
 
+    /// The block form and the flat form of the same configuration are one training (one key).
+    func testBothFormsOfOneConfigurationShareTheKey() throws {
+        let plan = try plan(
+            """
+            ```experiment
+            id: block
+            optimizer: {name: sgd, lr: 0.1, momentum: 0.9, nesterov: true}
+            ```
+
+            ```experiment
+            id: flat
+            optimizer: sgd
+            lr: 0.1
+            momentum: 0.9
+            nesterov: true
+            ```
+
+            ```experiment
+            id: adam
+            optimizer: {name: adam, lr: 0.001}
+            ```
+
+            ```experiment
+            id: adam-default
+            optimizer: adam
+            ```
+
+            """)
+        XCTAssertEqual(plan.keys["block"], plan.keys["flat"])
+        XCTAssertEqual(plan.keys["adam"], plan.keys["adam-default"])
+        XCTAssertEqual(plan.plannedRuns.count, 2)
+    }
+
     /// The old flat form still means what it meant (so cached runs stay valid), but a flat key that
     /// reaches another optimizer than the one in effect where it is written is a warning at it.
     func testFlatKeyReachingAnotherOptimizerIsAWarning() throws {
@@ -315,5 +348,28 @@ final class OptimizerSettingsTests: XCTestCase {
                 "\(id) has a new key \(key)")
         }
         XCTAssertEqual(plan.warnings.map(\.location.line), [22, 23])
+
+        // Written in the new form, with question 4's leaked settings made explicit, the report trains
+        // the same runs and warns about nothing.
+        let explicit =
+            source
+            .replacingOccurrences(
+                of: "optimizer: sgd\nlr: 0.01\nmomentum: 0.5\n",
+                with: "optimizer: {name: sgd, lr: 0.01, momentum: 0.5}\n"
+            )
+            .replacingOccurrences(
+                of: "sweep:\n  optimizer: [sgd, adam, rmsprop]\n",
+                with: """
+                    cases:
+                      - {optimizer: sgd}
+                      - {optimizer: {name: adam, lr: 0.01}}
+                      - {optimizer: {name: rmsprop, lr: 0.01, momentum: 0.5}}
+
+                    """)
+        XCTAssertNotEqual(explicit, source)
+        let rewritten = try Plan.make(source: explicit, path: "report/answers.md")
+        XCTAssertEqual(rewritten.warnings.map(\.description), [])
+        XCTAssertEqual(
+            Set(rewritten.keys.values), Set(plan.keys.values), "the same trainings, under the new member ids")
     }
 }
