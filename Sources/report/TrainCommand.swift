@@ -140,6 +140,11 @@ struct TrainCommand: ParsableCommand {
         do { _ = try config.modelSize() } catch let error as SpecError {
             throw ValidationError(error.message)
         }
+        // As in a document, a setting the run does not use is said, not silently ignored.
+        for key in SettingKey.all where settings[key.name] != nil {
+            guard let reason = config.unusedReason(key.name) else { continue }
+            FileHandle.standardError.write(Data("warning: \(key.flag) is not used: \(reason)\n".utf8))
+        }
         let trainer = try Trainer(config: config, threads: threads)
         if let `init` { try Checkpoint.load(URL(fileURLWithPath: `init`), into: trainer.network) }
 

@@ -161,6 +161,17 @@ final class CLITests: XCTestCase {
         }
     }
 
+    func testTrainWarnsAboutAFlagTheRunDoesNotUse() throws {
+        try TestPaths.requireSharedData()
+        let result = try report([
+            "train", "--dataset", "mnist", "--optimizer", "adam", "--momentum", "0.9", "--epochs", "1",
+            "--train-samples", "256", "--val-samples", "128", "--data-dir", TestPaths.sharedData.path,
+        ])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(
+            result.stderr.contains("warning: --momentum is not used: adam has no momentum"), result.stderr)
+    }
+
     func testTrainRejectsAnUnknownDatasetWithoutTraining() throws {
         let result = try report(["train", "--dataset", "cifar", "--epochs", "1"])
         XCTAssertNotEqual(result.status, 0)
