@@ -56,6 +56,8 @@ public struct BuildSummary {
     public var slurmBuild: String?
     /// The HTML page written (`--html`), relative to the project root.
     public var html: String?
+    /// The document's claims: all held, or are unchecked because a run failed (a false one stops the build).
+    public var claims = ClaimReport()
 }
 
 /// `report build`, `check`, `status` and `clean`.
@@ -229,6 +231,14 @@ public final class ReportBuilder {
             guard let key = plan.keys[id] else { continue }
             records[id] = try store.record(key)
         }
+        // A false claim stops the build before anything is written: no README states it.
+        let claims = ClaimCheck.run(
+            plan: plan, source: ValueSource(plan: plan, records: records, absence: "failed"))
+        if !claims.errors.isEmpty {
+            throw DiagnosticError(
+                diagnostics: claims.errors, sources: [plan.document.path: plan.document.source])
+        }
+        summary.claims = claims
         let renderer = DocumentRenderer(
             plan: plan, records: records,
             failures: Dictionary(

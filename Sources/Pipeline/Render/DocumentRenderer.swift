@@ -28,6 +28,10 @@ struct DocumentRenderer {
             switch segment {
             case .text(let text):
                 piece = text
+            case .expression(let e) where e.isClaim:
+                // A claim renders nothing, and takes one space before it along: "A beats B {{ assert … }}."
+                piece = ""
+                if out.hasSuffix(" ") { out.removeLast() }
             case .expression(let e):
                 piece = value(e)
             case .directive(let d):
@@ -86,17 +90,20 @@ struct DocumentRenderer {
     }
 
     private func value(_ e: InlineExpression) -> String {
-        if e.reference.id == ReportTotals.id {
-            return ValueFormat.render(
-                ReportTotals.value(e.value, plan: plan, records: records), format: plan.formats[e.location])
+        let source = ValueSource(plan: plan, records: records, absence: "failed")
+        do throws(ExpressionEvaluator.Failure) {
+            switch try source.evaluator.evaluate(e.body) {
+            case .value(let value): return ValueFormat.render(value, format: plan.formats[e.location])
+            case .truth(let truth): return truth ? "true" : "false"
+            }
+        } catch {
+            switch error {
+            case .unavailable(let run, let why):
+                return run == ReportTotals.id ? "**[unknown: \(why)]**" : "**[\(run) failed]**"
+            case .invalid(let message, _):
+                return "**[\(message)]**"
+            }
         }
-        let lookup = RunLookup(runs: plan.runs, groups: plan.groups)
-        guard case .success(let id) = lookup.single(id: e.reference.id, selectors: e.reference.selectors),
-            let run = plan.runs[id]
-        else { return e.original }
-        guard let record = records[id] else { return "**[\(id) failed]**" }
-        return ValueFormat.render(
-            RunValue.of(e.value, run: run, record: record), format: plan.formats[e.location])
     }
 
     private func experiment(_ d: Directive) -> String {

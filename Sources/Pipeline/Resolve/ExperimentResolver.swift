@@ -24,6 +24,8 @@ struct ExperimentResolver {
     private(set) var order: [String] = []
     private var raw: [String: [String: Setting]] = [:]
     private var seenErrors = Set<String>()
+    /// Derived settings resolved so far (ExperimentResolver+Derived.swift).
+    var derived = DerivedSettings()
 
     /// Runs in document order, and the experiment blocks they came from.
     var runs: [String: RunSpec] = [:]
@@ -106,7 +108,7 @@ struct ExperimentResolver {
     // MARK: base
 
     /// The training keys (and `init`) of an experiment after its defaults and `base` chain.
-    private mutating func settings(_ id: String, chain: [String], diagnostics: inout DiagnosticList)
+    mutating func settings(_ id: String, chain: [String], diagnostics: inout DiagnosticList)
         -> [String: Setting]
     {
         if let done = raw[id] { return done }
@@ -172,6 +174,7 @@ struct ExperimentResolver {
         for member in members {
             var settings = base
             for item in member { settings[item.key] = item.setting }
+            resolveDerivedSettings(&settings, experiment: id, diagnostics: &diagnostics)
             let swept = member.map { (key: $0.key, value: $0.value) }
             let runID =
                 swept.isEmpty ? id : "\(id)[\(swept.map { "\($0.key)=\($0.value)" }.joined(separator: ","))]"
@@ -310,7 +313,7 @@ struct ExperimentResolver {
     }
 
     /// Adds a diagnostic once: a bad value in a `defaults` block is reported once, not per experiment.
-    private mutating func report(
+    mutating func report(
         _ message: String, at location: SourceLocation, length: Int, file: String,
         diagnostics: inout DiagnosticList
     ) {

@@ -1,0 +1,96 @@
+import Foundation
+
+/// `report.cold_build_time`: how long a build of the document would take with an empty cache, on the
+/// machine that trained its runs.
+///
+/// The model replays the local scheduler (`RunExecutor`) over the recorded durations, without training:
+/// - each distinct training (one cache key) takes what it took when it trained: the training and
+///   evaluation seconds of every epoch in its `metrics.json`;
+/// - as many run at once as the machine in the records has cores (the default `-j`, one run per core);
+/// - the runs are taken most expensive first (images × forward FLOPs, the executor's order), and a free
+///   slot takes the first waiting run whose `init` run has finished.
+///
+/// Not counted: reading the datasets, writing the cache, and that a run's speed depends on the threads
+/// it gets (each keeps the time it had when it trained). A run without a record, or runs trained on
+/// different machines, make the time unknown: it is never guessed.
+enum ColdBuildTime {
+    struct Job {
+        var key: String
+        var initKey: String?
+        var cost: Double
+        var seconds: Double
+    }
+
+    struct Replay {
+        var seconds: Double
+        var trainings: Int
+        var slots: Int
+        var machine: String
+    }
+
+    struct Problem: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
+    }
+
+    /// The wall-clock seconds from the first start to the last finish when `slots` run at once.
+    static func replay(_ jobs: [Job], slots: Int) -> Double {
+        let keys = Set(jobs.map(\.key))
+        var pending = jobs.sorted { $0.cost > $1.cost }
+        var running: [(end: Double, key: String)] = []
+        var finished = Set<String>()
+        var now = 0.0
+        while !pending.isEmpty || !running.isEmpty {
+            while running.count < max(1, slots),
+                let index = pending.firstIndex(where: { job in
+                    job.initKey.map { !keys.contains($0) || finished.contains($0) } ?? true
+                })
+            {
+                let job = pending.remove(at: index)
+                running.append((now + job.seconds, job.key))
+            }
+            guard let next = running.map(\.end).min() else { break }
+            now = next
+            for job in running where job.end == next { finished.insert(job.key) }
+            running.removeAll { $0.end == next }
+        }
+        return now
+    }
+
+    /// The replay of the plan's distinct trainings from their records (by run id).
+    static func estimate(plan: Plan, records: [String: RunRecord]) -> Result<Replay, Problem> {
+        var jobs: [Job] = []
+        var machines: [String: [String]] = [:]
+        for run in plan.plannedRuns {
+            guard let record = run.runIDs.lazy.compactMap({ records[$0] }).first else {
+                return .failure(Problem(message: "\(run.runIDs[0]) has no recorded training time"))
+            }
+            let seconds = record.metrics.epochs.reduce(0) { $0 + $1.trainSeconds + $1.evalSeconds }
+            jobs.append(Job(key: run.key, initKey: run.initKey, cost: run.cost, seconds: seconds))
+            machines[record.machine, default: []].append(run.runIDs[0])
+        }
+        guard machines.count <= 1 else {
+            let list = machines.keys.sorted().map { "\($0) (\(machines[$0]?.first ?? "")…)" }
+            return .failure(
+                Problem(
+                    message: "the runs were trained on different machines: \(list.joined(separator: "; "))"))
+        }
+        let machine = machines.keys.first ?? ""
+        guard let cores = cores(machine) else {
+            return .failure(Problem(message: "the records do not say how many cores '\(machine)' has"))
+        }
+        return .success(
+            Replay(seconds: replay(jobs, slots: cores), trainings: jobs.count, slots: cores, machine: machine)
+        )
+    }
+
+    /// `AMD EPYC, 2 cores` → 2 (the form `Machine.description` records).
+    static func cores(_ machine: String) -> Int? {
+        guard let comma = machine.range(of: ", ", options: .backwards) else { return nil }
+        let words = machine[comma.upperBound...].split(separator: " ")
+        guard words.count == 2, words[1] == "cores" || words[1] == "core", let count = Int(words[0]),
+            count > 0
+        else { return nil }
+        return count
+    }
+}
