@@ -130,7 +130,7 @@ extension ExperimentResolver {
                     result = value
                 } else {
                     report(
-                        "'\(expression.body.text)' is \(value.isNaN ? "not a number" : "infinite") (a division by zero?)",
+                        "'\(expression.body.text)' is \(value.isNaN ? "not a number" : "infinite"); a setting must be a finite number",
                         at: expression.body.location, length: expression.body.text.unicodeScalars.count,
                         file: directive.file, diagnostics: &diagnostics)
                 }
