@@ -8,11 +8,23 @@ struct ValueSource {
     let records: [String: RunRecord]
     /// Why a run of the plan has no record: "failed" in a build, "is not cached" for `report check`.
     let absence: String
+    /// `report.cold_build_time`, replayed once when the document uses it.
+    private let coldBuild: Result<ColdBuildTime.Replay, ColdBuildTime.Problem>?
+
+    init(plan: Plan, records: [String: RunRecord], absence: String) {
+        self.plan = plan
+        self.records = records
+        self.absence = absence
+        let used = plan.document.expressions.contains { expression in
+            expression.references.contains { $0.run.id == ReportTotals.id && $0.path == ["cold_build_time"] }
+        }
+        coldBuild = used ? ColdBuildTime.estimate(plan: plan, records: records) : nil
+    }
 
     func value(_ reference: ValueReference) -> ExpressionEvaluator.Lookup {
         if reference.run.id == ReportTotals.id && reference.run.selectors.isEmpty {
             if reference.path == ["cold_build_time"] {
-                switch ColdBuildTime.estimate(plan: plan, records: records) {
+                switch coldBuild ?? ColdBuildTime.estimate(plan: plan, records: records) {
                 case .success(let replay): return .value(.number(replay.seconds, .seconds))
                 case .failure(let problem): return .unavailable(run: ReportTotals.id, why: problem.message)
                 }
