@@ -31,14 +31,18 @@ extension ReportBuilder {
 
     /// `report status`: the cold build time from the cached records, or why it is unknown.
     public func coldBuildTime(_ plan: Plan) -> Result<
-        (seconds: Double, formatted: String, trainings: Int, jobs: Int, machine: String), Error
+        (
+            seconds: Double, formatted: String, trainings: Int, jobs: Int, machine: String,
+            otherThreads: [String]
+        ),
+        Error
     > {
         switch ColdBuildTime.estimate(plan: plan, records: cachedRecords(plan)) {
         case .success(let replay):
             return .success(
                 (
                     replay.seconds, ValueFormat.duration(replay.seconds), replay.trainings, replay.slots,
-                    replay.machine
+                    replay.machine, replay.otherThreads
                 ))
         case .failure(let problem): return .failure(problem)
         }

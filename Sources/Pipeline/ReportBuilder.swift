@@ -239,6 +239,16 @@ public final class ReportBuilder {
                 diagnostics: claims.errors, sources: [plan.document.path: plan.document.source])
         }
         summary.claims = claims
+        if plan.document.expressions.contains(where: {
+            $0.references.contains { $0.run.id == ReportTotals.id && $0.path == ["cold_build_time"] }
+        }),
+            case .success(let replay) = ColdBuildTime.estimate(plan: plan, records: records),
+            !replay.otherThreads.isEmpty
+        {
+            console.note(
+                "note: report.cold_build_time uses the recorded times of \(replay.otherThreads.joined(separator: ", ")) as they are, though they trained with another thread count than a cold build gives them"
+            )
+        }
         let renderer = DocumentRenderer(
             plan: plan, records: records,
             failures: Dictionary(

@@ -276,6 +276,11 @@ struct StatusCommand: ParsableCommand {
                 print(
                     "cold build: \(replay.formatted) (\(replay.trainings) trainings replayed, \(replay.jobs) at once, on \(replay.machine))"
                 )
+                if !replay.otherThreads.isEmpty {
+                    print(
+                        "  the recorded times of \(replay.otherThreads.joined(separator: ", ")) come from another thread count than a cold build gives them; they are used as recorded"
+                    )
+                }
             case .failure(let problem):
                 print("cold build: unknown (\(problem))")
             }

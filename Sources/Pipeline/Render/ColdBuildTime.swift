@@ -19,6 +19,10 @@ enum ColdBuildTime {
         var initKey: String?
         var cost: Double
         var seconds: Double
+        /// The threads it trained with, when known.
+        var threads: Int? = nil
+        /// A name for messages: its first run id.
+        var name = ""
     }
 
     struct Replay {
@@ -26,6 +30,9 @@ enum ColdBuildTime {
         var trainings: Int
         var slots: Int
         var machine: String
+        /// Runs whose recorded time comes from another thread count than the replay gives them (a run
+        /// retrained alone with every core): the replay keeps their time, so it is that much off.
+        var otherThreads: [String] = []
     }
 
     struct Problem: Error, CustomStringConvertible {
@@ -35,26 +42,32 @@ enum ColdBuildTime {
 
     /// The wall-clock seconds from the first start to the last finish when `slots` run at once.
     static func replay(_ jobs: [Job], slots: Int) -> Double {
+        replay(jobs, slots: slots, cores: slots).seconds
+    }
+
+    /// The replay, and the threads each job gets as the executor gives them: every core when nothing
+    /// else can run beside it, else `cores / min(slots, runs that can run)`.
+    static func replay(_ jobs: [Job], slots: Int, cores: Int) -> (seconds: Double, threads: [String: Int]) {
         let keys = Set(jobs.map(\.key))
         var pending = jobs.sorted { $0.cost > $1.cost }
         var running: [(end: Double, key: String)] = []
         var finished = Set<String>()
+        var threads: [String: Int] = [:]
         var now = 0.0
+        let ready = { (job: Job) in job.initKey.map { !keys.contains($0) || finished.contains($0) } ?? true }
         while !pending.isEmpty || !running.isEmpty {
-            while running.count < max(1, slots),
-                let index = pending.firstIndex(where: { job in
-                    job.initKey.map { !keys.contains($0) || finished.contains($0) } ?? true
-                })
-            {
+            while running.count < max(1, slots), let index = pending.firstIndex(where: ready) {
                 let job = pending.remove(at: index)
                 running.append((now + job.seconds, job.key))
+                let competitors = running.count + pending.filter(ready).count
+                threads[job.key] = max(1, cores / max(1, min(slots, competitors)))
             }
             guard let next = running.map(\.end).min() else { break }
             now = next
             for job in running where job.end == next { finished.insert(job.key) }
             running.removeAll { $0.end == next }
         }
-        return now
+        return (now, threads)
     }
 
     /// The replay of the plan's distinct trainings from their records (by run id).
@@ -66,7 +79,10 @@ enum ColdBuildTime {
                 return .failure(Problem(message: "\(run.runIDs[0]) has no recorded training time"))
             }
             let seconds = record.metrics.epochs.reduce(0) { $0 + $1.trainSeconds + $1.evalSeconds }
-            jobs.append(Job(key: run.key, initKey: run.initKey, cost: run.cost, seconds: seconds))
+            jobs.append(
+                Job(
+                    key: run.key, initKey: run.initKey, cost: run.cost, seconds: seconds,
+                    threads: record.metrics.threads, name: run.runIDs[0]))
             machines[record.machine, default: []].append(run.runIDs[0])
         }
         guard machines.count <= 1 else {
@@ -79,9 +95,13 @@ enum ColdBuildTime {
         guard let cores = cores(machine) else {
             return .failure(Problem(message: "the records do not say how many cores '\(machine)' has"))
         }
+        let (seconds, threads) = replay(jobs, slots: cores, cores: cores)
+        let other = jobs.filter { job in job.threads.map { $0 != threads[job.key] } ?? false }.map {
+            "\($0.name) (\($0.threads ?? 0) recorded, \(threads[$0.key] ?? 0) in a cold build)"
+        }
         return .success(
-            Replay(seconds: replay(jobs, slots: cores), trainings: jobs.count, slots: cores, machine: machine)
-        )
+            Replay(
+                seconds: seconds, trainings: jobs.count, slots: cores, machine: machine, otherThreads: other))
     }
 
     /// `AMD EPYC, 2 cores` → 2 (the form `Machine.description` records).

@@ -65,6 +65,8 @@ final class ColdBuildTimeTests: XCTestCase {
         XCTAssertEqual(replay.seconds, 130)
         XCTAssertEqual(replay.slots, 2)
         XCTAssertEqual(replay.trainings, 3)
+        // b trains alone at the end, so a cold build gives it both cores; its record has one thread.
+        XCTAssertEqual(replay.otherThreads, ["b (1 recorded, 2 in a cold build)"])
         XCTAssertEqual(ValueFormat.duration(1566), "26 min 06 s")
 
         records["c"] = try ClaimTests.record(valAcc: 0.5, machine: "other, 8 cores")
