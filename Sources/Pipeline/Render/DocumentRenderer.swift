@@ -23,6 +23,7 @@ struct DocumentRenderer {
         var figureNumber = 0
         var tableNumber = 0
         var dropNewline = false
+        let source = ValueSource(plan: plan, records: records, absence: "failed")
         for segment in plan.document.segments {
             var piece: String
             switch segment {
@@ -33,7 +34,7 @@ struct DocumentRenderer {
                 piece = ""
                 if out.hasSuffix(" ") { out.removeLast() }
             case .expression(let e):
-                piece = value(e)
+                piece = value(e, from: source)
             case .directive(let d):
                 switch d.kind {
                 case .defaults:
@@ -89,8 +90,7 @@ struct DocumentRenderer {
         return result
     }
 
-    private func value(_ e: InlineExpression) -> String {
-        let source = ValueSource(plan: plan, records: records, absence: "failed")
+    private func value(_ e: InlineExpression, from source: ValueSource) -> String {
         do throws(ExpressionEvaluator.Failure) {
             switch try source.evaluator.evaluate(e.body) {
             case .value(let value): return ValueFormat.render(value, format: plan.formats[e.location])

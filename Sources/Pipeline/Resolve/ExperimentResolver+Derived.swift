@@ -49,6 +49,18 @@ extension ExperimentResolver {
                 continue
             }
             let name = "\(experiment).\(key)"
+            let sweepValues = setting.directive["sweep"]?.value.mapping?[Node(key)]?.sequence
+            if let sweepValues, sweepValues.contains(setting.entry.value) {
+                // The member's id is made from the text as written: `q3[lr={{ … }}]` could not be named.
+                report(
+                    "a sweep lists plain values; derive '\(key)' in an experiment of its own and sweep around it",
+                    at: setting.directive.location(of: setting.entry.value),
+                    length: setting.directive.locator.length(of: setting.entry.value),
+                    file: setting.directive.file,
+                    diagnostics: &diagnostics)
+                settings[key] = nil
+                continue
+            }
             guard let value = derivedValue(setting, name: name, diagnostics: &diagnostics) else {
                 settings[key] = nil
                 continue

@@ -120,5 +120,10 @@ final class DerivedSettingTests: XCTestCase {
                 "18:9: a derived setting is a number, like \"{{ q13.lr / 20 }}\": no 'assert', no format",
                 "19:21: expected a run id, a number or '(', found '}}'",
             ])
+        XCTAssertEqual(
+            planErrors(
+                Self.q13 + "```experiment\nid: s\nsweep:\n  lr: [\"{{ q13.lr * 2 }}\", 0.2]\n```\n",
+                file: "answers.md"),
+            ["14:8: a sweep lists plain values; derive 'lr' in an experiment of its own and sweep around it"])
     }
 }
