@@ -30,9 +30,11 @@ struct DocumentRenderer {
             case .text(let text):
                 piece = text
             case .expression(let e) where e.isClaim:
-                // A claim renders nothing, and takes one space before it along: "A beats B {{ assert … }}."
-                piece = ""
-                if out.hasSuffix(" ") { out.removeLast() }
+                // A claim that holds renders nothing, and takes one space before it along: "A beats B
+                // {{ assert … }}." A claim that could not be checked says so where it stands (a false one
+                // never gets here: the build stops first).
+                piece = claim(e, from: source)
+                if piece.isEmpty && out.hasSuffix(" ") { out.removeLast() }
             case .expression(let e):
                 piece = value(e, from: source)
             case .directive(let d):
@@ -102,6 +104,17 @@ struct DocumentRenderer {
                 return run == ReportTotals.id ? "**[unknown: \(why)]**" : "**[\(run) failed]**"
             case .invalid(let message, _):
                 return "**[\(message)]**"
+            }
+        }
+    }
+
+    private func claim(_ e: InlineExpression, from source: ValueSource) -> String {
+        do throws(ExpressionEvaluator.Failure) {
+            return try source.evaluator.truth(e.body) ? "" : "**[claim is false: \(e.body.text)]**"
+        } catch {
+            switch error {
+            case .unavailable(_, let why): return "**[unchecked claim: \(why)]**"
+            case .invalid(let message, _): return "**[unchecked claim: \(message)]**"
             }
         }
     }

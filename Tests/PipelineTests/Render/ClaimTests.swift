@@ -161,6 +161,9 @@ final class ClaimTests: XCTestCase {
     func testAClaimOnAFailedRunIsUncheckedNotPassed() throws {
         var records = try self.records()
         records["q9"] = nil
+        XCTAssertEqual(
+            try render("Q9 wins {{ assert q9.val_acc > q8.val_acc }}.", records: records),
+            "Q9 wins **[unchecked claim: q9 failed]**.")
         let report = try claims("{{ assert q9.val_acc > q8.val_acc }}", records: records)
         XCTAssertEqual(report.held, 0)
         XCTAssertEqual(report.errors.count, 0)
