@@ -210,13 +210,22 @@ extension ExperimentResolver {
                 at: reference.run.location, length: id.count)
         }
         let name = reference.run.selectors.isEmpty ? "\(id).\(key)" : "\(reference)"
-        let written = settings(id, chain: [], diagnostics: &diagnostics)[key]
-        if let written, DerivedSettings.expressionText(written.entry.value) != nil {
+        let all = settings(id, chain: [], diagnostics: &diagnostics)
+        if let written = all[key], DerivedSettings.expressionText(written.entry.value) != nil {
             // Derived in turn: resolved once, under the name of the experiment that set it.
             return derivedValue(written, name: "\(id).\(key)", diagnostics: &diagnostics)
         }
+        // The key's value in the member's whole configuration, so that a default that depends on other
+        // keys (the optimizer's) comes out as the run would have it. Other derived keys are left out:
+        // resolving them here could make a cycle that the key asked for is not part of.
         var config = TrainingConfig()
-        if let written { try? config.set(key, written.entry.value) }
+        for other in SettingKey.names {
+            guard let setting = all[other], DerivedSettings.expressionText(setting.entry.value) == nil else {
+                continue
+            }
+            try? config.set(other, setting.entry.value)
+        }
+        for selector in reference.run.selectors { try? config.set(selector.key, Node(selector.value)) }
         guard let text = config.value(of: key) else {
             return fail("'\(name)' has no value", at: reference.pathLocation, length: key.count)
         }

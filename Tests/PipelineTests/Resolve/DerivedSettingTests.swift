@@ -29,14 +29,17 @@ final class DerivedSettingTests: XCTestCase {
                 lr: "{{ q13.lr / 20 }}"
                 momentum: "{{ q13[momentum=0.5].momentum }}"
                 epochs: "{{ q13.epochs * 2 }}"
+                weight_decay: "{{ q13[momentum=0].lr / 1000 }}"
                 ```
 
                 """)
         let written = try plan(
-            Self.q13 + "```experiment\nid: q15\nlr: 0.005\nmomentum: 0.5\nepochs: 6\n```\n")
+            Self.q13
+                + "```experiment\nid: q15\nlr: 0.005\nmomentum: 0.5\nepochs: 6\nweight_decay: 0.0001\n```\n")
         let run = try XCTUnwrap(derived.runs["q15"])
         XCTAssertEqual(run.config.learningRate, 0.005)
         XCTAssertEqual(run.config.epochs, 6)
+        XCTAssertEqual(run.config.weightDecay, 0.0001)
         XCTAssertEqual(run.config.value(of: "lr"), "0.005")
         XCTAssertEqual(derived.keys["q15"], written.keys["q15"], "the same run as writing the numbers")
         // Changing what it derives from changes the run.
