@@ -1,3 +1,4 @@
+import Configuration
 import Document
 import Suggestions
 
@@ -96,8 +97,27 @@ struct ExpressionCheck {
         }
     }
 
+    /// Whether a value path always names text: `label`, `machine`, a choice like `optimizer`.
+    static func isText(_ path: [String]) -> Bool {
+        guard path.count == 1 else { return false }
+        if ["machine", "label", "id", "key"].contains(path[0]) { return true }
+        switch SettingKey.named(path[0])?.kind {
+        case .choice?, .flag?, .model?, .augment?: return true
+        default: return false
+        }
+    }
+
     private func needNumber(_ operand: ValueExpression, in context: String, diagnostics: inout DiagnosticList)
     {
+        if let reference = operand.reference, Self.isText(reference.path) {
+            check(reference, diagnostics: &diagnostics)
+            diagnostics.append(
+                Diagnostic.error(
+                    "\(context) needs a number; '\(reference)' is text", file: file,
+                    at: reference.pathLocation,
+                    length: reference.pathText.count))
+            return
+        }
         if shape(of: operand, diagnostics: &diagnostics) == .truth {
             diagnostics.append(
                 Diagnostic.error(

@@ -190,6 +190,7 @@ final class ClaimTests: XCTestCase {
                     {{ assert q9.val_acc }} {{ q9.val_acc > q8.val_acc }}
                     {{ asb(q9.val_acc) }} {{ abs(q9.val_acc, 1) }} {{ assert q5.val_acc > 0 }}
                     {{ assert q9.val_acc > 0 and q9.val_acc }} {{ -(q8.val_acc > 1) }}
+                    {{ assert q9.optimizer == 1 }} {{ q9.label + 1 }}
                     """),
             [
                 "19:11: unknown run 'q7' (did you mean 'q5'?)",
@@ -201,6 +202,8 @@ final class ClaimTests: XCTestCase {
                 "21:58: 'q5' names 2 runs; pick one, for example 'q5[lr=0.1]'",
                 "22:30: 'and' needs a comparison, like 'a.val_acc > 0.9'; 'q9.val_acc' is a value",
                 "22:48: '-' needs a number; '(q8.val_acc > 1)' is true or false",
+                "23:14: '==' needs a number; 'q9.optimizer' is text",
+                "23:38: '+' needs a number; 'q9.label' is text",
             ])
     }
 
