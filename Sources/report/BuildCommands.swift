@@ -272,6 +272,8 @@ struct StatusCommand: ParsableCommand {
             }
             // report.cold_build_time: the recorded runs replayed through the local scheduler.
             switch builder.coldBuildTime(try builder.plan()) {
+            case .success(let replay) where replay.trainings == 0:
+                break
             case .success(let replay):
                 print(
                     "cold build: \(replay.formatted) (\(replay.trainings) trainings replayed, \(replay.jobs) at once, on \(replay.machine))"

@@ -79,5 +79,10 @@ final class ColdBuildTimeTests: XCTestCase {
             return XCTFail("c has no record")
         }
         XCTAssertEqual(missing.message, "c has no recorded training time")
+        let empty = try Plan.make(source: "# No runs\n", path: "answers.md")
+        guard case .success(let none) = ColdBuildTime.estimate(plan: empty, records: [:]) else {
+            return XCTFail("a document without runs builds in no time")
+        }
+        XCTAssertEqual(none.seconds, 0)
     }
 }
