@@ -63,29 +63,8 @@ public struct Plan {
                 figures[d.location] = figure
             case .directive(let d) where d.kind == .table:
                 tables[d.location] = TableSpec.parse(d, lookup: lookup, diagnostics: &diagnostics)
-            case .expression(let e) where e.reference.id == ReportTotals.id:
-                if let problem = ReportTotals.problem(with: e.value) {
-                    diagnostics.append(
-                        Diagnostic.error(problem, file: path, at: e.valueLocation, length: e.valuePath.count))
-                }
-                if let format = e.format,
-                    case .success(let f) = ValueFormat.parse(name: format.name, arguments: format.arguments)
-                {
-                    formats[e.location] = f
-                }
             case .expression(let e):
-                if case .failure(let error) = lookup.single(
-                    id: e.reference.id, selectors: e.reference.selectors)
-                {
-                    diagnostics.append(
-                        Diagnostic.error(
-                            error.message, file: path, at: e.reference.location, length: e.reference.id.count)
-                    )
-                }
-                if let problem = RunValue.problem(with: e.value) {
-                    diagnostics.append(
-                        Diagnostic.error(problem, file: path, at: e.valueLocation, length: e.valuePath.count))
-                }
+                ExpressionCheck(lookup: lookup, file: path).check(e, diagnostics: &diagnostics)
                 if let format = e.format {
                     switch ValueFormat.parse(name: format.name, arguments: format.arguments) {
                     case .success(let f): formats[e.location] = f

@@ -56,6 +56,8 @@ public struct BuildSummary {
     public var slurmBuild: String?
     /// The HTML page written (`--html`), relative to the project root.
     public var html: String?
+    /// The document's claims: all held, or are unchecked because a run failed (a false one stops the build).
+    public var claims = ClaimReport()
 }
 
 /// `report build`, `check`, `status` and `clean`.
@@ -228,6 +230,24 @@ public final class ReportBuilder {
         for id in plan.runOrder where summary.failed[id] == nil {
             guard let key = plan.keys[id] else { continue }
             records[id] = try store.record(key)
+        }
+        // A false claim stops the build before anything is written: no README states it.
+        let claims = ClaimCheck.run(
+            plan: plan, source: ValueSource(plan: plan, records: records, absence: "failed"))
+        if !claims.errors.isEmpty {
+            throw DiagnosticError(
+                diagnostics: claims.errors, sources: [plan.document.path: plan.document.source])
+        }
+        summary.claims = claims
+        if plan.document.expressions.contains(where: {
+            $0.references.contains { $0.run.id == ReportTotals.id && $0.path == ["cold_build_time"] }
+        }),
+            case .success(let replay) = ColdBuildTime.estimate(plan: plan, records: records),
+            !replay.otherThreads.isEmpty
+        {
+            console.note(
+                "note: report.cold_build_time uses the recorded times of \(replay.otherThreads.joined(separator: ", ")) as they are, though they trained with another thread count than a cold build gives them"
+            )
         }
         let renderer = DocumentRenderer(
             plan: plan, records: records,

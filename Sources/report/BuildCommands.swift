@@ -175,6 +175,13 @@ struct BuildCommand: ParsableCommand {
                         summary.cached.count, summary.cached.count == 1 ? "" : "s", summary.failed.count, time
                     ).utf8))
             if let html = summary.html { FileHandle.standardError.write(Data("wrote \(html)\n".utf8)) }
+            if summary.claims.total > 0 {
+                let claims = summary.claims
+                var lines = ["claims: \(claims.held) of \(claims.total) hold"]
+                if !claims.unchecked.isEmpty { lines[0] += ", \(claims.unchecked.count) unchecked" }
+                lines += claims.uncheckedLines
+                FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+            }
             if !summary.failed.isEmpty {
                 for (id, message) in summary.failed.sorted(by: { $0.key < $1.key }) {
                     FileHandle.standardError.write(
@@ -195,15 +202,30 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         try runDocumentCommand {
             let options = try common.buildOptions
-            let plan = try ReportBuilder(options: options).plan()
+            let builder = ReportBuilder(options: options)
+            let plan = try builder.plan()
             for warning in plan.warnings {
                 FileHandle.standardError.write(
                     Data((warning.rendered(source: plan.document.source) + "\n").utf8))
             }
+            // Claims are checked against the cached runs (nothing trains); the others are listed as unchecked.
+            let claims = builder.checkClaims(plan)
+            for line in claims.uncheckedLines { print(line) }
+            if !claims.errors.isEmpty {
+                throw DiagnosticError(
+                    diagnostics: claims.errors, sources: [plan.document.path: plan.document.source])
+            }
             let distinct = Set(plan.keys.values).count
             let runs = plan.runOrder.count == 1 ? "1 run" : "\(plan.runOrder.count) runs"
             let trainings = distinct == 1 ? "1 distinct training" : "\(distinct) distinct trainings"
-            print("\(options.documentDisplayPath ?? options.document): ok, \(runs) (\(trainings))")
+            var claimSummary = ""
+            if claims.total > 0 {
+                claimSummary = "; \(claims.held) of \(claims.total) claim\(claims.total == 1 ? "" : "s") hold"
+                if !claims.unchecked.isEmpty { claimSummary += ", \(claims.unchecked.count) unchecked" }
+            }
+            print(
+                "\(options.documentDisplayPath ?? options.document): ok, \(runs) (\(trainings))\(claimSummary)"
+            )
         }
     }
 }
@@ -218,7 +240,8 @@ struct StatusCommand: ParsableCommand {
     func run() throws {
         try runDocumentCommand {
             let options = try common.buildOptions
-            let rows = try ReportBuilder(options: options).status()
+            let builder = ReportBuilder(options: options)
+            let rows = try builder.status()
             let width = max(4, rows.map(\.id.count).max() ?? 0)
             print(
                 "id".padding(toLength: width, withPad: " ", startingAt: 0)
@@ -246,6 +269,22 @@ struct StatusCommand: ParsableCommand {
                         "\(row.id): \(options.runs)/\(row.key) is damaged: \(damage); report build trains it again"
                     )
                 }
+            }
+            // report.cold_build_time: the recorded runs replayed through the local scheduler.
+            switch builder.coldBuildTime(try builder.plan()) {
+            case .success(let replay) where replay.trainings == 0:
+                break
+            case .success(let replay):
+                print(
+                    "cold build: \(replay.formatted) (\(replay.trainings) trainings replayed, \(replay.jobs) at once, on \(replay.machine))"
+                )
+                if !replay.otherThreads.isEmpty {
+                    print(
+                        "  the recorded times of \(replay.otherThreads.joined(separator: ", ")) come from another thread count than a cold build gives them; they are used as recorded"
+                    )
+                }
+            case .failure(let problem):
+                print("cold build: unknown (\(problem))")
             }
         }
     }

@@ -75,24 +75,27 @@ final class ExpressionTests: XCTestCase {
 
     func testSimpleExpression() throws {
         let parsed = try expression("Value {{ fmnist-sgd.val_acc | percent }} here.")
-        XCTAssertEqual(parsed.reference.id, "fmnist-sgd")
-        XCTAssertTrue(parsed.reference.selectors.isEmpty)
-        XCTAssertEqual(parsed.value, ["val_acc"])
+        let reference = try XCTUnwrap(parsed.body.reference)
+        XCTAssertEqual(reference.run.id, "fmnist-sgd")
+        XCTAssertTrue(reference.run.selectors.isEmpty)
+        XCTAssertEqual(reference.path, ["val_acc"])
+        XCTAssertFalse(parsed.isClaim)
         XCTAssertEqual(parsed.format?.name, "percent")
         XCTAssertEqual(parsed.format?.arguments, [])
         XCTAssertEqual(parsed.location, SourceLocation(line: 1, column: 7))
-        XCTAssertEqual(parsed.reference.location, SourceLocation(line: 1, column: 10))
-        XCTAssertEqual(parsed.valueLocation, SourceLocation(line: 1, column: 21))
+        XCTAssertEqual(reference.run.location, SourceLocation(line: 1, column: 10))
+        XCTAssertEqual(reference.pathLocation, SourceLocation(line: 1, column: 21))
         XCTAssertEqual(parsed.format?.location, SourceLocation(line: 1, column: 31))
         XCTAssertEqual(parsed.original, "{{ fmnist-sgd.val_acc | percent }}")
     }
 
     func testSelectorsPathsAndFormatArguments() throws {
         let parsed = try expression("{{q4-opt[lr=0.1, optimizer = adam].best.val_acc|fixed( 3 )}}")
-        XCTAssertEqual(parsed.reference.id, "q4-opt")
-        XCTAssertEqual(parsed.reference.selectors.map(\.key), ["lr", "optimizer"])
-        XCTAssertEqual(parsed.reference.selectors.map(\.value), ["0.1", "adam"])
-        XCTAssertEqual(parsed.value, ["best", "val_acc"])
+        let reference = try XCTUnwrap(parsed.body.reference)
+        XCTAssertEqual(reference.run.id, "q4-opt")
+        XCTAssertEqual(reference.run.selectors.map(\.key), ["lr", "optimizer"])
+        XCTAssertEqual(reference.run.selectors.map(\.value), ["0.1", "adam"])
+        XCTAssertEqual(reference.path, ["best", "val_acc"])
         XCTAssertEqual(
             parsed.format,
             FormatSpec(name: "fixed", arguments: ["3"], location: SourceLocation(line: 1, column: 49)))
@@ -102,13 +105,13 @@ final class ExpressionTests: XCTestCase {
     func testNoFormat() throws {
         let parsed = try expression("{{ run_1[lr=1e-3].train_time }}")
         XCTAssertNil(parsed.format)
-        XCTAssertEqual(parsed.reference.selectors.map(\.value), ["1e-3"])
-        XCTAssertEqual(parsed.reference.description, "run_1[lr=1e-3]")
+        XCTAssertEqual(parsed.body.reference?.run.selectors.map(\.value), ["1e-3"])
+        XCTAssertEqual(parsed.body.reference?.run.description, "run_1[lr=1e-3]")
     }
 
     func testMetricAtAnEpoch() throws {
         let parsed = try expression("Before: {{ q15.val_acc@0 | percent(2) }}.")
-        XCTAssertEqual(parsed.value, ["val_acc@0"])
+        XCTAssertEqual(parsed.body.reference?.path, ["val_acc@0"])
         XCTAssertEqual(
             errors("x {{ a.val_acc@ }}"), ["1:16: error: expected an epoch number after '@', found a space"])
         XCTAssertEqual(
@@ -136,9 +139,12 @@ final class ExpressionTests: XCTestCase {
                 "x {{ }}",
                 "1:3: error: empty expression; expected a run id and a value, like '{{ run-id.val_acc }}'"
             ),
-            ("x {{ .val }}", "1:6: error: expected a run id, found '.'"),
+            ("x {{ .val }}", "1:6: error: expected a run id, a number or '(', found '.'"),
             ("x {{ a.b | }}", "1:12: error: expected a format name after '|', found '}}'"),
-            ("x {{ a.b c }}", "1:10: error: unexpected 'c' after 'b'; expected '|' and a format, or '}}'"),
+            (
+                "x {{ a.b c }}",
+                "1:10: error: unexpected 'c' after 'a.b'; expected an operator, '|' and a format, or '}}'"
+            ),
             ("x {{ a.b | int x }}", "1:16: error: unexpected 'x' after the format; expected '}}'"),
             ("x {{ a.b | fixed(3 }}", "1:20: error: expected ',' or ')' after '3', found '}}'"),
             ("x {{ a[lr].b }}", "1:10: error: expected '=' after selector 'lr', found ']'"),

@@ -1,14 +1,13 @@
-/// A `{{ REF.VALUE | FORMAT }}` expression found in the prose of a document.
+/// A `{{ EXPRESSION | FORMAT }}` or `{{ assert CLAIM }}` found in the prose of a document.
 ///
-/// For example `{{ q3-lr[lr=0.1].best.val_acc | percent(1) }}` has the reference `q3-lr` with the
-/// selector `lr=0.1`, the value path `["best", "val_acc"]` and the format `percent` with argument `1`.
+/// For example `{{ q3-lr[lr=0.1].best.val_acc | percent(1) }}` has one value reference, `q3-lr` with
+/// the selector `lr=0.1` and the value path `["best", "val_acc"]`, and the format `percent` with
+/// argument `1`; `{{ q9.val_acc - q8.val_acc | percent(2) }}` the difference of two values.
 public struct InlineExpression: Hashable, Sendable, CustomStringConvertible {
-    /// The run the value comes from.
-    public var reference: RunReference
-    /// The value's path, split at dots: `["val_acc"]`, `["best", "val_acc"]`.
-    public var value: [String]
-    /// Where the value path starts in the document.
-    public var valueLocation: SourceLocation
+    /// What is computed.
+    public var body: ValueExpression
+    /// `{{ assert … }}`: a claim that renders nothing and fails the build when false.
+    public var isClaim: Bool
     /// How to print the value, when given.
     public var format: FormatSpec?
     /// Where the opening `{{` is in the document.
@@ -17,23 +16,34 @@ public struct InlineExpression: Hashable, Sendable, CustomStringConvertible {
     public var original: String
 
     public init(
-        reference: RunReference, value: [String], valueLocation: SourceLocation, format: FormatSpec?,
-        location: SourceLocation, original: String
+        body: ValueExpression, isClaim: Bool = false, format: FormatSpec?, location: SourceLocation,
+        original: String
     ) {
-        self.reference = reference
-        self.value = value
-        self.valueLocation = valueLocation
+        self.body = body
+        self.isClaim = isClaim
         self.format = format
         self.location = location
         self.original = original
     }
 
-    /// The value path as written: `best.val_acc`.
-    public var valuePath: String { value.joined(separator: ".") }
+    /// Parses one `{{ … }}` (the text from `{{` to `}}` inclusive, on one line, starting at
+    /// `location`), or returns the first syntax error in it.
+    public static func parse(_ original: String, at location: SourceLocation, file: String) -> Result<
+        InlineExpression, Diagnostic
+    > {
+        ExpressionParser.parse(original: original, location: location, file: file)
+    }
 
-    /// The expression in normalized form: `{{ id[key=value].path | format(arguments) }}`.
+    /// Every value reference in the expression, left to right.
+    public var references: [ValueReference] { body.references }
+
+    /// The value paths as written, separated by spaces: `best.val_acc`, or `val_acc val_acc` for
+    /// `q9.val_acc - q8.val_acc`.
+    public var valuePath: String { references.map(\.pathText).joined(separator: " ") }
+
+    /// The expression in normalized form: `{{ assert claim }}` or `{{ expression | format(arguments) }}`.
     public var description: String {
         let formatted = format.map { " | \($0)" } ?? ""
-        return "{{ \(reference).\(valuePath)\(formatted) }}"
+        return "{{ \(isClaim ? "assert " : "")\(body)\(formatted) }}"
     }
 }

@@ -23,13 +23,20 @@ struct DocumentRenderer {
         var figureNumber = 0
         var tableNumber = 0
         var dropNewline = false
+        let source = ValueSource(plan: plan, records: records, absence: "failed")
         for segment in plan.document.segments {
             var piece: String
             switch segment {
             case .text(let text):
                 piece = text
+            case .expression(let e) where e.isClaim:
+                // A claim that holds renders nothing, and takes one space before it along: "A beats B
+                // {{ assert … }}." A claim that could not be checked says so where it stands (a false one
+                // never gets here: the build stops first).
+                piece = claim(e, from: source)
+                if piece.isEmpty && out.hasSuffix(" ") { out.removeLast() }
             case .expression(let e):
-                piece = value(e)
+                piece = value(e, from: source)
             case .directive(let d):
                 switch d.kind {
                 case .defaults:
@@ -85,18 +92,31 @@ struct DocumentRenderer {
         return result
     }
 
-    private func value(_ e: InlineExpression) -> String {
-        if e.reference.id == ReportTotals.id {
-            return ValueFormat.render(
-                ReportTotals.value(e.value, plan: plan, records: records), format: plan.formats[e.location])
+    private func value(_ e: InlineExpression, from source: ValueSource) -> String {
+        do throws(ExpressionEvaluator.Failure) {
+            switch try source.evaluator.evaluate(e.body) {
+            case .value(let value): return ValueFormat.render(value, format: plan.formats[e.location])
+            case .truth(let truth): return truth ? "true" : "false"
+            }
+        } catch {
+            switch error {
+            case .unavailable(let run, let why):
+                return run == ReportTotals.id ? "**[unknown: \(why)]**" : "**[\(run) failed]**"
+            case .invalid(let message, _):
+                return "**[\(message)]**"
+            }
         }
-        let lookup = RunLookup(runs: plan.runs, groups: plan.groups)
-        guard case .success(let id) = lookup.single(id: e.reference.id, selectors: e.reference.selectors),
-            let run = plan.runs[id]
-        else { return e.original }
-        guard let record = records[id] else { return "**[\(id) failed]**" }
-        return ValueFormat.render(
-            RunValue.of(e.value, run: run, record: record), format: plan.formats[e.location])
+    }
+
+    private func claim(_ e: InlineExpression, from source: ValueSource) -> String {
+        do throws(ExpressionEvaluator.Failure) {
+            return try source.evaluator.truth(e.body) ? "" : "**[claim is false: \(e.body.text)]**"
+        } catch {
+            switch error {
+            case .unavailable(_, let why): return "**[unchecked claim: \(why)]**"
+            case .invalid(let message, _): return "**[unchecked claim: \(message)]**"
+            }
+        }
     }
 
     private func experiment(_ d: Directive) -> String {

@@ -1,8 +1,9 @@
 /// Values about the whole document rather than one run: `{{ report.train_time }}` is the training time
-/// of all its distinct runs together, `{{ report.runs }}` their number, `{{ report.machine }}` where they ran.
+/// of all its distinct runs together, `{{ report.runs }}` their number, `{{ report.machine }}` where they ran,
+/// `{{ report.cold_build_time }}` how long building it from an empty cache takes there (`ColdBuildTime`).
 enum ReportTotals {
     static let id = "report"
-    static let names = ["runs", "train_time", "eval_time", "machine"]
+    static let names = ["runs", "train_time", "eval_time", "machine", "cold_build_time"]
 
     static func problem(with path: [String]) -> String? {
         let name = path.joined(separator: ".")
@@ -23,6 +24,11 @@ enum ReportTotals {
         case "machine":
             let machines = Set(all.map(\.machine)).sorted()
             return machines.isEmpty ? .missing : .text(machines.joined(separator: "; "))
+        case "cold_build_time":
+            guard case .success(let replay) = ColdBuildTime.estimate(plan: plan, records: records) else {
+                return .missing
+            }
+            return .number(replay.seconds, .seconds)
         default: return .missing
         }
     }

@@ -28,6 +28,8 @@ struct ExperimentResolver {
     private var ownLayers: [String: SettingLayer] = [:]
     private var checks = SettingChecks()
     private var seenErrors = Set<String>()
+    /// Derived settings resolved so far (ExperimentResolver+Derived.swift).
+    var derived = DerivedSettings()
 
     /// Runs in document order, and the experiment blocks they came from.
     var runs: [String: RunSpec] = [:]
@@ -108,7 +110,7 @@ struct ExperimentResolver {
     // MARK: base
 
     /// The training keys (and `init`) of an experiment after its defaults and `base` chain.
-    private mutating func settings(_ id: String, chain: [String], diagnostics: inout DiagnosticList)
+    mutating func settings(_ id: String, chain: [String], diagnostics: inout DiagnosticList)
         -> SettingStack
     {
         if let done = raw[id] { return done }
@@ -186,6 +188,7 @@ struct ExperimentResolver {
         for member in members {
             var settings = base
             settings.apply(member.layer)
+            resolveDerivedSettings(&settings, experiment: id, diagnostics: &diagnostics)
             let runID = member.runID(experiment: id)
             let config = makeConfig(settings, experiment: id, diagnostics: &diagnostics)
             checks.record(runID, config: config, stack: settings)
@@ -332,7 +335,7 @@ struct ExperimentResolver {
     }
 
     /// Adds a diagnostic once: a bad value in a `defaults` block is reported once, not per experiment.
-    private mutating func report(
+    mutating func report(
         _ message: String, at location: SourceLocation, length: Int, file: String,
         diagnostics: inout DiagnosticList
     ) {

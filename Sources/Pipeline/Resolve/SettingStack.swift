@@ -43,4 +43,14 @@ struct SettingStack {
 
     /// The setting that decides `key` (nil: the default).
     func effective(_ key: String) -> Setting? { optimizerSettings[key] ?? values[key] }
+
+    /// Replaces the setting that decides `key` where it stands (under the optimizer or flat), or removes
+    /// it (nil): how a derived setting's expression becomes its resolved value.
+    mutating func replaceEffective(_ key: String, with setting: Setting?) {
+        if optimizerSettings[key] != nil {
+            optimizerSettings[key] = setting
+        } else {
+            values[key] = setting
+        }
+    }
 }
