@@ -44,7 +44,8 @@ extension ExperimentResolver {
         _ settings: inout SettingStack, experiment: String, diagnostics: inout DiagnosticList
     ) {
         for key in SettingKey.names {
-            guard let setting = settings.effective(key), DerivedSettings.expressionText(setting.entry.value) != nil
+            guard let setting = settings.effective(key),
+                DerivedSettings.expressionText(setting.entry.value) != nil
             else {
                 continue
             }
@@ -68,11 +69,13 @@ extension ExperimentResolver {
             let entry = setting.entry
             let node = Node.scalar(
                 Node.Scalar(DerivedSettings.text(value), .implicit, .plain, entry.value.mark))
-            settings.replaceEffective(key, with: Setting(
-                entry: DirectiveEntry(
-                    key: entry.key, keyNode: entry.keyNode, keyLocation: entry.keyLocation, value: node,
-                    valueLocation: entry.valueLocation),
-                directive: setting.directive))
+            settings.replaceEffective(
+                key,
+                with: Setting(
+                    entry: DirectiveEntry(
+                        key: entry.key, keyNode: entry.keyNode, keyLocation: entry.keyLocation, value: node,
+                        valueLocation: entry.valueLocation),
+                    directive: setting.directive))
         }
     }
 
@@ -220,7 +223,9 @@ extension ExperimentResolver {
         // resolving them here could make a cycle that the key asked for is not part of.
         var config = TrainingConfig()
         for other in SettingKey.names {
-            guard let setting = all.effective(other), DerivedSettings.expressionText(setting.entry.value) == nil else {
+            guard let setting = all.effective(other),
+                DerivedSettings.expressionText(setting.entry.value) == nil
+            else {
                 continue
             }
             try? config.set(other, setting.entry.value)
