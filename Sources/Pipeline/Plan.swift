@@ -12,6 +12,8 @@ public enum PlanLimits {
     public static let documentRuns = 10_000
     /// Links in a `base` chain or an `init` chain.
     public static let chain = 100
+    /// Seeds one experiment may list in `seeds` (each sweep member trains once per seed, within `sweepRuns`).
+    public static let seeds = 100
 }
 
 /// A checked document: its runs with their cache keys, and its figures and tables. Making a plan reads
@@ -74,15 +76,17 @@ public struct Plan {
                     formats[e.location] = f
                 }
             case .expression(let e):
-                if case .failure(let error) = lookup.single(
-                    id: e.reference.id, selectors: e.reference.selectors)
-                {
+                var unit: String?
+                switch lookup.singleUnit(id: e.reference.id, selectors: e.reference.selectors) {
+                case .success(let found): unit = found
+                case .failure(let error):
                     diagnostics.append(
                         Diagnostic.error(
                             error.message, file: path, at: e.reference.location, length: e.reference.id.count)
                     )
                 }
-                if let problem = RunValue.problem(with: e.value) {
+                let problem = RunValue.problem(with: e.value)
+                if let problem {
                     diagnostics.append(
                         Diagnostic.error(problem, file: path, at: e.valueLocation, length: e.valuePath.count))
                 }
@@ -93,6 +97,13 @@ public struct Plan {
                         diagnostics.append(
                             Diagnostic.error(
                                 error.message, file: path, at: format.location, length: format.name.count))
+                    }
+                }
+                if let unit, problem == nil {
+                    for message in SeedChecks.problems(
+                        e, unit: unit, lookup: lookup, format: formats[e.location], file: path)
+                    {
+                        diagnostics.append(message)
                     }
                 }
             default:

@@ -42,7 +42,8 @@ struct DocumentRenderer {
                         break
                     }
                     figureNumber += 1
-                    let renderer = FigureRenderer(runs: plan.runs, records: records, identities: identities)
+                    let renderer = FigureRenderer(
+                        runs: plan.runs, records: records, identities: identities, groups: plan.groups)
                     let url = figuresDirectory.appendingPathComponent("\(figure.id).svg")
                     files.append((url, renderer.svg(figure, palette: &palette)))
                     // The alternative text states the result, as the SVG's <desc> does; the title is the caption's.
@@ -57,9 +58,15 @@ struct DocumentRenderer {
                         break
                     }
                     tableNumber += 1
-                    piece = TableRenderer(runs: plan.runs, records: records, failures: failures).markdown(
-                        table)
-                    if let caption = table.caption { piece += "\n\n*Table \(tableNumber): \(caption)*" }
+                    let renderer = TableRenderer(
+                        runs: plan.runs, records: records, failures: failures, groups: plan.groups)
+                    piece = renderer.markdown(table)
+                    let note = renderer.spreadNote(table)
+                    if let caption = table.caption {
+                        piece += "\n\n*Table \(tableNumber): \(caption)\(note.map { " " + $0 } ?? "")*"
+                    } else if let note {
+                        piece += "\n\n*\(note)*"
+                    }
                     piece += failureNotes(table.runIDs)
                 }
             }
@@ -91,13 +98,35 @@ struct DocumentRenderer {
                 ReportTotals.value(e.value, plan: plan, records: records), format: plan.formats[e.location])
         }
         let lookup = RunLookup(runs: plan.runs, groups: plan.groups)
-        guard case .success(let id) = lookup.single(id: e.reference.id, selectors: e.reference.selectors),
-            let run = plan.runs[id]
+        guard
+            case .success(let unit) = lookup.singleUnit(id: e.reference.id, selectors: e.reference.selectors)
         else { return e.original }
-        guard let record = records[id] else { return "**[\(id) failed]**" }
-        return ValueFormat.render(
-            RunValue.of(e.value, run: run, record: record), format: plan.formats[e.location])
+        switch Self.finished(unit, lookup: lookup, records: records) {
+        case .failure(let failed): return "**[\(failed.id) failed]**"
+        case .success(let runs):
+            let format = plan.formats[e.location]
+            let spread = format?.style == .pm ? RunValue.spread(of: e.value, unit: unit, runs: runs) : nil
+            return ValueFormat.render(
+                RunValue.of(e.value, unit: unit, runs: runs), format: format, spread: spread)
+        }
     }
+
+    /// The runs behind a run or a seeded member, with their records; the first run without one
+    /// (failed, or not trained) when some have none.
+    static func finished(_ unit: String, lookup: RunLookup, records: [String: RunRecord]) -> Result<
+        [(run: RunSpec, record: RunRecord)], UnfinishedRun
+    > {
+        var result: [(run: RunSpec, record: RunRecord)] = []
+        for id in lookup.runIDs(ofUnit: unit) {
+            guard let run = lookup.runs[id], let record = records[id] else {
+                return .failure(UnfinishedRun(id: id))
+            }
+            result.append((run, record))
+        }
+        return result.isEmpty ? .failure(UnfinishedRun(id: unit)) : .success(result)
+    }
+
+    struct UnfinishedRun: Error { var id: String }
 
     private func experiment(_ d: Directive) -> String {
         guard let id = d.id, let group = plan.groups[id] else { return "" }
@@ -105,8 +134,11 @@ struct DocumentRenderer {
         if let run = plan.runs[group.runIDs[0]], run.echo {
             var yaml = "id: \(id)\n"
             for (key, value) in run.config.canonicalEntries
-            where !run.swept.contains(where: { $0.key == key }) {
+            where !run.swept.contains(where: { $0.key == key }) && !(key == "seed" && !group.seeds.isEmpty) {
                 yaml += "\(key): \(value)\n"
+            }
+            if !group.seeds.isEmpty {
+                yaml += "seeds: [\(group.seeds.map(String.init).joined(separator: ", "))]\n"
             }
             if !run.swept.isEmpty {
                 yaml += "sweep:\n"
@@ -128,7 +160,11 @@ struct DocumentRenderer {
         return piece.isEmpty ? notes.trimmingCharacters(in: .newlines) : piece + notes
     }
 
+    /// A note per failed run; `ids` may name seeded members, whose failed seed runs are listed.
     private func failureNotes(_ ids: [String]) -> String {
-        ids.compactMap { id in failures[id].map { "\n\n> **Error:** run `\(id)` failed: \($0)" } }.joined()
+        let lookup = RunLookup(runs: plan.runs, groups: plan.groups)
+        let ids = ids.flatMap { plan.runs[$0] != nil ? [$0] : lookup.runIDs(ofUnit: $0) }
+        return ids.compactMap { id in failures[id].map { "\n\n> **Error:** run `\(id)` failed: \($0)" } }
+            .joined()
     }
 }

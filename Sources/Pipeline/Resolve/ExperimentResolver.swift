@@ -23,7 +23,7 @@ struct ExperimentResolver {
     private(set) var declarations: [String: Declaration] = [:]
     private(set) var order: [String] = []
     private var raw: [String: [String: Setting]] = [:]
-    private var seenErrors = Set<String>()
+    var seenErrors = Set<String>()
 
     /// Runs in document order, and the experiment blocks they came from.
     var runs: [String: RunSpec] = [:]
@@ -51,6 +51,7 @@ struct ExperimentResolver {
                     else { continue }
                     defaults[entry.key] = Setting(entry: entry, directive: directive)
                 }
+                keepOneSeedSetting(&defaults, block: directive, diagnostics: &diagnostics)
             case .experiment:
                 for entry in directive.entries {
                     _ = check(
@@ -134,9 +135,10 @@ struct ExperimentResolver {
             }
         }
         for entry in declaration.directive.entries
-        where SettingKey.names.contains(entry.key) || entry.key == "init" {
+        where SettingKey.names.contains(entry.key) || entry.key == "init" || entry.key == "seeds" {
             result[entry.key] = Setting(entry: entry, directive: declaration.directive)
         }
+        keepOneSeedSetting(&result, block: declaration.directive, diagnostics: &diagnostics)
         raw[id] = result
         return result
     }
@@ -161,7 +163,11 @@ struct ExperimentResolver {
         if let sweep = directive["sweep"] {
             members = sweepMembers(sweep, in: directive, diagnostics: &diagnostics)
         }
-        guard runOrder.count + members.count <= PlanLimits.documentRuns else {
+        // `seeds: [1, 2, 3]`: one run per seed of every member (ExperimentResolver+Seeds).
+        let seeds = seedList(
+            base["seeds"], experiment: id, directive: directive, members: members.count,
+            diagnostics: &diagnostics)
+        guard runOrder.count + members.count * max(seeds?.count ?? 1, 1) <= PlanLimits.documentRuns else {
             diagnostics.append(
                 Diagnostic.error(
                     "experiment '\(id)' brings the document to more than \(PlanLimits.documentRuns.grouped) runs, the limit",
@@ -169,6 +175,7 @@ struct ExperimentResolver {
             return
         }
         var ids: [String] = []
+        var seedRuns: [String: [String]] = [:]
         for member in members {
             var settings = base
             for item in member { settings[item.key] = item.setting }
@@ -178,15 +185,21 @@ struct ExperimentResolver {
             let config = makeConfig(settings, experiment: id, diagnostics: &diagnostics)
             let sweptLabel = swept.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
             let runLabel = swept.isEmpty ? (label ?? id) : (label.map { "\($0) \(sweptLabel)" } ?? sweptLabel)
-            runs[runID] = RunSpec(
+            let run = RunSpec(
                 id: runID, experimentID: id, label: runLabel, config: config,
                 initID: settings["init"]?.entry.value.scalar?.string,
                 swept: swept, echo: echo, location: directive.location)
-            runOrder.append(runID)
-            ids.append(runID)
+            let made = seeds.map { seedRunSpecs(of: run, seeds: $0) } ?? [run]
+            for seedRun in made {
+                runs[seedRun.id] = seedRun
+                runOrder.append(seedRun.id)
+                ids.append(seedRun.id)
+            }
+            if seeds != nil { seedRuns[runID] = made.map(\.id) }
         }
         groups[id] = ExperimentGroup(
-            id: id, runIDs: ids, isSweep: directive["sweep"] != nil, location: directive.location)
+            id: id, runIDs: ids, isSweep: directive["sweep"] != nil, location: directive.location,
+            seeds: seeds ?? [], seedRuns: seedRuns)
     }
 
     private mutating func sweepMembers(
@@ -310,7 +323,7 @@ struct ExperimentResolver {
     }
 
     /// Adds a diagnostic once: a bad value in a `defaults` block is reported once, not per experiment.
-    private mutating func report(
+    mutating func report(
         _ message: String, at location: SourceLocation, length: Int, file: String,
         diagnostics: inout DiagnosticList
     ) {
@@ -337,7 +350,17 @@ struct ExperimentResolver {
             if let reference = RunLookup.parse(text) {
                 switch lookup.single(id: reference.id, selectors: reference.selectors) {
                 case .success(let target): run.initID = target
-                case .failure(let error): fail("'init': \(error.message)")
+                case .failure(let error):
+                    // A seed run of a seeded experiment starts from the same seed of a seeded one.
+                    if let seed = run.member?.seed,
+                        case .success(let target) = lookup.single(
+                            id: reference.id,
+                            selectors: reference.selectors + [(key: "seed", value: "\(seed)")])
+                    {
+                        run.initID = target
+                    } else {
+                        fail("'init': \(error.message)")
+                    }
                 }
             } else {
                 fail("'init' names a run, like 'q13' or 'q3-lr[lr=0.1]'")
