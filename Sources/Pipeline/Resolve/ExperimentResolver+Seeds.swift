@@ -32,6 +32,11 @@ extension ExperimentResolver {
         diagnostics: inout DiagnosticList
     ) -> [Int]? {
         guard let setting else { return nil }
+        let own = setting.directive.location == directive.location
+        // A sweep over `seed` sets the seed, so it replaces inherited seeds as `seed:` would.
+        let sweepsSeed =
+            directive["sweep"]?.value.mapping?.contains { key, _ in key.scalar?.string == "seed" } ?? false
+        if sweepsSeed && !own { return nil }
         let node = setting.entry.value
         let block = setting.directive
         func fail(_ message: String, at node: Node) {

@@ -121,6 +121,12 @@ final class SeedResolutionTests: XCTestCase {
             seeds: [7, 8, 9]
             ```
 
+            ```experiment
+            id: swept
+            sweep:
+              seed: [3, 4]
+            ```
+
             ```defaults
             seed: 4
             ```
@@ -135,6 +141,10 @@ final class SeedResolutionTests: XCTestCase {
         XCTAssertEqual(plan.runs["one"]?.config.seed, 5)
         XCTAssertEqual(plan.groups["from-one"]?.runIDs, ["from-one"])
         XCTAssertEqual(plan.groups["again"]?.seeds, [7, 8, 9])
+        XCTAssertEqual(
+            plan.groups["swept"]?.runIDs, ["swept[seed=3]", "swept[seed=4]"],
+            "a sweep over seed replaces seeds")
+        XCTAssertEqual(plan.groups["swept"]?.seeds, [])
         XCTAssertEqual(
             plan.groups["later"]?.runIDs, ["later"], "a later defaults seed replaces the defaults' seeds")
         XCTAssertEqual(plan.runs["later"]?.config.seed, 4)
