@@ -34,7 +34,7 @@ public struct BarChart: Sendable {
     }
 
     /// The error of bar `index` when it has a usable one (finite, positive, on a finite bar).
-    func error(at index: Int) -> Double? {
+    public func error(at index: Int) -> Double? {
         guard errors.indices.contains(index), let error = errors[index], error.isFinite, error > 0,
             bars.indices.contains(index), bars[index].value.isFinite
         else { return nil }

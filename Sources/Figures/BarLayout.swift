@@ -115,15 +115,20 @@ struct BarLayout {
                     let high = yOf(bar.value + error)
                     let low = yOf(bar.value - error)
                     let cap = min(barWidth * 0.3, 10)
+                    let whisker =
+                        "M\(f(center)) \(f(high))V\(f(low))M\(f(center - cap)) \(f(high))H\(f(center + cap))"
+                        + "M\(f(center - cap)) \(f(low))H\(f(center + cap))"
+                    // A halo in the background colour keeps the whisker visible over a dark bar.
                     writer.element(
                         "path",
                         [
-                            ("class", "error-bar"), ("data-label", bar.label),
-                            (
-                                "d",
-                                "M\(f(center)) \(f(high))V\(f(low))M\(f(center - cap)) \(f(high))H\(f(center + cap))"
-                                    + "M\(f(center - cap)) \(f(low))H\(f(center + cap))"
-                            ),
+                            ("class", "error-bar-halo"), ("d", whisker), ("stroke", FigureTheme.background),
+                            ("stroke-width", "3.5"), ("stroke-opacity", "0.8"), ("fill", "none"),
+                        ])
+                    writer.element(
+                        "path",
+                        [
+                            ("class", "error-bar"), ("data-label", bar.label), ("d", whisker),
                             ("stroke", FigureTheme.text), ("stroke-width", "1.5"), ("fill", "none"),
                         ])
                     if bar.value >= 0 { labelTop = min(labelTop, high) }

@@ -75,6 +75,11 @@ struct FigureRenderer {
             percent: FigureSpec.family(of: figure.barMetric) != "loss")
         if figure.band != .none {
             chart.errors = shown.map { RunValue.spread(of: [figure.barMetric], unit: $0.id, runs: $0.runs) }
+            let seeds = shown.indices.filter { chart.error(at: $0) != nil }.map { shown[$0].runs.count }
+            if let fewest = seeds.min(), let most = seeds.max() {
+                chart.caption =
+                    "Error bars: ±1 std over \(fewest == most ? "\(most)" : "\(fewest)–\(most)") seeds."
+            }
         }
         return chart
     }

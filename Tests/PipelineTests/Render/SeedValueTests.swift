@@ -247,6 +247,7 @@ final class SeedValueTests: XCTestCase {
         XCTAssertFalse(none.contains("class=\"band\"") || none.contains("shaded"))
         let bars = renderer.svg(try XCTUnwrap(specs["bars"]), palette: &palette)
         XCTAssertEqual(bars.components(separatedBy: "class=\"error-bar\"").count - 1, 1)
+        XCTAssertTrue(bars.contains(">Error bars: ±1 std over 3 seeds.<"))
         XCTAssertTrue(
             renderer.summary(try XCTUnwrap(specs["bars"])).contains(
                 "q8 83.00% ± 2.65%; one 90.00%; q8 seed=2 84.00%"))
