@@ -19,6 +19,19 @@ extension PanelRenderer {
             guard let band = series.band else { continue }
             var data = ""
             for stretch in bandStretches(series, band: band, plot: plot, xAxis: xAxis, yAxis: yAxis) {
+                if stretch.upper.count == 1, let top = stretch.upper.first, let bottom = stretch.lower.first {
+                    // One point (a one-epoch run): a short bar across it, as wide as a marker.
+                    let high = min(max(top.y, plot.y), plot.maxY)
+                    let low = min(max(bottom.y, plot.y), plot.maxY)
+                    let corners = [
+                        Point(x: top.x - 4, y: high), Point(x: top.x + 4, y: high),
+                        Point(x: top.x + 4, y: low),
+                        Point(x: top.x - 4, y: low),
+                    ]
+                    let (outline, _) = PathData.polylines([corners])
+                    if !outline.isEmpty { data += outline + "z" }
+                    continue
+                }
                 let upper = Thinning.largestTriangleThreeBuckets(
                     Self.clampedPolyline(stretch.upper, top: plot.y, bottom: plot.maxY),
                     maximumCount: maximumPoints)
@@ -40,7 +53,7 @@ extension PanelRenderer {
     }
 
     /// The band's edges in pixels, split where a value cannot be drawn (not finite, or an upper
-    /// edge at or below zero on a log axis); stretches of one point are left out.
+    /// edge at or below zero on a log axis).
     func bandStretches(_ series: LineSeries, band: SeriesBand, plot: Rect, xAxis: AxisScale, yAxis: AxisScale)
         -> [(upper: [Point], lower: [Point])]
     {
@@ -54,7 +67,7 @@ extension PanelRenderer {
         var stretches: [(upper: [Point], lower: [Point])] = []
         var current: (upper: [Point], lower: [Point]) = ([], [])
         func endStretch() {
-            if current.upper.count > 1 { stretches.append(current) }
+            if !current.upper.isEmpty { stretches.append(current) }
             current = ([], [])
         }
         for index in 0..<count {
