@@ -8,9 +8,9 @@ enum DirectiveKeys {
     static var defaults: [String] { SettingKey.names + ["init", "seeds"] }
     static let figure = [
         "id", "runs", "metrics", "x", "title", "caption", "labels", "smoothing", "log_y", "type", "metric",
-        "baseline", "reference", "y", "focus", "epoch0", "split", "direct_labels", "band",
+        "baseline", "reference", "y", "focus", "epoch0", "split", "direct_labels", "band", "seeds",
     ]
-    static let table = ["runs", "columns", "caption"]
+    static let table = ["runs", "columns", "caption", "seeds"]
 
     /// The id syntax: letters, digits, `-` and `_`; `report` is reserved for totals.
     static func isValidID(_ id: String) -> Bool {

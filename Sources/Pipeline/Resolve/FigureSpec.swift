@@ -377,6 +377,21 @@ struct FigureSpec {
             case .failure(let error): diagnostics.append(d.diagnostic(error.message, at: item))
             }
         }
+        // `seeds: each`: a seeded member's seed runs one by one (rows, curves, bars) instead of their mean.
+        if let entry = d["seeds"] {
+            switch entry.value.scalar?.string {
+            case "each":
+                var each: [String] = []
+                for id in ids { each += lookup.runIDs(ofUnit: id).filter { !each.contains($0) } }
+                return each
+            case "mean": break
+            default:
+                diagnostics.append(
+                    d.diagnostic(
+                        "'seeds' in a \(d.kind.rawValue) is mean (a seeded run's mean over its seeds, the default) or each (every seed on its own)",
+                        at: entry.value))
+            }
+        }
         return ids
     }
 }

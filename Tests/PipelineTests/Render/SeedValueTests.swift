@@ -263,6 +263,41 @@ final class SeedValueTests: XCTestCase {
         XCTAssertEqual(curve.band?.lower[0] ?? 0, 0.5, accuracy: 1e-12)
     }
 
+    func testSeedsEachListsEverySeed() throws {
+        let extra = """
+            ```table
+            runs: [q8, one]
+            columns: [label, val_acc | percent(1)]
+            seeds: each
+            ```
+
+            ```figure
+            id: each
+            runs: [q8]
+            metrics: [val_acc]
+            seeds: each
+            ```
+
+            """
+        let plan = try Plan.make(source: Self.source + extra, path: "answers.md")
+        let renderer = DocumentRenderer(
+            plan: plan, records: try records(plan), failures: [:],
+            figuresDirectory: URL(fileURLWithPath: "/tmp/unused"), figureLinkPrefix: "figures/")
+        let (text, figures) = renderer.render()
+        XCTAssertTrue(
+            text.contains(
+                "| q8 seed=1 | 80.0% |\n| q8 seed=2 | 84.0% |\n| q8 seed=3 | 85.0% |\n| one | 90.0% |"), text)
+        XCTAssertFalse(text.contains("±"))
+        let svg = try XCTUnwrap(figures.first?.1)
+        XCTAssertEqual(svg.components(separatedBy: "class=\"series\"").count - 1, 3)
+        XCTAssertFalse(svg.contains("class=\"band\""))
+        XCTAssertThrowsError(
+            try Plan.make(source: Self.source + "```table\nruns: [q8]\nseeds: all\n```\n", path: "answers.md")
+        ) { error in
+            XCTAssertTrue("\(error)".contains("'seeds' in a table is mean"), "\(error)")
+        }
+    }
+
     func testStatisticsByHand() throws {
         let statistics = try XCTUnwrap(SeedStatistics([2, 4, 4, 4, 5, 5, 7, 9]))
         XCTAssertEqual(statistics.mean, 5)
