@@ -97,17 +97,40 @@ struct DocumentRenderer {
             return ValueFormat.render(
                 ReportTotals.value(e.value, plan: plan, records: records), format: plan.formats[e.location])
         }
-        let lookup = RunLookup(runs: plan.runs, groups: plan.groups)
-        guard
-            case .success(let unit) = lookup.singleUnit(id: e.reference.id, selectors: e.reference.selectors)
-        else { return e.original }
-        switch Self.finished(unit, lookup: lookup, records: records) {
-        case .failure(let failed): return "**[\(failed.id) failed]**"
-        case .success(let runs):
+        switch Self.evaluate(e.reference, e.value, plan: plan, records: records) {
+        case .unknown: return e.original
+        case .unfinished(let id): return "**[\(id) failed]**"
+        case .value(let value, let spread):
             let format = plan.formats[e.location]
-            let spread = format?.style == .pm ? RunValue.spread(of: e.value, unit: unit, runs: runs) : nil
-            return ValueFormat.render(
-                RunValue.of(e.value, unit: unit, runs: runs), format: format, spread: spread)
+            return ValueFormat.render(value, format: format, spread: format?.style == .pm ? spread : nil)
+        }
+    }
+
+    /// What a reference's value is once its runs finished.
+    enum Evaluation {
+        /// The reference names no single run or seeded member (the plan reported it).
+        case unknown
+        /// A run it needs failed or was not trained.
+        case unfinished(String)
+        /// The value (for a seeded member: the mean, or the statistic the path asks for), and the
+        /// standard deviation over seeds that `pm` prints after it, when there is one.
+        case value(RunValue, spread: Double?)
+    }
+
+    /// The one lookup behind every value a document shows: `{{ REF.PATH }}` for the run or seeded
+    /// member that `reference` names, from the records of its runs.
+    static func evaluate(
+        _ reference: RunReference, _ path: [String], plan: Plan, records: [String: RunRecord]
+    ) -> Evaluation {
+        let lookup = RunLookup(runs: plan.runs, groups: plan.groups)
+        guard case .success(let unit) = lookup.singleUnit(id: reference.id, selectors: reference.selectors)
+        else { return .unknown }
+        switch finished(unit, lookup: lookup, records: records) {
+        case .failure(let failed): return .unfinished(failed.id)
+        case .success(let runs):
+            return .value(
+                RunValue.of(path, unit: unit, runs: runs),
+                spread: RunValue.spread(of: path, unit: unit, runs: runs))
         }
     }
 
