@@ -9,6 +9,9 @@ public struct BarChart: Sendable {
     public var yLabel: String
     /// The bars, left to right. A non-finite value shows "n/a" instead of a bar.
     public var bars: [(label: String, value: Double)]
+    /// Error bars, paired with `bars` by position: ± this much around the value (one standard
+    /// deviation over seeds), or nil for none. Missing entries mean none.
+    public var errors: [Double?] = []
     /// Whether the values are fractions in 0...1 to be labelled as percentages.
     public var percent: Bool
     /// An optional x-axis title, e.g. "Learning rate".
@@ -23,10 +26,19 @@ public struct BarChart: Sendable {
     /// The sentence for `<desc>` and alternative text: every bar's value, from the data.
     public func summary() -> String {
         guard !bars.isEmpty else { return "" }
-        let values = bars.map { bar in
+        let values = bars.enumerated().map { index, bar in
             bar.label + " " + (bar.value.isFinite ? LineChart.value(bar.value, percent: percent) : "n/a")
+                + (error(at: index).map { " ± " + LineChart.value($0, percent: percent) } ?? "")
         }
         return (yLabel.isEmpty ? "Values" : yLabel) + ": " + values.joined(separator: "; ") + "."
+    }
+
+    /// The error of bar `index` when it has a usable one (finite, positive, on a finite bar).
+    public func error(at index: Int) -> Double? {
+        guard errors.indices.contains(index), let error = errors[index], error.isFinite, error > 0,
+            bars.indices.contains(index), bars[index].value.isFinite
+        else { return nil }
+        return error
     }
 
     /// Creates a bar chart.

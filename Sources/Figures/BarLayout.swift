@@ -13,7 +13,12 @@ struct BarLayout {
     /// Draws the chart's axes, bars and labels with the given style per bar.
     func draw(styles: [SeriesStyle], into writer: inout SVGWriter) {
         let f = NumberFormat.coordinate
-        let values = chart.bars.map(\.value)
+        let values =
+            chart.bars.map(\.value)
+            + chart.bars.indices.flatMap { index -> [Double] in
+                chart.error(at: index).map { [chart.bars[index].value - $0, chart.bars[index].value + $0] }
+                    ?? []
+            }
         let axis = AxisScale(values: values, logarithmic: false, percent: chart.percent, includeZero: true)
         let tickLabels = axis.labels
         let tickWidth =
@@ -97,11 +102,39 @@ struct BarLayout {
                         ("width", f(barWidth)), ("height", f(max(bottom - top, 0))), ("fill", style.color),
                     ])
                 if style.marker != .none && bottom - top > 18 {
-                    let markerY = bar.value >= 0 ? top + 10 : bottom - 10
+                    // Clear of an error bar's whisker, which reaches down from the top.
+                    let markerY =
+                        chart.error(at: index) != nil
+                        ? (bar.value >= 0 ? bottom - 10 : top + 10)
+                        : (bar.value >= 0 ? top + 10 : bottom - 10)
                     style.marker.draw(at: Point(x: center, y: markerY), color: "#FFFFFF", into: &writer)
                 }
+                var labelTop = bar.value >= 0 ? top : baseline
+                if let error = chart.error(at: index) {
+                    // ±1 standard deviation: a whisker with caps, in the text colour over the bar.
+                    let high = yOf(bar.value + error)
+                    let low = yOf(bar.value - error)
+                    let cap = min(barWidth * 0.3, 10)
+                    let whisker =
+                        "M\(f(center)) \(f(high))V\(f(low))M\(f(center - cap)) \(f(high))H\(f(center + cap))"
+                        + "M\(f(center - cap)) \(f(low))H\(f(center + cap))"
+                    // A halo in the background colour keeps the whisker visible over a dark bar.
+                    writer.element(
+                        "path",
+                        [
+                            ("class", "error-bar-halo"), ("d", whisker), ("stroke", FigureTheme.background),
+                            ("stroke-width", "3.5"), ("stroke-opacity", "0.8"), ("fill", "none"),
+                        ])
+                    writer.element(
+                        "path",
+                        [
+                            ("class", "error-bar"), ("data-label", bar.label), ("d", whisker),
+                            ("stroke", FigureTheme.text), ("stroke-width", "1.5"), ("fill", "none"),
+                        ])
+                    if bar.value >= 0 { labelTop = min(labelTop, high) }
+                }
                 // A negative bar's value goes above the zero line, clear of the names below.
-                let labelY = (bar.value >= 0 ? top : baseline) - 5
+                let labelY = labelTop - 5
                 writer.text(valueText, x: center, y: labelY, valueAttributes)
             } else {
                 writer.text(valueText, x: center, y: baseline - 5, valueAttributes)

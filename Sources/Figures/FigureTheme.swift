@@ -44,6 +44,8 @@ enum FigureTheme {
     static let dashPattern = "6 3.5"
     /// The opacity of the unsmoothed curve drawn behind a smoothed one.
     static let rawOpacity = 0.25
+    /// The fill opacity of the band (spread over seeds) around a curve.
+    static let bandOpacity = 0.2
     /// Outer padding of the figure.
     static let padding = 16.0
 }

@@ -58,10 +58,9 @@ struct Legend {
                 drawSwatch(entry.swatch, from: x, middle: middle, into: &writer)
                 x += Self.swatchLength + Self.swatchGap
                 let color: String
-                if case .key = entry.swatch {
-                    color = FigureTheme.secondaryText
-                } else {
-                    color = FigureTheme.text
+                switch entry.swatch {
+                case .key, .band: color = FigureTheme.secondaryText
+                case .series, .block: color = FigureTheme.text
                 }
                 writer.text(entry.text, x: x, y: middle + FigureTheme.legendSize * 0.35, [("fill", color)])
                 x += TextMetrics.width(of: entry.text, fontSize: FigureTheme.legendSize)
@@ -89,6 +88,17 @@ struct Legend {
             if dashed { attributes.append(("stroke-dasharray", FigureTheme.dashPattern)) }
             if faint { attributes.append(("stroke-opacity", "0.5")) }
             writer.element("line", attributes)
+        case .band:
+            writer.element(
+                "rect",
+                [
+                    ("x", f(x + 1)), ("y", f(middle - 6)), ("width", f(Self.swatchLength - 2)),
+                    ("height", "12"),
+                    ("fill", FigureTheme.keyLine),
+                    ("fill-opacity", NumberFormat.fixed(FigureTheme.bandOpacity, decimals: 2)),
+                ])
+            writer.element(
+                "line", line + [("stroke", FigureTheme.keyLine), ("stroke-width", "1.5")])
         case .block(let style):
             writer.element(
                 "rect",

@@ -8,6 +8,8 @@ struct LegendEntry {
         case key(dashed: Bool, faint: Bool)
         /// A filled block of the run's colour, for bar charts.
         case block(SeriesStyle)
+        /// A neutral translucent block explaining the shaded bands around curves.
+        case band
     }
 
     /// The text shown, already truncated to fit.

@@ -18,6 +18,13 @@ extension LineChart {
                 if let first = points.first, first != last, series.x[first] == 0 {
                     text = Self.value(series.y[first], percent: panel.percent) + " → " + text
                 }
+                if let band = series.band, last < band.lower.count, last < band.upper.count,
+                    band.lower[last].isFinite, band.upper[last].isFinite
+                {
+                    text +=
+                        " (shaded " + Self.value(band.lower[last], percent: panel.percent) + " to "
+                        + Self.value(band.upper[last], percent: panel.percent) + ")"
+                }
                 if curves[series.label] == nil { order.append(series.label) }
                 curves[series.label, default: []].append((series.dashed, text))
             }

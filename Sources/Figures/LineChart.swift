@@ -27,6 +27,9 @@ public struct LineChart: Sendable {
     /// Whether runs may be named at the ends of their curves instead of in the legend. They are
     /// when one panel has exactly one curve per run and the names fit beside it.
     public var directLabels = true
+    /// What the shaded bands mean, as a legend key ("shaded: ±1 std over 3 seeds"); shown when a
+    /// series has a band.
+    public var bandMeaning = "shaded: spread over seeds"
     /// The text of `<desc>`; `nil` uses `summary()`.
     public var accessibleDescription: String?
 
@@ -150,6 +153,9 @@ public struct LineChart: Sendable {
         }
         if hasDashed {
             keys.append(LegendEntry(text: dashedMeaning, swatch: .key(dashed: true, faint: false)))
+        }
+        if allSeries.contains(where: { $0.band != nil }) {
+            keys.append(LegendEntry(text: bandMeaning, swatch: .band))
         }
         if let weight = smoothing, weight.isFinite, weight > 0, !allSeries.isEmpty {
             keys.append(LegendEntry(text: "unsmoothed", swatch: .key(dashed: false, faint: true)))

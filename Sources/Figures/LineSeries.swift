@@ -9,12 +9,15 @@ public struct LineSeries: Sendable {
     public var y: [Double]
     /// Whether this is the validation curve of the run `label`, drawn dashed in the run's colour.
     public var dashed: Bool
+    /// The spread around the curve (over seeds), shaded under the curves; nil for none.
+    public var band: SeriesBand?
 
     /// Creates a series.
-    public init(label: String, x: [Double], y: [Double], dashed: Bool = false) {
+    public init(label: String, x: [Double], y: [Double], dashed: Bool = false, band: SeriesBand? = nil) {
         self.label = label
         self.x = x
         self.y = y
         self.dashed = dashed
+        self.band = band
     }
 }

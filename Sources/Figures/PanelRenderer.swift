@@ -41,6 +41,7 @@ struct PanelRenderer {
         writer.open("g", [("class", "panel")])
         drawFrame(plot: plot, xAxis: xAxis, xLabels: xLabels, yAxis: yAxis, yLabels: yLabels, into: &writer)
         drawTitles(plot: plot, into: &writer)
+        drawBands(plot: plot, xAxis: xAxis, yAxis: yAxis, into: &writer)
         drawReferences(plot: plot, yAxis: yAxis, into: &writer)
         let ends = drawSeries(plot: plot, xAxis: xAxis, yAxis: yAxis, into: &writer)
         if directLabelWidth > 0 { drawDirectLabels(ends, plot: plot, into: &writer) }
@@ -62,7 +63,14 @@ struct PanelRenderer {
         if let range = panel.yRange, !panel.logY || range.lowerBound > 0 {
             return [range.lowerBound, range.upperBound]
         }
-        let values = { (series: [LineSeries]) in series.flatMap { $0.y.prefix(min($0.x.count, $0.y.count)) } }
+        // A band's edges count too: the axis encloses the spread, not only the mean.
+        let values = { (series: [LineSeries]) in
+            series.flatMap { series -> [Double] in
+                let count = min(series.x.count, series.y.count)
+                guard let band = series.band else { return Array(series.y.prefix(count)) }
+                return Array(series.y.prefix(count)) + band.lower.prefix(count) + band.upper.prefix(count)
+            }
+        }
         if !panel.focus.isEmpty {
             let focused = values(panel.series.filter { panel.focus.contains($0.label) })
             if focused.contains(where: { $0.isFinite && (!panel.logY || $0 > 0) }) { return focused }

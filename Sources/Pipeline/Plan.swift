@@ -12,6 +12,8 @@ public enum PlanLimits {
     public static let documentRuns = 10_000
     /// Links in a `base` chain or an `init` chain.
     public static let chain = 100
+    /// Seeds one experiment may list in `seeds` (each sweep member trains once per seed, within `sweepRuns`).
+    public static let seeds = 100
 }
 
 /// A checked document: its runs with their cache keys, and its figures and tables. Making a plan reads
@@ -73,6 +75,27 @@ public struct Plan {
                             Diagnostic.error(
                                 error.message, file: path, at: format.location, length: format.name.count))
                     }
+                }
+                // Seeds: a standard deviation, or `pm`, needs a seeded value.
+                let plain = e.body.reference
+                if formats[e.location]?.style == .pm, plain == nil, let spec = e.format {
+                    diagnostics.append(
+                        Diagnostic.error(
+                            "'pm' prints one seeded value as mean ± standard deviation, not '\(e.body.text)'",
+                            file: path, at: spec.location, length: spec.name.count))
+                }
+                for reference in e.references where reference.run.id != ReportTotals.id {
+                    guard
+                        case .success(let unit) = lookup.singleUnit(
+                            id: reference.run.id, selectors: reference.run.selectors),
+                        RunValue.problem(with: reference.path) == nil
+                    else { continue }
+                    let isPlain = plain == reference
+                    diagnostics.append(
+                        contentsOf: SeedChecks.problems(
+                            reference, unit: unit, lookup: lookup,
+                            format: isPlain ? formats[e.location] : nil,
+                            formatSpec: isPlain ? e.format : nil, file: path))
                 }
             default:
                 continue

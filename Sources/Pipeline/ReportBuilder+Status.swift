@@ -120,6 +120,8 @@ extension ReportBuilder {
                 } else {
                     row.reason = "the engine's numerics or the dataset changed"
                 }
+            } else if let member = run.member {
+                row.reason = "new run: seed \(member.seed) of \(member.id)"
             } else {
                 row.reason = store.allKeys().isEmpty ? "no cached results yet" : "new run"
             }

@@ -99,4 +99,10 @@ final class GoldenFigureTests: XCTestCase {
             bars: [("SGD", 0.8154), ("Adam", 0.8843), ("RMSprop", 0.1)], percent: true)
         try assertGolden(chart.svg(palette: &palette), "bars")
     }
+
+    /// Seeded runs: mean curves with ±1 std bands under them, one band leaving the fixed range.
+    func testSeededBands() throws {
+        var palette = Palette()
+        try assertGolden(BandTests.seededChart().svg(palette: &palette), "seed-bands")
+    }
 }

@@ -49,7 +49,8 @@ struct DocumentRenderer {
                         break
                     }
                     figureNumber += 1
-                    let renderer = FigureRenderer(runs: plan.runs, records: records, identities: identities)
+                    let renderer = FigureRenderer(
+                        runs: plan.runs, records: records, identities: identities, groups: plan.groups)
                     let url = figuresDirectory.appendingPathComponent("\(figure.id).svg")
                     files.append((url, renderer.svg(figure, palette: &palette)))
                     // The alternative text states the result, as the SVG's <desc> does; the title is the caption's.
@@ -64,9 +65,15 @@ struct DocumentRenderer {
                         break
                     }
                     tableNumber += 1
-                    piece = TableRenderer(runs: plan.runs, records: records, failures: failures).markdown(
-                        table)
-                    if let caption = table.caption { piece += "\n\n*Table \(tableNumber): \(caption)*" }
+                    let renderer = TableRenderer(
+                        runs: plan.runs, records: records, failures: failures, groups: plan.groups)
+                    piece = renderer.markdown(table)
+                    let note = renderer.spreadNote(table)
+                    if let caption = table.caption {
+                        piece += "\n\n*Table \(tableNumber): \(caption)\(note.map { " " + $0 } ?? "")*"
+                    } else if let note {
+                        piece += "\n\n*\(note)*"
+                    }
                     piece += failureNotes(table.runIDs)
                 }
             }
@@ -95,7 +102,11 @@ struct DocumentRenderer {
     private func value(_ e: InlineExpression, from source: ValueSource) -> String {
         do throws(ExpressionEvaluator.Failure) {
             switch try source.evaluator.evaluate(e.body) {
-            case .value(let value): return ValueFormat.render(value, format: plan.formats[e.location])
+            case .value(let value):
+                let format = plan.formats[e.location]
+                // `pm` prints a seeded value's spread after it (the plan allows it on plain references only).
+                let spread = format?.style == .pm ? e.body.reference.flatMap(source.spread) : nil
+                return ValueFormat.render(value, format: format, spread: spread)
             case .truth(let truth): return truth ? "true" : "false"
             }
         } catch {
@@ -119,6 +130,51 @@ struct DocumentRenderer {
         }
     }
 
+    /// What a reference's value is once its runs finished.
+    enum Evaluation {
+        /// The reference names no single run or seeded member (the plan reported it).
+        case unknown
+        /// A run it needs failed or was not trained.
+        case unfinished(String)
+        /// The value (for a seeded member: the mean, or the statistic the path asks for), and the
+        /// standard deviation over seeds that `pm` prints after it, when there is one.
+        case value(RunValue, spread: Double?)
+    }
+
+    /// The one lookup behind every value a document shows: `{{ REF.PATH }}` for the run or seeded
+    /// member that `reference` names, from the records of its runs.
+    static func evaluate(
+        _ reference: RunReference, _ path: [String], plan: Plan, records: [String: RunRecord]
+    ) -> Evaluation {
+        let lookup = RunLookup(runs: plan.runs, groups: plan.groups)
+        guard case .success(let unit) = lookup.singleUnit(id: reference.id, selectors: reference.selectors)
+        else { return .unknown }
+        switch finished(unit, lookup: lookup, records: records) {
+        case .failure(let failed): return .unfinished(failed.id)
+        case .success(let runs):
+            return .value(
+                RunValue.of(path, unit: unit, runs: runs),
+                spread: RunValue.spread(of: path, unit: unit, runs: runs))
+        }
+    }
+
+    /// The runs behind a run or a seeded member, with their records; the first run without one
+    /// (failed, or not trained) when some have none.
+    static func finished(_ unit: String, lookup: RunLookup, records: [String: RunRecord]) -> Result<
+        [(run: RunSpec, record: RunRecord)], UnfinishedRun
+    > {
+        var result: [(run: RunSpec, record: RunRecord)] = []
+        for id in lookup.runIDs(ofUnit: unit) {
+            guard let run = lookup.runs[id], let record = records[id] else {
+                return .failure(UnfinishedRun(id: id))
+            }
+            result.append((run, record))
+        }
+        return result.isEmpty ? .failure(UnfinishedRun(id: unit)) : .success(result)
+    }
+
+    struct UnfinishedRun: Error { var id: String }
+
     private func experiment(_ d: Directive) -> String {
         guard let id = d.id, let group = plan.groups[id] else { return "" }
         var piece = ""
@@ -127,7 +183,7 @@ struct DocumentRenderer {
             let members = group.runIDs.compactMap { plan.runs[$0] }
             // Keys whose value differs between members (an optimizer's settings do when the sweep
             // changes the optimizer) are shown per run, unless they are exactly the swept keys.
-            let differing = Set(
+            let differingAll = Set(
                 members.flatMap { member in
                     member.config.canonicalEntries.filter { entry in
                         run.config.value(of: entry.key) != entry.value
@@ -136,18 +192,28 @@ struct DocumentRenderer {
                         + run.config.canonicalEntries.filter { member.config.value(of: $0.key) == nil }.map(
                             \.key)
                 })
+            // Seed runs differ in their seed only; `seeds:` lists those.
+            let differing = group.seeds.isEmpty ? differingAll : differingAll.subtracting(["seed"])
             let perRun =
                 members.contains { $0.caseNumber != nil } || !differing.isSubset(of: run.swept.map(\.key))
             for (key, value) in run.config.canonicalEntries
-            where !run.swept.contains(where: { $0.key == key }) && !(perRun && differing.contains(key)) {
+            where !run.swept.contains(where: { $0.key == key }) && !(perRun && differing.contains(key))
+                && !(key == "seed" && !group.seeds.isEmpty)
+            {
                 yaml += "\(key): \(value)\n"
+            }
+            if !group.seeds.isEmpty {
+                yaml += "seeds: [\(group.seeds.map(String.init).joined(separator: ", "))]\n"
             }
             if perRun {
                 yaml += "runs:\n"
-                for member in members {
-                    let entries = member.config.canonicalEntries.filter { differing.contains($0.key) }
+                for member in members where member.member.map({ $0.seed == group.seeds.first }) ?? true {
+                    let entries = member.config.canonicalEntries.filter {
+                        differing.contains($0.key) && !($0.key == "seed" && !group.seeds.isEmpty)
+                    }
+                    let name = member.member?.id ?? member.id
                     yaml +=
-                        "  \(member.id): {\(entries.map { "\($0.key): \($0.value)" }.joined(separator: ", "))}\n"
+                        "  \(name): {\(entries.map { "\($0.key): \($0.value)" }.joined(separator: ", "))}\n"
                 }
             } else if !run.swept.isEmpty {
                 yaml += "sweep:\n"
@@ -169,7 +235,11 @@ struct DocumentRenderer {
         return piece.isEmpty ? notes.trimmingCharacters(in: .newlines) : piece + notes
     }
 
+    /// A note per failed run; `ids` may name seeded members, whose failed seed runs are listed.
     private func failureNotes(_ ids: [String]) -> String {
-        ids.compactMap { id in failures[id].map { "\n\n> **Error:** run `\(id)` failed: \($0)" } }.joined()
+        let lookup = RunLookup(runs: plan.runs, groups: plan.groups)
+        let ids = ids.flatMap { plan.runs[$0] != nil ? [$0] : lookup.runIDs(ofUnit: $0) }
+        return ids.compactMap { id in failures[id].map { "\n\n> **Error:** run `\(id)` failed: \($0)" } }
+            .joined()
     }
 }

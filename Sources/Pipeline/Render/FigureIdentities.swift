@@ -21,18 +21,31 @@ struct FigureIdentities {
         // A baseline is a training, not an id: a sweep member with the baseline's configuration (the
         // 1× member of a sweep around the defaults) is the same run and is grey too.
         let baselineKeys = Set(figures.flatMap(\.baselineIDs).compactMap { plan.keys[$0] })
-        let baselines = Set(
+        let baselineRuns = Set(
             plan.runOrder.filter { id in
                 figures.flatMap(\.baselineIDs).contains(id)
                     || plan.keys[id].map(baselineKeys.contains) == true
             })
+        // A seeded member (`q8`, `q8[lr=0.1]`) is drawn as one curve: its identity is its first seed
+        // run's, under the member's id and label.
+        let lookup = RunLookup(runs: plan.runs, groups: plan.groups)
+        var units = plan.runs
+        for figure in figures {
+            for id in figure.runIDs + figure.baselineIDs where units[id] == nil {
+                guard var run = lookup.runIDs(ofUnit: id).first.flatMap({ plan.runs[$0] }) else { continue }
+                run.id = id
+                run.label = run.member?.label ?? id
+                units[id] = run
+            }
+        }
+        let baselines = baselineRuns.union(figures.flatMap(\.baselineIDs))
         for id in baselines { styles[id] = Palette.baseline }
         for figure in figures {
             for id in figure.runIDs where labels[id] == nil {
-                labels[id] = figure.labels[id] ?? plan.runs[id].map(Self.readableLabel) ?? id
+                labels[id] = figure.labels[id] ?? units[id].map(Self.readableLabel) ?? id
             }
             let members = figure.runIDs.filter { !baselines.contains($0) }
-            if let ordered = Self.orderedMembers(members, runs: plan.runs) {
+            if let ordered = Self.orderedMembers(members, runs: units) {
                 for (position, id) in ordered.enumerated() where styles[id] == nil {
                     styles[id] = Palette.ordered(position, of: ordered.count)
                 }

@@ -7,6 +7,26 @@ struct FigureRenderer {
     let records: [String: RunRecord]
     /// Each run's style and label for the whole document.
     var identities: FigureIdentities? = nil
+    /// The experiments, for the seed runs of seeded members (drawn as a mean with a band).
+    var groups: [String: ExperimentGroup] = [:]
+
+    private var lookup: RunLookup { RunLookup(runs: runs, groups: groups) }
+
+    /// The runs behind each shown run or seeded member, with their records: those whose runs all finished.
+    private func shownUnits(_ figure: FigureSpec) -> [(id: String, runs: [(run: RunSpec, record: RunRecord)])]
+    {
+        let lookup = self.lookup
+        return figure.runIDs.compactMap { id in
+            guard
+                case .success(let finished) = DocumentRenderer.finished(id, lookup: lookup, records: records)
+            else { return nil }
+            return (id, finished)
+        }
+    }
+
+    private func label(_ id: String, in figure: FigureSpec) -> String {
+        figure.labels[id] ?? identities?.labels[id] ?? lookup.label(ofUnit: id)
+    }
 
     static func title(ofMetric name: String) -> String {
         switch name {
@@ -22,53 +42,51 @@ struct FigureRenderer {
 
     /// The figure's chart, drawn with the document's identities (or, without them, the palette's own).
     func svg(_ figure: FigureSpec, palette: inout Palette) -> String {
-        let shown = figure.runIDs.filter { records[$0] != nil }
-        func label(_ id: String) -> String {
-            figure.labels[id] ?? identities?.labels[id] ?? runs[id]?.label ?? id
-        }
         for id in figure.runIDs {
-            if let style = identities?.styles[id] { palette.assign(style, to: label(id)) }
+            if let style = identities?.styles[id] { palette.assign(style, to: label(id, in: figure)) }
         }
         switch figure.kind {
-        case .bar:
-            let bars = shown.map { id in
-                (
-                    label: label(id),
-                    value: records[id].flatMap {
-                        $0.metrics.diverged == nil ? $0.metrics.final?.value(of: figure.barMetric) : nil
-                    } ?? .nan
-                )
-            }
-            let chart = BarChart(
-                title: figure.title, yLabel: Self.title(ofMetric: figure.barMetric), bars: bars,
-                percent: FigureSpec.family(of: figure.barMetric) != "loss")
-            return chart.svg(palette: &palette)
-        case .line:
-            return lineChart(figure, shown: shown, label: label).svg(palette: &palette)
+        case .bar: return barChart(figure).svg(palette: &palette)
+        case .line: return lineChart(figure).svg(palette: &palette)
         }
     }
 
     /// The description a reader gets instead of the image: the figure's data in a sentence.
     func summary(_ figure: FigureSpec) -> String {
-        let shown = figure.runIDs.filter { records[$0] != nil }
-        func label(_ id: String) -> String {
-            figure.labels[id] ?? identities?.labels[id] ?? runs[id]?.label ?? id
-        }
         switch figure.kind {
-        case .bar:
-            let bars = shown.map {
-                (label: label($0), value: records[$0]?.metrics.final?.value(of: figure.barMetric) ?? .nan)
-            }
-            return BarChart(
-                title: figure.title, yLabel: Self.title(ofMetric: figure.barMetric), bars: bars,
-                percent: FigureSpec.family(of: figure.barMetric) != "loss"
-            ).summary()
-        case .line:
-            return lineChart(figure, shown: shown, label: label).summary()
+        case .bar: return barChart(figure).summary()
+        case .line: return lineChart(figure).summary()
         }
     }
 
-    private func lineChart(_ figure: FigureSpec, shown: [String], label: (String) -> String) -> LineChart {
+    /// Final values as bars; a seeded member's bar is its mean, with ±1 standard deviation as an
+    /// error bar (unless `band: none`). A diverged run (or seed) has no bar.
+    private func barChart(_ figure: FigureSpec) -> BarChart {
+        let shown = shownUnits(figure)
+        let bars = shown.map { unit in
+            let value = RunValue.of([figure.barMetric], unit: unit.id, runs: unit.runs)
+            guard case .number(let number, _) = value else {
+                return (label: label(unit.id, in: figure), value: Double.nan)
+            }
+            return (label: label(unit.id, in: figure), value: number)
+        }
+        var chart = BarChart(
+            title: figure.title, yLabel: Self.title(ofMetric: figure.barMetric), bars: bars,
+            percent: FigureSpec.family(of: figure.barMetric) != "loss")
+        if figure.band != .none {
+            chart.errors = shown.map { RunValue.spread(of: [figure.barMetric], unit: $0.id, runs: $0.runs) }
+            let seeds = shown.indices.filter { chart.error(at: $0) != nil }.map { shown[$0].runs.count }
+            if let fewest = seeds.min(), let most = seeds.max() {
+                chart.caption =
+                    "Error bars: ±1 std over \(fewest == most ? "\(most)" : "\(fewest)–\(most)") seeds."
+            }
+        }
+        return chart
+    }
+
+    private func lineChart(_ figure: FigureSpec) -> LineChart {
+        let shown = shownUnits(figure)
+        let label = { (id: String) in self.label(id, in: figure) }
         let panelMetrics = figure.split ? figure.panels.flatMap { $0.map { [$0] } } : figure.panels
         let xLabel: String
         switch figure.x {
@@ -78,12 +96,16 @@ struct FigureRenderer {
         }
         let panels = panelMetrics.map { metrics -> LinePanel in
             var series: [LineSeries] = []
-            for id in shown {
-                guard let record = records[id] else { continue }
-                let epochZero = figure.epochZero ?? (runs[id]?.initID != nil)
+            for unit in shown {
+                let epochZero = figure.epochZero ?? (unit.runs[0].run.initID != nil)
                 for metric in metrics {
-                    let (x, y) = points(record, metric: metric, axis: figure.x, epochZero: epochZero)
-                    series.append(LineSeries(label: label(id), x: x, y: y, dashed: metric.hasPrefix("val_")))
+                    let curves = unit.runs.map {
+                        points($0.record, metric: metric, axis: figure.x, epochZero: epochZero)
+                    }
+                    var line = SeedCurves.mean(curves, band: unit.runs.count > 1 ? figure.band : .none)
+                    line.label = label(unit.id)
+                    line.dashed = metric.hasPrefix("val_")
+                    series.append(line)
                 }
             }
             let families = Set(metrics.map(FigureSpec.family(of:)))
@@ -118,15 +140,20 @@ struct FigureRenderer {
         }
         var chart = LineChart(title: figure.title, panels: panels, smoothing: figure.smoothing)
         chart.directLabels = figure.directLabels
+        let seedCounts = shown.map(\.runs.count).filter { $0 > 1 }
+        if let fewest = seedCounts.min(), let most = seedCounts.max() {
+            chart.bandMeaning = SeedCurves.meaning(
+                of: figure.band, seeds: fewest == most ? "\(most)" : "\(fewest)–\(most)")
+        }
         return chart
     }
 
     /// A reference line's value: its number, or the run's metric (final, or `@epoch`).
     private func value(of reference: FigureSpec.Reference) -> Double? {
         if let value = reference.value { return value }
-        guard let id = reference.runID, let metric = reference.metric, let run = runs[id],
-            let record = records[id],
-            case .number(let value, _) = RunValue.of([metric], run: run, record: record)
+        guard let id = reference.runID, let metric = reference.metric,
+            case .success(let finished) = DocumentRenderer.finished(id, lookup: lookup, records: records),
+            case .number(let value, _) = RunValue.of([metric], unit: id, runs: finished)
         else { return nil }
         return value
     }

@@ -22,6 +22,7 @@ enum RunValue {
 
     /// Why a value path is not valid, or nil when it is.
     static func problem(with path: [String]) -> String? {
+        if statistic(of: path).statistic != nil { return statisticProblem(with: path) }
         let name = path.joined(separator: ".")
         if path.count == 1, let (metric, _) = atEpoch(name) {
             return metrics.contains(metric)
@@ -41,7 +42,7 @@ enum RunValue {
         let all = metrics + metrics.map { "best.\($0)" } + measured + SettingKey.names
         let hint = didYouMean(name, among: all)
         return
-            "unknown value '\(name)'\(hint); values are \(metrics.joined(separator: ", ")), best.<metric>, <metric>@<epoch>, \(measured.joined(separator: ", ")) and the training keys"
+            "unknown value '\(name)'\(hint); values are \(metrics.joined(separator: ", ")), best.<metric>, <metric>@<epoch>, \(measured.joined(separator: ", ")) and the training keys, and .mean, .std, .min, .max, .n after a measured one"
     }
 
     static func kind(ofMetric name: String) -> Kind {

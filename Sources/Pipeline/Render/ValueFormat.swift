@@ -3,9 +3,11 @@ import Engine
 import Foundation
 import Suggestions
 
-/// How a value prints: `percent`, `percent(n)`, `fixed(n)`, `int`, `duration`.
+/// How a value prints: `percent`, `percent(n)`, `fixed(n)`, `int`, `duration`, and `pm(n)`: a seeded
+/// member's mean ± its standard deviation over seeds, each as its kind prints with n decimals
+/// (`84.21 ± 0.31%`, `0.482 ± 0.004`).
 struct ValueFormat: Equatable {
-    enum Style: String, CaseIterable { case percent, fixed, int, duration }
+    enum Style: String, CaseIterable { case percent, fixed, int, duration, pm }
     var style: Style
     var digits: Int?
 
@@ -17,14 +19,14 @@ struct ValueFormat: Equatable {
             let hint = didYouMean(name, among: names)
             return .failure(
                 LookupError(
-                    "unknown format '\(name)'\(hint); formats are percent, percent(n), fixed(n), int, duration"
+                    "unknown format '\(name)'\(hint); formats are percent, percent(n), fixed(n), int, duration, pm(n)"
                 ))
         }
         switch (style, arguments.count) {
         case (.fixed, 0):
             return .failure(LookupError("'fixed' needs its number of decimals, e.g. fixed(2)"))
         case (_, 0): return .success(ValueFormat(style: style, digits: nil))
-        case (.percent, 1), (.fixed, 1):
+        case (.percent, 1), (.fixed, 1), (.pm, 1):
             guard let digits = Int(arguments[0]), (0...10).contains(digits) else {
                 return .failure(
                     LookupError("'\(name)' takes a number of decimals from 0 to 10, found '\(arguments[0])'"))
@@ -33,26 +35,44 @@ struct ValueFormat: Equatable {
         default:
             return .failure(
                 LookupError(
-                    "'\(name)' takes \(style == .percent || style == .fixed ? "at most one argument" : "no arguments")"
+                    "'\(name)' takes \([.percent, .fixed, .pm].contains(style) ? "at most one argument" : "no arguments")"
                 ))
         }
     }
 
-    /// Prints a value in this format, or in the default for its kind when `format` is nil.
-    static func render(_ value: RunValue, format: ValueFormat?) -> String {
+    /// Prints a value in this format, or in the default for its kind when `format` is nil; with a
+    /// `spread` (a seeded member's standard deviation), as `mean ± spread` in the same style.
+    static func render(_ value: RunValue, format: ValueFormat?, spread: Double? = nil) -> String {
         switch value {
         case .missing: return "n/a"
         case .text(let text): return text
         case .number(let number, let kind):
             guard number.isFinite else { return number.isNaN ? "NaN" : (number > 0 ? "∞" : "−∞") }
-            if format == nil && kind == .plain { return number.clean }
-            let format = format ?? defaultFormat(kind)
-            switch format.style {
-            case .percent: return String(format: "%.\(format.digits ?? 2)f%%", 100 * number)
-            case .fixed: return String(format: "%.\(format.digits ?? 2)f", number)
-            case .int: return grouped(Int(number.rounded()))
-            case .duration: return duration(number)
+            if format == nil && kind == .plain && spread == nil { return number.clean }
+            var format = format ?? defaultFormat(kind)
+            if format.style == .pm {
+                // pm(n): the kind's own style with n decimals.
+                let base = defaultFormat(kind)
+                format = ValueFormat(
+                    style: base.style == .pm ? .fixed : base.style, digits: format.digits ?? base.digits)
             }
+            guard let spread, spread.isFinite else { return plain(number, format: format) }
+            switch format.style {
+            case .percent:
+                let digits = format.digits ?? 2
+                return String(format: "%.\(digits)f ± %.\(digits)f%%", 100 * number, 100 * spread)
+            case .int, .fixed, .duration, .pm:
+                return plain(number, format: format) + " ± " + plain(spread, format: format)
+            }
+        }
+    }
+
+    private static func plain(_ number: Double, format: ValueFormat) -> String {
+        switch format.style {
+        case .percent: return String(format: "%.\(format.digits ?? 2)f%%", 100 * number)
+        case .fixed, .pm: return String(format: "%.\(format.digits ?? 2)f", number)
+        case .int: return grouped(Int(number.rounded()))
+        case .duration: return duration(number)
         }
     }
 

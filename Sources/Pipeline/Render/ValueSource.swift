@@ -31,12 +31,44 @@ struct ValueSource {
             }
             return .value(ReportTotals.value(reference.path, plan: plan, records: records))
         }
+        switch runs(of: reference) {
+        case .failure(let problem): return problem.lookup
+        case .success(let (unit, runs)): return .value(RunValue.of(reference.path, unit: unit, runs: runs))
+        }
+    }
+
+    /// The standard deviation over seeds that `pm` prints after a seeded value (nil for one run).
+    func spread(_ reference: ValueReference) -> Double? {
+        guard reference.run.id != ReportTotals.id, case .success(let (unit, runs)) = runs(of: reference)
+        else {
+            return nil
+        }
+        return RunValue.spread(of: reference.path, unit: unit, runs: runs)
+    }
+
+    /// The run, or the seed runs of a seeded member, that a reference names, with their records.
+    private func runs(of reference: ValueReference) -> Result<
+        (unit: String, runs: [(run: RunSpec, record: RunRecord)]), LookupProblem
+    > {
         let lookup = RunLookup(runs: plan.runs, groups: plan.groups)
-        guard case .success(let id) = lookup.single(id: reference.run.id, selectors: reference.run.selectors),
-            let run = plan.runs[id]
-        else { return .unavailable(run: reference.run.description, why: "\(reference.run) is not a run") }
-        guard let record = records[id] else { return .unavailable(run: id, why: "\(id) \(absence)") }
-        return .value(RunValue.of(reference.path, run: run, record: record))
+        guard
+            case .success(let unit) = lookup.singleUnit(
+                id: reference.run.id, selectors: reference.run.selectors)
+        else {
+            return .failure(
+                LookupProblem(
+                    .unavailable(run: reference.run.description, why: "\(reference.run) is not a run")))
+        }
+        switch DocumentRenderer.finished(unit, lookup: lookup, records: records) {
+        case .failure(let missing):
+            return .failure(LookupProblem(.unavailable(run: missing.id, why: "\(missing.id) \(absence)")))
+        case .success(let runs): return .success((unit, runs))
+        }
+    }
+
+    private struct LookupProblem: Error {
+        var lookup: ExpressionEvaluator.Lookup
+        init(_ lookup: ExpressionEvaluator.Lookup) { self.lookup = lookup }
     }
 
     var evaluator: ExpressionEvaluator { ExpressionEvaluator(lookup: value) }

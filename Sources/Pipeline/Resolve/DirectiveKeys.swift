@@ -3,14 +3,14 @@ import Configuration
 /// The keys each directive accepts, beyond the training keys of `SettingKey.all`.
 enum DirectiveKeys {
     /// Keys of an experiment block that are not training settings.
-    static let experimentOnly = ["id", "base", "init", "sweep", "cases", "label", "echo"]
+    static let experimentOnly = ["id", "base", "init", "sweep", "cases", "seeds", "label", "echo"]
     static var experiment: [String] { experimentOnly + SettingKey.names }
-    static var defaults: [String] { SettingKey.names + ["init"] }
+    static var defaults: [String] { SettingKey.names + ["init", "seeds"] }
     static let figure = [
         "id", "runs", "metrics", "x", "title", "caption", "labels", "smoothing", "log_y", "type", "metric",
-        "baseline", "reference", "y", "focus", "epoch0", "split", "direct_labels",
+        "baseline", "reference", "y", "focus", "epoch0", "split", "direct_labels", "band", "seeds",
     ]
-    static let table = ["runs", "columns", "caption"]
+    static let table = ["runs", "columns", "caption", "seeds"]
 
     /// The id syntax: letters, digits, `-` and `_`; `report` is reserved for totals.
     static func isValidID(_ id: String) -> Bool {

@@ -27,7 +27,7 @@ struct ExperimentResolver {
     /// What each experiment block itself writes.
     private var ownLayers: [String: SettingLayer] = [:]
     private var checks = SettingChecks()
-    private var seenErrors = Set<String>()
+    var seenErrors = Set<String>()
     /// Derived settings resolved so far (ExperimentResolver+Derived.swift).
     var derived = DerivedSettings()
 
@@ -55,6 +55,7 @@ struct ExperimentResolver {
                     check($0, in: directive, allowed: DirectiveKeys.defaults, diagnostics: &diagnostics)
                 }
                 defaults.apply(SettingLayer.read(entries, in: directive, diagnostics: &diagnostics))
+                keepOneSeedSetting(&defaults, block: directive, diagnostics: &diagnostics)
             case .experiment:
                 for entry in directive.entries {
                     _ = check(
@@ -141,6 +142,7 @@ struct ExperimentResolver {
             declaration.directive.entries, in: declaration.directive, diagnostics: &diagnostics)
         result.apply(own)
         ownLayers[id] = own
+        keepOneSeedSetting(&result, block: declaration.directive, diagnostics: &diagnostics)
         raw[id] = result
         return result
     }
@@ -176,7 +178,11 @@ struct ExperimentResolver {
             ownLayers[id] ?? SettingLayer(), members: members,
             sweepKeys: Set(swept?.first?.address.map(\.key) ?? []), hasCases: cases != nil,
             diagnostics: &diagnostics)
-        guard runOrder.count + members.count <= PlanLimits.documentRuns else {
+        // `seeds: [1, 2, 3]`: one run per seed of every member (ExperimentResolver+Seeds).
+        let seeds = seedList(
+            base.values["seeds"], experiment: id, directive: directive, members: members.count,
+            diagnostics: &diagnostics)
+        guard runOrder.count + members.count * max(seeds?.count ?? 1, 1) <= PlanLimits.documentRuns else {
             diagnostics.append(
                 Diagnostic.error(
                     "experiment '\(id)' brings the document to more than \(PlanLimits.documentRuns.grouped) runs, the limit",
@@ -185,6 +191,7 @@ struct ExperimentResolver {
         }
         var ids: [String] = []
         var made: [(runID: String, config: TrainingConfig, member: Member)] = []
+        var seedRuns: [String: [String]] = [:]
         for member in members {
             var settings = base
             settings.apply(member.layer)
@@ -200,9 +207,13 @@ struct ExperimentResolver {
                 swept: member.address, echo: echo, location: directive.location)
             run.caseNumber = member.caseNumber
             run.caseKeys = member.caseKeys
-            runs[runID] = run
-            runOrder.append(runID)
-            ids.append(runID)
+            let seeded = seeds.map { seedRunSpecs(of: run, seeds: $0) } ?? [run]
+            for seedRun in seeded {
+                runs[seedRun.id] = seedRun
+                runOrder.append(seedRun.id)
+                ids.append(seedRun.id)
+            }
+            if seeds != nil { seedRuns[runID] = seeded.map(\.id) }
         }
         // Members of an experiment with errors may be incomplete; comparing them would only add noise.
         if diagnostics.errorCount == errorsBefore {
@@ -211,7 +222,7 @@ struct ExperimentResolver {
         }
         groups[id] = ExperimentGroup(
             id: id, runIDs: ids, isSweep: members.count > 1 || members.first?.address.isEmpty == false,
-            location: directive.location)
+            location: directive.location, seeds: seeds ?? [], seedRuns: seedRuns)
     }
 
     private mutating func sweepMembers(
@@ -362,7 +373,17 @@ struct ExperimentResolver {
             if let reference = RunLookup.parse(text) {
                 switch lookup.single(id: reference.id, selectors: reference.selectors) {
                 case .success(let target): run.initID = target
-                case .failure(let error): fail("'init': \(error.message)")
+                case .failure(let error):
+                    // A seed run of a seeded experiment starts from the same seed of a seeded one.
+                    if let seed = run.member?.seed,
+                        case .success(let target) = lookup.single(
+                            id: reference.id,
+                            selectors: reference.selectors + [(key: "seed", value: "\(seed)")])
+                    {
+                        run.initID = target
+                    } else {
+                        fail("'init': \(error.message)")
+                    }
                 }
             } else {
                 fail("'init' names a run, like 'q13' or 'q3-lr[lr=0.1]'")

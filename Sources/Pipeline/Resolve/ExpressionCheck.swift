@@ -41,7 +41,8 @@ struct ExpressionCheck {
             }
             return
         }
-        if case .failure(let error) = lookup.single(id: reference.run.id, selectors: reference.run.selectors)
+        if case .failure(let error) = lookup.singleUnit(
+            id: reference.run.id, selectors: reference.run.selectors)
         {
             diagnostics.append(
                 Diagnostic.error(

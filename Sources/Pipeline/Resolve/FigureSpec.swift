@@ -8,6 +8,9 @@ import Yams
 struct FigureSpec {
     enum Axis: String { case epoch, step, time }
     enum Kind: String { case line, bar }
+    /// What the band around a seeded member's mean curve spans: ±1 sample standard deviation, the
+    /// minimum to the maximum over its seeds, or nothing.
+    enum Band: String, CaseIterable { case std, minmax, none }
 
     /// A horizontal line: a fixed value, or another run's value of a metric (`val_acc`, `val_acc@0`).
     struct Reference {
@@ -20,6 +23,7 @@ struct FigureSpec {
     }
 
     var id: String
+    /// The runs shown, and the seeded members (`q8`, `q8[lr=0.1]`) drawn as one mean curve with a band.
     var runIDs: [String]
     /// One panel per entry; a panel may overlay several metrics (`[loss, val_loss]`).
     var panels: [[String]]
@@ -43,6 +47,8 @@ struct FigureSpec {
     /// One panel per metric, train and validation apart.
     var split = false
     var directLabels = true
+    /// The band around seeded members' curves (and their error bars in bar charts).
+    var band: Band = .std
 
     /// `acc`, `loss` or `error`: which kind of value a metric is.
     static func family(of metric: String) -> String {
@@ -129,7 +135,9 @@ struct FigureSpec {
         if spec.x == .step, let entry = d["x"] {
             // A short run logs its training loss too rarely for a curve against steps.
             for id in spec.runIDs {
-                guard let config = lookup.runs[id]?.config else { continue }
+                guard let config = lookup.runIDs(ofUnit: id).first.flatMap({ lookup.runs[$0]?.config }) else {
+                    continue
+                }
                 let count = DatasetInfo.info(config.dataset).trainCount
                 let images = min(config.trainSamples ?? count, count)
                 let steps = (images + max(1, config.batchSize) - 1) / max(1, config.batchSize) * config.epochs
@@ -149,6 +157,16 @@ struct FigureSpec {
                 spec[keyPath: keyPath] = value
             } else {
                 diagnostics.append(d.diagnostic("'\(key)' is true or false", at: entry.value))
+            }
+        }
+        if let entry = d["band"] {
+            if let band = entry.value.scalar.flatMap({ Band(rawValue: $0.string) }) {
+                spec.band = band
+            } else {
+                diagnostics.append(
+                    d.diagnostic(
+                        "'band' is std (±1 standard deviation over seeds, the default), minmax or none",
+                        at: entry.value))
             }
         }
         if let entry = d["epoch0"] {
@@ -194,7 +212,8 @@ struct FigureSpec {
                 for (key, value) in mapping {
                     let runText = key.scalar?.string ?? ""
                     guard let reference = RunLookup.parse(runText),
-                        case .success(let ids) = lookup.runs(id: reference.id, selectors: reference.selectors)
+                        case .success(let ids) = lookup.units(
+                            id: reference.id, selectors: reference.selectors)
                     else {
                         diagnostics.append(d.diagnostic("'labels' names unknown run '\(runText)'", at: key))
                         continue
@@ -219,7 +238,7 @@ struct FigureSpec {
                 diagnostics.append(d.diagnostic("'\(text)' is not a run id", at: item))
                 continue
             }
-            switch lookup.runs(id: reference.id, selectors: reference.selectors) {
+            switch lookup.units(id: reference.id, selectors: reference.selectors) {
             case .success(let found): ids += found.filter { !ids.contains($0) }
             case .failure(let error): diagnostics.append(d.diagnostic(error.message, at: item))
             }
@@ -353,9 +372,24 @@ struct FigureSpec {
                         at: item))
                 continue
             }
-            switch lookup.runs(id: reference.id, selectors: reference.selectors) {
+            switch lookup.units(id: reference.id, selectors: reference.selectors) {
             case .success(let found): ids += found.filter { !ids.contains($0) }
             case .failure(let error): diagnostics.append(d.diagnostic(error.message, at: item))
+            }
+        }
+        // `seeds: each`: a seeded member's seed runs one by one (rows, curves, bars) instead of their mean.
+        if let entry = d["seeds"] {
+            switch entry.value.scalar?.string {
+            case "each":
+                var each: [String] = []
+                for id in ids { each += lookup.runIDs(ofUnit: id).filter { !each.contains($0) } }
+                return each
+            case "mean": break
+            default:
+                diagnostics.append(
+                    d.diagnostic(
+                        "'seeds' in a \(d.kind.rawValue) is mean (a seeded run's mean over its seeds, the default) or each (every seed on its own)",
+                        at: entry.value))
             }
         }
         return ids

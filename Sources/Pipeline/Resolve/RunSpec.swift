@@ -20,6 +20,18 @@ public struct RunSpec {
     public var caseNumber: Int?
     /// How many leading entries of `swept` its case wrote (the rest are swept).
     public var caseKeys = 0
+    /// The seeded member this run is one seed of (`seeds: [1, 2, 3]`); nil when its experiment has no `seeds`.
+    public var member: SeededMember? = nil
+}
+
+/// A sweep member (or a whole experiment) trained once per seed: values, tables and figures show
+/// it as one, aggregated over its seed runs.
+public struct SeededMember: Sendable, Equatable {
+    /// `q8`, or `q8[lr=0.1]` for a member of a sweep: the id its seed runs share without their seed.
+    public var id: String
+    public var label: String
+    /// This run's seed.
+    public var seed: Int
 }
 
 /// An experiment block: one run, or the members of a sweep or of `cases`.
@@ -28,4 +40,8 @@ public struct ExperimentGroup {
     public var runIDs: [String]
     public var isSweep: Bool
     public var location: SourceLocation
+    /// The experiment's `seeds`, in the order written; empty when it has none.
+    public var seeds: [Int] = []
+    /// Each seeded member's id → its seed runs, in seed order (empty without `seeds`).
+    public var seedRuns: [String: [String]] = [:]
 }

@@ -21,7 +21,7 @@ struct SettingLayer {
     }
 
     var optimizer: OptimizerChoice?
-    /// Every other key as written (`init` included), optimizer settings written beside `optimizer`
+    /// Every other key as written (`init` and `seeds` included), optimizer settings written beside `optimizer`
     /// (`lr: 0.01`) too.
     var flat: [String: Setting] = [:]
 
@@ -47,7 +47,8 @@ struct SettingLayer {
         -> SettingLayer
     {
         var layer = SettingLayer()
-        for entry in entries where SettingKey.names.contains(entry.key) || entry.key == "init" {
+        for entry in entries
+        where SettingKey.names.contains(entry.key) || entry.key == "init" || entry.key == "seeds" {
             let setting = Setting(entry: entry, directive: directive)
             if entry.key == "optimizer" {
                 layer.optimizer = readOptimizer(setting, diagnostics: &diagnostics)

@@ -44,6 +44,9 @@ struct SettingStack {
     /// The setting that decides `key` (nil: the default).
     func effective(_ key: String) -> Setting? { optimizerSettings[key] ?? values[key] }
 
+    /// Forgets a flat key (`seed` when a block lists `seeds`, and the other way round).
+    mutating func removeFlat(_ key: String) { values[key] = nil }
+
     /// Replaces the setting that decides `key` where it stands (under the optimizer or flat), or removes
     /// it (nil): how a derived setting's expression becomes its resolved value.
     mutating func replaceEffective(_ key: String, with setting: Setting?) {

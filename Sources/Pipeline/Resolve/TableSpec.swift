@@ -61,6 +61,12 @@ struct TableSpec {
     }
 
     static func header(for path: [String]) -> String {
+        if case (let value, let statistic?) = RunValue.statistic(of: path) {
+            let words: [RunValue.Statistic: String] = [
+                .mean: "mean", .std: "std", .min: "min", .max: "max", .n: "seeds",
+            ]
+            return header(for: value) + " (\(words[statistic] ?? statistic.rawValue))"
+        }
         let names = [
             "label": "Run", "id": "Id", "loss": "Train loss", "acc": "Train acc.", "val_loss": "Val. loss",
             "val_acc": "Val. acc.", "error": "Train error", "val_error": "Val. error",
