@@ -44,6 +44,31 @@ final class TrainerTests: XCTestCase {
         XCTAssertNotEqual(other.final?.loss, base.final?.loss, "a different seed trains differently")
     }
 
+    /// Any thread count gives bit-identical metrics and weights: the convolutions reduce their weight
+    /// gradients over fixed groups of images, never over per-thread shares. Both the default model
+    /// (5×5 convolutions with bias) and the strong model (3×3 convolutions, batch norm, 32–128 channels).
+    func testAnyThreadCountGivesIdenticalMetricsAndWeights() throws {
+        let train = try MNISTFixture.load(.train, count: 384)
+        let validation = try MNISTFixture.load(.test, count: 200)
+        for model in [BuiltinModel.default, .strong] {
+            var config = TrainingConfig()
+            config.model = .builtin(model)
+            config.epochs = 1
+            config.batchSize = 96
+            var results: [(metrics: RunMetrics, weights: [[Float]])] = []
+            for threads in [1, 2, 3, 4] {
+                let trainer = try Trainer(config: config, threads: threads)
+                var metrics = timeless(try trainer.run(train: train, validation: validation))
+                metrics.threads = 0  // the one field that records the thread count
+                results.append((metrics, trainer.network.state.map(\.buffer.array)))
+            }
+            for (i, threads) in [2, 3, 4].enumerated() {
+                XCTAssertEqual(results[i + 1].metrics, results[0].metrics, "\(model), \(threads) threads")
+                XCTAssertTrue(results[i + 1].weights == results[0].weights, "\(model), \(threads) threads")
+            }
+        }
+    }
+
     /// Epoch 0 is the untrained model's validation: the same numbers an evaluation-only run (0 epochs)
     /// of the same configuration gives, with no training values.
     func testEpochZeroIsTheEvaluationBeforeTraining() throws {
