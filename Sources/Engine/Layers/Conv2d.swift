@@ -120,10 +120,16 @@ public final class Conv2d: Layer {
         let w = SharedPointer(weight.value.pointer)
         let dxShared = dx.map { SharedPointer($0.pointer) }
         let columns = scratch.map {
-            (columns: SharedPointer($0.columns.pointer), columnGradient: SharedPointer($0.columnGradient.pointer))
+            (
+                columns: SharedPointer($0.columns.pointer),
+                columnGradient: SharedPointer($0.columnGradient.pointer)
+            )
         }
         let groupPartials = partials.map {
-            (weightGradient: SharedPointer($0.weightGradient.pointer), biasGradient: SharedPointer($0.biasGradient.pointer))
+            (
+                weightGradient: SharedPointer($0.weightGradient.pointer),
+                biasGradient: SharedPointer($0.biasGradient.pointer)
+            )
         }
         let weightCount = weight.count
         Parallel.split(groups, threads: threads) { groupRange, t in
