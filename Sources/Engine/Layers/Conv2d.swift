@@ -7,11 +7,12 @@ public final class Conv2d: Layer {
     let weight: Parameter
     let bias: Parameter?
     let outputChannels: Int, kernel: Int, stride: Int, padding: Int
-    let threads: Int
+    /// How many threads split each pass; changed between batches by `setThreads`.
+    private(set) var threads: Int
     private var geometry: ConvGeometry
     private var output = Workspace(), inputGradient = Workspace()
     private var input: Activation?
-    /// Per thread: a column matrix and its gradient.
+    /// Per thread: a column matrix and its gradient (grown when the thread count grows).
     private var scratch: [(columns: Buffer, columnGradient: Buffer)]
     /// Per reduction group: partial weight and bias gradients (see `backward`).
     private var partials: [(weightGradient: Buffer, biasGradient: Buffer)] = []
@@ -46,8 +47,19 @@ public final class Conv2d: Layer {
         }
         let perImage = geometry.columnRows * geometry.outputPlane
         chunk = max(1, 131_072 / perImage)
-        let size = chunk * perImage
-        scratch = (0..<self.threads).map { _ in (Buffer(count: size), Buffer(count: size)) }
+        scratch = []
+        growScratch()
+    }
+
+    public func setThreads(_ threads: Int) {
+        self.threads = max(1, threads)
+        growScratch()
+    }
+
+    /// One column matrix and its gradient for each thread.
+    private func growScratch() {
+        let size = chunk * geometry.columnRows * geometry.outputPlane
+        while scratch.count < threads { scratch.append((Buffer(count: size), Buffer(count: size))) }
     }
 
     /// The most reduction groups a batch is cut into: the parallelism of the weight gradient.

@@ -1,0 +1,99 @@
+import Engine
+import Foundation
+
+/// Extending a finished run instead of training from scratch. A run whose configuration differs from
+/// a cached run's only by more `epochs`, and whose learning rate does not depend on the total number of
+/// epochs (`constant`, `step`), continues from the cached run's final state: its checkpoint, metrics and
+/// `state.bin` (the optimizer's buffers and step count, see `TrainingState.optimizerPart`). Shuffling,
+/// dropout and augmentation draw from generators derived from the seed and the epoch number, so the
+/// result is bit for bit what training from epoch 1 gives. The new run keeps its own key and entry.
+enum RunExtension {
+    /// What a cache entry keeps for extension, beside `checkpoint.bin` and `metrics.json`.
+    static let stateName = "state.bin"
+
+    /// Shorter runs looked for: at most this many epoch counts below the run's own.
+    static let searchLimit = 1_000
+
+    /// Whether a run of this configuration can continue a shorter one, and whether its entry keeps
+    /// the state a longer one continues from: its schedule ignores the total number of epochs.
+    static func isExtendable(_ config: TrainingConfig) -> Bool {
+        switch config.schedule {
+        case .constant, .step: return config.epochs > 0
+        case .cosine, .onecycle: return false
+        }
+    }
+
+    /// The same run with fewer epochs, longest first: its epochs, key and canonical configuration.
+    static func shorterRuns(of config: TrainingConfig, initKey: String?) -> [Source] {
+        guard isExtendable(config), config.epochs > 1 else { return [] }
+        return stride(from: config.epochs - 1, through: max(1, config.epochs - searchLimit), by: -1).map {
+            var shorter = config
+            shorter.epochs = $0
+            return Source(
+                key: RunKey.make(config: shorter, initKey: initKey), epochs: $0,
+                config: Dictionary(uniqueKeysWithValues: shorter.canonicalEntries.map { ($0.key, $0.value) }))
+        }
+    }
+
+    /// A shorter run to continue from.
+    struct Source: Equatable {
+        var key: String
+        var epochs: Int
+        var config: [String: String]
+    }
+
+    /// Whether the entry of `source` is a finished run that keeps its final state.
+    static func canExtend(from source: Source, in store: RunStore) -> Bool {
+        guard let record = store.entry(source.key, config: source.config).record,
+            record.metrics.diverged == nil
+        else { return false }
+        return FileManager.default.fileExists(
+            atPath: store.directory(source.key).appendingPathComponent(stateName).path)
+    }
+
+    /// The longest shorter run the cache holds with its final state, or nil.
+    static func cachedSource(of config: TrainingConfig, initKey: String?, in store: RunStore) -> Source? {
+        shorterRuns(of: config, initKey: initKey).first { canExtend(from: $0, in: store) }
+    }
+
+    /// The files of one entry, read once and checked against its manifest together, so that an entry
+    /// replaced meanwhile by another process (`--rerun` elsewhere) is never read half old, half new.
+    struct Snapshot {
+        var record: RunRecord
+        var checkpoint: Data
+        var state: TrainingState
+    }
+
+    static func snapshot(_ source: Source, in store: RunStore) throws -> Snapshot {
+        let folder = store.directory(source.key)
+        func read(_ name: String) throws -> Data {
+            guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path)
+            else {
+                throw RunExtensionError("\(name) cannot be read")
+            }
+            return data
+        }
+        let manifest = try JSONDecoder().decode(Manifest.self, from: try read(RunStore.manifestName))
+        var files: [String: Data] = [:]
+        for name in ["metrics.json", "checkpoint.bin", stateName] {
+            let data = try read(name)
+            guard manifest.key == source.key, manifest.files[name] == RunStore.sha256(data) else {
+                throw RunExtensionError("\(name) does not match the entry's manifest")
+            }
+            files[name] = data
+        }
+        let record = try JSONDecoder().decode(RunRecord.self, from: files["metrics.json"] ?? Data())
+        if let problem = record.problem(expectedKey: source.key, expectedConfig: source.config) {
+            throw RunExtensionError("metrics.json: \(problem)")
+        }
+        guard record.metrics.diverged == nil else { throw RunExtensionError("it diverged") }
+        return Snapshot(
+            record: record, checkpoint: files["checkpoint.bin"] ?? Data(),
+            state: try TrainingState(decoding: files[stateName] ?? Data()))
+    }
+}
+
+struct RunExtensionError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
