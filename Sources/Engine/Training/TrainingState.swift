@@ -116,6 +116,7 @@ public struct TrainingState: Equatable {
         part.metrics.epochs = []
         part.metrics.steps = []
         part.metrics.threadChanges = nil
+        part.metrics.threads = 1  // the metrics' own; left out so that equal runs keep equal bytes
         part.tensors = tensors.filter {
             $0.name.hasPrefix(Self.optimizerPrefix) && $0.values.contains { $0.bitPattern != 0 }
         }
@@ -131,6 +132,7 @@ public struct TrainingState: Equatable {
         whole.metrics.epochs = metrics.epochs
         whole.metrics.steps = metrics.steps
         whole.metrics.threadChanges = metrics.threadChanges
+        whole.metrics.threads = metrics.threads
         var saved = Dictionary(tensors.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         whole.tensors = []
         for target in Self.buffers(of: trainer) {

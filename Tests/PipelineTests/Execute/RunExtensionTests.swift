@@ -46,20 +46,25 @@ final class RunExtensionTests: XCTestCase {
         return m
     }
 
-    /// `long` trained from epoch 1 in a project of its own: the reference.
+    /// `long` trained from epoch 1 in a project of its own: the reference (metrics, and the bytes of
+    /// its checkpoint and its kept state, each entry's own file).
     private func reference(_ document: String, id: String = "long") throws -> (RunMetrics, Data) {
         let project = try TestProject(document)
         try project.build()
         XCTAssertFalse(try log(project, id).contains("extends"))
-        return (
-            comparable(try project.record(id).metrics),
-            try Data(contentsOf: project.runs.checkpoint(try project.key(id)))
-        )
+        return (comparable(try project.record(id).metrics), try files(project, id))
+    }
+
+    /// The bytes of a run's checkpoint and kept state.
+    private func files(_ project: TestProject, _ id: String) throws -> Data {
+        let folder = project.runs.directory(try project.key(id))
+        return try Data(contentsOf: folder.appendingPathComponent("checkpoint.bin"))
+            + Data(contentsOf: folder.appendingPathComponent("state.bin"))
     }
 
     func testALongerRunContinuesTheCachedOneBitForBit() throws {
         try TestPaths.requireSharedData()
-        let (expected, checkpoint) = try reference(Self.defaults + Self.long)
+        let (expected, bytes) = try reference(Self.defaults + Self.long)
         let project = try TestProject(Self.defaults + Self.short)
         try project.build()
         let shortKey = try project.key("short")
@@ -75,13 +80,22 @@ final class RunExtensionTests: XCTestCase {
         XCTAssertEqual(summary.trained, ["long"])
         XCTAssertTrue(try log(project, "long").contains("extends \(shortKey) from epoch 1\n"))
         XCTAssertEqual(comparable(try project.record("long").metrics), expected)
-        XCTAssertEqual(try Data(contentsOf: project.runs.checkpoint(try project.key("long"))), checkpoint)
+        XCTAssertEqual(try files(project, "long"), bytes)
         XCTAssertTrue(project.runs.isComplete(shortKey), "the shorter run keeps its own entry")
+    }
 
-        // --rerun trains it from epoch 1 again; the result is the same.
-        try project.build(rerun: ["long"])
+    /// `--rerun` trains a run from epoch 1 even when it could continue a shorter one: the same result.
+    func testRerunTrainsFromEpochOne() throws {
+        try TestPaths.requireSharedData()
+        let project = try TestProject(Self.defaults + Self.short + Self.long)
+        try project.build()
+        XCTAssertTrue(try log(project, "long").contains("extends \(try project.key("short")) from epoch 1\n"))
+        let extended = (comparable(try project.record("long").metrics), try files(project, "long"))
+        let summary = try project.build(rerun: ["long"])
+        XCTAssertEqual(summary.trained, ["long"])
         XCTAssertFalse(try log(project, "long").contains("extends"))
-        XCTAssertEqual(comparable(try project.record("long").metrics), expected)
+        XCTAssertEqual(comparable(try project.record("long").metrics), extended.0)
+        XCTAssertEqual(try files(project, "long"), extended.1)
     }
 
     /// In one build, the longer run waits for the shorter one and continues it; `init` runs too.
@@ -91,7 +105,7 @@ final class RunExtensionTests: XCTestCase {
             Self.defaults + "```experiment\nid: parent\nepochs: 1\nseed: 7\n```\n"
             + "```experiment\nid: short\ninit: parent\nepochs: 1\n```\n"
             + "```experiment\nid: long\ninit: parent\nepochs: 2\n```\n"
-        let (expected, checkpoint) = try reference(
+        let (expected, bytes) = try reference(
             Self.defaults + "```experiment\nid: parent\nepochs: 1\nseed: 7\n```\n"
                 + "```experiment\nid: long\ninit: parent\nepochs: 2\n```\n")
         let project = try TestProject(document)
@@ -104,7 +118,7 @@ final class RunExtensionTests: XCTestCase {
         XCTAssertEqual(summary.trained.sorted(), ["long", "parent", "short"])
         XCTAssertTrue(try log(project, "long").contains("extends \(try project.key("short")) from epoch 1\n"))
         XCTAssertEqual(comparable(try project.record("long").metrics), expected)
-        XCTAssertEqual(try Data(contentsOf: project.runs.checkpoint(try project.key("long"))), checkpoint)
+        XCTAssertEqual(try files(project, "long"), bytes)
     }
 
     /// A schedule that depends on the total number of epochs is never extended, and keeps no state.
@@ -123,16 +137,16 @@ final class RunExtensionTests: XCTestCase {
     /// An entry without `state.bin` (from before it existed) is not extended: trained from epoch 1.
     func testAnEntryWithoutStateTrainsFromScratch() throws {
         try TestPaths.requireSharedData()
-        let (expected, checkpoint) = try reference(Self.defaults + Self.long)
+        let (expected, bytes) = try reference(Self.defaults + Self.long)
         let legacy = try TestProject(Self.defaults + Self.short)
         try legacy.build()
         let folder = legacy.runs.directory(try legacy.key("short"))
         try FileManager.default.removeItem(at: folder.appendingPathComponent("state.bin"))
-        var files: [String: Data] = [:]
+        var others: [String: Data] = [:]
         for name in ["config.yaml", "metrics.json", "checkpoint.bin", "log.txt"] {
-            files[name] = try Data(contentsOf: folder.appendingPathComponent(name))
+            others[name] = try Data(contentsOf: folder.appendingPathComponent(name))
         }
-        try RunStore.manifest(key: try legacy.key("short"), files: files).write(
+        try RunStore.manifest(key: try legacy.key("short"), files: others).write(
             to: folder.appendingPathComponent("manifest.json"))
         XCTAssertTrue(legacy.runs.isComplete(try legacy.key("short")))
         try legacy.write(Self.defaults + Self.short + Self.long)
@@ -141,7 +155,7 @@ final class RunExtensionTests: XCTestCase {
         XCTAssertEqual(summary.trained, ["long"])
         XCTAssertFalse(try log(legacy, "long").contains("extends"))
         XCTAssertEqual(comparable(try legacy.record("long").metrics), expected)
-        XCTAssertEqual(try Data(contentsOf: legacy.runs.checkpoint(try legacy.key("long"))), checkpoint)
+        XCTAssertEqual(try files(legacy, "long"), bytes)
     }
 
     /// The files extension reads are checked against the entry's manifest together: a state replaced
