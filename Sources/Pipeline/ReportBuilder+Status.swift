@@ -130,11 +130,14 @@ extension ReportBuilder {
         // A run to train that continues a shorter one says which (`--explain`); not one that resumes.
         let planned = Set(rows.filter { !$0.cached }.map(\.key))
         let kept = Set(store.progressKeys())
+        var known = RunExtension.Index(store: store)
+        for run in plan.plannedRuns where planned.contains(run.key) { known.add(run) }
         return rows.map { row in
             guard !row.cached, row.damage == nil, !rerun.contains(row.key), !kept.contains(row.key),
                 let run = plan.runs[row.id],
                 let found = extensionSource(
-                    of: run.config, initKey: run.initID.flatMap { plan.keys[$0] }, planned: planned)
+                    of: run.config, initKey: run.initID.flatMap { plan.keys[$0] }, index: known,
+                    planned: planned)
             else { return row }
             var extended = row
             extended.extends = (found.source.key, found.source.epochs)

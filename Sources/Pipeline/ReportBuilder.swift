@@ -325,10 +325,10 @@ public final class ReportBuilder {
     /// The shorter run a run would continue (see ``RunExtension``): the longest one the cache holds with
     /// its final state, or that this build trains first (`planned`: the keys it trains). Nil when the
     /// run's schedule depends on its total number of epochs, or there is none.
-    func extensionSource(of config: TrainingConfig, initKey: String?, planned: Set<String>) -> (
-        source: RunExtension.Source, planned: Bool
-    )? {
-        for source in RunExtension.shorterRuns(of: config, initKey: initKey) {
+    func extensionSource(
+        of config: TrainingConfig, initKey: String?, index: RunExtension.Index, planned: Set<String>
+    ) -> (source: RunExtension.Source, planned: Bool)? {
+        for source in index.shorterRuns(of: config, initKey: initKey) {
             if planned.contains(source.key) { return (source, true) }
             if RunExtension.canExtend(from: source, in: store) { return (source, false) }
         }
@@ -340,10 +340,15 @@ public final class ReportBuilder {
     /// runs train from epoch 1.
     func planExtensions(_ runs: inout [PlannedRun], forced: Set<String>) {
         let planned = Set(runs.map(\.key))
+        guard runs.contains(where: { RunExtension.isExtendable($0.config) && $0.config.epochs > 1 }) else {
+            return
+        }
+        var known = RunExtension.Index(store: store)
+        for run in runs { known.add(run) }
         for index in runs.indices where !forced.contains(runs[index].key) {
             guard
                 let found = extensionSource(
-                    of: runs[index].config, initKey: runs[index].initKey, planned: planned)
+                    of: runs[index].config, initKey: runs[index].initKey, index: known, planned: planned)
             else { continue }
             runs[index].extends = found.source
             runs[index].extendsPlanned = found.planned

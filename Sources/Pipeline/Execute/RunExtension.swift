@@ -11,9 +11,6 @@ enum RunExtension {
     /// What a cache entry keeps for extension, beside `checkpoint.bin` and `metrics.json`.
     static let stateName = "state.bin"
 
-    /// Shorter runs looked for: at most this many epoch counts below the run's own.
-    static let searchLimit = 1_000
-
     /// Whether a run of this configuration can continue a shorter one, and whether its entry keeps
     /// the state a longer one continues from: its schedule ignores the total number of epochs.
     static func isExtendable(_ config: TrainingConfig) -> Bool {
@@ -23,15 +20,67 @@ enum RunExtension {
         }
     }
 
-    /// The same run with fewer epochs, longest first: its epochs, key and canonical configuration.
-    static func shorterRuns(of config: TrainingConfig, initKey: String?) -> [Source] {
-        guard isExtendable(config), config.epochs > 1 else { return [] }
-        return stride(from: config.epochs - 1, through: max(1, config.epochs - searchLimit), by: -1).map {
-            var shorter = config
-            shorter.epochs = $0
-            return Source(
-                key: RunKey.make(config: shorter, initKey: initKey), epochs: $0,
-                config: Dictionary(uniqueKeysWithValues: shorter.canonicalEntries.map { ($0.key, $0.value) }))
+    /// Runs by everything but their epochs: the cache's entries (from their `config.yaml`, one small
+    /// file each, read once) and the runs a build plans, so that finding the shorter runs of a run
+    /// costs one lookup, not one key per epoch count below its own.
+    struct Index {
+        /// Family (configuration without `epochs`, and the `init` key) → epochs → keys.
+        private var runs: [String: [Int: Set<String>]] = [:]
+
+        /// The entries of `store`. Only an index: a candidate is checked in full before it is used.
+        init(store: RunStore) {
+            for key in store.allKeys() {
+                let url = store.directory(key).appendingPathComponent("config.yaml")
+                guard let data = FileManager.default.contents(atPath: url.path) else { continue }
+                var lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
+                guard let header = lines.first, header.hasPrefix("# run ") else { continue }
+                lines.removeFirst()
+                let initKey = header.components(separatedBy: ", initialised from ").dropFirst().first
+                var config: [String: String] = [:]
+                for line in lines {
+                    guard let colon = line.range(of: ": ") else { continue }
+                    config[String(line[..<colon.lowerBound])] = String(line[colon.upperBound...])
+                }
+                guard let epochs = config["epochs"].flatMap({ Int($0) }) else { continue }
+                add(key: key, epochs: epochs, family: Self.family(config, initKey: initKey))
+            }
+        }
+
+        mutating func add(_ run: PlannedRun) {
+            add(
+                key: run.key, epochs: run.config.epochs,
+                family: Self.family(run.canonicalConfig, initKey: run.initKey))
+        }
+
+        private mutating func add(key: String, epochs: Int, family: String) {
+            runs[family, default: [:]][epochs, default: []].insert(key)
+        }
+
+        static func family(_ config: [String: String], initKey: String?) -> String {
+            config.filter { $0.key != "epochs" }.sorted { $0.key < $1.key }.reduce(
+                "init: \(initKey ?? "none")\n"
+            ) {
+                $0 + "\($1.key): \($1.value)\n"
+            }
+        }
+
+        /// The runs of the index that are this run with fewer epochs (its key recomputed for each, so that
+        /// another dataset or engine version never matches), longest first.
+        func shorterRuns(of config: TrainingConfig, initKey: String?) -> [Source] {
+            guard isExtendable(config), config.epochs > 1 else { return [] }
+            let canonical = Dictionary(
+                uniqueKeysWithValues: config.canonicalEntries.map { ($0.key, $0.value) })
+            let family = runs[Self.family(canonical, initKey: initKey)] ?? [:]
+            return family.keys.filter { $0 >= 1 && $0 < config.epochs }.sorted(by: >).compactMap { epochs in
+                var shorter = config
+                shorter.epochs = epochs
+                let key = RunKey.make(config: shorter, initKey: initKey)
+                guard family[epochs]?.contains(key) == true else { return nil }
+                return Source(
+                    key: key, epochs: epochs,
+                    config: Dictionary(
+                        uniqueKeysWithValues: shorter.canonicalEntries.map { ($0.key, $0.value) }))
+            }
         }
     }
 
@@ -53,7 +102,10 @@ enum RunExtension {
 
     /// The longest shorter run the cache holds with its final state, or nil.
     static func cachedSource(of config: TrainingConfig, initKey: String?, in store: RunStore) -> Source? {
-        shorterRuns(of: config, initKey: initKey).first { canExtend(from: $0, in: store) }
+        guard isExtendable(config), config.epochs > 1 else { return nil }
+        return Index(store: store).shorterRuns(of: config, initKey: initKey).first {
+            canExtend(from: $0, in: store)
+        }
     }
 
     /// The files of one entry, read once and checked against its manifest together, so that an entry

@@ -165,10 +165,8 @@ final class RunExtensionTests: XCTestCase {
         let project = try TestProject(Self.defaults + Self.short)
         try project.build()
         let shortKey = try project.key("short")
-        let source = try XCTUnwrap(
-            RunExtension.shorterRuns(
-                of: try XCTUnwrap(project.plan().runs["short"]?.config).with(epochs: 2), initKey: nil
-            ).first)
+        let longer = try XCTUnwrap(project.plan().runs["short"]?.config).with(epochs: 2)
+        let source = try XCTUnwrap(RunExtension.cachedSource(of: longer, initKey: nil, in: project.runs))
         XCTAssertEqual(source.key, shortKey)
         XCTAssertNoThrow(try RunExtension.snapshot(source, in: project.runs))
         let state = project.runs.directory(shortKey).appendingPathComponent("state.bin")
