@@ -121,6 +121,44 @@ final class RunExtensionTests: XCTestCase {
         XCTAssertEqual(try files(project, "long"), bytes)
     }
 
+    /// The shorter run is being trained by another live process (it holds the run's claim): the build
+    /// waits for it, takes it from the cache when it appears, and extends it.
+    func testAShorterRunAnotherProcessTrainsIsWaitedForAndExtended() throws {
+        try TestPaths.requireSharedData()
+        let other = try TestProject(Self.defaults + Self.short)
+        try other.build()
+        let project = try TestProject(Self.defaults + Self.short + Self.long)
+        let shortKey = try project.key("short")
+        let sleeper = Process()
+        sleeper.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        sleeper.arguments = ["30"]
+        try sleeper.run()
+        defer { sleeper.terminate() }
+        let claim = project.runs.root.appendingPathComponent(".claims/\(shortKey)")
+        try FileManager.default.createDirectory(
+            at: claim.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try JSONEncoder().encode(
+            RunCacheLock.ClaimFile(
+                holder: ProcessIdentity(
+                    pid: sleeper.processIdentifier, host: ProcessIdentity.hostName, started: nil),
+                claimedAt: 0)
+        ).write(to: claim)
+
+        // The "other process" publishes its entry and lets the claim go a moment later.
+        let publish = project.runs.directory(shortKey)
+        let source = other.runs.directory(shortKey)
+        let incoming = project.runs.root.appendingPathComponent(".incoming")
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.5) {
+            try? FileManager.default.copyItem(at: source, to: incoming)
+            try? FileManager.default.moveItem(at: incoming, to: publish)
+            try? FileManager.default.removeItem(at: claim)
+        }
+        let summary = try project.build()
+        XCTAssertEqual(summary.cached, ["short"])
+        XCTAssertEqual(summary.trained, ["long"])
+        XCTAssertTrue(try log(project, "long").contains("extends \(shortKey) from epoch 1\n"))
+    }
+
     /// A schedule that depends on the total number of epochs is never extended, and keeps no state.
     func testCosineRunsAreNotExtended() throws {
         try TestPaths.requireSharedData()
