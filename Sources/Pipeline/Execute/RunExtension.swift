@@ -139,9 +139,13 @@ enum RunExtension {
             throw RunExtensionError("metrics.json: \(problem)")
         }
         guard record.metrics.diverged == nil else { throw RunExtensionError("it diverged") }
-        return Snapshot(
-            record: record, checkpoint: files["checkpoint.bin"] ?? Data(),
-            state: try TrainingState(decoding: files[stateName] ?? Data()))
+        let state = try TrainingState(decoding: files[stateName] ?? Data())
+        guard state.epoch == source.epochs, state.step == source.epochs * record.metrics.stepsPerEpoch else {
+            throw RunExtensionError(
+                "\(stateName) holds epoch \(state.epoch), step \(state.step), not the end of epoch \(source.epochs)"
+            )
+        }
+        return Snapshot(record: record, checkpoint: files["checkpoint.bin"] ?? Data(), state: state)
     }
 }
 

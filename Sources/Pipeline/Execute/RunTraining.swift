@@ -94,6 +94,7 @@ public struct RunTraining: Sendable {
                     note("extends  \(name): continues \(source.key) from epoch \(source.epochs)")
                 } catch {
                     log += "could not extend \(source.key) (\(error)); starting at epoch 1\n"
+                    note("warning: \(name): could not extend \(source.key) (\(error)); training from epoch 1")
                     trainer = try freshTrainer(threads: threads)
                 }
             }

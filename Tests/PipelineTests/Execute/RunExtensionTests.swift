@@ -197,7 +197,7 @@ final class RunExtensionTests: XCTestCase {
     }
 
     /// The files extension reads are checked against the entry's manifest together: a state replaced
-    /// meanwhile (another process's `--rerun`) or damaged is not used.
+    /// meanwhile (another process's `--rerun`) or damaged is not used, nor one of another epoch.
     func testAStateThatDoesNotMatchItsManifestIsNotUsed() throws {
         try TestPaths.requireSharedData()
         let project = try TestProject(Self.defaults + Self.short)
@@ -208,11 +208,26 @@ final class RunExtensionTests: XCTestCase {
         XCTAssertEqual(source.key, shortKey)
         XCTAssertNoThrow(try RunExtension.snapshot(source, in: project.runs))
         let state = project.runs.directory(shortKey).appendingPathComponent("state.bin")
-        var bytes = [UInt8](try Data(contentsOf: state))
+        let original = try Data(contentsOf: state)
+        var bytes = [UInt8](original)
         bytes[bytes.count - 10] ^= 1
         try Data(bytes).write(to: state)
         XCTAssertThrowsError(try RunExtension.snapshot(source, in: project.runs)) { error in
             XCTAssertEqual("\(error)", "state.bin does not match the entry's manifest")
+        }
+
+        // A state of another epoch, even with a manifest that matches it, is not used either.
+        var other = try TrainingState(decoding: original)
+        other.epoch = 3
+        try other.encoded().write(to: state)
+        var files: [String: Data] = [:]
+        for name in ["config.yaml", "metrics.json", "checkpoint.bin", "log.txt", "state.bin"] {
+            files[name] = try Data(contentsOf: project.runs.directory(shortKey).appendingPathComponent(name))
+        }
+        try RunStore.manifest(key: shortKey, files: files).write(
+            to: project.runs.directory(shortKey).appendingPathComponent("manifest.json"))
+        XCTAssertThrowsError(try RunExtension.snapshot(source, in: project.runs)) { error in
+            XCTAssertEqual("\(error)", "state.bin holds epoch 3, step 4, not the end of epoch 1")
         }
     }
 }
