@@ -60,7 +60,7 @@ public struct RunTraining: Sendable {
                     log += "ignored the kept state (\(error)); starting at epoch 1\n"
                 }
             }
-            /// A trainer at epoch 1: the `init` run's weights, or the configuration's initialisation.
+            // A trainer at epoch 1: the `init` run's weights, or the configuration's initialisation.
             func freshTrainer(threads: Int) throws -> Trainer {
                 let trainer = try Trainer(config: run.config, threads: threads)
                 if let initKey = run.initKey {
