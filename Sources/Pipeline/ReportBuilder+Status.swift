@@ -17,6 +17,8 @@ public struct RunStatus {
     public var damage: String?
     /// Where it is in the Slurm queue, when a detached build submitted it: `queued (Priority), job 12_3`.
     public var queue: String?
+    /// The shorter run it will continue and from which epoch (see `RunExtension`), when it trains.
+    public var extends: (key: String, epoch: Int)?
 }
 
 extension ReportBuilder {
@@ -65,7 +67,7 @@ extension ReportBuilder {
             SlurmExecutor.openBuilds(store).isEmpty
             ? [:]
             : (try? SlurmExecutor.queuedRuns(store: store, commands: options.slurmCommands)) ?? [:]
-        return plan.runOrder.compactMap { id in
+        let rows = plan.runOrder.compactMap { id -> RunStatus? in
             guard let run = plan.runs[id], let key = plan.keys[id] else { return nil }
             let planned = Dictionary(
                 uniqueKeysWithValues: run.config.canonicalEntries.map { ($0.key, $0.value) })
@@ -126,6 +128,25 @@ extension ReportBuilder {
                 row.reason = store.allKeys().isEmpty ? "no cached results yet" : "new run"
             }
             return row
+        }
+        // A run to train that continues a shorter one says which (`--explain`); not one that resumes.
+        let planned = Set(rows.filter { !$0.cached }.map(\.key))
+        let kept = Set(store.progressKeys())
+        var known = RunExtension.Index(store: store)
+        for run in plan.plannedRuns where planned.contains(run.key) { known.add(run) }
+        return rows.map { row in
+            guard !row.cached, row.damage == nil, !rerun.contains(row.key), !kept.contains(row.key),
+                let run = plan.runs[row.id],
+                let found = extensionSource(
+                    of: run.config, initKey: run.initID.flatMap { plan.keys[$0] }, index: known,
+                    planned: planned)
+            else { return row }
+            var extended = row
+            extended.extends = (found.source.key, found.source.epochs)
+            extended.reason =
+                (row.reason ?? "") + "; extends \(found.source.key) from epoch \(found.source.epochs)"
+                + (found.planned ? " once it is trained" : "")
+            return extended
         }
     }
 

@@ -1,5 +1,6 @@
 import Datasets
 import Document
+import Engine
 import Foundation
 
 /// Where a build reads and writes.
@@ -144,6 +145,7 @@ public final class ReportBuilder {
                 toTrain.append(run)
             }
         }
+        planExtensions(&toTrain, forced: rerun)
         if options.executor == .slurm && options.dryRun && toTrain.isEmpty {
             console.note("nothing to submit: every run is cached")
             return summary
@@ -332,11 +334,57 @@ public final class ReportBuilder {
             guard let rate = rates[id], rate.images > 0 else { return nil }
             let count = DatasetInfo.info(run.config.dataset).trainCount
             let flops = Double(max(1, (try? run.config.modelSize().flopsPerImage) ?? 1))
+            let epochs = run.config.epochs - (run.extends?.epochs ?? 0)
             total +=
-                rate.seconds / rate.images
-                * Double(min(run.config.trainSamples ?? count, count) * run.config.epochs) * flops
+                rate.seconds / rate.images * Double(min(run.config.trainSamples ?? count, count) * epochs)
+                * flops
         }
         return total
+    }
+
+    /// The shorter run a run would continue (see ``RunExtension``): the longest one the cache holds with
+    /// its final state, or that this build trains first (`planned`: the keys it trains). Nil when the
+    /// run's schedule depends on its total number of epochs, or there is none.
+    func extensionSource(
+        of config: TrainingConfig, initKey: String?, index: RunExtension.Index, planned: Set<String>
+    ) -> (source: RunExtension.Source, planned: Bool)? {
+        for source in index.shorterRuns(of: config, initKey: initKey) {
+            if planned.contains(source.key) { return (source, true) }
+            if RunExtension.canExtend(from: source, in: store) { return (source, false) }
+        }
+        return nil
+    }
+
+    /// Marks the runs to train that will continue a shorter run, makes those wait for a shorter run the
+    /// build trains too, and moves their cost to it: a run that others extend starts first. `--rerun`
+    /// runs train from epoch 1.
+    func planExtensions(_ runs: inout [PlannedRun], forced: Set<String>) {
+        let planned = Set(runs.map(\.key))
+        guard runs.contains(where: { RunExtension.isExtendable($0.config) && $0.config.epochs > 1 }) else {
+            return
+        }
+        var known = RunExtension.Index(store: store)
+        for run in runs { known.add(run) }
+        for index in runs.indices where !forced.contains(runs[index].key) {
+            guard
+                let found = extensionSource(
+                    of: runs[index].config, initKey: runs[index].initKey, index: known, planned: planned)
+            else { continue }
+            runs[index].extends = found.source
+            runs[index].extendsPlanned = found.planned
+            runs[index].cost *=
+                Double(runs[index].config.epochs - found.source.epochs) / Double(runs[index].config.epochs)
+        }
+        // Longest first, so that a chain 10 → 20 → 30 epochs adds up into its first run.
+        let byKey = Dictionary(
+            runs.indices.map { (runs[$0].key, $0) }, uniquingKeysWith: { first, _ in first })
+        for index in runs.indices.sorted(by: { runs[$0].config.epochs > runs[$1].config.epochs }) {
+            guard runs[index].extendsPlanned, let source = runs[index].extends, let to = byKey[source.key]
+            else {
+                continue
+            }
+            runs[to].cost += runs[index].cost
+        }
     }
 
     func rerunKeys(_ plan: Plan) throws -> Set<String> {

@@ -7,13 +7,15 @@ public final class Conv2d: Layer {
     let weight: Parameter
     let bias: Parameter?
     let outputChannels: Int, kernel: Int, stride: Int, padding: Int
-    let threads: Int
+    /// How many threads split each pass; changed between batches by `setThreads`.
+    private(set) var threads: Int
     private var geometry: ConvGeometry
     private var output = Workspace(), inputGradient = Workspace()
     private var input: Activation?
-    /// Per thread: a column matrix, its gradient, and partial weight and bias gradients.
-    private var scratch:
-        [(columns: Buffer, columnGradient: Buffer, weightGradient: Buffer, biasGradient: Buffer)]
+    /// Per thread: a column matrix and its gradient (grown when the thread count grows).
+    private var scratch: [(columns: Buffer, columnGradient: Buffer)]
+    /// Per reduction group: partial weight and bias gradients (see `backward`).
+    private var partials: [(weightGradient: Buffer, biasGradient: Buffer)] = []
     /// Images per chunk: about 128K floats (512 KB) of columns.
     private let chunk: Int
 
@@ -45,13 +47,23 @@ public final class Conv2d: Layer {
         }
         let perImage = geometry.columnRows * geometry.outputPlane
         chunk = max(1, 131_072 / perImage)
-        let rows = geometry.columnRows
-        let oc = outputChannels
-        let size = chunk * perImage
-        scratch = (0..<self.threads).map { _ in
-            (Buffer(count: size), Buffer(count: size), Buffer(count: oc * rows), Buffer(count: oc))
-        }
+        scratch = []
+        growScratch()
     }
+
+    public func setThreads(_ threads: Int) {
+        self.threads = max(1, threads)
+        growScratch()
+    }
+
+    /// One column matrix and its gradient for each thread.
+    private func growScratch() {
+        let size = chunk * geometry.columnRows * geometry.outputPlane
+        while scratch.count < threads { scratch.append((Buffer(count: size), Buffer(count: size))) }
+    }
+
+    /// The most reduction groups a batch is cut into: the parallelism of the weight gradient.
+    static let maximumGroups = 16
 
     public var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
     public var forwardMACs: Int { outputShape.count * geometry.columnRows }
@@ -106,58 +118,71 @@ public final class Conv2d: Layer {
         let pieces = chunks(gradOutput.batch)
         let outputChannels = outputChannels
         let hasBias = bias != nil
-        let workers = max(1, min(threads, pieces.count))
-        // Each thread reads the shared input, dY and W, and writes its own chunks' rows of dX and its own
-        // scratch: columns, column gradient and partial dW and db (summed below in thread order).
+        // The chunks fall into a fixed number of reduction groups that depends on the batch alone, never
+        // on the thread count: each group sums its chunks' dW and db into its own partial, in chunk order,
+        // and the partials are added in group order. So gradients are bit-identical for any thread count.
+        let groups = min(pieces.count, Self.maximumGroups)
+        while partials.count < groups {
+            partials.append((Buffer(count: weight.count), Buffer(count: outputChannels)))
+        }
+        // Each thread reads the shared input, dY and W, and writes its own groups' rows of dX and partials,
+        // and its own column scratch.
         let x = SharedPointer(input.pointer)
         let dout = SharedPointer(gradOutput.pointer)
         let w = SharedPointer(weight.value.pointer)
         let dxShared = dx.map { SharedPointer($0.pointer) }
-        let perThread = scratch.map {
+        let columns = scratch.map {
             (
                 columns: SharedPointer($0.columns.pointer),
-                columnGradient: SharedPointer($0.columnGradient.pointer),
+                columnGradient: SharedPointer($0.columnGradient.pointer)
+            )
+        }
+        let groupPartials = partials.map {
+            (
                 weightGradient: SharedPointer($0.weightGradient.pointer),
                 biasGradient: SharedPointer($0.biasGradient.pointer)
             )
         }
         let weightCount = weight.count
-        Parallel.split(pieces.count, threads: threads) { range, t in
-            let s = perThread[t]
-            s.weightGradient.base.update(repeating: 0, count: weightCount)
-            s.biasGradient.base.update(repeating: 0, count: outputChannels)
-            for images in pieces[range] {
-                let width = images.count * plane
-                let dy = dout.base + images.lowerBound * plane
-                Im2col.forward(columns: s.columns.base, input: x.base, geometry: g, images: images)
-                // dW[OC, CKK] += dY[OC, images·P] · colsᵀ
-                BLAS.sgemm(
-                    s.weightGradient.base, dy, s.columns.base, m: outputChannels, n: rows, k: width,
-                    transposeB: true, beta: 1, lda: total)
-                if hasBias {
-                    for oc in 0..<outputChannels {
-                        let row = dy + oc * total
-                        var sum: Float = 0
-                        for j in 0..<width { sum += row[j] }
-                        s.biasGradient.base[oc] += sum
-                    }
-                }
-                if let dxShared {
-                    // dcols[CKK, images·P] = Wᵀ · dY, then scatter back to the input positions.
+        Parallel.split(groups, threads: threads) { groupRange, t in
+            let s = columns[t]
+            for group in groupRange {
+                let p = groupPartials[group]
+                p.weightGradient.base.update(repeating: 0, count: weightCount)
+                p.biasGradient.base.update(repeating: 0, count: outputChannels)
+                for images in pieces[Parallel.share(group, of: pieces.count, workers: groups)] {
+                    let width = images.count * plane
+                    let dy = dout.base + images.lowerBound * plane
+                    Im2col.forward(columns: s.columns.base, input: x.base, geometry: g, images: images)
+                    // dW[OC, CKK] += dY[OC, images·P] · colsᵀ
                     BLAS.sgemm(
-                        s.columnGradient.base, w.base, dy, m: rows, n: width, k: outputChannels,
-                        transposeA: true, ldb: total)
-                    Im2col.backward(
-                        inputGradient: dxShared.base, columns: s.columnGradient.base, geometry: g,
-                        images: images)
+                        p.weightGradient.base, dy, s.columns.base, m: outputChannels, n: rows, k: width,
+                        transposeB: true, beta: 1, lda: total)
+                    if hasBias {
+                        for oc in 0..<outputChannels {
+                            let row = dy + oc * total
+                            var sum: Float = 0
+                            for j in 0..<width { sum += row[j] }
+                            p.biasGradient.base[oc] += sum
+                        }
+                    }
+                    if let dxShared {
+                        // dcols[CKK, images·P] = Wᵀ · dY, then scatter back to the input positions.
+                        BLAS.sgemm(
+                            s.columnGradient.base, w.base, dy, m: rows, n: width, k: outputChannels,
+                            transposeA: true, ldb: total)
+                        Im2col.backward(
+                            inputGradient: dxShared.base, columns: s.columnGradient.base, geometry: g,
+                            images: images)
+                    }
                 }
             }
         }
-        // Sum the per-thread partials in thread order (deterministic for a given thread count).
-        for t in 0..<workers {
-            let s = scratch[t]
-            for i in 0..<weight.count { weight.gradient[i] += s.weightGradient[i] }
-            if let bias { for oc in 0..<outputChannels { bias.gradient[oc] += s.biasGradient[oc] } }
+        // Sum the partials in group order.
+        for group in 0..<groups {
+            let p = partials[group]
+            for i in 0..<weight.count { weight.gradient[i] += p.weightGradient[i] }
+            if let bias { for oc in 0..<outputChannels { bias.gradient[oc] += p.biasGradient[oc] } }
         }
         return dx.map { Activation(buffer: $0, batch: gradOutput.batch, shape: inputShape) }
     }

@@ -12,12 +12,15 @@ public protocol Layer: AnyObject {
     func forward(_ input: Activation, context: inout ForwardContext) -> Activation
     /// `needsInputGradient` is false for the first layer: its input gradient is never used.
     func backward(_ gradOutput: Activation, needsInputGradient: Bool) -> Activation?
+    /// How many threads the next passes split across (between batches only; results do not depend on it).
+    func setThreads(_ threads: Int)
 }
 
 extension Layer {
     public var parameters: [Parameter] { [] }
     public var buffers: [(name: String, buffer: Buffer)] { [] }
     public var forwardMACs: Int { 0 }
+    public func setThreads(_ threads: Int) {}
 }
 
 /// What a forward pass needs besides the input: the mode and the random stream for dropout and noise.

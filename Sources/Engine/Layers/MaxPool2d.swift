@@ -4,7 +4,8 @@ public final class MaxPool2d: Layer {
     public let inputShape: Shape
     public let outputShape: Shape
     let kernel: Int, stride: Int, padding: Int
-    let threads: Int
+    /// How many threads split each pass; changed between batches by `setThreads`.
+    private(set) var threads: Int
     private let geometry: ConvGeometry
     private var output = Workspace(), inputGradient = Workspace()
     /// For each output, the index in its input plane of the winning element.
@@ -174,4 +175,8 @@ public final class MaxPool2d: Layer {
         }
         return Activation(buffer: dx, batch: gradOutput.batch, shape: inputShape)
     }
+}
+
+extension MaxPool2d {
+    public func setThreads(_ threads: Int) { self.threads = max(1, threads) }
 }

@@ -1,7 +1,8 @@
 /// Rectified linear unit, elementwise: y = max(0, x); dx = dy where y > 0.
 public final class ReLU: Layer {
     public let outputShape: Shape
-    let threads: Int
+    /// How many threads split each pass; changed between batches by `setThreads`.
+    private(set) var threads: Int
     private var output = Workspace(), inputGradient = Workspace()
 
     init(input: Shape, threads: Int) {
@@ -57,4 +58,8 @@ public final class ReLU: Layer {
         }
         return Activation(buffer: dx, batch: gradOutput.batch, shape: outputShape)
     }
+}
+
+extension ReLU {
+    public func setThreads(_ threads: Int) { self.threads = max(1, threads) }
 }

@@ -12,6 +12,7 @@ public final class Residual: Layer {
     public var parameters: [Parameter] { body.flatMap(\.parameters) }
     public var buffers: [(name: String, buffer: Buffer)] { body.flatMap(\.buffers) }
     public var forwardMACs: Int { body.reduce(0) { $0 + $1.forwardMACs } }
+    public func setThreads(_ threads: Int) { for layer in body { layer.setThreads(threads) } }
 
     public func forward(_ input: Activation, context: inout ForwardContext) -> Activation {
         var x = input

@@ -62,6 +62,12 @@ public final class Network {
     /// Forward floating-point operations per image (2 per multiply-accumulate) of the convolutions and linear layers.
     public var flopsPerImage: Int { 2 * layers.reduce(0) { $0 + $1.forwardMACs } }
 
+    /// How many cores the layers split the next batches across. Any count gives bit-identical results
+    /// (fixed chunks, reduced in chunk order), so it may change between any two batches.
+    public func setThreads(_ threads: Int) {
+        for layer in layers { layer.setThreads(threads) }
+    }
+
     /// input [C,N,H,W] → log-probabilities [N, classes].
     public func forward(_ input: Activation, context: inout ForwardContext) -> Activation {
         var x = input

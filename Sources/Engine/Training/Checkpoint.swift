@@ -57,6 +57,10 @@ public enum Checkpoint {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CheckpointError.unreadable(path)
         }
+        return try verifiedBytes(data, path: path)
+    }
+
+    private static func verifiedBytes(_ data: Data, path: String) throws -> [UInt8] {
         let bytes = [UInt8](data)
         guard bytes.count >= 20, Array(bytes[0..<8]) == magic else {
             throw CheckpointError.corrupt(path, "not a report checkpoint (bad magic bytes)")
@@ -70,8 +74,15 @@ public enum Checkpoint {
 
     /// Loads weights into `network`, which must have the same layers and shapes.
     public static func load(_ url: URL, into network: Network) throws {
-        let path = url.path
-        let bytes = try verifiedBytes(path)
+        try load(bytes: try verifiedBytes(url.path), path: url.path, into: network)
+    }
+
+    /// Loads weights from a checkpoint's bytes already read (`path` names them in errors).
+    public static func load(_ data: Data, path: String, into network: Network) throws {
+        try load(bytes: try verifiedBytes(data, path: path), path: path, into: network)
+    }
+
+    private static func load(bytes: [UInt8], path: String, into network: Network) throws {
         let fileVersion = read(bytes, at: 8)
         guard fileVersion == version else {
             throw CheckpointError.corrupt(

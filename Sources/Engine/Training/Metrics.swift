@@ -34,7 +34,12 @@ public struct RunMetrics: Codable, Equatable, Sendable {
     public var parameters: Int
     public var flopsPerImage: Int
     public var stepsPerEpoch: Int
+    /// The thread count the run started with.
     public var threads: Int
+    /// Where the thread count changed while the run trained (nil when it never did): from global
+    /// step `step` on (that many batches were done before), `threads` threads. Results do not depend on
+    /// thread counts, so neither does the run's key.
+    public var threadChanges: [ThreadChange]?
     /// Set when the loss stopped being finite: the epochs above are those finished before it.
     public var diverged: Divergence?
 
@@ -44,6 +49,18 @@ public struct RunMetrics: Codable, Equatable, Sendable {
     /// The epochs that trained (all but epoch 0).
     public var trainedEpochs: [EpochMetrics] { epochs.filter { $0.epoch > 0 } }
     public var trainSeconds: Double { epochs.reduce(0) { $0 + $1.trainSeconds } }
+}
+
+/// A change of a running run's thread count, at a batch boundary.
+public struct ThreadChange: Codable, Equatable, Sendable {
+    /// Batches finished (the global step) when the change took effect.
+    public var step: Int
+    public var threads: Int
+
+    public init(step: Int, threads: Int) {
+        self.step = step
+        self.threads = threads
+    }
 }
 
 /// Where a run's loss stopped being finite. The loss is kept as text ("nan", "inf"), which JSON can hold.

@@ -6,7 +6,8 @@ import Foundation
 public final class Trainer {
     public let config: TrainingConfig
     public let network: Network
-    public let threads: Int
+    /// How many cores each batch is split across now (``setThreads(_:)`` changes it between batches).
+    public private(set) var threads: Int
     let optimizer: Optimizer
     private var loss: NLLLoss
     /// The metrics of the epochs finished so far, kept when training stops early (divergence, interruption).
@@ -19,6 +20,26 @@ public final class Trainer {
         network = try config.makeNetwork(threads: self.threads)
         optimizer = Optimizer(settings: config.optimizerSettings, parameters: network.parameters)
         loss = NLLLoss(labelSmoothing: Float(config.labelSmoothing))
+    }
+
+    /// Splits the next batches across `threads` cores. Results are bit-identical for any count (see
+    /// `Network.setThreads`), so this may be called between any two batches.
+    public func setThreads(_ threads: Int) {
+        let count = min(max(1, threads), Limits.threads)
+        guard count != self.threads else { return }
+        self.threads = count
+        network.setThreads(count)
+    }
+
+    /// Follows `control.threads`, recording a change in `metrics` at global step `step`.
+    private func followThreadTarget(_ control: TrainingControl, step: Int, metrics: inout RunMetrics) {
+        guard let target = control.threads?() else { return }
+        let before = threads
+        setThreads(target)
+        if threads != before {
+            metrics.threadChanges =
+                (metrics.threadChanges ?? []) + [ThreadChange(step: step, threads: threads)]
+        }
     }
 
     /// Pixel statistics for normalisation.
@@ -80,6 +101,7 @@ public final class Trainer {
             try state.restore(into: self, stepsPerEpoch: stepsPerEpoch)
             metrics.epochs = state.metrics.epochs
             metrics.steps = state.metrics.steps
+            metrics.threadChanges = state.metrics.threadChanges
             step = state.step
             firstEpoch = state.epoch + 1
             // Each epoch shuffles the previous epoch's order, so replay the finished epochs' shuffles.
@@ -106,6 +128,7 @@ public final class Trainer {
                     metricsSoFar = metrics
                     throw TrainingError.interrupted(epochs: epoch - 1)
                 }
+                followThreadTarget(control, step: step, metrics: &metrics)
                 let indices = order[batchStart..<min(batchStart + config.batchSize, train.count)]
                 let input = trainBatches.batch(indices, augmenting: true, random: &augmentRandom)
                 let output = network.forward(input, context: &context)
@@ -148,6 +171,7 @@ public final class Trainer {
             }
             let trainSeconds = Date().timeIntervalSince(start)
             onEvent(.evaluating(epoch: epoch))
+            followThreadTarget(control, step: step, metrics: &metrics)
             let evalStart = Date()
             let (valLoss, valAcc) = evaluate(&validationBatches)
             let e = EpochMetrics(

@@ -8,14 +8,18 @@ public struct TrainingControl {
     public var shouldStop: () -> Bool
     /// Told the full state at the end of every epoch (only captured when set).
     public var epochFinished: ((TrainingState) throws -> Void)?
+    /// Asked before every batch and evaluation: how many threads to use from there on (a scheduler
+    /// raises it when cores free up). Nil keeps the count the trainer was made with.
+    public var threads: (() -> Int)?
 
     public init(
         resume: TrainingState? = nil, shouldStop: @escaping () -> Bool = { false },
-        epochFinished: ((TrainingState) throws -> Void)? = nil
+        epochFinished: ((TrainingState) throws -> Void)? = nil, threads: (() -> Int)? = nil
     ) {
         self.resume = resume
         self.shouldStop = shouldStop
         self.epochFinished = epochFinished
+        self.threads = threads
     }
 }
 
@@ -98,6 +102,60 @@ public struct TrainingState: Equatable {
         }
         for (target, tensor) in zip(targets, tensors) { target.buffer.copy(from: tensor.values) }
         trainer.optimizer.steps = optimizerSteps
+    }
+
+    // MARK: Extending a finished run
+
+    /// What a finished run's cache entry keeps to be extended later, beside its checkpoint (the
+    /// network's tensors) and its metrics: the optimizer's buffers and step count, and the global step.
+    /// Buffers that are all zero bits (RMSprop's unused momentum, SGD's second buffers) are left out;
+    /// ``completed(checkpointOf:metrics:)`` puts them back as zeros, so nothing changes bit for bit.
+    /// The random generators need nothing: they are derived from the seed and the epoch number.
+    public var optimizerPart: TrainingState {
+        var part = self
+        part.metrics.epochs = []
+        part.metrics.steps = []
+        part.metrics.threadChanges = nil
+        part.metrics.threads = 1  // the metrics' own; left out so that equal runs keep equal bytes
+        part.tensors = tensors.filter {
+            $0.name.hasPrefix(Self.optimizerPrefix) && $0.values.contains { $0.bitPattern != 0 }
+        }
+        return part
+    }
+
+    static let optimizerPrefix = "optimizer."
+
+    /// The whole state again from an ``optimizerPart``, the network of `trainer` (holding the finished
+    /// run's checkpoint) and the finished run's metrics.
+    public func completed(checkpointOf trainer: Trainer, metrics: RunMetrics) throws -> TrainingState {
+        var whole = self
+        whole.metrics.epochs = metrics.epochs
+        whole.metrics.steps = metrics.steps
+        whole.metrics.threadChanges = metrics.threadChanges
+        whole.metrics.threads = metrics.threads
+        var saved = Dictionary(tensors.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        whole.tensors = []
+        for target in Self.buffers(of: trainer) {
+            if target.name.hasPrefix(Self.optimizerPrefix) {
+                let tensor = saved.removeValue(forKey: target.name)
+                guard tensor == nil || tensor?.shape == target.shape else {
+                    throw TrainingStateError.invalid("\(target.name) has the wrong shape")
+                }
+                whole.tensors.append(
+                    tensor
+                        ?? Tensor(
+                            name: target.name, shape: target.shape,
+                            values: .init(repeating: 0, count: target.buffer.count)))
+            } else {
+                whole.tensors.append(
+                    Tensor(name: target.name, shape: target.shape, values: target.buffer.array))
+            }
+        }
+        guard saved.isEmpty else {
+            throw TrainingStateError.invalid(
+                "it holds tensors this model does not have (\(saved.keys.sorted().joined(separator: ", ")))")
+        }
+        return whole
     }
 
     // MARK: File format

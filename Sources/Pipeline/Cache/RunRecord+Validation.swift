@@ -36,6 +36,13 @@ extension RunMetrics {
         guard parameters >= 0, flopsPerImage >= 0, stepsPerEpoch >= 0, threads >= 1 else {
             return "parameters, flops, steps per epoch and threads must be positive"
         }
+        if let changes = threadChanges {
+            guard changes.allSatisfy({ $0.threads >= 1 && $0.step >= 0 }),
+                zip(changes, changes.dropFirst()).allSatisfy({ $0.step <= $1.step })
+            else {
+                return "threadChanges must give positive thread counts at steps in order"
+            }
+        }
         if let diverged {
             guard diverged.epoch >= 1, diverged.epoch == (epochs.last?.epoch ?? 0) + 1 else {
                 return "it diverged at epoch \(diverged.epoch) but holds \(epochs.count) finished epochs"

@@ -3,7 +3,8 @@ import Engine
 import Foundation
 
 /// The cache of finished runs: `data/runs/<key>/` holding `config.yaml`, `metrics.json`,
-/// `checkpoint.bin`, `log.txt` and `manifest.json` (the SHA-256 of each other file and the entry's key).
+/// `checkpoint.bin`, `log.txt`, `state.bin` (what a longer run continues from, see ``RunExtension``;
+/// only for schedules that allow it) and `manifest.json` (the SHA-256 of each other file and the entry's key).
 /// An entry is written under a temporary name (`.tmp-<key>-…`) and renamed when complete, so an
 /// interrupted build never leaves a half entry that looks finished; an entry is only used once its
 /// manifest, JSON and values check out.

@@ -9,6 +9,10 @@ public struct PlannedRun {
     public var initKey: String?
     /// Relative cost, to start the longest runs first: images × forward FLOPs.
     var cost: Double
+    /// The shorter run it will continue (see ``RunExtension``), when a build found one; `extendsPlanned`:
+    /// that run is trained by the same build first.
+    var extends: RunExtension.Source?
+    var extendsPlanned = false
 }
 
 extension PlannedRun {

@@ -3,7 +3,9 @@ import Engine
 import Foundation
 
 /// Trains planned runs on `jobs` worker threads, starting the most expensive first and each run only
-/// once the run it starts from (`init`) is finished. A failed run fails its dependents and nothing else.
+/// once the run it starts from (`init`), or the shorter run it extends, is finished. A failed run fails
+/// its `init` dependents and nothing else (a run that meant to extend it trains from epoch 1). The
+/// cores are shared by ``ThreadPolicy``, again each time a run starts or ends.
 /// Each run is claimed in the cache first (``RunCacheLock``): a run another process is training is
 /// waited for and then read from the cache, never trained twice.
 final class RunExecutor: @unchecked Sendable {
@@ -18,12 +20,15 @@ final class RunExecutor: @unchecked Sendable {
 
     private let condition = NSCondition()
     private var pending: [PlannedRun] = []
-    private var running = 0
     /// Keys whose results are in the cache (cached before the build, or finished by it).
     private var finished: Set<String>
     /// Keys another process holds, and when to ask again.
     private var waiting: [String: Date] = [:]
     private(set) var outcomes: [String: Outcome] = [:]
+    /// The runs in progress: the thread count each should use, and the work it has left.
+    private var active: [String: (target: ThreadTarget, remaining: Double)] = [:]
+    /// Keys in the order they started (so that shares are given out in a fixed order).
+    private var activeOrder: [String] = []
 
     enum Outcome {
         case trained
@@ -95,16 +100,16 @@ final class RunExecutor: @unchecked Sendable {
                 condition.broadcast()
                 continue
             }
-            running += 1
-            // Two single-threaded runs beat one two-threaded run here (see README), so a run gets all
-            // cores only when nothing else can run beside it (runs waiting for an `init` can't).
-            let competitors = running + pending.filter { ready($0) }.count
-            let threads = max(1, cores / max(1, min(jobs, competitors)))
+            let target = ThreadTarget(1)
+            active[run.key] = (target, run.cost)
+            activeOrder.append(run.key)
+            rebalance()
             let alreadyWaiting = waiting[run.key] != nil
             condition.unlock()
-            let outcome = claimAndTrain(run, threads: threads, alreadyWaiting: alreadyWaiting)
+            let outcome = claimAndTrain(run, target: target, alreadyWaiting: alreadyWaiting)
             condition.lock()
-            running -= 1
+            active[run.key] = nil
+            activeOrder.removeAll { $0 == run.key }
             if let outcome {
                 outcomes[run.key] = outcome
                 switch outcome {
@@ -115,14 +120,44 @@ final class RunExecutor: @unchecked Sendable {
                 waiting[run.key] = Date().addingTimeInterval(1)
                 pending.append(run)
             }
+            rebalance()
             condition.broadcast()
         }
         condition.unlock()
     }
 
     private func ready(_ run: PlannedRun) -> Bool {
+        if let source = run.extends, run.extendsPlanned,
+            !(finished.contains(source.key) || outcomes[source.key] != nil)
+        {
+            return false
+        }
         guard let initKey = run.initKey else { return true }
         return finished.contains(initKey) || outcomes[initKey] != nil
+    }
+
+    /// Sets every run in progress to its ``ThreadPolicy`` share (holding `condition`).
+    private func rebalance() {
+        let now = Date()
+        let readyToStart = pending.filter { ready($0) && (waiting[$0.key] ?? .distantPast) <= now }.count
+        let shares = ThreadPolicy.shares(
+            remaining: activeOrder.map { active[$0]?.remaining ?? 0 }, readyToStart: readyToStart,
+            cores: cores, jobs: jobs)
+        for (key, threads) in zip(activeOrder, shares) { active[key]?.target.threads = threads }
+    }
+
+    /// Records how much work a run in progress has left: its cost (of the epochs it trains, after those of
+    /// a run it extends) times the fraction of those steps to go.
+    private func progressed(_ run: PlannedRun, _ event: TrainingEvent) {
+        guard case .step(let epoch, let step, let stepsPerEpoch, _, _) = event, run.config.epochs > 0 else {
+            return
+        }
+        let first = Double((run.extends?.epochs ?? 0) * stepsPerEpoch)
+        let done = Double((epoch - 1) * stepsPerEpoch + step) - first
+        let total = Double(run.config.epochs * stepsPerEpoch) - first
+        condition.lock()
+        active[run.key]?.remaining = run.cost * min(1, max(0, 1 - done / max(1, total)))
+        condition.unlock()
     }
 
     /// Why a run cannot start from `initKey`'s results, or nil when it can.
@@ -136,7 +171,7 @@ final class RunExecutor: @unchecked Sendable {
     }
 
     /// Claims and trains one run; nil when another process holds it (ask again later).
-    private func claimAndTrain(_ run: PlannedRun, threads: Int, alreadyWaiting: Bool) -> Outcome? {
+    private func claimAndTrain(_ run: PlannedRun, target: ThreadTarget, alreadyWaiting: Bool) -> Outcome? {
         let name = run.runIDs[0]
         let claim: RunCacheLock.Claim
         do {
@@ -158,9 +193,12 @@ final class RunExecutor: @unchecked Sendable {
         console.started(name)
         var lastBeat = Date()
         let outcome = training.train(
-            run, threads: threads, shouldStop: { [stop] in stop.isStopped },
+            run, threads: target.threads, extend: !forced.contains(run.key),
+            threadTarget: { target.threads }, shouldStop: { [stop] in stop.isStopped },
+            note: { [console] in console.note($0) },
             onEvent: { [self] event in
                 console.event(name, event)
+                progressed(run, event)
                 if Date().timeIntervalSince(lastBeat) > RunCacheLock.heartbeatInterval {
                     lock.heartbeat(claim)
                     lastBeat = Date()

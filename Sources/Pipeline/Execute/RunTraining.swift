@@ -6,11 +6,13 @@ import Foundation
 /// this is the whole life of one run, whoever schedules it (``RunExecutor`` on this machine, a cluster
 /// worker elsewhere):
 ///
-/// 1. start from the `init` run's checkpoint (refusing non-finite weights) and resume from the run's
-///    kept epoch state in `.progress/<key>/`, if any;
+/// 1. resume from the run's kept epoch state in `.progress/<key>/`, if any; else continue the longest
+///    cached run that differs only by fewer epochs (``RunExtension``), if any; else start from the
+///    `init` run's checkpoint (refusing non-finite weights);
 /// 2. keep the full state after every epoch there, so an interruption loses at most one epoch;
-/// 3. publish the finished entry — or, when the loss stops being finite, the diverged entry with the
-///    epochs before it, which is a result too — and drop the kept state.
+/// 3. publish the finished entry (with its final optimizer state, `state.bin`, when a longer run may
+///    extend it) — or, when the loss stops being finite, the diverged entry with the epochs before it,
+///    which is a result too — and drop the kept state.
 public struct RunTraining: Sendable {
     public let store: RunStore
     let data: DatasetCache
@@ -34,10 +36,13 @@ public struct RunTraining: Sendable {
     static let stateName = "state.bin"
 
     /// With `keepExisting` (a Slurm worker), an entry another process published meanwhile is kept and
-    /// this run's own copy discarded: equal keys mean equal results.
+    /// this run's own copy discarded: equal keys mean equal results. `threadTarget`, asked between
+    /// batches, changes the thread count while the run trains; `extend: false` (`--rerun`) trains from
+    /// epoch 1 even when a shorter run could be continued; `note` is told when it is.
     func train(
-        _ run: PlannedRun, threads: Int, keepExisting: Bool = false, shouldStop: @escaping () -> Bool,
-        onEvent: @escaping (TrainingEvent) -> Void
+        _ run: PlannedRun, threads: Int, keepExisting: Bool = false, extend: Bool = true,
+        threadTarget: (() -> Int)? = nil, shouldStop: @escaping () -> Bool,
+        note: (String) -> Void = { _ in }, onEvent: @escaping (TrainingEvent) -> Void
     ) -> Outcome {
         let name = run.runIDs[0]
         var log = "run \(run.runIDs.joined(separator: ", "))\nkey \(run.key)\n"
@@ -55,28 +60,57 @@ public struct RunTraining: Sendable {
                     log += "ignored the kept state (\(error)); starting at epoch 1\n"
                 }
             }
-            // Results depend on the thread count, so a resumed run keeps the one it started with.
-            let trainer = try Trainer(config: run.config, threads: resume?.metrics.threads ?? threads)
+            // A trainer at epoch 1: the `init` run's weights, or the configuration's initialisation.
+            func freshTrainer(threads: Int) throws -> Trainer {
+                let trainer = try Trainer(config: run.config, threads: threads)
+                if let initKey = run.initKey {
+                    let start = try store.record(initKey)
+                    if let diverged = start.metrics.diverged {
+                        throw RunTrainingError.startDiverged(initKey, diverged.epoch)
+                    }
+                    try Checkpoint.load(store.checkpoint(initKey), into: trainer.network)
+                    if let tensor = Checkpoint.firstNonFinite(in: trainer.network) {
+                        throw RunTrainingError.nonFiniteStart(store.checkpoint(initKey).path, tensor)
+                    }
+                    log += "initialised from \(initKey)\n"
+                }
+                return trainer
+            }
+            // A resumed run starts with the thread count it started with (results do not depend on it).
+            var trainer = try freshTrainer(threads: resume?.metrics.threads ?? threads)
             log += "threads \(trainer.threads)\n"
-            if let initKey = run.initKey {
-                let start = try store.record(initKey)
-                if let diverged = start.metrics.diverged {
-                    throw RunTrainingError.startDiverged(initKey, diverged.epoch)
+            var extended = false
+            if resume == nil, extend,
+                let source = RunExtension.cachedSource(of: run.config, initKey: run.initKey, in: store)
+            {
+                do {
+                    let snapshot = try RunExtension.snapshot(source, in: store)
+                    try Checkpoint.load(
+                        snapshot.checkpoint, path: store.checkpoint(source.key).path, into: trainer.network)
+                    resume = try snapshot.state.completed(
+                        checkpointOf: trainer, metrics: snapshot.record.metrics)
+                    extended = true
+                    log += "extends \(source.key) from epoch \(source.epochs)\n"
+                    note("extends  \(name): continues \(source.key) from epoch \(source.epochs)")
+                } catch {
+                    log += "could not extend \(source.key) (\(error)); starting at epoch 1\n"
+                    note("warning: \(name): could not extend \(source.key) (\(error)); training from epoch 1")
+                    trainer = try freshTrainer(threads: threads)
                 }
-                try Checkpoint.load(store.checkpoint(initKey), into: trainer.network)
-                if let tensor = Checkpoint.firstNonFinite(in: trainer.network) {
-                    throw RunTrainingError.nonFiniteStart(store.checkpoint(initKey).path, tensor)
-                }
-                log += "initialised from \(initKey)\n"
             }
             let validation = try data.load(run.config.dataset, split: .test)
             let train =
                 run.config.epochs > 0
                 ? try data.load(run.config.dataset, split: .train) : validation.prefix(0)
             let writer = store.writer
-            var control = TrainingControl(resume: resume, shouldStop: shouldStop) { state in
-                try writer.write(try state.encoded(), to: stateURL)
-            }
+            // The state after the last epoch (a kept state may already be that: killed before publishing).
+            var finalState = resume
+            var control = TrainingControl(
+                resume: resume, shouldStop: shouldStop,
+                epochFinished: { state in
+                    try writer.write(try state.encoded(), to: stateURL)
+                    finalState = state
+                }, threads: threadTarget)
             let events: (TrainingEvent) -> Void = { event in
                 onEvent(event)
                 if case .epochEnded(let e) = event {
@@ -91,12 +125,17 @@ public struct RunTraining: Sendable {
                     metrics = try trainer.run(
                         train: train, validation: validation, control: control, onEvent: events)
                 } catch let error as TrainingStateError {
-                    log += "ignored the kept state (\(error)); starting at epoch 1\n"
+                    log +=
+                        "ignored the \(extended ? "extended run's" : "kept") state (\(error)); starting at epoch 1\n"
                     control.resume = nil
+                    if extended { trainer = try freshTrainer(threads: trainer.threads) }
                     metrics = try trainer.run(
                         train: train, validation: validation, control: control, onEvent: events)
                 }
                 files["checkpoint.bin"] = try Checkpoint.encode(trainer.network)
+                if RunExtension.isExtendable(run.config), let finalState {
+                    files[RunExtension.stateName] = try finalState.optimizerPart.encoded()
+                }
                 outcome = .trained(metrics)
             } catch TrainingError.diverged(let epoch, let step, let loss) {
                 guard var soFar = trainer.metricsSoFar else {

@@ -34,8 +34,8 @@ public enum SlurmWorker {
         let training = RunTraining(store: store, data: DatasetCache(locator: locator, observer: console))
         console.started(name)
         switch training.train(
-            run, threads: file.threads, keepExisting: !rerun, shouldStop: { false },
-            onEvent: { console.event(name, $0) })
+            run, threads: file.threads, keepExisting: !rerun, extend: !rerun, shouldStop: { false },
+            note: { console.note($0) }, onEvent: { console.event(name, $0) })
         {
         case .trained(let metrics):
             console.finished(name, metrics.final)

@@ -44,6 +44,71 @@ final class TrainerTests: XCTestCase {
         XCTAssertNotEqual(other.final?.loss, base.final?.loss, "a different seed trains differently")
     }
 
+    /// Any thread count gives bit-identical metrics and weights: the convolutions reduce their weight
+    /// gradients over fixed groups of images, never over per-thread shares. Both the default model
+    /// (5×5 convolutions with bias) and the strong model (3×3 convolutions, batch norm, 32–128 channels).
+    func testAnyThreadCountGivesIdenticalMetricsAndWeights() throws {
+        let train = try MNISTFixture.load(.train, count: 384)
+        let validation = try MNISTFixture.load(.test, count: 200)
+        for model in [BuiltinModel.default, .strong] {
+            var config = TrainingConfig()
+            config.model = .builtin(model)
+            config.epochs = 1
+            config.batchSize = 96
+            var results: [(metrics: RunMetrics, weights: [[Float]])] = []
+            for threads in [1, 2, 3, 4] {
+                let trainer = try Trainer(config: config, threads: threads)
+                var metrics = timeless(try trainer.run(train: train, validation: validation))
+                metrics.threads = 0  // the one field that records the thread count
+                results.append((metrics, trainer.network.state.map(\.buffer.array)))
+            }
+            for (i, threads) in [2, 3, 4].enumerated() {
+                XCTAssertEqual(results[i + 1].metrics, results[0].metrics, "\(model), \(threads) threads")
+                XCTAssertTrue(results[i + 1].weights == results[0].weights, "\(model), \(threads) threads")
+            }
+        }
+    }
+
+    /// A run whose thread count changes between batches — in the middle of an epoch, and before an
+    /// evaluation — ends bit for bit where a run on one thread ends, and records the changes. The strong
+    /// model (3×3 convolutions, batch norm, max pooling over 32–128 channels) and a dropout model.
+    func testChangingTheThreadCountMidEpochIsBitIdentical() throws {
+        let train = try MNISTFixture.load(.train, count: 320)
+        let validation = try MNISTFixture.load(.test, count: 150)
+        for model in [BuiltinModel.strong, .batchnormDropout] {
+            var config = TrainingConfig()
+            config.model = .builtin(model)
+            config.width = model == .strong ? 0.5 : 1
+            config.epochs = 2
+            config.batchSize = 64
+            config.logInterval = 2
+            let fixed = try Trainer(config: config, threads: 1)
+            let expected = timeless(try fixed.run(train: train, validation: validation))
+            XCTAssertNil(expected.threadChanges)
+
+            // Asked before each of the 10 batches and 2 evaluations: 1, 3, 2, 4, 1, … threads.
+            let counts = [1, 3, 2, 4, 4, 1, 2, 2, 3, 1, 2, 4]
+            var asked = 0
+            let changing = try Trainer(config: config, threads: 1)
+            var metrics = timeless(
+                try changing.run(
+                    train: train, validation: validation,
+                    control: TrainingControl(threads: {
+                        defer { asked += 1 }
+                        return counts[asked % counts.count]
+                    })))
+            XCTAssertEqual(asked, 12, "asked before every batch and every evaluation")
+            let changes = try XCTUnwrap(metrics.threadChanges)
+            XCTAssertEqual(changes.first, ThreadChange(step: 1, threads: 3), "\(model)")
+            XCTAssertEqual(changes.map(\.threads), [3, 2, 4, 1, 2, 3, 1, 2, 4])
+            XCTAssertEqual(changing.threads, 4)
+            metrics.threadChanges = nil
+            XCTAssertEqual(metrics, expected, "\(model)")
+            XCTAssertEqual(
+                try Checkpoint.encode(changing.network), try Checkpoint.encode(fixed.network), "\(model)")
+        }
+    }
+
     /// Epoch 0 is the untrained model's validation: the same numbers an evaluation-only run (0 epochs)
     /// of the same configuration gives, with no training values.
     func testEpochZeroIsTheEvaluationBeforeTraining() throws {

@@ -68,6 +68,85 @@ final class TrainingStateTests: XCTestCase {
         }
     }
 
+    /// A finished run extended by more epochs from its checkpoint, metrics and the optimizer part of its
+    /// final state ends bit for bit where a run trained for all the epochs from the start ends: a model
+    /// with dropout and batch norm, augmentation, a step schedule, and optimizers with one or two buffers.
+    func testExtendingAFinishedRunIsBitIdentical() throws {
+        let train = try MNISTFixture.load(.train, count: 256)
+        let validation = try MNISTFixture.load(.test, count: 150)
+        for optimizer in [OptimizerKind.sgd, .adam, .rmsprop] {
+            var config = TrainingConfig()
+            config.model = .builtin(.batchnormDropout)
+            config.width = 0.25
+            config.optimizer = optimizer
+            config.batchSize = 64
+            config.schedule = .step
+            config.stepSize = 1
+            config.gamma = 0.5
+            config.augment.crop = 2
+            config.augment.erase = 0.5
+            config.logInterval = 3
+            config.epochs = 3
+            let whole = try Trainer(config: config, threads: 1)
+            let expected = try whole.run(train: train, validation: validation)
+
+            // The short run: two epochs; its entry keeps the checkpoint, the metrics and the part.
+            var short = config
+            short.epochs = 2
+            var final: TrainingState?
+            let first = try Trainer(config: short, threads: 2)
+            let shortMetrics = try first.run(
+                train: train, validation: validation,
+                control: TrainingControl(epochFinished: { final = $0 }))
+            let checkpoint = try Checkpoint.encode(first.network)
+            let part = try XCTUnwrap(final).optimizerPart
+            let bytes = try part.encoded()
+            XCTAssertTrue(part.metrics.epochs.isEmpty && part.metrics.steps.isEmpty)
+            XCTAssertTrue(part.tensors.allSatisfy { $0.name.hasPrefix("optimizer.") })
+            // The network's tensors are the checkpoint's: SGD keeps a third of the whole state, Adam two.
+            let wholeSize = try XCTUnwrap(final).encoded().count
+            XCTAssertLessThan(bytes.count, optimizer == .sgd ? wholeSize / 2 : wholeSize, "\(optimizer)")
+            if optimizer != .rmsprop {
+                XCTAssertEqual(
+                    part.tensors.count, (optimizer == .adam ? 2 : 1) * whole.optimizer.first.count,
+                    "all-zero buffers (SGD's second) are left out")
+            }
+
+            // Another process extends it to three epochs.
+            let extended = try Trainer(config: config, threads: 1)
+            try Checkpoint.load(checkpoint, path: "checkpoint.bin", into: extended.network)
+            let resume = try TrainingState(decoding: bytes).completed(
+                checkpointOf: extended, metrics: shortMetrics)
+            let metrics = try extended.run(
+                train: train, validation: validation, control: TrainingControl(resume: resume))
+            XCTAssertEqual(timeless(metrics), timeless(expected), "\(optimizer)")
+            XCTAssertEqual(
+                try Checkpoint.encode(extended.network), try Checkpoint.encode(whole.network), "\(optimizer)")
+            XCTAssertEqual(extended.optimizer.first.map(\.array), whole.optimizer.first.map(\.array))
+            XCTAssertEqual(extended.optimizer.second.map(\.array), whole.optimizer.second.map(\.array))
+        }
+    }
+
+    /// A part that names a tensor this model does not have, or gives one another shape, is refused.
+    func testAPartOfAnotherModelIsRefused() throws {
+        var config = TrainingConfig()
+        config.epochs = 1
+        let train = try MNISTFixture.load(.train, count: 128)
+        let validation = try MNISTFixture.load(.test, count: 50)
+        var final: TrainingState?
+        _ = try Trainer(config: config).run(
+            train: train, validation: validation, control: TrainingControl(epochFinished: { final = $0 }))
+        var part = try XCTUnwrap(final).optimizerPart
+        part.tensors[0].shape = [1]
+        XCTAssertThrowsError(
+            try part.completed(checkpointOf: try Trainer(config: config), metrics: final!.metrics))
+        var wider = config
+        wider.width = 2
+        XCTAssertThrowsError(
+            try XCTUnwrap(final).optimizerPart.completed(
+                checkpointOf: try Trainer(config: wider), metrics: final!.metrics))
+    }
+
     func testDamagedOrForeignStatesAreRefused() throws {
         var config = TrainingConfig()
         config.epochs = 2

@@ -71,6 +71,11 @@ final class CacheEntryTests: XCTestCase {
             ("\"val_acc\" : 0.", "\"val_acc\" : -5.", "val_acc -5."),
             ("\"val_loss\" : ", "\"val_loss\" : -", "is not a finite non-negative number"),
             ("\"epoch\" : 1", "\"epoch\" : 4", "not numbered"),
+            (
+                "\"stepsPerEpoch\" : ",
+                "\"threadChanges\" : [{\"step\" : 1, \"threads\" : 0}], \"stepsPerEpoch\" : ",
+                "threadChanges must give positive thread counts"
+            ),
         ] {
             try assertDamaged(why) { project in
                 let folder = project.runs.directory(try project.key("a"))

@@ -166,7 +166,8 @@ final class RunCacheTests: XCTestCase {
             let files = try FileManager.default.contentsOfDirectory(atPath: project.runs.directory(key).path)
                 .sorted()
             XCTAssertEqual(
-                files, ["checkpoint.bin", "config.yaml", "log.txt", "manifest.json", "metrics.json"])
+                files,
+                ["checkpoint.bin", "config.yaml", "log.txt", "manifest.json", "metrics.json", "state.bin"])
         }
     }
 }

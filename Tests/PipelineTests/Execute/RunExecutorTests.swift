@@ -1,3 +1,4 @@
+import Datasets
 import Engine
 import TestSupport
 import XCTest
@@ -217,5 +218,50 @@ final class RunExecutorTests: XCTestCase {
             contentsOf: project.runs.directory(evaluatedKey).appendingPathComponent("config.yaml"),
             encoding: .utf8)
         XCTAssertTrue(config.hasPrefix("# run \(evaluatedKey), initialised from \(trainedKey)\n"), config)
+    }
+
+    /// Two runs on two cores: one thread each; when the short one ends and nothing is ready to take its
+    /// core, the long one goes on with both from its next batch, and its record says from which step.
+    func testARunGetsTheCoresOfRunsThatFinished() throws {
+        try TestPaths.requireSharedData()
+        let project = try TestProject(
+            """
+            ```experiment
+            id: long
+            train_samples: 2400
+            val_samples: 100
+            batch_size: 40
+            epochs: 2
+            ```
+
+            ```experiment
+            id: short
+            train_samples: 40
+            val_samples: 40
+            batch_size: 40
+            epochs: 1
+            ```
+
+            """)
+        let lock = try RunCacheLock.forBuild(project.runs.root)
+        defer { lock.release() }
+        let executor = RunExecutor(
+            training: RunTraining(
+                store: project.runs,
+                data: DatasetCache(
+                    locator: DataLocator(dataDirectory: TestPaths.sharedData.path, projectRoot: project.root),
+                    observer: SilentBuildObserver())),
+            lock: lock, jobs: 2, cores: 2, console: SilentBuildObserver(), stop: StopSignal(), available: [],
+            forced: [])
+        let outcomes = executor.execute(try project.plan().plannedRuns)
+        XCTAssertEqual(outcomes.count, 2)
+        let short = try project.record("short").metrics
+        XCTAssertEqual(short.threads, 1)
+        let long = try project.record("long").metrics
+        XCTAssertEqual(long.threads, 1, "started beside the short run")
+        // From its first batch on, if the short run ended before that.
+        let changes = try XCTUnwrap(long.threadChanges, "never given the free core")
+        XCTAssertEqual(changes.map(\.threads), [2])
+        XCTAssertLessThan(changes[0].step, 2 * long.stepsPerEpoch)
     }
 }
