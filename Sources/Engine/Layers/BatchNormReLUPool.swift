@@ -170,23 +170,23 @@ final class BatchNormReLUPool: Layer {
                             let xc = x.base + c * m
                             let mean = meanOf.base[c]
                             let invStd = invOf.base[c]
-                            /// Where output `j` of image `image`'s window won, in the channel's input.
-                            @inline(__always) func position(_ image: Int, _ j: Int, _ w: UInt8) -> Int {
-                                let oy = j / ow
-                                let ox = j - oy * ow
-                                return image * plane + (2 * oy + Int(w >> 1)) * width + 2 * ox + Int(w & 1)
-                            }
                             // Σ dy and Σ dy·x̂ of the batch norm's output: nonzero only at winners that
-                            // passed the ReLU (ReLU's mask: output ≤ 0 → 0).
+                            // passed the ReLU (ReLU's mask: output ≤ 0 → 0). No branch on the mask: a
+                            // masked winner adds zeros.
                             var sumDy: Double = 0
                             var sumDyXhat: Double = 0
                             for image in 0..<batch {
                                 let offset = (c * batch + image) * outPlane
-                                for j in 0..<outPlane where !(y.base[offset + j] <= 0) {
-                                    let g = dy.base[offset + j]
-                                    let p = position(image, j, winner.base[offset + j])
-                                    sumDy += Double(g)
-                                    sumDyXhat += Double(g * ((xc[p] - mean) * invStd))
+                                for oy in 0..<oh {
+                                    let row = image * plane + 2 * oy * width
+                                    for ox in 0..<ow {
+                                        let j = offset + oy * ow + ox
+                                        let g = y.base[j] <= 0 ? 0 : dy.base[j]
+                                        let w = Int(winner.base[j])
+                                        let p = row + (w >> 1) * width + 2 * ox + (w & 1)
+                                        sumDy += Double(g)
+                                        sumDyXhat += Double(g * ((xc[p] - mean) * invStd))
+                                    }
                                 }
                             }
                             shiftGradient.base[c] += Float(sumDy)
@@ -213,16 +213,22 @@ final class BatchNormReLUPool: Layer {
                             } else {
                                 zeroFloats(dc, m)
                             }
+                            // A masked winner's dy is 0, which writes the value the pass above wrote.
                             for image in 0..<batch {
                                 let offset = (c * batch + image) * outPlane
-                                for j in 0..<outPlane where !(y.base[offset + j] <= 0) {
-                                    let g = dy.base[offset + j]
-                                    let p = position(image, j, winner.base[offset + j])
-                                    if trained {
-                                        let xh = (xc[p] - mean) * invStd
-                                        dc[p] = k * (g - meanDy - xh * meanDyXhat)
-                                    } else {
-                                        dc[p] = k * g
+                                for oy in 0..<oh {
+                                    let row = image * plane + 2 * oy * width
+                                    for ox in 0..<ow {
+                                        let j = offset + oy * ow + ox
+                                        let g = y.base[j] <= 0 ? 0 : dy.base[j]
+                                        let w = Int(winner.base[j])
+                                        let p = row + (w >> 1) * width + 2 * ox + (w & 1)
+                                        if trained {
+                                            let xh = (xc[p] - mean) * invStd
+                                            dc[p] = k * (g - meanDy - xh * meanDyXhat)
+                                        } else {
+                                            dc[p] = k * g
+                                        }
                                     }
                                 }
                             }
