@@ -70,7 +70,7 @@ public final class Network {
         case .dropout2d(let rate): return Dropout(input: input, rate: Float(rate), channelwise: true)
         case .batchnorm: return BatchNorm(input: input)
         case .linear(let out, let bias):
-            return Linear(input: input, outputFeatures: out, bias: bias, random: &random)
+            return Linear(input: input, outputFeatures: out, bias: bias, threads: threads, random: &random)
         case .flatten: return Flatten(input: input)
         case .logSoftmax: return LogSoftmax(input: input)
         case .residual(let inner):
