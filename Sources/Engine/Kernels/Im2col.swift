@@ -10,13 +10,18 @@ struct ConvGeometry {
     var columnRows: Int { channels * kernel * kernel }
 
     /// Output columns `ox` whose input column `ox·stride + kx − padding` lies inside `[0, width)`.
-    func validColumns(kx: Int) -> Range<Int> {
-        let first = max(0, (padding - kx + stride - 1) / stride)
-        // The last input column is width − 1 + padding − kx steps of stride away; when that is negative
-        // (a kernel wider than input plus padding) no column is valid. Integer division rounds toward
-        // zero, so the negative case must not reach it.
-        let span = width - 1 + padding - kx
-        let last = span < 0 ? 0 : min(outputWidth, span / stride + 1)
+    func validColumns(kx: Int) -> Range<Int> { valid(kx, size: width, outputSize: outputWidth) }
+
+    /// Output rows `oy` whose input row `oy·stride + ky − padding` lies inside `[0, height)`.
+    func validRows(ky: Int) -> Range<Int> { valid(ky, size: height, outputSize: outputHeight) }
+
+    private func valid(_ offset: Int, size: Int, outputSize: Int) -> Range<Int> {
+        let first = min(outputSize, max(0, (padding - offset + stride - 1) / stride))
+        // The last input position is size − 1 + padding − offset steps of stride away; when that is negative
+        // (a kernel wider than input plus padding) none is valid. Integer division rounds toward zero, so
+        // the negative case must not reach it.
+        let span = size - 1 + padding - offset
+        let last = span < 0 ? 0 : min(outputSize, span / stride + 1)
         return first..<max(first, last)
     }
 }
@@ -37,28 +42,33 @@ enum Im2col {
         var row = 0
         for c in 0..<g.channels {
             for ky in 0..<k {
+                // Rows above and below the input are zero; the rows between copy their valid columns.
+                let rows = g.validRows(ky: ky)
                 for kx in 0..<k {
                     var out = columns + row * width
                     let valid = g.validColumns(kx: kx)
+                    let left = valid.lowerBound
+                    let right = ow - valid.upperBound
+                    let copied = valid.isEmpty ? 0..<0 : rows
                     for n in images {
                         let image = input + (c * g.batch + n) * plane
-                        for oy in 0..<oh {
-                            let iy = oy * s + ky - p
-                            if iy < 0 || iy >= g.height || valid.isEmpty {
-                                zeroFloats(out, ow)
+                        zeroFloats(out, (copied.isEmpty ? oh : copied.lowerBound) * ow)
+                        out += (copied.isEmpty ? oh : copied.lowerBound) * ow
+                        var source = image + (copied.lowerBound * s + ky - p) * g.width + kx - p
+                        for _ in copied {
+                            if left > 0 { zeroFloats(out, left) }
+                            if s == 1 {
+                                copyFloats(out + left, source + left, valid.count)
                             } else {
-                                let source = image + iy * g.width + kx - p
-                                if valid.lowerBound > 0 { zeroFloats(out, valid.lowerBound) }
-                                if s == 1 {
-                                    copyFloats(out + valid.lowerBound, source + valid.lowerBound, valid.count)
-                                } else {
-                                    for ox in valid { out[ox] = source[ox * s] }
-                                }
-                                if valid.upperBound < ow {
-                                    zeroFloats(out + valid.upperBound, ow - valid.upperBound)
-                                }
+                                for ox in valid { out[ox] = source[ox * s] }
                             }
+                            if right > 0 { zeroFloats(out + valid.upperBound, right) }
                             out += ow
+                            source += s * g.width
+                        }
+                        if !copied.isEmpty {
+                            zeroFloats(out, (oh - copied.upperBound) * ow)
+                            out += (oh - copied.upperBound) * ow
                         }
                     }
                     row += 1

@@ -109,20 +109,18 @@ public final class MaxPool2d: Layer {
                 let c = bottom[2 * ox]
                 let d = bottom[2 * ox + 1]
                 // A NaN wins (the last one if several), as in the general path and PyTorch's `val > max || isnan(val)`.
+                // Selects rather than branches: which element wins is data, so branches mispredict.
                 var best = a
                 var index = base + Int32(2 * ox)
-                if b > best || b.isNaN {
-                    best = b
-                    index = base + Int32(2 * ox + 1)
-                }
-                if c > best || c.isNaN {
-                    best = c
-                    index = base + Int32(width + 2 * ox)
-                }
-                if d > best || d.isNaN {
-                    best = d
-                    index = base + Int32(width + 2 * ox + 1)
-                }
+                let takeB = b > best || b != b
+                best = takeB ? b : best
+                index = takeB ? base + Int32(2 * ox + 1) : index
+                let takeC = c > best || c != c
+                best = takeC ? c : best
+                index = takeC ? base + Int32(width + 2 * ox) : index
+                let takeD = d > best || d != d
+                best = takeD ? d : best
+                index = takeD ? base + Int32(width + 2 * ox + 1) : index
                 y[oy * ow + ox] = best
                 w[oy * ow + ox] = index
             }

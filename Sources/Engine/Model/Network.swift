@@ -5,6 +5,9 @@ public final class Network {
     public let specs: [LayerSpec]
     public let inputShape: Shape
     public let layers: [Layer]
+    /// What forward and backward run: `layers`, with each batch norm → ReLU → 2×2 max pool run replaced by
+    /// one fused `BatchNormReLUPool` (the same results without the full-size tensors between them).
+    let stages: [Layer]
 
     /// `threads`: how many cores the layers split each batch across.
     public init(specs: [LayerSpec], input: Shape, seed: UInt64, threads: Int = 1) throws {
@@ -14,6 +17,25 @@ public final class Network {
         self.specs = specs
         inputShape = input
         layers = Network.build(specs, input: input, threads: threads, random: &random)
+        stages = Network.fuse(layers, threads: threads)
+    }
+
+    /// `layers` with every batch norm → ReLU → 2×2 stride-2 max pool run as one fused layer.
+    static func fuse(_ layers: [Layer], threads: Int) -> [Layer] {
+        var stages: [Layer] = []
+        var i = 0
+        while i < layers.count {
+            if i + 2 < layers.count,
+                let fused = BatchNormReLUPool(layers[i], layers[i + 1], layers[i + 2], threads: threads)
+            {
+                stages.append(fused)
+                i += 3
+            } else {
+                stages.append(layers[i])
+                i += 1
+            }
+        }
+        return stages
     }
 
     /// Builds the layers; `ModelSize` has already checked every shape, so a mismatch here is a bug.
@@ -48,7 +70,7 @@ public final class Network {
         case .dropout2d(let rate): return Dropout(input: input, rate: Float(rate), channelwise: true)
         case .batchnorm: return BatchNorm(input: input)
         case .linear(let out, let bias):
-            return Linear(input: input, outputFeatures: out, bias: bias, random: &random)
+            return Linear(input: input, outputFeatures: out, bias: bias, threads: threads, random: &random)
         case .flatten: return Flatten(input: input)
         case .logSoftmax: return LogSoftmax(input: input)
         case .residual(let inner):
@@ -71,15 +93,15 @@ public final class Network {
     /// input [C,N,H,W] → log-probabilities [N, classes].
     public func forward(_ input: Activation, context: inout ForwardContext) -> Activation {
         var x = input
-        for layer in layers { x = layer.forward(x, context: &context) }
+        for stage in stages { x = stage.forward(x, context: &context) }
         return x
     }
 
     /// Accumulates every parameter gradient from the gradient of the output.
     public func backward(_ gradOutput: Activation) {
         var g = gradOutput
-        for (index, layer) in layers.enumerated().reversed() {
-            guard let next = layer.backward(g, needsInputGradient: index > 0) else { return }
+        for (index, stage) in stages.enumerated().reversed() {
+            guard let next = stage.backward(g, needsInputGradient: index > 0) else { return }
             g = next
         }
     }

@@ -84,6 +84,55 @@ final class KernelReferenceTests: XCTestCase {
         }
     }
 
+    /// Linear's GEMMs in blocks of 32 rows or features split across threads: 70 examples and 40 features make
+    /// uneven blocks, and 70·40·400 multiply-adds are enough to split; 1 and 3 threads give bit-identical
+    /// results, both close to the plain sums.
+    func testLinearBlocksMatchNaiveAndAnyThreadCount() throws {
+        let (n, f, o) = (70, 400, 40)
+        let x = TestData.uniform(n * f, seed: 11)
+        let dy = TestData.uniform(n * o, seed: 12)
+        var results: [(y: [Float], dx: [Float], dw: [Float], db: [Float])] = []
+        var weights: [Float] = []
+        var biases: [Float] = []
+        for threads in [1, 3] {
+            var random = Random(seed: 5)
+            let linear = Linear(
+                input: .flat(features: f), outputFeatures: o, bias: true, threads: threads, random: &random)
+            weights = linear.weight.value.array
+            biases = try XCTUnwrap(linear.bias).value.array
+            var context = ForwardContext(training: true, random: Random(seed: 1))
+            let y = linear.forward(
+                TestData.activation(x, batch: n, shape: .flat(features: f)), context: &context)
+            let dx = try XCTUnwrap(
+                linear.backward(TestData.activation(dy, batch: n, shape: y.shape), needsInputGradient: true))
+            results.append(
+                (
+                    y.buffer.array, dx.buffer.array, linear.weight.gradient.array,
+                    try XCTUnwrap(linear.bias).gradient.array
+                ))
+        }
+        XCTAssertEqual(results[0].y, results[1].y)
+        XCTAssertEqual(results[0].dx, results[1].dx)
+        XCTAssertEqual(results[0].dw, results[1].dw)
+        XCTAssertEqual(results[0].db, results[1].db)
+        var y = [Double](repeating: 0, count: n * o)
+        var dx = [Double](repeating: 0, count: n * f)
+        var dw = [Double](repeating: 0, count: o * f)
+        for i in 0..<n {
+            for j in 0..<o {
+                y[i * o + j] = Double(biases[j])
+                for k in 0..<f {
+                    y[i * o + j] += Double(x[i * f + k]) * Double(weights[j * f + k])
+                    dx[i * f + k] += Double(dy[i * o + j]) * Double(weights[j * f + k])
+                    dw[j * f + k] += Double(dy[i * o + j]) * Double(x[i * f + k])
+                }
+            }
+        }
+        assertClose(results[0].y, y, tolerance: tolerance, "linear forward")
+        assertClose(results[0].dx, dx, tolerance: tolerance, "linear input gradient")
+        assertClose(results[0].dw, dw, tolerance: tolerance, "linear weight gradient")
+    }
+
     private func checkMaxPool(
         _ g: Naive.Geometry, values: [Float], threads: Int, file: StaticString = #filePath, line: UInt = #line
     ) {
