@@ -11,7 +11,8 @@
 final class BatchNormReLUPool: Layer {
     let outputShape: Shape
     let norm: BatchNorm
-    let threads: Int
+    /// How many threads split each pass; changed between batches by `setThreads`.
+    private(set) var threads: Int
     private let channels: Int, height: Int, width: Int
     private var output = Workspace(), inputGradient = Workspace()
     private var input: Activation?
@@ -239,4 +240,6 @@ final class BatchNormReLUPool: Layer {
         }
         return dx.map { Activation(buffer: $0, batch: batch, shape: norm.outputShape) }
     }
+
+    public func setThreads(_ threads: Int) { self.threads = max(1, threads) }
 }

@@ -9,7 +9,8 @@ public final class Linear: Layer {
     let weight: Parameter
     let bias: Parameter?
     let inputFeatures: Int, outputFeatures: Int
-    let threads: Int
+    /// How many threads split each pass; changed between batches by `setThreads`.
+    private(set) var threads: Int
     private var output = Workspace(), inputGradient = Workspace()
     private var input: Activation?
 
@@ -103,4 +104,6 @@ public final class Linear: Layer {
         }
         return Activation(buffer: dx, batch: n, shape: inputShape)
     }
+
+    public func setThreads(_ threads: Int) { self.threads = max(1, threads) }
 }

@@ -88,6 +88,8 @@ public final class Network {
     /// (fixed chunks, reduced in chunk order), so it may change between any two batches.
     public func setThreads(_ threads: Int) {
         for layer in layers { layer.setThreads(threads) }
+        // The fused stages stand in for some of the layers and keep their own count.
+        for stage in stages where stage is BatchNormReLUPool { stage.setThreads(threads) }
     }
 
     /// input [C,N,H,W] → log-probabilities [N, classes].
