@@ -59,8 +59,7 @@ public struct BarChart: Sendable {
             values = zip(groups, ranges).map { group, range in
                 group.label + ": "
                     + range.map { index in
-                        [groupedBarName, bars[index].label, value(index)].filter { !$0.isEmpty }.joined(
-                            separator: " ")
+                        [shortName(of: index), value(index)].filter { !$0.isEmpty }.joined(separator: " ")
                     }.joined(separator: ", ")
             }
         } else {
@@ -73,6 +72,13 @@ public struct BarChart: Sendable {
         }
         if !lines.isEmpty { text += " Reference lines: " + lines.joined(separator: "; ") + "." }
         return text
+    }
+
+    /// A grouped bar's name within its group: "seed 3", or nothing for a bar without a label
+    /// (a run that is a group of its own).
+    public func shortName(of index: Int) -> String {
+        guard bars.indices.contains(index), !bars[index].label.isEmpty else { return "" }
+        return groupedBarName.isEmpty ? bars[index].label : groupedBarName + " " + bars[index].label
     }
 
     /// The error of bar `index` when it has a usable one (finite, positive, on a finite bar).

@@ -21,19 +21,14 @@ extension BarLayout {
         let tickWidth =
             tickLabels.map { TextMetrics.width(of: $0, fontSize: FigureTheme.tickLabelSize) }.max() ?? 0
         // The bars' kind ("seed") heads their row of names, under the tick labels.
-        let header = chart.groupedBarName
+        let header = chart.bars.contains { !$0.label.isEmpty } ? chart.groupedBarName : ""
         let headerWidth = TextMetrics.width(of: header, fontSize: FigureTheme.tickLabelSize)
         let left = frame.x + (chart.yLabel.isEmpty ? 0 : 20) + max(tickWidth, headerWidth) + 9
         let right = frame.maxX - 4 - referenceRoom
         let plotWidth = max(right - left, 10)
         let positions = GroupedBarPositions(ranges: ranges, from: left, width: plotWidth)
-        let labelWidth = positions.step * (1 + Self.groupGap * 0.8)
-        let groupLabels = zip(chart.groups, positions.spans).map { group, span in
-            Self.groupLabelLines(
-                group.label,
-                toWidth: max(
-                    span.upperBound - span.lowerBound + positions.step * Self.groupGap * 0.8, labelWidth))
-        }
+        let widths = positions.labelWidths(from: frame.x, to: frame.maxX)
+        let groupLabels = zip(chart.groups, widths).map { Self.groupLabelLines($0.label, toWidth: $1) }
         let lineCount = Double(max(groupLabels.map(\.count).max() ?? 1, 1))
         let namesY = 16.0
         let groupLabelY = namesY + 18
@@ -46,9 +41,8 @@ extension BarLayout {
 
         for (group, range) in zip(chart.groups, ranges) {
             for index in range {
-                let bar = chart.bars[index]
-                let name = [group.label + ",", header, bar.label].filter { !$0.isEmpty }.joined(
-                    separator: " ")
+                let name = [group.label, chart.shortName(of: index)].filter { !$0.isEmpty }.joined(
+                    separator: ", ")
                 drawBar(
                     index, center: positions.centers[index], width: positions.barWidth, room: positions.step,
                     style: styles.indices.contains(index) ? styles[index] : Palette.style(at: 0), axis: axis,
@@ -71,7 +65,8 @@ extension BarLayout {
             writer.text(header, x: plot.x - 7, y: plot.maxY + namesY, [("text-anchor", "end")])
         }
         for range in ranges {
-            for index in range where (index - range.lowerBound) % every == 0 {
+            for index in range
+            where (index - range.lowerBound) % every == 0 && !chart.bars[index].label.isEmpty {
                 writer.text(chart.bars[index].label, x: positions.centers[index], y: plot.maxY + namesY)
             }
         }
@@ -123,6 +118,19 @@ struct GroupedBarPositions: Equatable {
     var centers: [Double]
     /// Each group's extent, from its first bar's left edge to its last bar's right edge.
     var spans: [ClosedRange<Double>]
+
+    /// How wide each group's label may be, centred under its group: to the middle of the gap on
+    /// either side (less 2 px), and for the first and last group out to `left` and `right`.
+    func labelWidths(from left: Double, to right: Double) -> [Double] {
+        spans.indices.map { index in
+            let span = spans[index]
+            let center = (span.lowerBound + span.upperBound) / 2
+            let before = index == 0 ? left : (spans[index - 1].upperBound + span.lowerBound) / 2 + 2
+            let after =
+                index == spans.count - 1 ? right : (span.upperBound + spans[index + 1].lowerBound) / 2 - 2
+            return max(2 * min(center - before, after - center), span.upperBound - span.lowerBound)
+        }
+    }
 
     /// The positions of the bars of `ranges` (consecutive, from bar 0) across `width` from `x`.
     init(ranges: [Range<Int>], from x: Double, width: Double) {
