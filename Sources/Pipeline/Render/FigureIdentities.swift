@@ -31,7 +31,8 @@ struct FigureIdentities {
         let lookup = RunLookup(runs: plan.runs, groups: plan.groups)
         var units = plan.runs
         for figure in figures {
-            for id in figure.runIDs + figure.baselineIDs where units[id] == nil {
+            for id in Self.styledIDs(of: figure, runs: plan.runs) + figure.baselineIDs where units[id] == nil
+            {
                 guard var run = lookup.runIDs(ofUnit: id).first.flatMap({ plan.runs[$0] }) else { continue }
                 run.id = id
                 run.label = run.member?.label ?? id
@@ -41,10 +42,11 @@ struct FigureIdentities {
         let baselines = baselineRuns.union(figures.flatMap(\.baselineIDs))
         for id in baselines { styles[id] = Palette.baseline }
         for figure in figures {
-            for id in figure.runIDs where labels[id] == nil {
+            let shown = Self.styledIDs(of: figure, runs: plan.runs)
+            for id in shown where labels[id] == nil {
                 labels[id] = figure.labels[id] ?? units[id].map(Self.readableLabel) ?? id
             }
-            let members = figure.runIDs.filter { !baselines.contains($0) }
+            let members = shown.filter { !baselines.contains($0) }
             if let ordered = Self.orderedMembers(members, runs: units) {
                 for (position, id) in ordered.enumerated() where styles[id] == nil {
                     styles[id] = Palette.ordered(position, of: ordered.count)
@@ -52,7 +54,7 @@ struct FigureIdentities {
                 continue
             }
             for id in members where styles[id] == nil {
-                let others = figure.runIDs.compactMap { styles[$0] }
+                let others = shown.compactMap { styles[$0] }
                 let taken = Set(others.map(\.color))
                 let takenPairs = Set(others.map { "\($0.color) \($0.marker)" })
                 let index =
@@ -64,6 +66,18 @@ struct FigureIdentities {
                 styles[id] = Palette.style(at: index)
             }
         }
+    }
+
+    /// The ids of a figure that take a colour: its runs, or for a bar chart of `seeds: each` the
+    /// members whose seed runs it shows (each group of bars is drawn in its member's colour).
+    static func styledIDs(of figure: FigureSpec, runs: [String: RunSpec]) -> [String] {
+        guard figure.kind == .bar && figure.seedsEach else { return figure.runIDs }
+        var ids: [String] = []
+        for id in figure.runIDs {
+            let unit = runs[id]?.member?.id ?? id
+            if !ids.contains(unit) { ids.append(unit) }
+        }
+        return ids
     }
 
     /// `ids` sorted by the one numeric setting in which they differ, or `nil` when they are not

@@ -42,7 +42,7 @@ struct FigureRenderer {
 
     /// The figure's chart, drawn with the document's identities (or, without them, the palette's own).
     func svg(_ figure: FigureSpec, palette: inout Palette) -> String {
-        for id in figure.runIDs {
+        for id in FigureIdentities.styledIDs(of: figure, runs: runs) {
             if let style = identities?.styles[id] { palette.assign(style, to: label(id, in: figure)) }
         }
         switch figure.kind {
@@ -60,19 +60,46 @@ struct FigureRenderer {
     }
 
     /// Final values as bars; a seeded member's bar is its mean, with ±1 standard deviation as an
-    /// error bar (unless `band: none`). A diverged run (or seed) has no bar.
+    /// error bar (unless `band: none`). A diverged run (or seed) has no bar. With `seeds: each`
+    /// the seed runs of each member stand together in the member's colour, named by their seeds.
     private func barChart(_ figure: FigureSpec) -> BarChart {
         let shown = shownUnits(figure)
-        let bars = shown.map { unit in
-            let value = RunValue.of([figure.barMetric], unit: unit.id, runs: unit.runs)
-            guard case .number(let number, _) = value else {
-                return (label: label(unit.id, in: figure), value: Double.nan)
-            }
-            return (label: label(unit.id, in: figure), value: number)
+        let finalValue = { (unit: (id: String, runs: [(run: RunSpec, record: RunRecord)])) -> Double in
+            guard
+                case .number(let number, _) = RunValue.of([figure.barMetric], unit: unit.id, runs: unit.runs)
+            else { return .nan }
+            return number
         }
-        var chart = BarChart(
-            title: figure.title, yLabel: Self.title(ofMetric: figure.barMetric), bars: bars,
-            percent: FigureSpec.family(of: figure.barMetric) != "loss")
+        let family = FigureSpec.family(of: figure.barMetric)
+        var chart: BarChart
+        if figure.seedsEach {
+            var bars: [(label: String, value: Double)] = []
+            var groups: [(id: String, group: BarGroup)] = []
+            for unit in shown {
+                let member = runs[unit.id]?.member
+                let id = member?.id ?? unit.id
+                bars.append((label: member.map { String($0.seed) } ?? "", value: finalValue(unit)))
+                if groups.last?.id == id {
+                    groups[groups.count - 1].group.count += 1
+                } else {
+                    groups.append((id, BarGroup(label: label(id, in: figure), count: 1)))
+                }
+            }
+            chart = BarChart(
+                title: figure.title, yLabel: Self.title(ofMetric: figure.barMetric), bars: bars,
+                percent: family != "loss")
+            chart.groups = groups.map(\.group)
+        } else {
+            chart = BarChart(
+                title: figure.title, yLabel: Self.title(ofMetric: figure.barMetric),
+                bars: shown.map { (label: label($0.id, in: figure), value: finalValue($0)) },
+                percent: family != "loss")
+        }
+        chart.references = figure.references.compactMap { reference in
+            guard reference.family == family, let value = value(of: reference) else { return nil }
+            return ReferenceLine(
+                value: value, label: reference.label ?? reference.runID.map { label($0, in: figure) } ?? "")
+        }
         if figure.band != .none {
             chart.errors = shown.map { RunValue.spread(of: [figure.barMetric], unit: $0.id, runs: $0.runs) }
             let seeds = shown.indices.filter { chart.error(at: $0) != nil }.map { shown[$0].runs.count }

@@ -49,6 +49,9 @@ struct FigureSpec {
     var directLabels = true
     /// The band around seeded members' curves (and their error bars in bar charts).
     var band: Band = .std
+    /// `seeds: each`: `runIDs` are the seed runs of the members named; a bar chart groups them
+    /// by member.
+    var seedsEach = false
 
     /// `acc`, `loss` or `error`: which kind of value a metric is.
     static func family(of metric: String) -> String {
@@ -89,6 +92,7 @@ struct FigureSpec {
             id: id, runIDs: [], panels: [["loss"], ["val_acc"]], title: d["title"]?.value.scalar?.string ?? id
         )
         spec.runIDs = resolveRuns(d, lookup: lookup, diagnostics: &diagnostics)
+        spec.seedsEach = d["seeds"]?.value.scalar?.string == "each"
         spec.caption = d["caption"]?.value.scalar?.string
         if let entry = d["type"] {
             guard let kind = entry.value.scalar.flatMap({ Kind(rawValue: $0.string) }) else {

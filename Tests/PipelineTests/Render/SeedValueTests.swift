@@ -298,6 +298,55 @@ final class SeedValueTests: XCTestCase {
         }
     }
 
+    func testSeedsEachBarsStandInGroupsInTheMembersColour() throws {
+        let extra = """
+            ```figure
+            id: groups
+            type: bar
+            runs: [lr, one]
+            seeds: each
+            reference: [{y: 0.1, label: chance}]
+            ```
+
+            ```figure
+            id: curves
+            runs: [lr]
+            metrics: [val_acc]
+            ```
+
+            """
+        let plan = try Plan.make(source: Self.source + extra, path: "answers.md")
+        let renderer = DocumentRenderer(
+            plan: plan, records: try records(plan), failures: [:],
+            figuresDirectory: URL(fileURLWithPath: "/tmp/unused"), figureLinkPrefix: "figures/")
+        let (text, figures) = renderer.render()
+        let bars = try XCTUnwrap(figures.first { $0.0.lastPathComponent == "groups.svg" }?.1)
+        let curves = try XCTUnwrap(figures.first { $0.0.lastPathComponent == "curves.svg" }?.1)
+        // Two members of two seeds and one plain run: three groups, a colour each, the member's.
+        let identities = FigureIdentities(plan: plan)
+        let colours = try ["lr[lr=0.01]", "lr[lr=0.1]", "one"].map {
+            try XCTUnwrap(identities.styles[$0]?.color)
+        }
+        XCTAssertEqual(Set(colours).count, 3)
+        let fills = bars.components(separatedBy: "class=\"bar\"").dropFirst().compactMap { rest in
+            rest.range(of: "fill=\"").map { String(rest[$0.upperBound...].prefix(7)) }
+        }
+        XCTAssertEqual(fills, [colours[0], colours[0], colours[1], colours[1], colours[2]])
+        for colour in colours.prefix(2) {
+            XCTAssertTrue(curves.contains(colour), "the same colour as its curve")
+        }
+        XCTAssertEqual(identities.labels["lr[lr=0.01]"], "lr 0.01")
+        for name in [">lr 0.01<", ">lr 0.1<", ">one<", ">seed<", ">chance<"] {
+            XCTAssertEqual(bars.components(separatedBy: name).count - 1, 1, name)
+        }
+        XCTAssertEqual(bars.components(separatedBy: ">2<").count - 1, 2, "each member's seed 2")
+        XCTAssertTrue(bars.contains("class=\"references\""))
+        XCTAssertTrue(
+            text.contains(
+                "lr 0.01: seed 1 70.00%, seed 2 80.00%; lr 0.1: seed 1 20.00%, seed 2 30.00%; one: 90.00%."),
+            text)
+    }
+
     func testStatisticsByHand() throws {
         let statistics = try XCTUnwrap(SeedStatistics([2, 4, 4, 4, 5, 5, 7, 9]))
         XCTAssertEqual(statistics.mean, 5)
