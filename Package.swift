@@ -28,7 +28,8 @@ let package = Package(
     ],
     targets: [
         // MARK: C libraries
-        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // oneDNN ships no pkg-config file; its headers and library are on the default paths.
+        .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCmark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
 
@@ -40,7 +41,7 @@ let package = Package(
             swiftSettings: testable),
         .target(
             name: "Engine",
-            dependencies: ["CBLAS", "Datasets"],
+            dependencies: ["CDNNL", "Datasets"],
             swiftSettings: optimized + testable),
         .target(name: "Configuration", dependencies: ["Engine", "Datasets", "Suggestions", "Yams"], swiftSettings: testable),
         .target(name: "Figures", swiftSettings: testable),

@@ -3,7 +3,7 @@ public enum Engine {
     /// Changes whenever the engine would produce different numbers for the same configuration
     /// (a kernel's summation order, an initialisation, a default). Run cache keys include it, so a
     /// change retrains exactly what it affects: everything.
-    public static let numericsVersion = 3
+    public static let numericsVersion = 4
 }
 
 /// The largest model and run the engine accepts. Each is far above what the bundled report uses

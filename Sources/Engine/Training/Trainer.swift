@@ -66,7 +66,6 @@ public final class Trainer {
         train: ImageSet, validation: ImageSet, control: TrainingControl,
         onEvent: (TrainingEvent) -> Void = { _ in }
     ) throws -> RunMetrics {
-        BLAS.setThreads(1)  // parallelism is the layers' own: each thread runs single-threaded GEMMs
         let train = train.prefix(config.trainSamples)
         let validation = validation.prefix(config.valSamples)
         guard validation.count > 0 else { throw TrainingError.emptyDataset("the validation set") }

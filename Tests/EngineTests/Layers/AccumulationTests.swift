@@ -6,7 +6,6 @@ import XCTest
 /// passes over the same forward must give exactly twice one pass's gradients (up to float rounding of
 /// one addition, so the tolerance is relative 1e-6).
 final class AccumulationTests: XCTestCase {
-    override func setUp() { BLAS.setThreads(1) }
 
     private func checkTwoBackwardsDouble(
         _ spec: LayerSpec, input: Shape, batch: Int, threads: Int = 1, file: StaticString = #filePath,

@@ -5,7 +5,6 @@ import XCTest
 /// The fused batch norm → ReLU → max pool stage against the three layers run one after another (its
 /// reference): forward bit-identical, gradients equal up to summation order.
 final class FusedStageTests: XCTestCase {
-    override func setUp() { BLAS.setThreads(1) }
 
     private let specs: [LayerSpec] = [.batchnorm, .relu, .maxpool(kernel: 2, stride: 2, padding: 0)]
 

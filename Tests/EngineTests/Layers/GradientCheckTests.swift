@@ -4,7 +4,6 @@ import XCTest
 
 /// Every layer's backward pass against central finite differences (tolerances in `GradientCheck`).
 final class GradientCheckTests: XCTestCase {
-    override func setUp() { BLAS.setThreads(1) }
 
     private let image = Shape.spatial(channels: 2, height: 7, width: 7)
 

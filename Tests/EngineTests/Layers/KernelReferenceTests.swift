@@ -6,7 +6,6 @@ import XCTest
 /// loops in `Naive`. Float32 GEMM sums up to C·K·K products of values in [−1, 1]; against the Double
 /// reference the error stays near 1e-6, so a relative tolerance of 1e-4 (of max(1, |value|)) has margin.
 final class KernelReferenceTests: XCTestCase {
-    override func setUp() { BLAS.setThreads(1) }
 
     private let tolerance = 1e-4
 

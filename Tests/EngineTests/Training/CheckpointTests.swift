@@ -9,7 +9,6 @@ final class CheckpointTests: XCTestCase {
     private var directory: URL!
 
     override func setUpWithError() throws {
-        BLAS.setThreads(1)
         directory = try TestPaths.temporaryDirectory("report-checkpoint")
     }
 
