@@ -83,6 +83,20 @@ final class MaxPoolNaNTests: XCTestCase {
         }
     }
 
+    /// Four windows side by side go through the vector loop: a NaN wins whichever lane and position it has.
+    func testNaNWinsInEveryLaneOfTheVectorPath() {
+        for lane in 0..<4 {
+            for position in 0..<4 {
+                var values = (0..<16).map(Float.init)
+                values[(position >> 1) * 8 + 2 * lane + (position & 1)] = .nan
+                let y = pool(values, kernel: 2, stride: 2, height: 2, width: 8).y
+                for other in 0..<4 {
+                    XCTAssertEqual(y[other].isNaN, other == lane, "NaN at lane \(lane), position \(position)")
+                }
+            }
+        }
+    }
+
     func testTheLastOfSeveralNaNsWinsInBothPaths() {
         let window: [Float] = [.nan, 2, .nan, 4]
         let fast = pool(window, kernel: 2, stride: 2, height: 2, width: 2)
