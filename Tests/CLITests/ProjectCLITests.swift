@@ -57,7 +57,7 @@ final class ProjectCLITests: XCTestCase {
         let result = try report(["--version"], in: scratch)
         XCTAssertEqual(result.status, 0)
         XCTAssertTrue(
-            result.stdout.hasPrefix("report ") && result.stdout.contains("engine numerics version 3"),
+            result.stdout.hasPrefix("report ") && result.stdout.contains("engine numerics version 4"),
             result.stdout)
     }
 

@@ -70,6 +70,48 @@ final class KernelReferenceTests: XCTestCase {
         for threads in [1, 2] { checkConv(g, bias: true, threads: threads) }
     }
 
+    /// 3×3 stride-1 padded convolutions over 8 channels or more run as Winograd F(2×2, 3×3): odd and even
+    /// sizes (partial tiles; tile columns padded to a multiple of 4), 1×1 and 2×2 inputs, and batches that
+    /// make several chunks (about 262,144 / (16·(C + OC)·tiles) images each) split across 1, 2 and 3 threads.
+    func testWinogradConvMatchesNaive() {
+        for (size, batch) in [(7, 170), (16, 40), (9, 30), (14, 12), (1, 3), (2, 5), (3, 4)] {
+            let g = Naive.Geometry(
+                channels: 8, batch: batch, height: size, width: size, outputChannels: 6, kernel: 3, stride: 1,
+                padding: 1)
+            for threads in [1, 2, 3] { checkConv(g, bias: size % 2 == 0, threads: threads) }
+        }
+        // Not square, more output than input channels.
+        let g = Naive.Geometry(
+            channels: 9, batch: 6, height: 5, width: 12, outputChannels: 17, kernel: 3, stride: 1, padding: 1)
+        checkConv(g, bias: true, threads: 2)
+    }
+
+    /// The Winograd path gives the same bits for any thread count: chunks and reduction groups depend on the
+    /// batch alone.
+    func testWinogradConvIsIdenticalForAnyThreadCount() throws {
+        let input = Shape.spatial(channels: 16, height: 7, width: 7)
+        let x = TestData.uniform(300 * input.count, seed: 21)
+        var results: [[Float]] = []
+        for threads in [1, 2, 4] {
+            var random = Random(seed: 5)
+            let conv = Conv2d(
+                input: input, outputChannels: 8, kernel: 3, stride: 1, padding: 1, bias: true,
+                threads: threads,
+                random: &random)
+            XCTAssertNotNil(conv.winograd)
+            var context = ForwardContext(training: true, random: Random(seed: 1))
+            let y = conv.forward(TestData.activation(x, batch: 300, shape: input), context: &context)
+            let dy = TestData.uniform(y.count, seed: 22)
+            let dx = conv.backward(
+                TestData.activation(dy, batch: 300, shape: y.shape), needsInputGradient: true)
+            results.append(
+                y.buffer.array + (dx?.buffer.array ?? []) + conv.weight.gradient.array
+                    + (try XCTUnwrap(conv.bias).gradient.array))
+        }
+        XCTAssertEqual(results[0], results[1])
+        XCTAssertEqual(results[0], results[2])
+    }
+
     /// Inputs narrower than the kernel reach beyond the padding: window columns lying entirely outside the
     /// input must read zeros, never the neighbouring image.
     func testConvOnInputsSmallerThanTheKernelMatchesNaive() {
