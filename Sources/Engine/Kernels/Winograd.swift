@@ -34,6 +34,12 @@ struct WinogradGeometry {
     var planeRows: Int { 2 * tileRows + 2 }
     var planeColumns: Int { paddedTileColumns + 1 }
     var planeCount: Int { planeRows * planeColumns }
+    /// One output plane with all its tiles, padded ones included: [2·tileRows, 2·paddedTileColumns].
+    var stageCount: Int { 4 * tileRows * paddedTileColumns }
+
+    /// Floats from one ξ's matrix of `rows` × `tiles` to the next: 16 floats more than the matrix, so that
+    /// the 16 streams a transform reads or writes do not fall on the same cache sets.
+    static func matrixStride(rows: Int, tiles: Int) -> Int { rows * tiles + 16 }
 }
 
 enum Winograd {
@@ -142,7 +148,7 @@ enum Winograd {
 
     // MARK: Inputs
 
-    /// input [C,N,H,W] of `images` → V [16][C,T], T = images.count · tilesPerImage, tile
+    /// input [C,N,H,W] of `images` → V [16][C,T] (ξ apart by `matrixStride`), T = images.count · tilesPerImage, tile
     /// t = (image · tileRows + ty) · paddedTileColumns + tx. `even` and `odd` are the two column planes of a
     /// padded input (`planeCount` floats each), zero outside the input: this writes only their inside.
     static func transformInput(
@@ -151,7 +157,7 @@ enum Winograd {
     ) {
         let tiles = images.count * g.tilesPerImage
         let columns = g.planeColumns
-        let stride = g.channels * tiles
+        let stride = WinogradGeometry.matrixStride(rows: g.channels, tiles: tiles)
         for c in 0..<g.channels {
             for (local, n) in images.enumerated() {
                 let image = input + (c * batch + n) * g.height * g.width
@@ -224,7 +230,7 @@ enum Winograd {
     ) {
         let tiles = images.count * g.tilesPerImage
         let columns = g.planeColumns
-        let stride = g.channels * tiles
+        let stride = WinogradGeometry.matrixStride(rows: g.channels, tiles: tiles)
         for c in 0..<g.channels {
             for (local, n) in images.enumerated() {
                 even.update(repeating: 0, count: g.planeCount)
@@ -283,17 +289,19 @@ enum Winograd {
 
     // MARK: Outputs
 
-    /// M [16][OC,T] (+ bias) → output [OC,N,H,W] of `images`: Aᵀ M A per tile, tiles past the image dropped.
+    /// output [OC,N,H,W] ← M [16][OC,T] (+ bias) of `images`: Aᵀ M A per tile. Each plane is built in
+    /// `stage` (`stageCount` floats: all tiles, padded ones included) with vector stores, then its
+    /// inside copied out.
     static func transformOutput(
         _ y: UnsafeMutablePointer<Float>, m: UnsafePointer<Float>, bias: UnsafePointer<Float>?, batch: Int,
-        images: Range<Int>, geometry g: WinogradGeometry
+        images: Range<Int>, geometry g: WinogradGeometry, stage: UnsafeMutablePointer<Float>
     ) {
         let tiles = images.count * g.tilesPerImage
-        let stride = g.outputChannels * tiles
+        let stride = WinogradGeometry.matrixStride(rows: g.outputChannels, tiles: tiles)
+        let stageWidth = 2 * g.paddedTileColumns
         for oc in 0..<g.outputChannels {
             let b = bias.map { $0[oc] } ?? 0
             for (local, n) in images.enumerated() {
-                let image = y + (oc * batch + n) * g.height * g.width
                 let base = m + oc * tiles + local * g.tilesPerImage
                 for ty in 0..<g.tileRows {
                     var tx = 0
@@ -311,68 +319,51 @@ enum Winograd {
                         let c3 = outputTransform(
                             load(p + 3 * stride), load(p + 7 * stride), load(p + 11 * stride),
                             load(p + 15 * stride))
-                        // (Aᵀ M) A over the columns: output row 2ty + r, columns 2(tx + k) and 2(tx + k) + 1.
-                        for r in 0..<2 where 2 * ty + r < g.height {
-                            let (left, right) =
-                                r == 0
-                                ? outputTransform(c0.0, c1.0, c2.0, c3.0)
-                                : outputTransform(c0.1, c1.1, c2.1, c3.1)
-                            let row = image + (2 * ty + r) * g.width
-                            for k in 0..<4 {
-                                let x = 2 * (tx + k)
-                                if x < g.width { row[x] = left[k] + b }
-                                if x + 1 < g.width { row[x + 1] = right[k] + b }
-                            }
-                        }
+                        // (Aᵀ M) A over the columns: stage row 2ty + r, columns 2(tx + k) and 2(tx + k) + 1.
+                        let top = outputTransform(c0.0, c1.0, c2.0, c3.0)
+                        let bottom = outputTransform(c0.1, c1.1, c2.1, c3.1)
+                        let q = stage + 2 * ty * stageWidth + 2 * tx
+                        storeInterleaved(top.0 + b, top.1 + b, q)
+                        storeInterleaved(bottom.0 + b, bottom.1 + b, q + stageWidth)
                         tx += 4
                     }
+                }
+                let image = y + (oc * batch + n) * g.height * g.width
+                for row in 0..<g.height {
+                    copyFloats(image + row * g.width, stage + row * stageWidth, g.width)
                 }
             }
         }
     }
 
-    /// Output gradient [OC,N,H,W] of `images` → dM [16][OC,T] = A dY Aᵀ per tile; zero for positions past
-    /// the image.
+    /// Output gradient [OC,N,H,W] of `images` → dM [16][OC,T] = A dY Aᵀ per tile. Each plane is copied into
+    /// `stage` (`stageCount` floats, zero outside the plane: this writes only its inside) and read from
+    /// there four tiles at a time; positions past the image read zero.
     static func outputGradient(
         _ dm: UnsafeMutablePointer<Float>, dy: UnsafePointer<Float>, batch: Int, images: Range<Int>,
-        geometry g: WinogradGeometry
+        geometry g: WinogradGeometry, stage: UnsafeMutablePointer<Float>
     ) {
         let tiles = images.count * g.tilesPerImage
-        let stride = g.outputChannels * tiles
+        let stride = WinogradGeometry.matrixStride(rows: g.outputChannels, tiles: tiles)
+        let stageWidth = 2 * g.paddedTileColumns
         for oc in 0..<g.outputChannels {
             for (local, n) in images.enumerated() {
                 let image = dy + (oc * batch + n) * g.height * g.width
+                for row in 0..<g.height {
+                    copyFloats(stage + row * stageWidth, image + row * g.width, g.width)
+                }
                 let base = dm + oc * tiles + local * g.tilesPerImage
                 for ty in 0..<g.tileRows {
                     var tx = 0
                     while tx < g.paddedTileColumns {
                         // The tiles' 2×2 gradients, four tiles side by side: g<r><s> is row 2ty + r, column
                         // 2(tx + k) + s in lane k.
-                        var g00 = SIMD4<Float>()
-                        var g01 = SIMD4<Float>()
-                        var g10 = SIMD4<Float>()
-                        var g11 = SIMD4<Float>()
-                        let top = image + 2 * ty * g.width + 2 * tx
-                        if 2 * ty + 1 < g.height && 2 * tx + 8 <= g.width {
-                            let upper = UnsafeRawPointer(top).loadUnaligned(as: SIMD8<Float>.self)
-                            let lower = UnsafeRawPointer(top + g.width).loadUnaligned(as: SIMD8<Float>.self)
-                            (g00, g01, g10, g11) = (
-                                upper.evenHalf, upper.oddHalf, lower.evenHalf, lower.oddHalf
-                            )
-                        } else {
-                            for k in 0..<4 {
-                                let x = 2 * (tx + k)
-                                if x < g.width { g00[k] = top[2 * k] }
-                                if x + 1 < g.width { g01[k] = top[2 * k + 1] }
-                                if 2 * ty + 1 < g.height {
-                                    if x < g.width { g10[k] = top[g.width + 2 * k] }
-                                    if x + 1 < g.width { g11[k] = top[g.width + 2 * k + 1] }
-                                }
-                            }
-                        }
+                        let top = stage + 2 * ty * stageWidth + 2 * tx
+                        let upper = UnsafeRawPointer(top).loadUnaligned(as: SIMD8<Float>.self)
+                        let lower = UnsafeRawPointer(top + stageWidth).loadUnaligned(as: SIMD8<Float>.self)
                         // A dY over the rows, column by column, then (A dY) Aᵀ over the columns.
-                        let c0 = outputTransposed(g00, g10)
-                        let c1 = outputTransposed(g01, g11)
+                        let c0 = outputTransposed(upper.evenHalf, lower.evenHalf)
+                        let c1 = outputTransposed(upper.oddHalf, lower.oddHalf)
                         let p = base + ty * g.paddedTileColumns + tx
                         @inline(__always) func put(
                             _ i: Int, _ d: (SIMD4<Float>, SIMD4<Float>, SIMD4<Float>, SIMD4<Float>)
@@ -391,5 +382,14 @@ enum Winograd {
                 }
             }
         }
+    }
+
+    /// (l0, r0, l1, r1, l2, r2, l3, r3) at `p`.
+    @inline(__always)
+    private static func storeInterleaved(
+        _ left: SIMD4<Float>, _ right: SIMD4<Float>, _ p: UnsafeMutablePointer<Float>
+    ) {
+        let v = SIMD8<Float>(left[0], right[0], left[1], right[1], left[2], right[2], left[3], right[3])
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
     }
 }

@@ -4,8 +4,9 @@ struct WinogradState {
     /// U [16][OC,C], from the weights of the last forward pass.
     var weights: Buffer?
     /// Per thread: V [16][C,T] (dV in backward), M [16][OC,T] (dM in backward), the even and odd column
-    /// planes of a padded input, and the two of a padded input gradient.
-    var scratch: [(v: Buffer, m: Buffer, planes: Buffer, gradientPlanes: Buffer)] = []
+    /// planes of a padded input, the two of a padded input gradient, and two output stages (forward,
+    /// and the output gradient's, which stays zero outside the plane).
+    var scratch: [(v: Buffer, m: Buffer, planes: Buffer, gradientPlanes: Buffer, stages: Buffer)] = []
     /// Per reduction group: dU [16][OC,C] and the bias gradient.
     var partials: [(du: Buffer, bias: Buffer)] = []
     var tileCapacity = 0
@@ -34,9 +35,9 @@ extension Conv2d {
             let planes = Buffer(count: 2 * g.planeCount)  // zero outside the input, forever
             winogradState.scratch.append(
                 (
-                    Buffer(count: 16 * g.channels * tiles), Buffer(count: 16 * g.outputChannels * tiles),
-                    planes,
-                    Buffer(count: 2 * g.planeCount)
+                    Buffer(count: 16 * WinogradGeometry.matrixStride(rows: g.channels, tiles: tiles)),
+                    Buffer(count: 16 * WinogradGeometry.matrixStride(rows: g.outputChannels, tiles: tiles)),
+                    planes, Buffer(count: 2 * g.planeCount), Buffer(count: 2 * g.stageCount)
                 ))
         }
     }
@@ -60,7 +61,7 @@ extension Conv2d {
         let scratch = winogradState.scratch.map {
             (
                 v: SharedPointer($0.v.pointer), m: SharedPointer($0.m.pointer),
-                planes: SharedPointer($0.planes.pointer)
+                planes: SharedPointer($0.planes.pointer), stages: SharedPointer($0.stages.pointer)
             )
         }
         let (oc, c) = (g.outputChannels, g.channels)
@@ -68,19 +69,23 @@ extension Conv2d {
             let s = scratch[t]
             for images in pieces[range] {
                 let tiles = images.count * g.tilesPerImage
+                let (vStride, mStride) = (
+                    WinogradGeometry.matrixStride(rows: c, tiles: tiles),
+                    WinogradGeometry.matrixStride(rows: oc, tiles: tiles)
+                )
                 Winograd.transformInput(
                     s.v.base, input: x.base, batch: batch, images: images, geometry: g, even: s.planes.base,
                     odd: s.planes.base + g.planeCount)
                 for xi in 0..<16 {
                     // M[ξ] [OC,T] = U[ξ] [OC,C] · V[ξ] [C,T]
                     BLAS.sgemm(
-                        s.m.base + xi * oc * tiles, uShared.base + xi * oc * c, s.v.base + xi * c * tiles,
+                        s.m.base + xi * mStride, uShared.base + xi * oc * c, s.v.base + xi * vStride,
                         m: oc,
                         n: tiles, k: c)
                 }
                 Winograd.transformOutput(
                     y.base, m: s.m.base, bias: b.map { UnsafePointer($0.base) }, batch: batch, images: images,
-                    geometry: g)
+                    geometry: g, stage: s.stages.base)
             }
         }
         return Activation(buffer: out, batch: batch, shape: outputShape)
@@ -111,7 +116,8 @@ extension Conv2d {
             (
                 v: SharedPointer($0.v.pointer), m: SharedPointer($0.m.pointer),
                 planes: SharedPointer($0.planes.pointer),
-                gradientPlanes: SharedPointer($0.gradientPlanes.pointer)
+                gradientPlanes: SharedPointer($0.gradientPlanes.pointer),
+                stages: SharedPointer($0.stages.pointer)
             )
         }
         let partials = winogradState.partials.map {
@@ -129,15 +135,21 @@ extension Conv2d {
                 p.bias.base.update(repeating: 0, count: oc)
                 for images in pieces[Parallel.share(group, of: pieces.count, workers: groups)] {
                     let tiles = images.count * g.tilesPerImage
+                    let (vStride, mStride) = (
+                        WinogradGeometry.matrixStride(rows: c, tiles: tiles),
+                        WinogradGeometry.matrixStride(rows: oc, tiles: tiles)
+                    )
                     Winograd.transformInput(
                         s.v.base, input: x.base, batch: batch, images: images, geometry: g,
                         even: s.planes.base,
                         odd: s.planes.base + g.planeCount)
-                    Winograd.outputGradient(s.m.base, dy: dy.base, batch: batch, images: images, geometry: g)
+                    Winograd.outputGradient(
+                        s.m.base, dy: dy.base, batch: batch, images: images, geometry: g,
+                        stage: s.stages.base + g.stageCount)
                     for xi in 0..<16 {
                         // dU[ξ] [OC,C] += dM[ξ] [OC,T] · V[ξ]ᵀ
                         BLAS.sgemm(
-                            p.du.base + xi * oc * c, s.m.base + xi * oc * tiles, s.v.base + xi * c * tiles,
+                            p.du.base + xi * oc * c, s.m.base + xi * mStride, s.v.base + xi * vStride,
                             m: oc,
                             n: c, k: tiles, transposeB: true, beta: 1)
                     }
@@ -155,7 +167,7 @@ extension Conv2d {
                     for xi in 0..<16 {
                         // dV[ξ] [C,T] = U[ξ]ᵀ · dM[ξ], over V (no longer needed)
                         BLAS.sgemm(
-                            s.v.base + xi * c * tiles, uShared.base + xi * oc * c, s.m.base + xi * oc * tiles,
+                            s.v.base + xi * vStride, uShared.base + xi * oc * c, s.m.base + xi * mStride,
                             m: c,
                             n: tiles, k: oc, transposeA: true)
                     }
