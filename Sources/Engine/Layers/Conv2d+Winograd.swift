@@ -16,7 +16,7 @@ extension Conv2d {
     /// Images per chunk: about 256K floats (1 MB) of V and M together, so that a chunk's 16 GEMMs work in
     /// the core's cache.
     private func winogradChunk(_ g: WinogradGeometry) -> Int {
-        max(1, 262_144 / (16 * (g.channels + g.outputChannels) * g.tilesPerImage))
+        max(1, 524_288 / (16 * (g.channels + g.outputChannels) * g.tilesPerImage))
     }
 
     private func winogradChunks(_ batch: Int, _ g: WinogradGeometry) -> [Range<Int>] {
