@@ -97,41 +97,12 @@ final class BatchNormReLUPool: Layer {
                             invOut.base[c] = invStd
                             let g = scale.base[c]
                             let b = shift.base[c]
-                            // Normalise, scale and shift, then ReLU: y < 0 → 0 as ReLU's `replacing(…, where: v .< 0)`.
-                            @inline(__always) func activation(_ v: Float) -> Float {
-                                let n = (v - mean) * invStd
-                                let y = g * n + b
-                                return y < 0 ? 0 : y
-                            }
+                            let affine = Affine(mean: mean, inverseStd: invStd, scale: g, shift: b)
                             for image in 0..<batch {
-                                let xp = xc + image * plane
                                 let offset = (c * batch + image) * outPlane
-                                let yp = y.base + offset
-                                let wp = winner.base + offset
-                                for oy in 0..<oh {
-                                    let top = xp + 2 * oy * width
-                                    let bottom = top + width
-                                    for ox in 0..<ow {
-                                        // MaxPool2d.pool2x2's comparisons (the first maximum wins, a NaN
-                                        // wins), as selects rather than branches.
-                                        var best = activation(top[2 * ox])
-                                        var index: UInt8 = 0
-                                        let b1 = activation(top[2 * ox + 1])
-                                        let take1 = b1 > best || b1 != b1
-                                        best = take1 ? b1 : best
-                                        index = take1 ? 1 : index
-                                        let b2 = activation(bottom[2 * ox])
-                                        let take2 = b2 > best || b2 != b2
-                                        best = take2 ? b2 : best
-                                        index = take2 ? 2 : index
-                                        let b3 = activation(bottom[2 * ox + 1])
-                                        let take3 = b3 > best || b3 != b3
-                                        best = take3 ? b3 : best
-                                        index = take3 ? 3 : index
-                                        yp[oy * ow + ox] = best
-                                        wp[oy * ow + ox] = index
-                                    }
-                                }
+                                Self.poolPlane(
+                                    xc + image * plane, y.base + offset, winner.base + offset, width: width,
+                                    outputHeight: oh, outputWidth: ow, affine)
                             }
                         }
                     }
@@ -139,6 +110,88 @@ final class BatchNormReLUPool: Layer {
             }
         }
         return Activation(buffer: out, batch: batch, shape: outputShape)
+    }
+
+    /// One channel's normalise, scale and shift, then ReLU: y < 0 → 0 as ReLU's `replacing(…, where: v .< 0)`.
+    /// The scalar and vector forms do the same operations per element.
+    struct Affine {
+        var mean: Float, inverseStd: Float, scale: Float, shift: Float
+
+        @inline(__always) func callAsFunction(_ v: Float) -> Float {
+            let n = (v - mean) * inverseStd
+            let y = scale * n + shift
+            return y < 0 ? 0 : y
+        }
+
+        @inline(__always) func callAsFunction(_ v: SIMD8<Float>) -> SIMD8<Float> {
+            let n = (v - mean) * inverseStd
+            let y = scale * n + shift
+            return y.replacing(with: 0, where: y .< 0)
+        }
+    }
+
+    /// One plane's pooled outputs and winners. Four outputs at a time from two 8-float loads per row pair (their even
+    /// and odd elements are the windows' left and right columns); a row of at least four outputs ends with
+    /// four that overlap the previous ones (rewriting the same values) instead of a scalar tail.
+    @inline(__always)
+    static func poolPlane(
+        _ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+        _ winner: UnsafeMutablePointer<UInt8>,
+        width: Int, outputHeight oh: Int, outputWidth ow: Int, _ activation: Affine
+    ) {
+        for oy in 0..<oh {
+            let top = x + 2 * oy * width
+            let bottom = top + width
+            let yp = y + oy * ow
+            let wp = winner + oy * ow
+            if ow >= 4 {
+                var ox = 0
+                while true {
+                    let (best, index) = pool(
+                        activation(load(top + 2 * ox)), activation(load(bottom + 2 * ox)))
+                    UnsafeMutableRawPointer(yp + ox).storeBytes(of: best, as: SIMD4<Float>.self)
+                    UnsafeMutableRawPointer(wp + ox).storeBytes(of: index, as: SIMD4<UInt8>.self)
+                    if ox + 4 == ow { break }
+                    ox = min(ox + 4, ow - 4)
+                }
+            } else {
+                // Fewer than four outputs (a 7-wide input pools to 3): the row pair's 2·ow elements in the
+                // vectors' first lanes, the lanes beyond them unused.
+                var t = SIMD8<Float>()
+                var u = SIMD8<Float>()
+                for i in 0..<(2 * ow) {
+                    t[i] = top[i]
+                    u[i] = bottom[i]
+                }
+                let (best, index) = pool(activation(t), activation(u))
+                for ox in 0..<ow {
+                    yp[ox] = best[ox]
+                    wp[ox] = index[ox]
+                }
+            }
+        }
+    }
+
+    /// Four 2×2 windows, their rows' activations `top` and `bottom`: each window's maximum and which of its
+    /// elements won (0 top left, 1 top right, 2 and 3 below). MaxPool2d.pool2x2's comparisons per lane: the
+    /// first maximum wins, a NaN wins.
+    @inline(__always)
+    static func pool(_ top: SIMD8<Float>, _ bottom: SIMD8<Float>) -> (SIMD4<Float>, SIMD4<UInt8>) {
+        var best = top.evenHalf
+        var index = SIMD4<Int32>()
+        let b1 = top.oddHalf
+        let take1 = (b1 .> best) .| (b1 .!= b1)
+        best.replace(with: b1, where: take1)
+        index.replace(with: 1, where: take1)
+        let b2 = bottom.evenHalf
+        let take2 = (b2 .> best) .| (b2 .!= b2)
+        best.replace(with: b2, where: take2)
+        index.replace(with: 2, where: take2)
+        let b3 = bottom.oddHalf
+        let take3 = (b3 .> best) .| (b3 .!= b3)
+        best.replace(with: b3, where: take3)
+        index.replace(with: 3, where: take3)
+        return (best, SIMD4<UInt8>(truncatingIfNeeded: index))
     }
 
     func backward(_ gradOutput: Activation, needsInputGradient: Bool) -> Activation? {

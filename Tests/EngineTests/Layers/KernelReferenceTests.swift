@@ -71,6 +71,17 @@ final class KernelReferenceTests: XCTestCase {
         for threads in [1, 2] { checkConv(g, bias: true, threads: threads) }
     }
 
+    /// Same-size convolutions (stride 1, padding (K − 1)/2) copy and add each column row as one shifted run
+    /// of the input plane: the strong model's 28×28 and 7×7 layers, and a 5×5 kernel that wraps two columns.
+    func testSameSizeConvMatchesNaive() {
+        for (channels, size, kernel, padding) in [(1, 28, 3, 1), (3, 7, 3, 1), (2, 9, 5, 2), (2, 6, 3, 1)] {
+            let g = Naive.Geometry(
+                channels: channels, batch: 5, height: size, width: size, outputChannels: 3, kernel: kernel,
+                stride: 1, padding: padding)
+            for threads in [1, 2] { checkConv(g, bias: false, threads: threads) }
+        }
+    }
+
     /// Inputs narrower than the kernel reach beyond the padding: window columns lying entirely outside the
     /// input must read zeros, never the neighbouring image.
     func testConvOnInputsSmallerThanTheKernelMatchesNaive() {
