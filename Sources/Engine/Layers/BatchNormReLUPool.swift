@@ -55,6 +55,7 @@ final class BatchNormReLUPool: Layer {
         if winners.count != out.count { winners = [UInt8](repeating: 0, count: out.count) }
         let training = context.training
         let width = width
+        let height = height
         let norm = norm
         let momentum = norm.momentum
         let epsilon = norm.epsilon
@@ -102,6 +103,7 @@ final class BatchNormReLUPool: Layer {
                                 let offset = (c * batch + image) * outPlane
                                 Self.poolPlane(
                                     xc + image * plane, y.base + offset, winner.base + offset, width: width,
+                                    height: height,
                                     outputHeight: oh, outputWidth: ow, affine)
                             }
                         }
@@ -137,8 +139,9 @@ final class BatchNormReLUPool: Layer {
     static func poolPlane(
         _ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>,
         _ winner: UnsafeMutablePointer<UInt8>,
-        width: Int, outputHeight oh: Int, outputWidth ow: Int, _ activation: Affine
+        width: Int, height: Int, outputHeight oh: Int, outputWidth ow: Int, _ activation: Affine
     ) {
+        let planeSize = width * height
         for oy in 0..<oh {
             let top = x + 2 * oy * width
             let bottom = top + width
@@ -154,19 +157,35 @@ final class BatchNormReLUPool: Layer {
                     if ox + 4 == ow { break }
                     ox = min(ox + 4, ow - 4)
                 }
-            } else {
-                // Fewer than four outputs (a 7-wide input pools to 3): the row pair's 2·ow elements in the
-                // vectors' first lanes, the lanes beyond them unused.
-                var t = SIMD8<Float>()
-                var u = SIMD8<Float>()
-                for i in 0..<(2 * ow) {
-                    t[i] = top[i]
-                    u[i] = bottom[i]
-                }
-                let (best, index) = pool(activation(t), activation(u))
+            } else if (2 * oy + 1) * width + 8 <= planeSize {
+                // Fewer than four outputs (a 7-wide input pools to 3) and eight floats left in the plane from
+                // the bottom row: the row pair's 2·ow elements in the vectors' first lanes, the other lanes
+                // (the rows' next elements) unused.
+                let (best, index) = pool(activation(load(top)), activation(load(bottom)))
                 for ox in 0..<ow {
                     yp[ox] = best[ox]
                     wp[ox] = index[ox]
+                }
+            } else {
+                for ox in 0..<ow {
+                    // MaxPool2d.pool2x2's comparisons (the first maximum wins, a NaN wins), as selects
+                    // rather than branches.
+                    var best = activation(top[2 * ox])
+                    var index: UInt8 = 0
+                    let b1 = activation(top[2 * ox + 1])
+                    let take1 = b1 > best || b1 != b1
+                    best = take1 ? b1 : best
+                    index = take1 ? 1 : index
+                    let b2 = activation(bottom[2 * ox])
+                    let take2 = b2 > best || b2 != b2
+                    best = take2 ? b2 : best
+                    index = take2 ? 2 : index
+                    let b3 = activation(bottom[2 * ox + 1])
+                    let take3 = b3 > best || b3 != b3
+                    best = take3 ? b3 : best
+                    index = take3 ? 3 : index
+                    yp[ox] = best
+                    wp[ox] = index
                 }
             }
         }
