@@ -221,6 +221,8 @@ final class BatchNormReLUPool: Layer {
         let ow = outputWidth
         let outPlane = oh * ow
         let width = width
+        let height = height
+        let outCount = channels * batch * outPlane
         let trained = trained
         let dx = needsInputGradient ? inputGradient.get(input.count) : nil
         let x = SharedPointer(input.pointer)
@@ -244,66 +246,33 @@ final class BatchNormReLUPool: Layer {
                             let mean = meanOf.base[c]
                             let invStd = invOf.base[c]
                             // Σ dy and Σ dy·x̂ of the batch norm's output: nonzero only at winners that
-                            // passed the ReLU (ReLU's mask: output ≤ 0 → 0). No branch on the mask: a
-                            // masked winner adds zeros.
+                            // passed the ReLU (ReLU's mask: output ≤ 0 → 0). Four float lanes per image
+                            // (lane i sums outputs ox ≡ i mod 4), images summed in double: a fixed order.
                             var sumDy: Double = 0
                             var sumDyXhat: Double = 0
                             for image in 0..<batch {
                                 let offset = (c * batch + image) * outPlane
-                                for oy in 0..<oh {
-                                    let row = image * plane + 2 * oy * width
-                                    for ox in 0..<ow {
-                                        let j = offset + oy * ow + ox
-                                        let g = y.base[j] <= 0 ? 0 : dy.base[j]
-                                        let w = Int(winner.base[j])
-                                        let p = row + (w >> 1) * width + 2 * ox + (w & 1)
-                                        sumDy += Double(g)
-                                        sumDyXhat += Double(g * ((xc[p] - mean) * invStd))
-                                    }
-                                }
+                                let (lanesDy, lanesDyXhat) = Self.windowSums(
+                                    xc + image * plane, y.base + offset, dy.base + offset,
+                                    winner.base + offset, outputsLeft: outCount - offset, width: width,
+                                    height: height, outputHeight: oh, outputWidth: ow, mean: mean,
+                                    inverseStd: invStd)
+                                sumDy += Double(lanesDy.sum())
+                                sumDyXhat += Double(lanesDyXhat.sum())
                             }
                             shiftGradient.base[c] += Float(sumDy)
                             scaleGradient.base[c] += Float(sumDyXhat)
                             guard let d else { continue }
-                            let dc = d.base + c * m
                             let k = scale.base[c] * invStd
-                            let meanDy = Float(sumDy) / Float(m)
-                            let meanDyXhat = Float(sumDyXhat) / Float(m)
-                            // dx = γ/σ · (dy − mean(dy) − x̂ · mean(dy · x̂)) (BatchNorm.backward); dy = 0 off the
-                            // winners, so one pass for all elements, then the winners again with their dy.
-                            if trained {
-                                var i = 0
-                                while i + 8 <= m {
-                                    let xh = (load(xc + i) - mean) * invStd
-                                    store(k * (SIMD8<Float>() - meanDy - xh * meanDyXhat), dc + i)
-                                    i += 8
-                                }
-                                while i < m {
-                                    let xh = (xc[i] - mean) * invStd
-                                    dc[i] = k * (0 - meanDy - xh * meanDyXhat)
-                                    i += 1
-                                }
-                            } else {
-                                zeroFloats(dc, m)
-                            }
-                            // A masked winner's dy is 0, which writes the value the pass above wrote.
+                            let gradient = InputGradient(
+                                trained: trained, mean: mean, inverseStd: invStd, k: k,
+                                meanDy: Float(sumDy) / Float(m), meanDyXhat: Float(sumDyXhat) / Float(m))
                             for image in 0..<batch {
                                 let offset = (c * batch + image) * outPlane
-                                for oy in 0..<oh {
-                                    let row = image * plane + 2 * oy * width
-                                    for ox in 0..<ow {
-                                        let j = offset + oy * ow + ox
-                                        let g = y.base[j] <= 0 ? 0 : dy.base[j]
-                                        let w = Int(winner.base[j])
-                                        let p = row + (w >> 1) * width + 2 * ox + (w & 1)
-                                        if trained {
-                                            let xh = (xc[p] - mean) * invStd
-                                            dc[p] = k * (g - meanDy - xh * meanDyXhat)
-                                        } else {
-                                            dc[p] = k * g
-                                        }
-                                    }
-                                }
+                                Self.inputGradientPlane(
+                                    d.base + c * m + image * plane, xc + image * plane, y.base + offset,
+                                    dy.base + offset, winner.base + offset, width: width, height: height,
+                                    outputHeight: oh, outputWidth: ow, gradient)
                             }
                         }
                     }
@@ -311,6 +280,149 @@ final class BatchNormReLUPool: Layer {
             }
         }
         return dx.map { Activation(buffer: $0, batch: batch, shape: norm.outputShape) }
+    }
+
+    /// One image plane's Σ dy and Σ dy·x̂ over its windows' winners, in four lanes: lane i holds the outputs
+    /// ox with ox mod 4 = i, row after row. Vectors of four outputs (a row's last vector with its lanes beyond
+    /// the row masked off) where the loads stay inside the plane and the outputs; lane by lane otherwise, in
+    /// the same order.
+    static func windowSums(
+        _ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ dy: UnsafeMutablePointer<Float>,
+        _ winner: UnsafeMutablePointer<UInt8>, outputsLeft: Int, width: Int, height: Int,
+        outputHeight oh: Int,
+        outputWidth ow: Int, mean: Float, inverseStd: Float
+    ) -> (SIMD4<Float>, SIMD4<Float>) {
+        var lanesDy = SIMD4<Float>()
+        var lanesDyXhat = SIMD4<Float>()
+        let planeSize = width * height
+        let lane = SIMD4<Int32>(0, 1, 2, 3)
+        for oy in 0..<oh {
+            let top = x + 2 * oy * width
+            let bottom = top + width
+            var ox = 0
+            while ox < ow {
+                let j = oy * ow + ox
+                if (2 * oy + 1) * width + 2 * ox + 8 <= planeSize && j + 4 <= outputsLeft {
+                    let t = load(top + 2 * ox)
+                    let u = load(bottom + 2 * ox)
+                    let w = SIMD4<Int32>(
+                        truncatingIfNeeded: UnsafeRawPointer(winner + j).loadUnaligned(as: SIMD4<UInt8>.self))
+                    var xw = t.evenHalf
+                    xw.replace(with: t.oddHalf, where: w .== 1)
+                    xw.replace(with: u.evenHalf, where: w .== 2)
+                    xw.replace(with: u.oddHalf, where: w .== 3)
+                    let outside = lane .>= Int32(ow - ox)
+                    let yv = UnsafeRawPointer(y + j).loadUnaligned(as: SIMD4<Float>.self)
+                    var g = UnsafeRawPointer(dy + j).loadUnaligned(as: SIMD4<Float>.self)
+                    g.replace(with: 0, where: (yv .<= 0) .| outside)
+                    lanesDy += g
+                    lanesDyXhat += (g * ((xw - mean) * inverseStd)).replacing(with: 0, where: outside)
+                } else {
+                    for i in 0..<min(4, ow - ox) {
+                        let g = y[j + i] <= 0 ? 0 : dy[j + i]
+                        let w = Int(winner[j + i])
+                        let xw = x[(2 * oy + (w >> 1)) * width + 2 * (ox + i) + (w & 1)]
+                        lanesDy[i] += g
+                        lanesDyXhat[i] += g * ((xw - mean) * inverseStd)
+                    }
+                }
+                ox += 4
+            }
+        }
+        return (lanesDy, lanesDyXhat)
+    }
+
+    /// One channel's batch-norm backward constants: dx = k · (dy − meanDy − x̂ · meanDyXhat) in training
+    /// (BatchNorm.backward), k · dy in evaluation.
+    struct InputGradient {
+        var trained: Bool, mean: Float, inverseStd: Float, k: Float, meanDy: Float, meanDyXhat: Float
+
+        /// `dy` the gradient in place at the winners and 0 elsewhere; in evaluation already multiplied by k
+        /// (as the separate layers compute it: 0 off the winners, k · dy at them).
+        @inline(__always) func callAsFunction(_ x: Float, placed dy: Float) -> Float {
+            trained ? k * (dy - meanDy - ((x - mean) * inverseStd) * meanDyXhat) : dy
+        }
+
+        @inline(__always) func callAsFunction(_ x: SIMD8<Float>, placed dy: SIMD8<Float>) -> SIMD8<Float> {
+            trained ? k * (dy - meanDy - ((x - mean) * inverseStd) * meanDyXhat) : dy
+        }
+    }
+
+    /// The gradient placed at each window's winner, 0 at its other three elements, as the windows' top and
+    /// bottom rows.
+    @inline(__always)
+    static func place(_ g: SIMD4<Float>, _ w: SIMD4<Int32>) -> (SIMD8<Float>, SIMD8<Float>) {
+        let d0 = g.replacing(with: 0, where: w .!= 0)
+        let d1 = g.replacing(with: 0, where: w .!= 1)
+        let d2 = g.replacing(with: 0, where: w .!= 2)
+        let d3 = g.replacing(with: 0, where: w .!= 3)
+        return (
+            SIMD8(d0[0], d1[0], d0[1], d1[1], d0[2], d1[2], d0[3], d1[3]),
+            SIMD8(d2[0], d3[0], d2[1], d3[1], d2[2], d3[2], d2[3], d3[3])
+        )
+    }
+
+    /// One image plane's input gradient: every element, each window's winner with its output's gradient
+    /// (0 where the ReLU masked it), the rest with 0. Four windows at a time as in `poolPlane` (a row's last
+    /// four overlapping the previous ones); rows of under four windows lane by lane where the plane has no
+    /// room for the vectors; the row and column that odd sizes leave out of every window with 0.
+    static func inputGradientPlane(
+        _ dx: UnsafeMutablePointer<Float>, _ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+        _ dy: UnsafeMutablePointer<Float>, _ winner: UnsafeMutablePointer<UInt8>, width: Int, height: Int,
+        outputHeight oh: Int, outputWidth ow: Int, _ gradient: InputGradient
+    ) {
+        let planeSize = width * height
+        @inline(__always) func windows(_ oy: Int, _ ox: Int) -> (SIMD8<Float>, SIMD8<Float>) {
+            let j = oy * ow + ox
+            let yv = UnsafeRawPointer(y + j).loadUnaligned(as: SIMD4<Float>.self)
+            var g = UnsafeRawPointer(dy + j).loadUnaligned(as: SIMD4<Float>.self)
+            g.replace(with: 0, where: yv .<= 0)
+            if !gradient.trained { g = gradient.k * g }
+            let w = SIMD4<Int32>(
+                truncatingIfNeeded: UnsafeRawPointer(winner + j).loadUnaligned(as: SIMD4<UInt8>.self))
+            let (top, bottom) = place(g, w)
+            let row = x + 2 * oy * width + 2 * ox
+            return (gradient(load(row), placed: top), gradient(load(row + width), placed: bottom))
+        }
+        for oy in 0..<oh {
+            let top = dx + 2 * oy * width
+            if ow >= 4 {
+                var ox = 0
+                while true {
+                    let (t, b) = windows(oy, ox)
+                    store(t, top + 2 * ox)
+                    store(b, top + width + 2 * ox)
+                    if ox + 4 == ow { break }
+                    ox = min(ox + 4, ow - 4)
+                }
+            } else if (2 * oy + 1) * width + 8 <= planeSize && oy * ow + 4 <= oh * ow {
+                let (t, b) = windows(oy, 0)
+                for i in 0..<(2 * ow) {
+                    top[i] = t[i]
+                    top[width + i] = b[i]
+                }
+            } else {
+                for ox in 0..<ow {
+                    let j = oy * ow + ox
+                    let masked: Float = y[j] <= 0 ? 0 : dy[j]
+                    let g = gradient.trained ? masked : gradient.k * masked
+                    let w = Int(winner[j])
+                    for q in 0..<4 {
+                        let p = (2 * oy + (q >> 1)) * width + 2 * ox + (q & 1)
+                        dx[p] = gradient(x[p], placed: q == w ? g : 0)
+                    }
+                }
+            }
+            if width % 2 == 1 {
+                for r in (2 * oy)..<(2 * oy + 2) {
+                    let p = r * width + width - 1
+                    dx[p] = gradient(x[p], placed: 0)
+                }
+            }
+        }
+        if height % 2 == 1 {
+            for p in ((height - 1) * width)..<planeSize { dx[p] = gradient(x[p], placed: 0) }
+        }
     }
 
     public func setThreads(_ threads: Int) { self.threads = max(1, threads) }

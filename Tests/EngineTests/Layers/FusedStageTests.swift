@@ -54,6 +54,12 @@ final class FusedStageTests: XCTestCase {
         assertClose(
             dx.buffer.array, g.buffer.array.map(Double.init), tolerance: 1e-4, "\(label) input gradient",
             file: file, line: line)
+        if !training {
+            // Evaluation's input gradient has no sums: k · dy at the winners, 0 elsewhere, bit for bit.
+            XCTAssertEqual(
+                dx.buffer.array.map(\.bitPattern), g.buffer.array.map(\.bitPattern),
+                "\(label) input gradient bits", file: file, line: line)
+        }
         for (a, b) in zip(fusedNetwork.parameters, plainNetwork.parameters) {
             assertClose(
                 a.gradient.array, b.gradient.array.map(Double.init), tolerance: 1e-4,
