@@ -295,7 +295,7 @@ final class BatchNormReLUPool: Layer {
         var lanesDy = SIMD4<Float>()
         var lanesDyXhat = SIMD4<Float>()
         let planeSize = width * height
-        let lane = SIMD4<Int32>(0, 1, 2, 3)
+        let lane = SIMD4<Float>(0, 1, 2, 3)
         for oy in 0..<oh {
             let top = x + 2 * oy * width
             let bottom = top + width
@@ -305,26 +305,30 @@ final class BatchNormReLUPool: Layer {
                 if (2 * oy + 1) * width + 2 * ox + 8 <= planeSize && j + 4 <= outputsLeft {
                     let t = load(top + 2 * ox)
                     let u = load(bottom + 2 * ox)
-                    let w = SIMD4<Int32>(
-                        truncatingIfNeeded: UnsafeRawPointer(winner + j).loadUnaligned(as: SIMD4<UInt8>.self))
+                    let w = winners(winner + j)
                     var xw = t.evenHalf
                     xw.replace(with: t.oddHalf, where: w .== 1)
                     xw.replace(with: u.evenHalf, where: w .== 2)
                     xw.replace(with: u.oddHalf, where: w .== 3)
-                    let outside = lane .>= Int32(ow - ox)
+                    let outside = lane .>= Float(ow - ox)
                     let yv = UnsafeRawPointer(y + j).loadUnaligned(as: SIMD4<Float>.self)
                     var g = UnsafeRawPointer(dy + j).loadUnaligned(as: SIMD4<Float>.self)
                     g.replace(with: 0, where: (yv .<= 0) .| outside)
                     lanesDy += g
                     lanesDyXhat += (g * ((xw - mean) * inverseStd)).replacing(with: 0, where: outside)
                 } else {
-                    for i in 0..<min(4, ow - ox) {
+                    // Constant lane indices, so the vectors stay in registers.
+                    let n = ow - ox
+                    @inline(__always) func output(_ i: Int) -> (Float, Float) {
+                        guard i < n else { return (0, 0) }
                         let g = y[j + i] <= 0 ? 0 : dy[j + i]
                         let w = Int(winner[j + i])
                         let xw = x[(2 * oy + (w >> 1)) * width + 2 * (ox + i) + (w & 1)]
-                        lanesDy[i] += g
-                        lanesDyXhat[i] += g * ((xw - mean) * inverseStd)
+                        return (g, g * ((xw - mean) * inverseStd))
                     }
+                    let (a, b, c, d) = (output(0), output(1), output(2), output(3))
+                    lanesDy += SIMD4(a.0, b.0, c.0, d.0)
+                    lanesDyXhat += SIMD4(a.1, b.1, c.1, d.1)
                 }
                 ox += 4
             }
@@ -348,10 +352,18 @@ final class BatchNormReLUPool: Layer {
         }
     }
 
+    /// Four windows' winners (0 to 3) as floats: masks from float comparisons compile to vector compares
+    /// and selects, where integer ones here fell back to a loop over the lanes.
+    @inline(__always)
+    static func winners(_ p: UnsafeMutablePointer<UInt8>) -> SIMD4<Float> {
+        SIMD4<Float>(
+            SIMD4<Int32>(truncatingIfNeeded: UnsafeRawPointer(p).loadUnaligned(as: SIMD4<UInt8>.self)))
+    }
+
     /// The gradient placed at each window's winner, 0 at its other three elements, as the windows' top and
     /// bottom rows.
     @inline(__always)
-    static func place(_ g: SIMD4<Float>, _ w: SIMD4<Int32>) -> (SIMD8<Float>, SIMD8<Float>) {
+    static func place(_ g: SIMD4<Float>, _ w: SIMD4<Float>) -> (SIMD8<Float>, SIMD8<Float>) {
         let d0 = g.replacing(with: 0, where: w .!= 0)
         let d1 = g.replacing(with: 0, where: w .!= 1)
         let d2 = g.replacing(with: 0, where: w .!= 2)
@@ -378,9 +390,7 @@ final class BatchNormReLUPool: Layer {
             var g = UnsafeRawPointer(dy + j).loadUnaligned(as: SIMD4<Float>.self)
             g.replace(with: 0, where: yv .<= 0)
             if !gradient.trained { g = gradient.k * g }
-            let w = SIMD4<Int32>(
-                truncatingIfNeeded: UnsafeRawPointer(winner + j).loadUnaligned(as: SIMD4<UInt8>.self))
-            let (top, bottom) = place(g, w)
+            let (top, bottom) = place(g, winners(winner + j))
             let row = x + 2 * oy * width + 2 * ox
             return (gradient(load(row), placed: top), gradient(load(row + width), placed: bottom))
         }
