@@ -82,6 +82,16 @@ final class KernelReferenceTests: XCTestCase {
         }
     }
 
+    /// Unpadded stride-1 convolutions copy whole rows: rows of 8 (the default model's second layer), 7 and 4.
+    func testUnpaddedConvMatchesNaive() {
+        for (channels, size, kernel) in [(10, 12, 5), (2, 9, 3), (3, 6, 3)] {
+            let g = Naive.Geometry(
+                channels: channels, batch: 4, height: size, width: size, outputChannels: 3, kernel: kernel,
+                stride: 1, padding: 0)
+            for threads in [1, 2] { checkConv(g, bias: true, threads: threads) }
+        }
+    }
+
     /// Inputs narrower than the kernel reach beyond the padding: window columns lying entirely outside the
     /// input must read zeros, never the neighbouring image.
     func testConvOnInputsSmallerThanTheKernelMatchesNaive() {
