@@ -9,6 +9,10 @@ struct ConvGeometry {
     /// Rows of the column matrix: one per (channel, ky, kx).
     var columnRows: Int { channels * kernel * kernel }
 
+    /// Stride 1 and an output as large as the input (padding (K − 1)/2): each column row is the input plane
+    /// shifted, which `Im2col` copies and adds in whole runs rather than row by row.
+    var sameSize: Bool { stride == 1 && outputHeight == height && outputWidth == width }
+
     /// Output columns `ox` whose input column `ox·stride + kx − padding` lies inside `[0, width)`.
     func validColumns(kx: Int) -> Range<Int> { valid(kx, size: width, outputSize: outputWidth) }
 
@@ -50,6 +54,42 @@ enum Im2col {
                     let left = valid.lowerBound
                     let right = ow - valid.upperBound
                     let copied = valid.isEmpty ? 0..<0 : rows
+                    if g.sameSize && !copied.isEmpty {
+                        for n in images {
+                            let image = input + (c * g.batch + n) * plane
+                            sameSizeRows(out, image, geometry: g, ky: ky, kx: kx, rows: copied, valid: valid)
+                            out += g.outputPlane
+                        }
+                        row += 1
+                        continue
+                    }
+                    if s == 1 && left == 0 && right == 0 && copied == 0..<oh {
+                        // Every window row inside the input (no padding): plain row copies, in whole vectors
+                        // when the rows are a multiple of 8 long.
+                        let skip = (ky - p) * g.width + kx - p
+                        for n in images {
+                            var source = input + (c * g.batch + n) * plane + skip
+                            if ow % 8 == 0 {
+                                for _ in 0..<oh {
+                                    var i = 0
+                                    while i < ow {
+                                        store(load(source + i), out + i)
+                                        i += 8
+                                    }
+                                    out += ow
+                                    source += g.width
+                                }
+                            } else {
+                                for _ in 0..<oh {
+                                    copyFloats(out, source, ow)
+                                    out += ow
+                                    source += g.width
+                                }
+                            }
+                        }
+                        row += 1
+                        continue
+                    }
                     for n in images {
                         let image = input + (c * g.batch + n) * plane
                         zeroFloats(out, (copied.isEmpty ? oh : copied.lowerBound) * ow)
@@ -77,10 +117,39 @@ enum Im2col {
         }
     }
 
+    /// One image's column row (ky, kx) of a same-size convolution (`ConvGeometry.sameSize`): its output rows
+    /// `rows` read input rows shifted by ky − padding and columns shifted by kx − padding, so they are one
+    /// contiguous run of the input plane, copied in one go; the few columns of each row that the shift wraps
+    /// into the neighbouring input row are then zeroed, as are the rows outside `rows`.
+    @inline(__always)
+    private static func sameSizeRows(
+        _ out: UnsafeMutablePointer<Float>, _ image: UnsafePointer<Float>, geometry g: ConvGeometry, ky: Int,
+        kx: Int, rows: Range<Int>, valid: Range<Int>
+    ) {
+        let ow = g.outputWidth
+        let oh = g.outputHeight
+        let shift = (ky - g.padding) * g.width + kx - g.padding
+        let left = valid.lowerBound
+        let right = ow - valid.upperBound
+        // Outputs rows.lowerBound·ow + left ..< rows.upperBound·ow − right all read inside the plane.
+        let first = rows.lowerBound * ow + left
+        let end = rows.upperBound * ow - right
+        zeroFloats(out, first)
+        copyFloats(out + first, image + first + shift, end - first)
+        zeroFloats(out + end, oh * ow - end)
+        for oy in rows {
+            let r = out + oy * ow
+            for ox in 0..<left { r[ox] = 0 }
+            for ox in valid.upperBound..<ow { r[ox] = 0 }
+        }
+    }
+
     /// columns [C·K·K, images.count·OH·OW] → input gradient [C,N,H,W] of `images`, summing overlapping
-    /// windows. Overwrites those images' gradient (no zeroing needed beforehand).
+    /// windows. Overwrites those images' gradient (no zeroing needed beforehand). Same-size convolutions zero
+    /// the column gradients that fall outside the input (padding positions) on the way.
     static func backward(
-        inputGradient: UnsafeMutablePointer<Float>, columns: UnsafePointer<Float>, geometry g: ConvGeometry,
+        inputGradient: UnsafeMutablePointer<Float>, columns: UnsafeMutablePointer<Float>,
+        geometry g: ConvGeometry,
         images: Range<Int>
     ) {
         let oh = g.outputHeight
@@ -99,6 +168,26 @@ enum Im2col {
                 for kx in 0..<k {
                     var column = columns + row * width
                     let valid = g.validColumns(kx: kx)
+                    let rows = g.validRows(ky: ky)
+                    if g.sameSize && !rows.isEmpty && !valid.isEmpty {
+                        // The input plane shifted: one run per image, after zeroing the wrapped columns'
+                        // gradients (they add +0 to a gradient that is never −0, so nothing changes there).
+                        let shift = (ky - p) * g.width + kx - p
+                        let first = rows.lowerBound * ow + valid.lowerBound
+                        let end = rows.upperBound * ow - (ow - valid.upperBound)
+                        for n in images {
+                            let image = inputGradient + (c * g.batch + n) * plane
+                            for oy in rows {
+                                let r = column + oy * ow
+                                for ox in 0..<valid.lowerBound { r[ox] = 0 }
+                                for ox in valid.upperBound..<ow { r[ox] = 0 }
+                            }
+                            addFloats(image + first + shift, column + first, end - first)
+                            column += g.outputPlane
+                        }
+                        row += 1
+                        continue
+                    }
                     for n in images {
                         let image = inputGradient + (c * g.batch + n) * plane
                         for oy in 0..<oh {

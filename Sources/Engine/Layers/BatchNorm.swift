@@ -91,7 +91,8 @@ public final class BatchNorm: Layer {
         return Activation(buffer: out, batch: input.batch, shape: outputShape)
     }
 
-    /// Σ x over one channel, in eight float lanes per block, blocks summed in double.
+    /// Σ x over one channel, in sixteen float lanes per block of 4096 (two independent 8-lane chains, so the
+    /// additions overlap; then eight), blocks summed in double.
     static func sum(_ x: UnsafeMutablePointer<Float>, _ start: Int, _ step: Int, _ m: Int) -> Double {
         var total: Double = 0
         if step == 1 {
@@ -99,6 +100,13 @@ public final class BatchNorm: Layer {
             while i < m {
                 let end = min(m, i + 4096)
                 var lanes = SIMD8<Float>()
+                var more = SIMD8<Float>()
+                while i + 16 <= end {
+                    lanes += load(x + start + i)
+                    more += load(x + start + i + 8)
+                    i += 16
+                }
+                lanes += more
                 while i + 8 <= end {
                     lanes += UnsafeRawPointer(x + start + i).loadUnaligned(as: SIMD8<Float>.self)
                     i += 8
@@ -116,7 +124,7 @@ public final class BatchNorm: Layer {
         return total
     }
 
-    /// Σ (x − mean)² over one channel.
+    /// Σ (x − mean)² over one channel, in the lanes and blocks of `sum`.
     static func squaredDeviations(
         _ x: UnsafeMutablePointer<Float>, _ start: Int, _ step: Int, _ m: Int, mean: Float
     ) -> Double {
@@ -126,6 +134,15 @@ public final class BatchNorm: Layer {
             while i < m {
                 let end = min(m, i + 4096)
                 var lanes = SIMD8<Float>()
+                var more = SIMD8<Float>()
+                while i + 16 <= end {
+                    let d = load(x + start + i) - mean
+                    let e = load(x + start + i + 8) - mean
+                    lanes += d * d
+                    more += e * e
+                    i += 16
+                }
+                lanes += more
                 while i + 8 <= end {
                     let d = UnsafeRawPointer(x + start + i).loadUnaligned(as: SIMD8<Float>.self) - mean
                     lanes += d * d

@@ -55,6 +55,7 @@ final class BatchNormReLUPool: Layer {
         if winners.count != out.count { winners = [UInt8](repeating: 0, count: out.count) }
         let training = context.training
         let width = width
+        let height = height
         let norm = norm
         let momentum = norm.momentum
         let epsilon = norm.epsilon
@@ -97,41 +98,13 @@ final class BatchNormReLUPool: Layer {
                             invOut.base[c] = invStd
                             let g = scale.base[c]
                             let b = shift.base[c]
-                            // Normalise, scale and shift, then ReLU: y < 0 → 0 as ReLU's `replacing(…, where: v .< 0)`.
-                            @inline(__always) func activation(_ v: Float) -> Float {
-                                let n = (v - mean) * invStd
-                                let y = g * n + b
-                                return y < 0 ? 0 : y
-                            }
+                            let affine = Affine(mean: mean, inverseStd: invStd, scale: g, shift: b)
                             for image in 0..<batch {
-                                let xp = xc + image * plane
                                 let offset = (c * batch + image) * outPlane
-                                let yp = y.base + offset
-                                let wp = winner.base + offset
-                                for oy in 0..<oh {
-                                    let top = xp + 2 * oy * width
-                                    let bottom = top + width
-                                    for ox in 0..<ow {
-                                        // MaxPool2d.pool2x2's comparisons (the first maximum wins, a NaN
-                                        // wins), as selects rather than branches.
-                                        var best = activation(top[2 * ox])
-                                        var index: UInt8 = 0
-                                        let b1 = activation(top[2 * ox + 1])
-                                        let take1 = b1 > best || b1 != b1
-                                        best = take1 ? b1 : best
-                                        index = take1 ? 1 : index
-                                        let b2 = activation(bottom[2 * ox])
-                                        let take2 = b2 > best || b2 != b2
-                                        best = take2 ? b2 : best
-                                        index = take2 ? 2 : index
-                                        let b3 = activation(bottom[2 * ox + 1])
-                                        let take3 = b3 > best || b3 != b3
-                                        best = take3 ? b3 : best
-                                        index = take3 ? 3 : index
-                                        yp[oy * ow + ox] = best
-                                        wp[oy * ow + ox] = index
-                                    }
-                                }
+                                Self.poolPlane(
+                                    xc + image * plane, y.base + offset, winner.base + offset, width: width,
+                                    height: height,
+                                    outputHeight: oh, outputWidth: ow, affine)
                             }
                         }
                     }
@@ -139,6 +112,105 @@ final class BatchNormReLUPool: Layer {
             }
         }
         return Activation(buffer: out, batch: batch, shape: outputShape)
+    }
+
+    /// One channel's normalise, scale and shift, then ReLU: y < 0 → 0 as ReLU's `replacing(…, where: v .< 0)`.
+    /// The scalar and vector forms do the same operations per element.
+    struct Affine {
+        var mean: Float, inverseStd: Float, scale: Float, shift: Float
+
+        @inline(__always) func callAsFunction(_ v: Float) -> Float {
+            let n = (v - mean) * inverseStd
+            let y = scale * n + shift
+            return y < 0 ? 0 : y
+        }
+
+        @inline(__always) func callAsFunction(_ v: SIMD8<Float>) -> SIMD8<Float> {
+            let n = (v - mean) * inverseStd
+            let y = scale * n + shift
+            return y.replacing(with: 0, where: y .< 0)
+        }
+    }
+
+    /// One plane's pooled outputs and winners. Four outputs at a time from two 8-float loads per row pair (their even
+    /// and odd elements are the windows' left and right columns); a row of at least four outputs ends with
+    /// four that overlap the previous ones (rewriting the same values) instead of a scalar tail.
+    @inline(__always)
+    static func poolPlane(
+        _ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+        _ winner: UnsafeMutablePointer<UInt8>,
+        width: Int, height: Int, outputHeight oh: Int, outputWidth ow: Int, _ activation: Affine
+    ) {
+        let planeSize = width * height
+        for oy in 0..<oh {
+            let top = x + 2 * oy * width
+            let bottom = top + width
+            let yp = y + oy * ow
+            let wp = winner + oy * ow
+            if ow >= 4 {
+                var ox = 0
+                while true {
+                    let (best, index) = pool(
+                        activation(load(top + 2 * ox)), activation(load(bottom + 2 * ox)))
+                    UnsafeMutableRawPointer(yp + ox).storeBytes(of: best, as: SIMD4<Float>.self)
+                    UnsafeMutableRawPointer(wp + ox).storeBytes(of: index, as: SIMD4<UInt8>.self)
+                    if ox + 4 == ow { break }
+                    ox = min(ox + 4, ow - 4)
+                }
+            } else if (2 * oy + 1) * width + 8 <= planeSize {
+                // Fewer than four outputs (a 7-wide input pools to 3) and eight floats left in the plane from
+                // the bottom row: the row pair's 2·ow elements in the vectors' first lanes, the other lanes
+                // (the rows' next elements) unused.
+                let (best, index) = pool(activation(load(top)), activation(load(bottom)))
+                for ox in 0..<ow {
+                    yp[ox] = best[ox]
+                    wp[ox] = index[ox]
+                }
+            } else {
+                for ox in 0..<ow {
+                    // MaxPool2d.pool2x2's comparisons (the first maximum wins, a NaN wins), as selects
+                    // rather than branches.
+                    var best = activation(top[2 * ox])
+                    var index: UInt8 = 0
+                    let b1 = activation(top[2 * ox + 1])
+                    let take1 = b1 > best || b1 != b1
+                    best = take1 ? b1 : best
+                    index = take1 ? 1 : index
+                    let b2 = activation(bottom[2 * ox])
+                    let take2 = b2 > best || b2 != b2
+                    best = take2 ? b2 : best
+                    index = take2 ? 2 : index
+                    let b3 = activation(bottom[2 * ox + 1])
+                    let take3 = b3 > best || b3 != b3
+                    best = take3 ? b3 : best
+                    index = take3 ? 3 : index
+                    yp[ox] = best
+                    wp[ox] = index
+                }
+            }
+        }
+    }
+
+    /// Four 2×2 windows, their rows' activations `top` and `bottom`: each window's maximum and which of its
+    /// elements won (0 top left, 1 top right, 2 and 3 below). MaxPool2d.pool2x2's comparisons per lane: the
+    /// first maximum wins, a NaN wins.
+    @inline(__always)
+    static func pool(_ top: SIMD8<Float>, _ bottom: SIMD8<Float>) -> (SIMD4<Float>, SIMD4<UInt8>) {
+        var best = top.evenHalf
+        var index = SIMD4<Int32>()
+        let b1 = top.oddHalf
+        let take1 = (b1 .> best) .| (b1 .!= b1)
+        best.replace(with: b1, where: take1)
+        index.replace(with: 1, where: take1)
+        let b2 = bottom.evenHalf
+        let take2 = (b2 .> best) .| (b2 .!= b2)
+        best.replace(with: b2, where: take2)
+        index.replace(with: 2, where: take2)
+        let b3 = bottom.oddHalf
+        let take3 = (b3 .> best) .| (b3 .!= b3)
+        best.replace(with: b3, where: take3)
+        index.replace(with: 3, where: take3)
+        return (best, SIMD4<UInt8>(truncatingIfNeeded: index))
     }
 
     func backward(_ gradOutput: Activation, needsInputGradient: Bool) -> Activation? {
@@ -149,6 +221,8 @@ final class BatchNormReLUPool: Layer {
         let ow = outputWidth
         let outPlane = oh * ow
         let width = width
+        let height = height
+        let outCount = channels * batch * outPlane
         let trained = trained
         let dx = needsInputGradient ? inputGradient.get(input.count) : nil
         let x = SharedPointer(input.pointer)
@@ -172,66 +246,33 @@ final class BatchNormReLUPool: Layer {
                             let mean = meanOf.base[c]
                             let invStd = invOf.base[c]
                             // Σ dy and Σ dy·x̂ of the batch norm's output: nonzero only at winners that
-                            // passed the ReLU (ReLU's mask: output ≤ 0 → 0). No branch on the mask: a
-                            // masked winner adds zeros.
+                            // passed the ReLU (ReLU's mask: output ≤ 0 → 0). Four float lanes per image
+                            // (lane i sums outputs ox ≡ i mod 4), images summed in double: a fixed order.
                             var sumDy: Double = 0
                             var sumDyXhat: Double = 0
                             for image in 0..<batch {
                                 let offset = (c * batch + image) * outPlane
-                                for oy in 0..<oh {
-                                    let row = image * plane + 2 * oy * width
-                                    for ox in 0..<ow {
-                                        let j = offset + oy * ow + ox
-                                        let g = y.base[j] <= 0 ? 0 : dy.base[j]
-                                        let w = Int(winner.base[j])
-                                        let p = row + (w >> 1) * width + 2 * ox + (w & 1)
-                                        sumDy += Double(g)
-                                        sumDyXhat += Double(g * ((xc[p] - mean) * invStd))
-                                    }
-                                }
+                                let (lanesDy, lanesDyXhat) = Self.windowSums(
+                                    xc + image * plane, y.base + offset, dy.base + offset,
+                                    winner.base + offset, outputsLeft: outCount - offset, width: width,
+                                    height: height, outputHeight: oh, outputWidth: ow, mean: mean,
+                                    inverseStd: invStd)
+                                sumDy += Double(lanesDy.sum())
+                                sumDyXhat += Double(lanesDyXhat.sum())
                             }
                             shiftGradient.base[c] += Float(sumDy)
                             scaleGradient.base[c] += Float(sumDyXhat)
                             guard let d else { continue }
-                            let dc = d.base + c * m
                             let k = scale.base[c] * invStd
-                            let meanDy = Float(sumDy) / Float(m)
-                            let meanDyXhat = Float(sumDyXhat) / Float(m)
-                            // dx = γ/σ · (dy − mean(dy) − x̂ · mean(dy · x̂)) (BatchNorm.backward); dy = 0 off the
-                            // winners, so one pass for all elements, then the winners again with their dy.
-                            if trained {
-                                var i = 0
-                                while i + 8 <= m {
-                                    let xh = (load(xc + i) - mean) * invStd
-                                    store(k * (SIMD8<Float>() - meanDy - xh * meanDyXhat), dc + i)
-                                    i += 8
-                                }
-                                while i < m {
-                                    let xh = (xc[i] - mean) * invStd
-                                    dc[i] = k * (0 - meanDy - xh * meanDyXhat)
-                                    i += 1
-                                }
-                            } else {
-                                zeroFloats(dc, m)
-                            }
-                            // A masked winner's dy is 0, which writes the value the pass above wrote.
+                            let gradient = InputGradient(
+                                trained: trained, mean: mean, inverseStd: invStd, k: k,
+                                meanDy: Float(sumDy) / Float(m), meanDyXhat: Float(sumDyXhat) / Float(m))
                             for image in 0..<batch {
                                 let offset = (c * batch + image) * outPlane
-                                for oy in 0..<oh {
-                                    let row = image * plane + 2 * oy * width
-                                    for ox in 0..<ow {
-                                        let j = offset + oy * ow + ox
-                                        let g = y.base[j] <= 0 ? 0 : dy.base[j]
-                                        let w = Int(winner.base[j])
-                                        let p = row + (w >> 1) * width + 2 * ox + (w & 1)
-                                        if trained {
-                                            let xh = (xc[p] - mean) * invStd
-                                            dc[p] = k * (g - meanDy - xh * meanDyXhat)
-                                        } else {
-                                            dc[p] = k * g
-                                        }
-                                    }
-                                }
+                                Self.inputGradientPlane(
+                                    d.base + c * m + image * plane, xc + image * plane, y.base + offset,
+                                    dy.base + offset, winner.base + offset, width: width, height: height,
+                                    outputHeight: oh, outputWidth: ow, gradient)
                             }
                         }
                     }
@@ -239,6 +280,159 @@ final class BatchNormReLUPool: Layer {
             }
         }
         return dx.map { Activation(buffer: $0, batch: batch, shape: norm.outputShape) }
+    }
+
+    /// One image plane's Σ dy and Σ dy·x̂ over its windows' winners, in four lanes: lane i holds the outputs
+    /// ox with ox mod 4 = i, row after row. Vectors of four outputs (a row's last vector with its lanes beyond
+    /// the row masked off) where the loads stay inside the plane and the outputs; lane by lane otherwise, in
+    /// the same order.
+    static func windowSums(
+        _ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ dy: UnsafeMutablePointer<Float>,
+        _ winner: UnsafeMutablePointer<UInt8>, outputsLeft: Int, width: Int, height: Int,
+        outputHeight oh: Int,
+        outputWidth ow: Int, mean: Float, inverseStd: Float
+    ) -> (SIMD4<Float>, SIMD4<Float>) {
+        var lanesDy = SIMD4<Float>()
+        var lanesDyXhat = SIMD4<Float>()
+        let planeSize = width * height
+        let lane = SIMD4<Float>(0, 1, 2, 3)
+        for oy in 0..<oh {
+            let top = x + 2 * oy * width
+            let bottom = top + width
+            var ox = 0
+            while ox < ow {
+                let j = oy * ow + ox
+                if (2 * oy + 1) * width + 2 * ox + 8 <= planeSize && j + 4 <= outputsLeft {
+                    let t = load(top + 2 * ox)
+                    let u = load(bottom + 2 * ox)
+                    let w = winners(winner + j)
+                    var xw = t.evenHalf
+                    xw.replace(with: t.oddHalf, where: w .== 1)
+                    xw.replace(with: u.evenHalf, where: w .== 2)
+                    xw.replace(with: u.oddHalf, where: w .== 3)
+                    let outside = lane .>= Float(ow - ox)
+                    let yv = UnsafeRawPointer(y + j).loadUnaligned(as: SIMD4<Float>.self)
+                    var g = UnsafeRawPointer(dy + j).loadUnaligned(as: SIMD4<Float>.self)
+                    g.replace(with: 0, where: (yv .<= 0) .| outside)
+                    lanesDy += g
+                    lanesDyXhat += (g * ((xw - mean) * inverseStd)).replacing(with: 0, where: outside)
+                } else {
+                    // Constant lane indices, so the vectors stay in registers.
+                    let n = ow - ox
+                    @inline(__always) func output(_ i: Int) -> (Float, Float) {
+                        guard i < n else { return (0, 0) }
+                        let g = y[j + i] <= 0 ? 0 : dy[j + i]
+                        let w = Int(winner[j + i])
+                        let xw = x[(2 * oy + (w >> 1)) * width + 2 * (ox + i) + (w & 1)]
+                        return (g, g * ((xw - mean) * inverseStd))
+                    }
+                    let (a, b, c, d) = (output(0), output(1), output(2), output(3))
+                    lanesDy += SIMD4(a.0, b.0, c.0, d.0)
+                    lanesDyXhat += SIMD4(a.1, b.1, c.1, d.1)
+                }
+                ox += 4
+            }
+        }
+        return (lanesDy, lanesDyXhat)
+    }
+
+    /// One channel's batch-norm backward constants: dx = k · (dy − meanDy − x̂ · meanDyXhat) in training
+    /// (BatchNorm.backward), k · dy in evaluation.
+    struct InputGradient {
+        var trained: Bool, mean: Float, inverseStd: Float, k: Float, meanDy: Float, meanDyXhat: Float
+
+        /// `dy` the gradient in place at the winners and 0 elsewhere; in evaluation already multiplied by k
+        /// (as the separate layers compute it: 0 off the winners, k · dy at them).
+        @inline(__always) func callAsFunction(_ x: Float, placed dy: Float) -> Float {
+            trained ? k * (dy - meanDy - ((x - mean) * inverseStd) * meanDyXhat) : dy
+        }
+
+        @inline(__always) func callAsFunction(_ x: SIMD8<Float>, placed dy: SIMD8<Float>) -> SIMD8<Float> {
+            trained ? k * (dy - meanDy - ((x - mean) * inverseStd) * meanDyXhat) : dy
+        }
+    }
+
+    /// Four windows' winners (0 to 3) as floats: masks from float comparisons compile to vector compares
+    /// and selects, where integer ones here fell back to a loop over the lanes.
+    @inline(__always)
+    static func winners(_ p: UnsafeMutablePointer<UInt8>) -> SIMD4<Float> {
+        SIMD4<Float>(
+            SIMD4<Int32>(truncatingIfNeeded: UnsafeRawPointer(p).loadUnaligned(as: SIMD4<UInt8>.self)))
+    }
+
+    /// The gradient placed at each window's winner, 0 at its other three elements, as the windows' top and
+    /// bottom rows.
+    @inline(__always)
+    static func place(_ g: SIMD4<Float>, _ w: SIMD4<Float>) -> (SIMD8<Float>, SIMD8<Float>) {
+        let d0 = g.replacing(with: 0, where: w .!= 0)
+        let d1 = g.replacing(with: 0, where: w .!= 1)
+        let d2 = g.replacing(with: 0, where: w .!= 2)
+        let d3 = g.replacing(with: 0, where: w .!= 3)
+        return (
+            SIMD8(d0[0], d1[0], d0[1], d1[1], d0[2], d1[2], d0[3], d1[3]),
+            SIMD8(d2[0], d3[0], d2[1], d3[1], d2[2], d3[2], d2[3], d3[3])
+        )
+    }
+
+    /// One image plane's input gradient: every element, each window's winner with its output's gradient
+    /// (0 where the ReLU masked it), the rest with 0. Four windows at a time as in `poolPlane` (a row's last
+    /// four overlapping the previous ones); rows of under four windows lane by lane where the plane has no
+    /// room for the vectors; the row and column that odd sizes leave out of every window with 0.
+    static func inputGradientPlane(
+        _ dx: UnsafeMutablePointer<Float>, _ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+        _ dy: UnsafeMutablePointer<Float>, _ winner: UnsafeMutablePointer<UInt8>, width: Int, height: Int,
+        outputHeight oh: Int, outputWidth ow: Int, _ gradient: InputGradient
+    ) {
+        let planeSize = width * height
+        @inline(__always) func windows(_ oy: Int, _ ox: Int) -> (SIMD8<Float>, SIMD8<Float>) {
+            let j = oy * ow + ox
+            let yv = UnsafeRawPointer(y + j).loadUnaligned(as: SIMD4<Float>.self)
+            var g = UnsafeRawPointer(dy + j).loadUnaligned(as: SIMD4<Float>.self)
+            g.replace(with: 0, where: yv .<= 0)
+            if !gradient.trained { g = gradient.k * g }
+            let (top, bottom) = place(g, winners(winner + j))
+            let row = x + 2 * oy * width + 2 * ox
+            return (gradient(load(row), placed: top), gradient(load(row + width), placed: bottom))
+        }
+        for oy in 0..<oh {
+            let top = dx + 2 * oy * width
+            if ow >= 4 {
+                var ox = 0
+                while true {
+                    let (t, b) = windows(oy, ox)
+                    store(t, top + 2 * ox)
+                    store(b, top + width + 2 * ox)
+                    if ox + 4 == ow { break }
+                    ox = min(ox + 4, ow - 4)
+                }
+            } else if (2 * oy + 1) * width + 8 <= planeSize && oy * ow + 4 <= oh * ow {
+                let (t, b) = windows(oy, 0)
+                for i in 0..<(2 * ow) {
+                    top[i] = t[i]
+                    top[width + i] = b[i]
+                }
+            } else {
+                for ox in 0..<ow {
+                    let j = oy * ow + ox
+                    let masked: Float = y[j] <= 0 ? 0 : dy[j]
+                    let g = gradient.trained ? masked : gradient.k * masked
+                    let w = Int(winner[j])
+                    for q in 0..<4 {
+                        let p = (2 * oy + (q >> 1)) * width + 2 * ox + (q & 1)
+                        dx[p] = gradient(x[p], placed: q == w ? g : 0)
+                    }
+                }
+            }
+            if width % 2 == 1 {
+                for r in (2 * oy)..<(2 * oy + 2) {
+                    let p = r * width + width - 1
+                    dx[p] = gradient(x[p], placed: 0)
+                }
+            }
+        }
+        if height % 2 == 1 {
+            for p in ((height - 1) * width)..<planeSize { dx[p] = gradient(x[p], placed: 0) }
+        }
     }
 
     public func setThreads(_ threads: Int) { self.threads = max(1, threads) }

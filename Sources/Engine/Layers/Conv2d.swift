@@ -174,10 +174,7 @@ public final class Conv2d: Layer {
                         transposeB: true, beta: 1, lda: total)
                     if hasBias {
                         for oc in 0..<outputChannels {
-                            let row = dy + oc * total
-                            var sum: Float = 0
-                            for j in 0..<width { sum += row[j] }
-                            p.biasGradient.base[oc] += sum
+                            p.biasGradient.base[oc] += Self.sum(dy + oc * total, width)
                         }
                     }
                     if let dxShared {
@@ -199,5 +196,22 @@ public final class Conv2d: Layer {
             if let bias { for oc in 0..<outputChannels { bias.gradient[oc] += p.biasGradient[oc] } }
         }
         return dx.map { Activation(buffer: $0, batch: gradOutput.batch, shape: inputShape) }
+    }
+
+    /// Σ row[0..<count] in a fixed order: eight float lanes (lane i sums the elements j ≡ i mod 8 below the
+    /// last multiple of 8), the lanes added in order, then the rest one by one.
+    static func sum(_ row: UnsafeMutablePointer<Float>, _ count: Int) -> Float {
+        var lanes = SIMD8<Float>()
+        var j = 0
+        while j + 8 <= count {
+            lanes += load(row + j)
+            j += 8
+        }
+        var sum = lanes.sum()
+        while j < count {
+            sum += row[j]
+            j += 1
+        }
+        return sum
     }
 }

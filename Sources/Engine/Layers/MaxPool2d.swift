@@ -103,33 +103,25 @@ public final class MaxPool2d: Layer {
             let top = x + 2 * oy * width
             let bottom = top + width
             let base = Int32(2 * oy * width)
-            var ox = 0
-            // Four outputs at a time: the same comparisons per lane as the scalar loop below, so the same
-            // winners and values bit for bit.
-            while ox + 4 <= ow {
-                let upper = UnsafeRawPointer(top + 2 * ox).loadUnaligned(as: SIMD8<Float>.self)
-                let lower = UnsafeRawPointer(bottom + 2 * ox).loadUnaligned(as: SIMD8<Float>.self)
-                let a = upper.evenHalf
-                let b = upper.oddHalf
-                let c = lower.evenHalf
-                let d = lower.oddHalf
-                var best = a
-                let column = Int32(2 * ox) &+ SIMD4<Int32>(0, 2, 4, 6)
-                var index = base &+ column
-                let takeB = (b .> best) .| (b .!= b)
-                best.replace(with: b, where: takeB)
-                index.replace(with: base &+ column &+ 1, where: takeB)
-                let takeC = (c .> best) .| (c .!= c)
-                best.replace(with: c, where: takeC)
-                index.replace(with: base &+ Int32(width) &+ column, where: takeC)
-                let takeD = (d .> best) .| (d .!= d)
-                best.replace(with: d, where: takeD)
-                index.replace(with: base &+ Int32(width) &+ column &+ 1, where: takeD)
-                UnsafeMutableRawPointer(y + oy * ow + ox).storeBytes(of: best, as: SIMD4<Float>.self)
-                UnsafeMutableRawPointer(w + oy * ow + ox).storeBytes(of: index, as: SIMD4<Int32>.self)
-                ox += 4
+            if ow >= 4 {
+                // Four windows at a time (BatchNormReLUPool.pool: the same comparisons per lane), a row's
+                // last four overlapping the previous ones.
+                let lane = SIMD4<Int32>(0, 2, 4, 6)
+                var ox = 0
+                while true {
+                    let (best, q) = BatchNormReLUPool.pool(load(top + 2 * ox), load(bottom + 2 * ox))
+                    let element = SIMD4<Int32>(truncatingIfNeeded: q)
+                    let row: SIMD4<Int32> = (element &>> 1) &* Int32(width)
+                    let column: SIMD4<Int32> = lane &+ (element & 1)
+                    let index: SIMD4<Int32> = row &+ column &+ (base + Int32(2 * ox))
+                    UnsafeMutableRawPointer(y + oy * ow + ox).storeBytes(of: best, as: SIMD4<Float>.self)
+                    UnsafeMutableRawPointer(w + oy * ow + ox).storeBytes(of: index, as: SIMD4<Int32>.self)
+                    if ox + 4 == ow { break }
+                    ox = min(ox + 4, ow - 4)
+                }
+                continue
             }
-            while ox < ow {
+            for ox in 0..<ow {
                 let a = top[2 * ox]
                 let b = top[2 * ox + 1]
                 let c = bottom[2 * ox]
@@ -149,7 +141,6 @@ public final class MaxPool2d: Layer {
                 index = takeD ? base + Int32(width + 2 * ox + 1) : index
                 y[oy * ow + ox] = best
                 w[oy * ow + ox] = index
-                ox += 1
             }
         }
     }

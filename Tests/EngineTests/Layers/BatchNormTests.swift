@@ -78,6 +78,28 @@ final class BatchNormTests: XCTestCase {
         XCTAssertEqual(layer.runningVariance.array, runningBefore.1, "evaluation leaves the running variance")
     }
 
+    /// The channel sums (sixteen float lanes per block of 4096, blocks in double) against plain double sums:
+    /// counts that end inside the 16-lane loop, the 8-lane step and the scalar tail, and several blocks.
+    func testChannelSumsMatchPlainSums() {
+        let x = TestData.uniform(10_100, -1, 3, seed: 21)
+        x.withUnsafeBufferPointer { buffer in
+            let p = UnsafeMutablePointer(mutating: buffer.baseAddress!)
+            for (start, m) in [(0, 5), (3, 23), (1, 40), (0, 4096), (7, 4133), (11, 10_000)] {
+                let values = x[start..<(start + m)].map(Double.init)
+                let plain = values.reduce(0, +)
+                let sum = BatchNorm.sum(p, start, 1, m)
+                XCTAssertEqual(sum, plain, accuracy: 1e-6 * Double(m), "Σ x, \(m) from \(start)")
+                let mean = Float(plain / Double(m))
+                let squares = values.reduce(0) { $0 + ($1 - Double(mean)) * ($1 - Double(mean)) }
+                XCTAssertEqual(
+                    BatchNorm.squaredDeviations(p, start, 1, m, mean: mean), squares,
+                    accuracy: 1e-6 * Double(m),
+                    "Σ (x − mean)², \(m) from \(start)")
+                XCTAssertEqual(BatchNorm.sum(p, start, 1, m), sum, "the same order every time")
+            }
+        }
+    }
+
     func testOverChannels() throws {
         try checkRunningStatistics(shape: .spatial(channels: 3, height: 4, width: 5), batch: 2, channels: 3)
     }

@@ -10,7 +10,7 @@ final class FusedStageTests: XCTestCase {
 
     private func check(
         channels: Int, height: Int, width: Int, batch: Int, training: Bool, threads: Int,
-        file: StaticString = #filePath, line: UInt = #line
+        nanPositions: [Int] = [], file: StaticString = #filePath, line: UInt = #line
     ) throws {
         let shape = Shape.spatial(channels: channels, height: height, width: width)
         let fusedNetwork = try Network(specs: specs, input: shape, seed: 1, threads: threads)
@@ -28,7 +28,8 @@ final class FusedStageTests: XCTestCase {
                 norm.runningVariance[c] = 0.8 + 0.1 * Float(c)
             }
         }
-        let x = TestData.uniform(batch * shape.count, seed: UInt64(batch + height))
+        var x = TestData.uniform(batch * shape.count, seed: UInt64(batch + height))
+        for i in nanPositions { x[i] = .nan }
         let label = "\(shape) batch \(batch) training \(training) threads \(threads)"
 
         var context = ForwardContext(training: training, random: Random(seed: 1))
@@ -36,7 +37,10 @@ final class FusedStageTests: XCTestCase {
         var plain = TestData.activation(x, batch: batch, shape: shape)
         for layer in layers { plain = layer.forward(plain, context: &context) }
         XCTAssertEqual(y.shape, plain.shape, label, file: file, line: line)
-        XCTAssertEqual(y.buffer.array, plain.buffer.array, "\(label) forward", file: file, line: line)
+        XCTAssertEqual(
+            y.buffer.array.map(\.bitPattern), plain.buffer.array.map(\.bitPattern), "\(label) forward",
+            file: file, line: line)
+        guard nanPositions.isEmpty else { return }
         for (a, b) in zip(fusedNetwork.layers[0].buffers, layers[0].buffers) {
             XCTAssertEqual(a.buffer.array, b.buffer.array, "\(label) \(a.name)", file: file, line: line)
         }
@@ -49,6 +53,12 @@ final class FusedStageTests: XCTestCase {
         assertClose(
             dx.buffer.array, g.buffer.array.map(Double.init), tolerance: 1e-4, "\(label) input gradient",
             file: file, line: line)
+        if !training {
+            // Evaluation's input gradient has no sums: k · dy at the winners, 0 elsewhere, bit for bit.
+            XCTAssertEqual(
+                dx.buffer.array.map(\.bitPattern), g.buffer.array.map(\.bitPattern),
+                "\(label) input gradient bits", file: file, line: line)
+        }
         for (a, b) in zip(fusedNetwork.parameters, plainNetwork.parameters) {
             assertClose(
                 a.gradient.array, b.gradient.array.map(Double.init), tolerance: 1e-4,
@@ -57,7 +67,9 @@ final class FusedStageTests: XCTestCase {
     }
 
     func testFusedStageMatchesTheThreeLayers() throws {
-        for (h, w) in [(14, 14), (7, 7), (6, 9), (2, 2)] {
+        // Rows of 14, 7, 3, 4, 5 and 1 pooled outputs: whole vectors of four, an overlapping last vector, and
+        // rows shorter than a vector; odd sizes leave a row and a column out of every window.
+        for (h, w) in [(14, 14), (7, 7), (6, 9), (2, 2), (28, 28), (8, 8), (11, 10), (5, 7), (3, 2)] {
             for training in [true, false] {
                 for threads in [1, 2] {
                     try check(
@@ -70,6 +82,16 @@ final class FusedStageTests: XCTestCase {
     /// Ties after the ReLU (all four elements of a window negative) route no gradient, as the layers do.
     func testNegativeWindowsRouteNoGradient() throws {
         try check(channels: 3, height: 4, width: 4, batch: 2, training: false, threads: 1)
+    }
+
+    /// A NaN wins its window in the fused stage as in max pooling (evaluation: the running statistics keep
+    /// the other windows finite).
+    func testNaNWinsItsWindowAsInMaxPooling() throws {
+        for (h, w) in [(8, 8), (7, 7)] {
+            try check(
+                channels: 2, height: h, width: w, batch: 2, training: false, threads: 1,
+                nanPositions: [0, 3, w + 1, 2 * w + 2, 2 * w + 3, 3 * w + 2, 3 * w + 3, h * w + 5])
+        }
     }
 
     func testStrongModelFusesItsThreeBlocksOnly() throws {

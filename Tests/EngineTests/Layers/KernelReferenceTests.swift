@@ -112,6 +112,27 @@ final class KernelReferenceTests: XCTestCase {
         XCTAssertEqual(results[0], results[2])
     }
 
+    /// Same-size convolutions (stride 1, padding (K − 1)/2) copy and add each column row as one shifted run
+    /// of the input plane: the strong model's 28×28 and 7×7 layers, and a 5×5 kernel that wraps two columns.
+    func testSameSizeConvMatchesNaive() {
+        for (channels, size, kernel, padding) in [(1, 28, 3, 1), (3, 7, 3, 1), (2, 9, 5, 2), (2, 6, 3, 1)] {
+            let g = Naive.Geometry(
+                channels: channels, batch: 5, height: size, width: size, outputChannels: 3, kernel: kernel,
+                stride: 1, padding: padding)
+            for threads in [1, 2] { checkConv(g, bias: false, threads: threads) }
+        }
+    }
+
+    /// Unpadded stride-1 convolutions copy whole rows: rows of 8 (the default model's second layer), 7 and 4.
+    func testUnpaddedConvMatchesNaive() {
+        for (channels, size, kernel) in [(10, 12, 5), (2, 9, 3), (3, 6, 3)] {
+            let g = Naive.Geometry(
+                channels: channels, batch: 4, height: size, width: size, outputChannels: 3, kernel: kernel,
+                stride: 1, padding: 0)
+            for threads in [1, 2] { checkConv(g, bias: true, threads: threads) }
+        }
+    }
+
     /// Inputs narrower than the kernel reach beyond the padding: window columns lying entirely outside the
     /// input must read zeros, never the neighbouring image.
     func testConvOnInputsSmallerThanTheKernelMatchesNaive() {
@@ -199,6 +220,10 @@ final class KernelReferenceTests: XCTestCase {
         let windows = [(2, 2, 0), (3, 2, 1), (3, 3, 0), (2, 1, 0)]
         for (kernel, stride, padding) in windows {
             for size in [6, 7, 11, 18] {
+            }
+
+            // 2×2 windows: rows of 3, 4, 5 and 12 outputs (lane by lane, one vector, an overlapping last one).
+            for size in [6, 7, 8, 10, 24] {
                 for threads in [1, 2] {
                     let g = Naive.Geometry(
                         channels: 3, batch: 5, height: size, width: size, outputChannels: 3, kernel: kernel,
