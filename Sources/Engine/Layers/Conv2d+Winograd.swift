@@ -13,8 +13,8 @@ struct WinogradState {
 }
 
 extension Conv2d {
-    /// Images per chunk: about 256K floats (1 MB) of V and M together, so that a chunk's 16 GEMMs work in
-    /// the core's cache.
+    /// Images per chunk: about 512K floats (2 MB, the core's L2 cache) of V and M together, so that a
+    /// chunk's 16 GEMMs and transforms work in cache.
     private func winogradChunk(_ g: WinogradGeometry) -> Int {
         max(1, 524_288 / (16 * (g.channels + g.outputChannels) * g.tilesPerImage))
     }
