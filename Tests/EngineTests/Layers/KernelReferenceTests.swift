@@ -86,6 +86,31 @@ final class KernelReferenceTests: XCTestCase {
         checkConv(g, bias: true, threads: 2)
     }
 
+    /// The Winograd path against the im2col path (`forceIm2col`) on the strong model's 64-channel 7×7 layer
+    /// shape, from the same weights: forward, input and weight gradients agree to float rounding.
+    func testWinogradMatchesTheIm2colPath() throws {
+        let input = Shape.spatial(channels: 16, height: 7, width: 7)
+        let x = TestData.uniform(40 * input.count, seed: 31)
+        var results: [(y: [Float], dx: [Float], dw: [Float])] = []
+        for forceIm2col in [false, true] {
+            var random = Random(seed: 5)
+            let conv = Conv2d(
+                input: input, outputChannels: 12, kernel: 3, stride: 1, padding: 1, bias: false, threads: 2,
+                random: &random, forceIm2col: forceIm2col)
+            XCTAssertEqual(conv.winograd == nil, forceIm2col)
+            var context = ForwardContext(training: true, random: Random(seed: 1))
+            let y = conv.forward(TestData.activation(x, batch: 40, shape: input), context: &context)
+            let dy = TestData.uniform(y.count, seed: 32)
+            let dx = try XCTUnwrap(
+                conv.backward(TestData.activation(dy, batch: 40, shape: y.shape), needsInputGradient: true))
+            results.append((y.buffer.array, dx.buffer.array, conv.weight.gradient.array))
+        }
+        let (winograd, im2col) = (results[0], results[1])
+        assertClose(winograd.y, im2col.y.map(Double.init), tolerance: tolerance, "forward")
+        assertClose(winograd.dx, im2col.dx.map(Double.init), tolerance: tolerance, "input gradient")
+        assertClose(winograd.dw, im2col.dw.map(Double.init), tolerance: tolerance, "weight gradient")
+    }
+
     /// The Winograd path gives the same bits for any thread count: chunks and reduction groups depend on the
     /// batch alone.
     func testWinogradConvIsIdenticalForAnyThreadCount() throws {
