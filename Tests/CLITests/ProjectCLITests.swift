@@ -213,8 +213,10 @@ final class ProjectCLITests: XCTestCase {
         usleep(500_000)
         let document = project.appendingPathComponent("report/answers.md")
         let text = try String(contentsOf: document, encoding: .utf8)
+        // Saved the way editors save, in one rename: a plain write truncates the file first, and the poller
+        // can rebuild from the half-written file (its "rebuilt" line then comes before the edited page's).
         try Data(text.replacingOccurrences(of: "# My report", with: "# My edited report").utf8).write(
-            to: document)
+            to: document, options: .atomic)
         wait(for: [reloaded], timeout: 30)
         _ = try waitFor("rebuilt report/README.html", count: 2)
         XCTAssertTrue(
