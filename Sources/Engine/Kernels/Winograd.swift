@@ -53,6 +53,14 @@ enum Winograd {
         -> (SIMD4<Float>, SIMD4<Float>, SIMD4<Float>, SIMD4<Float>)
     { (a - c, b + c, c - b, b - d) }
 
+    @inline(__always)
+    private static func inputTransposed(_ q: Quad) -> Quad { inputTransposed(q.0, q.1, q.2, q.3) }
+
+    @inline(__always)
+    private static func outputTransform(_ q: Quad) -> (SIMD4<Float>, SIMD4<Float>) {
+        outputTransform(q.0, q.1, q.2, q.3)
+    }
+
     /// B · (a, b, c, d): the transpose of `inputTransform`.
     @inline(__always)
     private static func inputTransposed(
@@ -83,6 +91,18 @@ enum Winograd {
     @inline(__always)
     private static func store(_ v: SIMD4<Float>, _ p: UnsafeMutablePointer<Float>) {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Float>.self)
+    }
+
+    /// One column of a 4×4 transformed tile, four tiles side by side.
+    private typealias Quad = (SIMD4<Float>, SIMD4<Float>, SIMD4<Float>, SIMD4<Float>)
+
+    /// Column j of the transformed tiles at `p`: ξ = j, 4 + j, 8 + j and 12 + j, `stride` floats apart per ξ.
+    @inline(__always)
+    private static func column(_ p: UnsafePointer<Float>, _ j: Int, stride: Int) -> Quad {
+        (
+            load(p + j * stride), load(p + (4 + j) * stride), load(p + (8 + j) * stride),
+            load(p + (12 + j) * stride)
+        )
     }
 
     // MARK: Weights
@@ -242,17 +262,10 @@ enum Winograd {
                     while tx < g.paddedTileColumns {
                         let p = tileRow + tx
                         // B dV over the rows (ξ = 4i + j), column by column.
-                        let c0 = inputTransposed(
-                            load(p), load(p + 4 * stride), load(p + 8 * stride), load(p + 12 * stride))
-                        let c1 = inputTransposed(
-                            load(p + stride), load(p + 5 * stride), load(p + 9 * stride),
-                            load(p + 13 * stride))
-                        let c2 = inputTransposed(
-                            load(p + 2 * stride), load(p + 6 * stride), load(p + 10 * stride),
-                            load(p + 14 * stride))
-                        let c3 = inputTransposed(
-                            load(p + 3 * stride), load(p + 7 * stride), load(p + 11 * stride),
-                            load(p + 15 * stride))
+                        let c0 = inputTransposed(column(p, 0, stride: stride))
+                        let c1 = inputTransposed(column(p, 1, stride: stride))
+                        let c2 = inputTransposed(column(p, 2, stride: stride))
+                        let c3 = inputTransposed(column(p, 3, stride: stride))
                         // (B dV) Bᵀ over the columns, row by row, added at the tile's place.
                         @inline(__always) func add(
                             _ i: Int, _ d: (SIMD4<Float>, SIMD4<Float>, SIMD4<Float>, SIMD4<Float>)
@@ -308,17 +321,10 @@ enum Winograd {
                     while tx < g.paddedTileColumns {
                         let p = base + ty * g.paddedTileColumns + tx
                         // Aᵀ M over the rows, column by column.
-                        let c0 = outputTransform(
-                            load(p), load(p + 4 * stride), load(p + 8 * stride), load(p + 12 * stride))
-                        let c1 = outputTransform(
-                            load(p + stride), load(p + 5 * stride), load(p + 9 * stride),
-                            load(p + 13 * stride))
-                        let c2 = outputTransform(
-                            load(p + 2 * stride), load(p + 6 * stride), load(p + 10 * stride),
-                            load(p + 14 * stride))
-                        let c3 = outputTransform(
-                            load(p + 3 * stride), load(p + 7 * stride), load(p + 11 * stride),
-                            load(p + 15 * stride))
+                        let c0 = outputTransform(column(p, 0, stride: stride))
+                        let c1 = outputTransform(column(p, 1, stride: stride))
+                        let c2 = outputTransform(column(p, 2, stride: stride))
+                        let c3 = outputTransform(column(p, 3, stride: stride))
                         // (Aᵀ M) A over the columns: stage row 2ty + r, columns 2(tx + k) and 2(tx + k) + 1.
                         let top = outputTransform(c0.0, c1.0, c2.0, c3.0)
                         let bottom = outputTransform(c0.1, c1.1, c2.1, c3.1)
