@@ -39,7 +39,7 @@ public final class Linear: Layer {
 
     /// `body(rows)` for each block of `0..<count`, blocks split across threads when the GEMM is big enough
     /// to pay for the hand-off (about a million multiply-adds).
-    private func blocks(_ count: Int, macsPerRow: Int, _ body: @Sendable (Range<Int>) -> Void) {
+    private func blocks(_ count: Int, macsPerRow: Int, _ body: @escaping @Sendable (Range<Int>) -> Void) {
         let pieces = (count + Self.block - 1) / Self.block
         let threads = count * macsPerRow >= 1 << 20 ? threads : 1
         Parallel.split(pieces, threads: threads) { range, _ in
