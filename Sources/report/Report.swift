@@ -27,6 +27,7 @@ struct Report: ParsableCommand {
 
     /// Parses and runs the command; every failure ends here and exits with the documented status.
     static func main() {
+        ProcessorCheck.requireEngineExtensions()
         let command: ParsableCommand
         do {
             command = try parseAsRoot()
