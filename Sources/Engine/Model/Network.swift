@@ -6,7 +6,8 @@ public final class Network {
     public let inputShape: Shape
     public let layers: [Layer]
     /// What forward and backward run: `layers`, with each batch norm → ReLU → 2×2 max pool run replaced by
-    /// one fused `BatchNormReLUPool` (the same results without the full-size tensors between them).
+    /// one fused `BatchNormReLUPool` (the same results without the full-size tensors between them), and
+    /// each 2×2 max pool → ReLU by one `MaxPoolReLU` (bit for bit the two layers' results).
     let stages: [Layer]
 
     /// `threads`: how many cores the layers split each batch across.
@@ -20,7 +21,8 @@ public final class Network {
         stages = Network.fuse(layers, threads: threads)
     }
 
-    /// `layers` with every batch norm → ReLU → 2×2 stride-2 max pool run as one fused layer.
+    /// `layers` with every batch norm → ReLU → 2×2 stride-2 max pool run, and every such max pool → ReLU,
+    /// as one fused layer.
     static func fuse(_ layers: [Layer], threads: Int) -> [Layer] {
         var stages: [Layer] = []
         var i = 0
@@ -30,6 +32,11 @@ public final class Network {
             {
                 stages.append(fused)
                 i += 3
+            } else if i + 1 < layers.count,
+                let fused = MaxPoolReLU(layers[i], layers[i + 1], threads: threads)
+            {
+                stages.append(fused)
+                i += 2
             } else {
                 stages.append(layers[i])
                 i += 1
@@ -89,7 +96,7 @@ public final class Network {
     public func setThreads(_ threads: Int) {
         for layer in layers { layer.setThreads(threads) }
         // The fused stages stand in for some of the layers and keep their own count.
-        for stage in stages where stage is BatchNormReLUPool { stage.setThreads(threads) }
+        for stage in stages where !layers.contains(where: { $0 === stage }) { stage.setThreads(threads) }
     }
 
     /// input [C,N,H,W] → log-probabilities [N, classes].
