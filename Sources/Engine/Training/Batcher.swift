@@ -18,10 +18,13 @@ struct Batcher {
         self.mean = Float(mean)
         self.std = Float(std)
         self.augment = augment
-        let scale = 1 / (255 * self.std)
-        let offset = -self.mean / self.std
-        lookup = (0..<256).map { Float($0) * scale + offset }
+        scale = 1 / (255 * self.std)
+        offset = -self.mean / self.std
+        lookup = (0..<256).map { [scale, offset] in Float($0) * scale + offset }
     }
+
+    /// The normalisation: pixel byte b → Float(b) · scale + offset, rounded after each operation.
+    private let scale: Float, offset: Float
 
     /// Fills a batch with the images at `indices`.
     mutating func batch(_ indices: ArraySlice<Int>, augmenting: Bool, random: inout Random) -> Activation {
@@ -38,7 +41,7 @@ struct Batcher {
                 let source = pixels.baseAddress! + index * plane
                 let target = out.pointer + slot * plane
                 if !augmenting || augment.isOff {
-                    for i in 0..<plane { target[i] = lookup[Int(source[i])] }
+                    normalize(target, source, count: plane)
                     continue
                 }
                 // Random crop of the zero-padded image = shift by (dy, dx) in [-crop, crop], zeros coming in.
@@ -60,6 +63,22 @@ struct Batcher {
             }
         }
         return Activation(buffer: out, batch: n, shape: .spatial(channels: 1, height: rows, width: cols))
+    }
+
+    /// target[i] = lookup[source[i]], eight pixels at a time: the same multiply and add (Swift never fuses
+    /// them), so the same bits as the table.
+    private func normalize(_ target: UnsafeMutablePointer<Float>, _ source: UnsafePointer<UInt8>, count: Int)
+    {
+        var i = 0
+        while i + 8 <= count {
+            let bytes = UnsafeRawPointer(source + i).loadUnaligned(as: SIMD8<UInt8>.self)
+            store(SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: bytes)) * scale + offset, target + i)
+            i += 8
+        }
+        while i < count {
+            target[i] = lookup[Int(source[i])]
+            i += 1
+        }
     }
 
     /// Random erasing as torchvision's `RandomErasing` defaults: area 2–33% of the image, aspect ratio
