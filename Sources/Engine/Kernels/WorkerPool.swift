@@ -25,7 +25,9 @@ final class WorkerPool: @unchecked Sendable {
     private nonisolated(unsafe) var job: (body: @Sendable (Int) -> Void, workers: Int)?
     /// Helpers started so far; helper i (1-based) runs share i.
     private var helpers = 0
-    /// Set while the owner runs a job, so that a nested split on the owner runs inline.
+    /// Set while the owner runs a job, so that a nested split on the owner runs inline; always set in the
+    /// pools of helper threads, so that a split inside a helper's share runs inline too (no helpers of
+    /// helpers).
     private(set) var busy = false
 
     /// How many times a helper polls for the next job before it sleeps (about 50–100 µs), and how many
@@ -66,6 +68,9 @@ final class WorkerPool: @unchecked Sendable {
     }
 
     private func helperLoop(index: Int, seen: Int) {
+        let own = WorkerPool()
+        own.busy = true
+        pthread_setspecific(Self.key, Unmanaged.passRetained(own).toOpaque())
         var seen = seen
         while true {
             var spins = 0

@@ -75,18 +75,22 @@ final class ParallelTests: XCTestCase {
         XCTAssertEqual(failures.load(ordering: .relaxed), 0)
     }
 
-    /// A split inside a split runs its shares on the calling thread, one after another, with the same
-    /// shares as an outer split would get.
+    /// A split inside a split runs its shares on the thread that made it, one after another, whether
+    /// that is the owner or a helper: no thread starts helpers of its own.
     func testNestedSplitRunsInline() {
         let total = Atomic<Int>(0)
+        let foreign = Atomic<Int>(0)
         Parallel.split(4, threads: 2) { outer, _ in
             for _ in outer {
+                let thread = pthread_self()
                 Parallel.split(10, threads: 3) { inner, _ in
+                    if pthread_equal(thread, pthread_self()) == 0 { foreign.add(1, ordering: .relaxed) }
                     for i in inner { total.add(i, ordering: .relaxed) }
                 }
             }
         }
         XCTAssertEqual(total.load(ordering: .relaxed), 4 * 45)
+        XCTAssertEqual(foreign.load(ordering: .relaxed), 0, "an inner share ran on another thread")
     }
 
     /// The helpers of a thread's pool stop when that thread exits: thread count returns to where it was.
