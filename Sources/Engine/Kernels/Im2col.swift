@@ -144,6 +144,59 @@ enum Im2col {
         }
     }
 
+    /// Readable floats that `backwardNarrow` needs before and after its column matrix.
+    static let margin = 16
+
+    /// Whether `backwardNarrow` handles the geometry: stride 1, no padding, input rows of at most 16.
+    static func isNarrow(_ g: ConvGeometry) -> Bool { g.stride == 1 && g.padding == 0 && g.width <= 16 }
+
+    /// `backward` for narrow valid convolutions (`isNarrow`), input row by input row: each row of the input
+    /// gradient is summed in one 16-lane register, its windows' column rows added in `backward`'s order
+    /// ((ky, kx) ascending, each shifted to its kx), then stored once, instead of every column row being
+    /// added into memory. The lanes a window does not reach get +0, which changes no sum (the sums start
+    /// at +0, so they are never −0). So the bits are `backward`'s. `columns` must have `margin` readable
+    /// floats before and after it: the shifted 16-lane loads reach over its ends.
+    static func backwardNarrow(
+        inputGradient: UnsafeMutablePointer<Float>, columns: UnsafeMutablePointer<Float>,
+        geometry g: ConvGeometry, images: Range<Int>
+    ) {
+        precondition(isNarrow(g), "backwardNarrow on a \(g.width)-wide input with padding \(g.padding)")
+        let (oh, ow, k) = (g.outputHeight, g.outputWidth, g.kernel)
+        let width = images.count * g.outputPlane
+        let plane = g.height * g.width
+        let lane = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+        // Lanes kx..<kx + OW: where column row kx of a window lands in an input row.
+        let reach = (0..<k).map { kx in (lane .>= Int32(kx)) .& (lane .< Int32(kx + ow)) }
+        for c in 0..<g.channels {
+            for (local, n) in images.enumerated() {
+                let target = inputGradient + (c * g.batch + n) * plane
+                for iy in 0..<g.height {
+                    var sum = SIMD16<Float>()
+                    for ky in 0..<k {
+                        let oy = iy - ky
+                        guard oy >= 0 && oy < oh else { continue }
+                        var column = columns + (c * k + ky) * k * width + (local * oh + oy) * ow
+                        for kx in 0..<k {
+                            let v = UnsafeRawPointer(column - kx).loadUnaligned(as: SIMD16<Float>.self)
+                            sum += SIMD16<Float>().replacing(with: v, where: reach[kx])
+                            column += width
+                        }
+                    }
+                    let row = target + iy * g.width
+                    var x = 0
+                    if g.width >= 8 {
+                        store(sum.lowHalf, row)
+                        x = 8
+                    }
+                    while x < g.width {
+                        row[x] = sum[x]
+                        x += 1
+                    }
+                }
+            }
+        }
+    }
+
     /// columns [C·K·K, images.count·OH·OW] → input gradient [C,N,H,W] of `images`, summing overlapping
     /// windows. Overwrites those images' gradient (no zeroing needed beforehand). Same-size convolutions zero
     /// the column gradients that fall outside the input (padding positions) on the way.

@@ -17,7 +17,8 @@ public final class Conv2d: Layer {
     /// Set when this layer runs as Winograd F(2×2, 3×3), with its per-thread and per-group buffers.
     let winograd: WinogradGeometry?
     var winogradState = WinogradState()
-    /// Per thread: a column matrix and its gradient (grown when the thread count grows).
+    /// Per thread: a column matrix and its gradient (grown when the thread count grows), the gradient with
+    /// `Im2col.margin` floats before and after it for `Im2col.backwardNarrow`.
     private var scratch: [(columns: Buffer, columnGradient: Buffer)]
     /// Per reduction group: partial weight and bias gradients (see `backward`).
     private var partials: [(weightGradient: Buffer, biasGradient: Buffer)] = []
@@ -69,7 +70,9 @@ public final class Conv2d: Layer {
     /// One column matrix and its gradient for each thread.
     private func growScratch() {
         let size = chunk * geometry.columnRows * geometry.outputPlane
-        while scratch.count < threads { scratch.append((Buffer(count: size), Buffer(count: size))) }
+        while scratch.count < threads {
+            scratch.append((Buffer(count: size), Buffer(count: size + 2 * Im2col.margin)))
+        }
     }
 
     /// The most reduction groups a batch is cut into: the parallelism of the weight gradient.
@@ -148,7 +151,7 @@ public final class Conv2d: Layer {
         let columns = scratch.map {
             (
                 columns: SharedPointer($0.columns.pointer),
-                columnGradient: SharedPointer($0.columnGradient.pointer)
+                columnGradient: SharedPointer($0.columnGradient.pointer + Im2col.margin)
             )
         }
         let groupPartials = partials.map {
@@ -182,9 +185,15 @@ public final class Conv2d: Layer {
                         BLAS.sgemm(
                             s.columnGradient.base, w.base, dy, m: rows, n: width, k: outputChannels,
                             transposeA: true, ldb: total)
-                        Im2col.backward(
-                            inputGradient: dxShared.base, columns: s.columnGradient.base, geometry: g,
-                            images: images)
+                        if Im2col.isNarrow(g) {
+                            Im2col.backwardNarrow(
+                                inputGradient: dxShared.base, columns: s.columnGradient.base, geometry: g,
+                                images: images)
+                        } else {
+                            Im2col.backward(
+                                inputGradient: dxShared.base, columns: s.columnGradient.base, geometry: g,
+                                images: images)
+                        }
                     }
                 }
             }
