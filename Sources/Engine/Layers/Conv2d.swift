@@ -24,6 +24,17 @@ public final class Conv2d: Layer {
     private var partials: [(weightGradient: Buffer, biasGradient: Buffer)] = []
     /// Images per chunk: about 128K floats (512 KB) of columns.
     private let chunk: Int
+    /// Per thread: one chunk's output or output gradient [OC, chunk·OH·OW], for a stage that fuses work
+    /// into the chunk loop (`ChunkHook`); made on first use.
+    private var chunkScratch: [Buffer] = []
+
+    /// A fused stage's work on one chunk of images (`ConvPoolReLU`): `chunk` holds the chunk's output or
+    /// output gradient, [OC, images.count·OH·OW] with rows `rowStride` floats apart. Called on the thread
+    /// that computes the chunk.
+    typealias ChunkHook =
+        @Sendable (
+            _ chunk: UnsafeMutablePointer<Float>, _ rowStride: Int, _ images: Range<Int>
+        ) -> Void
 
     init(
         input: Shape, outputChannels: Int, kernel: Int, stride: Int, padding: Int, bias: Bool, threads: Int,
@@ -88,37 +99,8 @@ public final class Conv2d: Layer {
 
     public func forward(_ input: Activation, context: inout ForwardContext) -> Activation {
         if let winograd { return winogradForward(input, geometry: winograd) }
-        self.input = input
-        geometry.batch = input.batch
-        let g = geometry
-        let plane = g.outputPlane
-        let total = input.batch * plane
-        let out = output.get(outputChannels * total)
-        let pieces = chunks(input.batch)
-        let outputChannels = outputChannels
-        // Each thread writes its own chunks' output columns and its own column scratch.
-        let x = SharedPointer(input.pointer)
-        let y = SharedPointer(out.pointer)
-        let w = SharedPointer(weight.value.pointer)
-        let b = bias.map { SharedPointer($0.value.pointer) }
-        let columns = scratch.map { SharedPointer($0.columns.pointer) }
-        Parallel.split(pieces.count, threads: threads) { range, t in
-            let cols = columns[t].base
-            for images in pieces[range] {
-                Im2col.forward(columns: cols, input: x.base, geometry: g, images: images)
-                // out[:, images] = W[OC, CKK] · cols[CKK, images·P]
-                BLAS.sgemm(
-                    y.base + images.lowerBound * plane, w.base, cols,
-                    m: outputChannels, n: images.count * plane, k: g.columnRows, ldc: total)
-                if let b {
-                    for oc in 0..<outputChannels {
-                        let row = y.base + oc * total + images.lowerBound * plane
-                        let bias = b.base[oc]
-                        for j in 0..<(images.count * plane) { row[j] += bias }
-                    }
-                }
-            }
-        }
+        let out = output.get(outputChannels * input.batch * geometry.outputPlane)
+        im2colForward(input, output: out.pointer, epilogue: nil)
         return Activation(buffer: out, batch: input.batch, shape: outputShape)
     }
 
@@ -126,13 +108,74 @@ public final class Conv2d: Layer {
         if let winograd {
             return winogradBackward(gradOutput, needsInputGradient: needsInputGradient, geometry: winograd)
         }
+        return im2colBackward(
+            batch: gradOutput.batch, gradOutput: gradOutput.pointer, needsInputGradient: needsInputGradient,
+            prologue: nil)
+    }
+
+    /// Per-thread chunk scratch for a fused stage's hooks.
+    private func growChunkScratch() {
+        let size = outputChannels * chunk * geometry.outputPlane
+        while chunkScratch.count < threads { chunkScratch.append(Buffer(count: size)) }
+    }
+
+    /// The im2col forward pass, chunk by chunk: into `output` [OC,N,OH,OW], or, with an `epilogue`, into a
+    /// per-thread chunk scratch that the epilogue reads right after (the full output is never written).
+    /// Each output is the same chain of multiply-adds either way (oneDNN's kernel sums over the column rows
+    /// in order, whatever the output's row stride), so the epilogue sees the bits the output would hold.
+    func im2colForward(_ input: Activation, output: UnsafeMutablePointer<Float>?, epilogue: ChunkHook?) {
+        self.input = input
+        geometry.batch = input.batch
+        let g = geometry
+        let plane = g.outputPlane
+        let total = input.batch * plane
+        let pieces = chunks(input.batch)
+        let outputChannels = outputChannels
+        if epilogue != nil { growChunkScratch() }
+        // Each thread writes its own chunks' output columns (or its own chunk scratch) and its own column
+        // scratch.
+        let x = SharedPointer(input.pointer)
+        let y = output.map { SharedPointer($0) }
+        let w = SharedPointer(weight.value.pointer)
+        let b = bias.map { SharedPointer($0.value.pointer) }
+        let columns = scratch.map { SharedPointer($0.columns.pointer) }
+        let chunkOutputs = epilogue == nil ? [] : chunkScratch.map { SharedPointer($0.pointer) }
+        Parallel.split(pieces.count, threads: threads) { range, t in
+            let cols = columns[t].base
+            for images in pieces[range] {
+                let width = images.count * plane
+                let (out, stride) =
+                    epilogue == nil
+                    ? (y!.base + images.lowerBound * plane, total) : (chunkOutputs[t].base, width)
+                Im2col.forward(columns: cols, input: x.base, geometry: g, images: images)
+                // out[:, images] = W[OC, CKK] · cols[CKK, images·P]
+                BLAS.sgemm(out, w.base, cols, m: outputChannels, n: width, k: g.columnRows, ldc: stride)
+                if let b {
+                    for oc in 0..<outputChannels {
+                        let row = out + oc * stride
+                        let bias = b.base[oc]
+                        for j in 0..<width { row[j] += bias }
+                    }
+                }
+                epilogue?(out, stride, images)
+            }
+        }
+    }
+
+    /// The im2col backward pass, chunk by chunk, from `gradOutput` [OC,N,OH,OW], or, with a `prologue`,
+    /// from a per-thread chunk scratch that the prologue fills right before the chunk's GEMMs read it
+    /// (their sums do not depend on where the rows lie: the same bits either way).
+    func im2colBackward(
+        batch: Int, gradOutput: UnsafeMutablePointer<Float>?, needsInputGradient: Bool, prologue: ChunkHook?
+    ) -> Activation? {
         guard let input else { preconditionFailure("backward before forward") }
         let g = geometry
         let plane = g.outputPlane
-        let total = gradOutput.batch * plane
+        let total = batch * plane
         let rows = g.columnRows
-        let dx = needsInputGradient ? inputGradient.get(gradOutput.batch * inputShape.count) : nil
-        let pieces = chunks(gradOutput.batch)
+        let dx = needsInputGradient ? inputGradient.get(batch * inputShape.count) : nil
+        let pieces = chunks(batch)
+        if prologue != nil { growChunkScratch() }
         let outputChannels = outputChannels
         let hasBias = bias != nil
         // The chunks fall into a fixed number of reduction groups that depends on the batch alone, never
@@ -145,7 +188,8 @@ public final class Conv2d: Layer {
         // Each thread reads the shared input, dY and W, and writes its own groups' rows of dX and partials,
         // and its own column scratch.
         let x = SharedPointer(input.pointer)
-        let dout = SharedPointer(gradOutput.pointer)
+        let dout = gradOutput.map { SharedPointer($0) }
+        let chunkGradients = prologue == nil ? [] : chunkScratch.map { SharedPointer($0.pointer) }
         let w = SharedPointer(weight.value.pointer)
         let dxShared = dx.map { SharedPointer($0.pointer) }
         let columns = scratch.map {
@@ -169,22 +213,25 @@ public final class Conv2d: Layer {
                 p.biasGradient.base.update(repeating: 0, count: outputChannels)
                 for images in pieces[Parallel.share(group, of: pieces.count, workers: groups)] {
                     let width = images.count * plane
-                    let dy = dout.base + images.lowerBound * plane
+                    let (dy, stride) =
+                        prologue == nil
+                        ? (dout!.base + images.lowerBound * plane, total) : (chunkGradients[t].base, width)
+                    prologue?(dy, stride, images)
                     Im2col.forward(columns: s.columns.base, input: x.base, geometry: g, images: images)
                     // dW[OC, CKK] += dY[OC, images·P] · colsᵀ
                     BLAS.sgemm(
                         p.weightGradient.base, dy, s.columns.base, m: outputChannels, n: rows, k: width,
-                        transposeB: true, beta: 1, lda: total)
+                        transposeB: true, beta: 1, lda: stride)
                     if hasBias {
                         for oc in 0..<outputChannels {
-                            p.biasGradient.base[oc] += Self.sum(dy + oc * total, width)
+                            p.biasGradient.base[oc] += Self.sum(dy + oc * stride, width)
                         }
                     }
                     if let dxShared {
                         // dcols[CKK, images·P] = Wᵀ · dY, then scatter back to the input positions.
                         BLAS.sgemm(
                             s.columnGradient.base, w.base, dy, m: rows, n: width, k: outputChannels,
-                            transposeA: true, ldb: total)
+                            transposeA: true, ldb: stride)
                         if Im2col.isNarrow(g) {
                             Im2col.backwardNarrow(
                                 inputGradient: dxShared.base, columns: s.columnGradient.base, geometry: g,
@@ -204,7 +251,7 @@ public final class Conv2d: Layer {
             for i in 0..<weight.count { weight.gradient[i] += p.weightGradient[i] }
             if let bias { for oc in 0..<outputChannels { bias.gradient[oc] += p.biasGradient[oc] } }
         }
-        return dx.map { Activation(buffer: $0, batch: gradOutput.batch, shape: inputShape) }
+        return dx.map { Activation(buffer: $0, batch: batch, shape: inputShape) }
     }
 
     /// Σ row[0..<count] in a fixed order: eight float lanes (lane i sums the elements j ≡ i mod 8 below the

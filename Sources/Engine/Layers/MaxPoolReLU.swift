@@ -46,22 +46,9 @@ final class MaxPoolReLU: Layer {
             let winner = SharedPointer(win.baseAddress!)
             Parallel.split(planes, threads: threads) { range, _ in
                 for plane in range {
-                    for oy in 0..<oh {
-                        let top = x.base + plane * inPlane + 2 * oy * width
-                        let j = plane * outPlane + oy * ow
-                        // Four windows at a time, a row's last four overlapping the previous ones.
-                        var ox = 0
-                        while true {
-                            let (best, index) = BatchNormReLUPool.pool(
-                                load(top + 2 * ox), load(top + width + 2 * ox))
-                            UnsafeMutableRawPointer(y.base + j + ox).storeBytes(
-                                of: best.replacing(with: 0, where: best .< 0), as: SIMD4<Float>.self)
-                            UnsafeMutableRawPointer(winner.base + j + ox).storeBytes(
-                                of: index, as: SIMD4<UInt8>.self)
-                            if ox + 4 == ow { break }
-                            ox = min(ox + 4, ow - 4)
-                        }
-                    }
+                    Self.forwardPlane(
+                        x.base + plane * inPlane, y.base + plane * outPlane, winner.base + plane * outPlane,
+                        width: width, outputHeight: oh)
                 }
             }
         }
@@ -85,27 +72,67 @@ final class MaxPoolReLU: Layer {
             let winner = SharedPointer(win.baseAddress!)
             Parallel.split(planes, threads: threads) { range, _ in
                 for plane in range {
-                    for oy in 0..<oh {
-                        let top = d.base + plane * inPlane + 2 * oy * width
-                        let j = plane * outPlane + oy * ow
-                        var ox = 0
-                        while true {
-                            let out = UnsafeRawPointer(y.base + j + ox).loadUnaligned(as: SIMD4<Float>.self)
-                            var g = UnsafeRawPointer(dy.base + j + ox).loadUnaligned(as: SIMD4<Float>.self)
-                            g.replace(with: 0, where: out .<= 0)
-                            let (upper, lower) = BatchNormReLUPool.place(
-                                g, BatchNormReLUPool.winners(winner.base + j + ox))
-                            store(upper, top + 2 * ox)
-                            store(lower, top + width + 2 * ox)
-                            if ox + 4 == ow { break }
-                            ox = min(ox + 4, ow - 4)
-                        }
-                    }
+                    let j = plane * outPlane
+                    Self.backwardPlane(
+                        d.base + plane * inPlane, dy.base + j, y.base + j, winner.base + j, width: width,
+                        outputHeight: oh)
                 }
             }
         }
         return Activation(
             buffer: dx, batch: gradOutput.batch,
             shape: .spatial(channels: planeCount, height: height, width: width))
+    }
+
+    /// One plane: input [H,W] (`width` = W, even and at least 8) → output [OH,W/2] after the ReLU, and
+    /// which element of each window won. Four windows at a time, a row's last four overlapping the
+    /// previous ones.
+    @inline(__always)
+    static func forwardPlane(
+        _ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+        _ winner: UnsafeMutablePointer<UInt8>,
+        width: Int, outputHeight oh: Int
+    ) {
+        let ow = width / 2
+        for oy in 0..<oh {
+            let top = x + 2 * oy * width
+            let j = oy * ow
+            var ox = 0
+            while true {
+                let (best, index) = BatchNormReLUPool.pool(load(top + 2 * ox), load(top + width + 2 * ox))
+                UnsafeMutableRawPointer(y + j + ox).storeBytes(
+                    of: best.replacing(with: 0, where: best .< 0), as: SIMD4<Float>.self)
+                UnsafeMutableRawPointer(winner + j + ox).storeBytes(of: index, as: SIMD4<UInt8>.self)
+                if ox + 4 == ow { break }
+                ox = min(ox + 4, ow - 4)
+            }
+        }
+    }
+
+    /// One plane's input gradient [2·OH, width] from its output gradient `dy`, output `y` and winners
+    /// [OH, width/2]: ReLU's mask (output ≤ 0 → 0), then each window's gradient at its winner and 0 at the
+    /// other three elements, every element written once.
+    @inline(__always)
+    static func backwardPlane(
+        _ dx: UnsafeMutablePointer<Float>, _ dy: UnsafeMutablePointer<Float>,
+        _ y: UnsafeMutablePointer<Float>,
+        _ winner: UnsafeMutablePointer<UInt8>, width: Int, outputHeight oh: Int
+    ) {
+        let ow = width / 2
+        for oy in 0..<oh {
+            let top = dx + 2 * oy * width
+            let j = oy * ow
+            var ox = 0
+            while true {
+                let out = UnsafeRawPointer(y + j + ox).loadUnaligned(as: SIMD4<Float>.self)
+                var g = UnsafeRawPointer(dy + j + ox).loadUnaligned(as: SIMD4<Float>.self)
+                g.replace(with: 0, where: out .<= 0)
+                let (upper, lower) = BatchNormReLUPool.place(g, BatchNormReLUPool.winners(winner + j + ox))
+                store(upper, top + 2 * ox)
+                store(lower, top + width + 2 * ox)
+                if ox + 4 == ow { break }
+                ox = min(ox + 4, ow - 4)
+            }
+        }
     }
 }

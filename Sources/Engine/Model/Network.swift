@@ -6,8 +6,9 @@ public final class Network {
     public let inputShape: Shape
     public let layers: [Layer]
     /// What forward and backward run: `layers`, with each batch norm → ReLU → 2×2 max pool run replaced by
-    /// one fused `BatchNormReLUPool` (the same results without the full-size tensors between them), and
-    /// each 2×2 max pool → ReLU by one `MaxPoolReLU` (bit for bit the two layers' results).
+    /// one fused `BatchNormReLUPool` (the same results without the full-size tensors between them), each
+    /// im2col convolution → 2×2 max pool → ReLU by one `ConvPoolReLU`, and each other 2×2 max pool → ReLU
+    /// by one `MaxPoolReLU` (these two bit for bit the layers' results).
     let stages: [Layer]
 
     /// `threads`: how many cores the layers split each batch across.
@@ -21,14 +22,19 @@ public final class Network {
         stages = Network.fuse(layers, threads: threads)
     }
 
-    /// `layers` with every batch norm → ReLU → 2×2 stride-2 max pool run, and every such max pool → ReLU,
-    /// as one fused layer.
+    /// `layers` with every batch norm → ReLU → 2×2 stride-2 max pool run, every im2col convolution → such
+    /// max pool → ReLU, and every other such max pool → ReLU as one fused layer.
     static func fuse(_ layers: [Layer], threads: Int) -> [Layer] {
         var stages: [Layer] = []
         var i = 0
         while i < layers.count {
             if i + 2 < layers.count,
                 let fused = BatchNormReLUPool(layers[i], layers[i + 1], layers[i + 2], threads: threads)
+            {
+                stages.append(fused)
+                i += 3
+            } else if i + 2 < layers.count,
+                let fused = ConvPoolReLU(layers[i], layers[i + 1], layers[i + 2], threads: threads)
             {
                 stages.append(fused)
                 i += 3

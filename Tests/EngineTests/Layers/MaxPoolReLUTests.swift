@@ -73,11 +73,18 @@ final class MaxPoolReLUTests: XCTestCase {
         XCTAssertEqual(other.stages.count, 2, "a stride-1 pool is not fused")
     }
 
-    func testDefaultModelFusesBothPools() throws {
+    /// Max pool → ReLU after a convolution fuses into that convolution's chunk loop (`ConvPoolReLU`);
+    /// after anything else it stays a `MaxPoolReLU`.
+    func testDefaultModelFusesBothPoolsIntoTheirConvolutions() throws {
         let network = try Network(
             specs: BuiltinModel.default.layers(), input: .spatial(channels: 1, height: 28, width: 28), seed: 1
         )
-        XCTAssertEqual(network.stages.filter { $0 is MaxPoolReLU }.count, 2)
-        XCTAssertEqual(network.stages.count, network.layers.count - 2)
+        XCTAssertEqual(network.stages.filter { $0 is ConvPoolReLU }.count, 2)
+        XCTAssertEqual(network.stages.count, network.layers.count - 4)
+        let batchnorm = try Network(
+            specs: BuiltinModel.batchnorm.layers(), input: .spatial(channels: 1, height: 28, width: 28),
+            seed: 1)
+        XCTAssertEqual(batchnorm.stages.filter { $0 is MaxPoolReLU }.count, 1, "conv, batch norm, pool, ReLU")
+        XCTAssertEqual(batchnorm.stages.filter { $0 is ConvPoolReLU }.count, 1)
     }
 }
