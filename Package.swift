@@ -8,10 +8,11 @@ import PackageDescription
 
 // Engine's kernels only: measured, -Ounchecked buys them about a quarter of their throughput. Datasets
 // parses downloaded files and keeps its bounds checks; elsewhere it bought nothing. On x86-64 they are
-// compiled for Haswell's instruction set (AVX2 and FMA, x86 processors since 2013): 256-bit vectors
-// instead of 128-bit ones, about 5% on default-network training, with the same results bit for bit
-// (Swift never contracts a multiply and an add into an FMA by itself). `report` checks the processor
-// before it runs (`Sources/report/ProcessorCheck.swift`).
+// compiled for Haswell's instruction set (AVX2, FMA and their companions; Intel's 2013 processors):
+// 256-bit vectors instead of 128-bit ones, about 5% on default-network training, with the same results
+// bit for bit (Swift never contracts a multiply and an add into an FMA by itself). `report` checks the
+// processor before it runs (`Sources/report/ProcessorCheck.swift`). The test below is on the machine
+// that reads this manifest: cross-compiling from x86-64 to another architecture needs it removed.
 #if arch(x86_64)
 let engineProcessor = ["-target-cpu", "haswell"]
 #else

@@ -121,8 +121,9 @@ public final class Conv2d: Layer {
 
     /// The im2col forward pass, chunk by chunk: into `output` [OC,N,OH,OW], or, with an `epilogue`, into a
     /// per-thread chunk scratch that the epilogue reads right after (the full output is never written).
-    /// Each output is the same chain of multiply-adds either way (oneDNN's kernel sums over the column rows
-    /// in order, whatever the output's row stride), so the epilogue sees the bits the output would hold.
+    /// The epilogue sees the bits the output would hold: oneDNN 2.6's kernels sum each output over the
+    /// column rows in the same order whatever the output's row stride (not a documented promise:
+    /// `ConvPoolReLUTests` compares the two bit for bit, and would catch another version that differs).
     func im2colForward(_ input: Activation, output: UnsafeMutablePointer<Float>?, epilogue: ChunkHook?) {
         self.input = input
         geometry.batch = input.batch
@@ -164,7 +165,7 @@ public final class Conv2d: Layer {
 
     /// The im2col backward pass, chunk by chunk, from `gradOutput` [OC,N,OH,OW], or, with a `prologue`,
     /// from a per-thread chunk scratch that the prologue fills right before the chunk's GEMMs read it
-    /// (their sums do not depend on where the rows lie: the same bits either way).
+    /// (with oneDNN 2.6 their sums do not depend on where the rows lie, as for `im2colForward`).
     func im2colBackward(
         batch: Int, gradOutput: UnsafeMutablePointer<Float>?, needsInputGradient: Bool, prologue: ChunkHook?
     ) -> Activation? {

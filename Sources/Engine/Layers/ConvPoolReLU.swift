@@ -2,8 +2,8 @@
 /// pooled right after its GEMM, while its convolution output is still in the core's cache, and the full
 /// convolution output (which nothing else reads) is never written; backward rebuilds each chunk's output
 /// gradient from the pooled gradient right before the chunk's GEMMs read it. The assignment's network
-/// has two such runs; for its first layer the output is 24×24 per channel, 23 MB per batch of 256 written
-/// and read twice per step without this.
+/// has two such runs; its first layer's output (10×24×24 per image, 5.9 MB per batch of 256) and that
+/// output's gradient were each written to memory and read back once per step without this.
 ///
 /// Results are bit for bit the three layers': the same GEMMs on the same rows (`Conv2d.im2colForward`),
 /// and `MaxPoolReLU`'s plane functions on them. `Network` runs it in place of the three layers, which

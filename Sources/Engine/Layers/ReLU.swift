@@ -25,8 +25,10 @@ public final class ReLU: Layer {
                     of: v.replacing(with: 0, where: v .< 0), as: SIMD8<Float>.self)
                 i += 8
             }
+            // The vector loop's operation, so that the elements past the last multiple of 8 (which depend
+            // on the thread count) come out the same: −0 stays −0 and NaN stays NaN.
             while i < range.upperBound {
-                y[i] = max(x[i], 0)
+                y[i] = x[i] < 0 ? 0 : x[i]
                 i += 1
             }
         }
@@ -52,7 +54,7 @@ public final class ReLU: Layer {
                 i += 8
             }
             while i < range.upperBound {
-                d[i] = y[i] > 0 ? dy[i] : 0
+                d[i] = y[i] <= 0 ? 0 : dy[i]
                 i += 1
             }
         }
