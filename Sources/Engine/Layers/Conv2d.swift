@@ -125,6 +125,7 @@ public final class Conv2d: Layer {
     /// column rows in the same order whatever the output's row stride (not a documented promise:
     /// `ConvPoolReLUTests` compares the two bit for bit, and would catch another version that differs).
     func im2colForward(_ input: Activation, output: UnsafeMutablePointer<Float>?, epilogue: ChunkHook?) {
+        precondition((output == nil) != (epilogue == nil), "im2colForward needs an output or an epilogue")
         self.input = input
         geometry.batch = input.batch
         let g = geometry
@@ -170,6 +171,7 @@ public final class Conv2d: Layer {
         batch: Int, gradOutput: UnsafeMutablePointer<Float>?, needsInputGradient: Bool, prologue: ChunkHook?
     ) -> Activation? {
         guard let input else { preconditionFailure("backward before forward") }
+        precondition((gradOutput == nil) != (prologue == nil), "im2colBackward needs dY or a prologue")
         let g = geometry
         let plane = g.outputPlane
         let total = batch * plane
