@@ -27,14 +27,8 @@ final class ConvPoolReLUTests: XCTestCase {
 
         // Twice: the second pass reuses the stage's scratch and buffers.
         for round in 0..<2 {
-            var context = ForwardContext(training: true, random: Random(seed: 1))
-            let y = fused.forward(TestData.activation(x, batch: batch, shape: shape), context: &context)
-            var plain = TestData.activation(x, batch: batch, shape: shape)
-            for layer in layers { plain = layer.forward(plain, context: &context) }
-            XCTAssertEqual(y.shape, plain.shape, label, file: file, line: line)
-            XCTAssertEqual(
-                y.buffer.array.map(\.bitPattern), plain.buffer.array.map(\.bitPattern), "\(label) forward",
-                file: file, line: line)
+            let y = assertFusedForward(
+                fused, layers, input: x, batch: batch, shape: shape, label, file: file, line: line)
 
             var dy = TestData.uniform(y.count, seed: UInt64(11 + round))
             for i in Swift.stride(from: 0, to: dy.count, by: 9) { dy[i] = -0.0 }

@@ -32,14 +32,9 @@ final class FusedStageTests: XCTestCase {
         for i in nanPositions { x[i] = .nan }
         let label = "\(shape) batch \(batch) training \(training) threads \(threads)"
 
-        var context = ForwardContext(training: training, random: Random(seed: 1))
-        let y = fused.forward(TestData.activation(x, batch: batch, shape: shape), context: &context)
-        var plain = TestData.activation(x, batch: batch, shape: shape)
-        for layer in layers { plain = layer.forward(plain, context: &context) }
-        XCTAssertEqual(y.shape, plain.shape, label, file: file, line: line)
-        XCTAssertEqual(
-            y.buffer.array.map(\.bitPattern), plain.buffer.array.map(\.bitPattern), "\(label) forward",
-            file: file, line: line)
+        let y = assertFusedForward(
+            fused, layers, input: x, batch: batch, shape: shape, training: training, label, file: file,
+            line: line)
         guard nanPositions.isEmpty else { return }
         for (a, b) in zip(fusedNetwork.layers[0].buffers, layers[0].buffers) {
             XCTAssertEqual(a.buffer.array, b.buffer.array, "\(label) \(a.name)", file: file, line: line)

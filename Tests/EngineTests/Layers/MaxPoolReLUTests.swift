@@ -23,14 +23,8 @@ final class MaxPoolReLUTests: XCTestCase {
         for (i, value) in special { x[i] = value }
         let label = "\(shape) batch \(batch) threads \(threads)"
 
-        var context = ForwardContext(training: true, random: Random(seed: 1))
-        let y = fused.forward(TestData.activation(x, batch: batch, shape: shape), context: &context)
-        var plain = TestData.activation(x, batch: batch, shape: shape)
-        for layer in layers { plain = layer.forward(plain, context: &context) }
-        XCTAssertEqual(y.shape, plain.shape, label, file: file, line: line)
-        XCTAssertEqual(
-            y.buffer.array.map(\.bitPattern), plain.buffer.array.map(\.bitPattern), "\(label) forward",
-            file: file, line: line)
+        let y = assertFusedForward(
+            fused, layers, input: x, batch: batch, shape: shape, label, file: file, line: line)
 
         // Gradients with signed zeros among them: −0 must reach the winner as −0, as in the layers.
         var dy = TestData.uniform(y.count, seed: 7)
