@@ -244,11 +244,8 @@ final class KernelReferenceTests: XCTestCase {
     func testMaxPoolMatchesNaive() {
         let windows = [(2, 2, 0), (3, 2, 1), (3, 3, 0), (2, 1, 0)]
         for (kernel, stride, padding) in windows {
-            for size in [6, 7, 11, 18] {
-            }
-
-            // 2×2 windows: rows of 3, 4, 5 and 12 outputs (lane by lane, one vector, an overlapping last one).
-            for size in [6, 7, 8, 10, 24] {
+            // For 2×2 windows, rows of 3 to 12 outputs: lane by lane, one vector, an overlapping last one.
+            for size in [6, 7, 8, 10, 11, 18, 24] {
                 for threads in [1, 2] {
                     let g = Naive.Geometry(
                         channels: 3, batch: 5, height: size, width: size, outputChannels: 3, kernel: kernel,
