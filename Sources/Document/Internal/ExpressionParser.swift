@@ -28,6 +28,10 @@
 /// Errors point at the first character that does not fit.
 struct ExpressionParser {
     private let scalars: [Unicode.Scalar]
+    /// The expression as UTF-8, and where each scalar begins in it (one more entry, for the end): each
+    /// node's text is cut from these bytes, which is a copy, not a scalar-by-scalar append.
+    private let utf8: [UInt8]
+    private let offsets: [Int]
     private let start: SourceLocation
     private let file: String
     private let end: Int
@@ -41,6 +45,16 @@ struct ExpressionParser {
     ///   - location: where the `{{` is.
     init(original: String, location: SourceLocation, file: String) {
         self.scalars = Array(original.unicodeScalars)
+        self.utf8 = Array(original.utf8)
+        var offsets: [Int] = []
+        offsets.reserveCapacity(scalars.count + 1)
+        var offset = 0
+        for scalar in scalars {
+            offsets.append(offset)
+            offset += UTF8.width(scalar)
+        }
+        offsets.append(offset)
+        self.offsets = offsets
         self.start = location
         self.file = file
         self.end = max(scalars.count - 2, 2)
@@ -340,9 +354,7 @@ struct ExpressionParser {
     private func text(from first: Int) -> String {
         var last = index
         while last > first, scalars[last - 1] == " " || scalars[last - 1] == "\t" { last -= 1 }
-        var text = String.UnicodeScalarView()
-        text.append(contentsOf: scalars[first..<last])
-        return String(text)
+        return String(decoding: utf8[offsets[first]..<offsets[max(first, last)]], as: UTF8.self)
     }
 
     /// Runs `body` one level deeper in parentheses, `-` or `not`; an error past the limit.

@@ -7,6 +7,26 @@ import Suggestions
 struct RunLookup {
     let runs: [String: RunSpec]
     let groups: [String: ExperimentGroup]
+    /// Each run's settings as its cache entry spells them, made once per run when a selector first
+    /// needs them: a document may hold tens of thousands of references.
+    private let settings = SettingsCache()
+
+    init(runs: [String: RunSpec], groups: [String: ExperimentGroup]) {
+        self.runs = runs
+        self.groups = groups
+    }
+
+    private final class SettingsCache {
+        var byRun: [String: [String: String]] = [:]
+
+        func value(_ key: String, of id: String, _ run: RunSpec) -> String? {
+            if let known = byRun[id] { return known[key] }
+            let made = Dictionary(run.config.canonicalEntries.map { ($0.key, $0.value) }) { first, _ in first
+            }
+            byRun[id] = made
+            return made[key]
+        }
+    }
 
     /// The runs a reference names, or a message saying why it names none.
     func runs(id: String, selectors: [(key: String, value: String)]) -> Result<[String], LookupError> {
@@ -16,15 +36,19 @@ struct RunLookup {
             return .failure(LookupError("unknown run '\(id)'\(hint)"))
         }
         guard !selectors.isEmpty else { return .success(group.runIDs) }
+        // Each selector's value as a number, parsed once rather than once per member.
+        let wanted = selectors.map { (key: $0.key, value: $0.value, number: Double($0.value)) }
         var matches = group.runIDs.filter { runID in
             guard let run = runs[runID] else { return false }
-            return selectors.allSatisfy { selector in
+            return wanted.allSatisfy { selector in
                 let actual =
                     run.swept.first { $0.key == selector.key }?.value
                     ?? (selector.key == "case" ? run.caseNumber.map(String.init) : nil)
-                    ?? run.config.value(of: selector.key)
+                    ?? settings.value(selector.key, of: runID, run)
                 guard let actual else { return false }
-                return RunLookup.same(actual, selector.value)
+                if actual == selector.value { return true }
+                guard let number = selector.number, let actualNumber = Double(actual) else { return false }
+                return actualNumber == number
             }
         }
         // A member's whole address names it, even when another member matches it too
