@@ -96,7 +96,8 @@ extension ReportBuilder {
                 store.progressKeys().contains(key)
                 ? (try? TrainingState(
                     decoding: Data(
-                        contentsOf: store.progressDirectory(key).appendingPathComponent(RunTraining.stateName)
+                        contentsOf: store.progressDirectory(key).appendingPathComponent(
+                            EngineTrainer.stateName)
                     )))?.epoch
                 : nil
             if let holder = RunCacheLock.holder(of: key, in: store.root) {

@@ -48,9 +48,9 @@ public struct BuildSummary {
     public var trained: [String] = []
     public var trainedKeys = 0
     public var cached: [String] = []
-    public var failed: [String: String] = [:]
+    /// Why each failed run id has no result; its `log` is the failure log in the cache.
+    public var failed: [String: RunFailure] = [:]
     public var output: String = ""
-    public var failureLogs: [String: String] = [:]
     /// Slurm: run ids submitted and not waited for (`--detach`), or only printed (`--dry-run`); the
     /// README is not written then. `slurmBuild` names the build's jobs (`report-<build>`).
     public var pending: [String] = []
@@ -100,37 +100,80 @@ public final class ReportBuilder {
     public func build() throws -> BuildSummary {
         let plan = try self.plan()
         for warning in plan.warnings { console.note(warning.rendered(source: plan.document.source)) }
-        let outputURL = options.url(options.outputPath)
-        let figuresURL = options.url(options.figures)
-        try checkOutputs(output: outputURL, figures: figuresURL)
-        if options.html {
-            guard htmlURL(outputURL).path != outputURL.path else {
-                throw FileWriteError.refused(
-                    outputURL.path,
-                    "the output is already an .html file; --html writes the page beside a Markdown output")
-            }
-            try writer.check(htmlURL(outputURL), kind: .generatedDocument)
-        }
-        // What a build killed while writing left beside the outputs (its process is gone).
-        FileWriter.removeStrayTemporaries(in: outputURL.deletingLastPathComponent())
-        FileWriter.removeStrayTemporaries(in: figuresURL)
-        unlink(
-            outputURL.deletingLastPathComponent().appendingPathComponent(
-                ".\(outputURL.lastPathComponent).tmp"
-            ).path)
+        let outputs = try checkOutputs()
         let cacheLock = try RunCacheLock.forBuild(store.root)
         defer { cacheLock.release() }
         // Leftovers of interrupted builds go, unless Slurm jobs of a detached build may be writing them.
         if SlurmExecutor.openBuilds(store).isEmpty { cacheLock.removeLeftovers(store) }
-        var summary = BuildSummary()
         let rerun = try rerunKeys(plan)
-        var available = Set<String>()
+        var summary = BuildSummary()
+        var (cached, toTrain) = try partition(plan, rerun: rerun, summary: &summary)
+        planExtensions(&toTrain, forced: rerun)
+        let executor = makeExecutor(plan: plan, lock: cacheLock)
+        if !executor.isDryRun && !toTrain.isEmpty {
+            try refuseRunsInTheQueue(toTrain)
+            try findDatasets(for: toTrain)
+        }
+        if !toTrain.isEmpty { summary.slurmBuild = executor.submission }
+        let outcomes = try executor.execute(toTrain, cached: cached, forced: rerun)
+        try collect(outcomes, of: toTrain, into: &summary)
+        guard !executor.isDryRun, summary.pending.isEmpty else { return summary }
+        try cacheLock.exclusively { try writeIndex(plan) }
+        let records = try readRecords(plan, failed: summary.failed)
+        summary.claims = try checkClaims(plan, records: records)
+        try write(plan, records: records, failures: summary.failed, to: outputs, summary: &summary)
+        return summary
+    }
+
+    /// Where a build writes: checked before anything trains, so that a refused output costs nothing.
+    struct Outputs {
+        var document: URL
+        var figures: URL
+        /// The HTML page beside the document (`--html`).
+        var html: URL?
+    }
+
+    /// Refuses, before anything is trained or written, outputs that would replace what report must not;
+    /// removes what a build killed while writing left beside them.
+    func checkOutputs() throws -> Outputs {
+        let output = options.url(options.outputPath)
+        let figures = options.url(options.figures)
+        try writer.check(output, kind: .generatedDocument)
+        var info = stat()
+        if stat(figures.path, &info) == 0 && info.st_mode & S_IFMT != S_IFDIR {
+            throw FileWriteError.refused(figures.path, "the figures directory is not a directory")
+        }
+        var html: URL?
+        if options.html {
+            guard htmlURL(output).path != output.path else {
+                throw FileWriteError.refused(
+                    output.path,
+                    "the output is already an .html file; --html writes the page beside a Markdown output")
+            }
+            try writer.check(htmlURL(output), kind: .generatedDocument)
+            html = htmlURL(output)
+        }
+        // What a build killed while writing left beside the outputs (its process is gone).
+        FileWriter.removeStrayTemporaries(in: output.deletingLastPathComponent())
+        FileWriter.removeStrayTemporaries(in: figures)
+        unlink(
+            output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).tmp").path
+        )
+        return Outputs(document: output, figures: figures, html: html)
+    }
+
+    /// Splits the document's trainings into those whose results the cache holds (returned as keys, and
+    /// counted as cached) and those to train: missing, damaged, or named by `--rerun`.
+    func partition(_ plan: Plan, rerun: Set<String>, summary: inout BuildSummary) throws
+        -> (cached: Set<String>, toTrain: [PlannedRun])
+    {
+        var cached = Set<String>()
         var toTrain: [PlannedRun] = []
         for run in plan.plannedRuns {
             let ids = run.runIDs.joined(separator: ", ")
             switch store.entry(run.key, config: run.canonicalConfig) {
             case .valid(let record) where !rerun.contains(run.key):
-                available.insert(run.key)
+                cached.insert(run.key)
                 summary.cached += run.runIDs
                 try store.adoptLegacyEntry(run.key)
                 let diverged = record.metrics.diverged.map {
@@ -145,102 +188,97 @@ public final class ReportBuilder {
                 toTrain.append(run)
             }
         }
-        planExtensions(&toTrain, forced: rerun)
-        if options.executor == .slurm && options.dryRun && toTrain.isEmpty {
-            console.note("nothing to submit: every run is cached")
-            return summary
-        }
-        if !toTrain.isEmpty && !(options.executor == .slurm && options.dryRun) {
-            try refuseRunsInTheQueue(toTrain)
-        }
-        if !toTrain.isEmpty {
-            let locator = DataLocator(
-                dataDirectory: options.dataDirectory, projectRoot: options.projectRoot,
-                allowDownload: options.allowDownload)
-            // Preconditions before any training or submission: every dataset is found (or downloaded) and
-            // verified once here, so a missing one is one error, the previous README stays as it was, and
-            // nothing is queued on a cluster whose nodes may have no internet.
-            if !(options.executor == .slurm && options.dryRun) {
-                let names = Set(toTrain.map(\.config.dataset.rawValue)).sorted().compactMap(
-                    DatasetName.init(rawValue:))
-                for name in names {
-                    do {
-                        _ = try locator.resolve(name, progress: { [console] in console.download($0) })
-                    } catch {
-                        throw PipelineError.datasetUnavailable(name.rawValue, "\(error)")
-                    }
-                }
-            }
-            let outcomes: [String: RunExecutor.Outcome]
-            if options.executor == .slurm {
-                let result = try slurmExecutor().execute(
-                    toTrain, document: options.document, source: plan.document.source,
-                    mode: options.dryRun ? .dryRun : options.detach ? .detach : .wait, rerun: rerun)
-                summary.slurmBuild = result.build
-                if !result.pending.isEmpty {
-                    summary.pending = toTrain.flatMap(\.runIDs)
-                    return summary
-                }
-                outcomes = Dictionary(
-                    uniqueKeysWithValues: toTrain.map { run in
-                        (run.key, result.failures[run.key].map { RunExecutor.Outcome.failed($0) } ?? .trained)
-                    })
-            } else {
-                console.buildStarting(
-                    trainings: toTrain.count, estimate: estimate(toTrain),
-                    jobs: min(options.jobs, toTrain.count))
-                let executor = RunExecutor(
-                    training: RunTraining(
-                        store: store, data: DatasetCache(locator: locator, observer: console)),
-                    lock: cacheLock,
-                    jobs: options.jobs, cores: ProcessInfo.processInfo.activeProcessorCount, console: console,
-                    stop: options.stop,
-                    available: available, forced: rerun)
-                outcomes = executor.execute(toTrain)
-            }
-            var finished: [String] = []
-            var unfinished: [String] = []
-            for run in toTrain {
-                switch outcomes[run.key] ?? .notStarted {
-                case .trained, .diverged:
-                    summary.trained += run.runIDs
-                    summary.trainedKeys += 1
-                    finished += run.runIDs
-                case .trainedElsewhere:
-                    summary.cached += run.runIDs
-                    finished += run.runIDs
-                case .failed(let failure):
-                    for id in run.runIDs {
-                        summary.failed[id] = failure
-                        summary.failureLogs[id] = store.failureLog(run.key).path
-                    }
-                case .interrupted(let done, let total):
-                    unfinished.append(
-                        "\(run.runIDs.joined(separator: ", ")) (\(done) of \(total) epochs kept; resumes at epoch \(done + 1))"
-                    )
-                case .notStarted:
-                    unfinished.append("\(run.runIDs.joined(separator: ", ")) (not started)")
-                }
-            }
-            if !unfinished.isEmpty {
-                throw PipelineError.interrupted(finished: finished, unfinished: unfinished)
-            }
-        }
-        try cacheLock.exclusively { try writeIndex(plan) }
+        return (cached, toTrain)
+    }
 
+    /// Where the runs train, and with what: the one place the build's executor is chosen.
+    func makeExecutor(plan: Plan, lock: RunCacheLock) -> any RunExecutor {
+        switch options.executor {
+        case .local:
+            return LocalExecutor(
+                trainer: EngineTrainer(
+                    store: store, data: DatasetCache(locator: locator(), observer: console)),
+                lock: lock, jobs: options.jobs, cores: ProcessInfo.processInfo.activeProcessorCount,
+                console: console, stop: options.stop, estimate: { [self] in estimate($0) })
+        case .slurm:
+            return slurmExecutor(
+                document: options.document, source: plan.document.source,
+                mode: options.dryRun ? .dryRun : options.detach ? .detach : .wait)
+        }
+    }
+
+    func locator() -> DataLocator {
+        DataLocator(
+            dataDirectory: options.dataDirectory, projectRoot: options.projectRoot,
+            allowDownload: options.allowDownload)
+    }
+
+    /// Every dataset the runs to train need is found (or downloaded) and verified once, before any
+    /// training or submission: a missing one is one error, the previous README stays as it was, and
+    /// nothing is queued on a cluster whose nodes may have no internet.
+    func findDatasets(for runs: [PlannedRun]) throws {
+        let locator = locator()
+        let names = Set(runs.map(\.config.dataset.rawValue)).sorted().compactMap(DatasetName.init(rawValue:))
+        for name in names {
+            do {
+                _ = try locator.resolve(name, progress: { [console] in console.download($0) })
+            } catch {
+                throw PipelineError.datasetUnavailable(name.rawValue, "\(error)")
+            }
+        }
+    }
+
+    /// Adds each run's outcome to the summary; throws when the build was stopped before every run finished.
+    func collect(_ outcomes: [String: RunOutcome], of runs: [PlannedRun], into summary: inout BuildSummary)
+        throws
+    {
+        var finished: [String] = []
+        var unfinished: [String] = []
+        for run in runs {
+            switch outcomes[run.key] ?? .notStarted {
+            case .trained, .diverged:
+                summary.trained += run.runIDs
+                summary.trainedKeys += 1
+                finished += run.runIDs
+            case .trainedElsewhere:
+                summary.cached += run.runIDs
+                finished += run.runIDs
+            case .submitted:
+                summary.pending += run.runIDs
+            case .failed(let failure):
+                for id in run.runIDs { summary.failed[id] = failure }
+            case .interrupted(let done, let total):
+                unfinished.append(
+                    "\(run.runIDs.joined(separator: ", ")) (\(done) of \(total) epochs kept; resumes at epoch \(done + 1))"
+                )
+            case .notStarted:
+                unfinished.append("\(run.runIDs.joined(separator: ", ")) (not started)")
+            }
+        }
+        if !unfinished.isEmpty {
+            throw PipelineError.interrupted(finished: finished, unfinished: unfinished)
+        }
+    }
+
+    /// The cache records of every run that did not fail, by run id.
+    func readRecords(_ plan: Plan, failed: [String: RunFailure]) throws -> [String: RunRecord] {
         var records: [String: RunRecord] = [:]
-        for id in plan.runOrder where summary.failed[id] == nil {
+        for id in plan.runOrder where failed[id] == nil {
             guard let key = plan.keys[id] else { continue }
             records[id] = try store.record(key)
         }
-        // A false claim stops the build before anything is written: no README states it.
+        return records
+    }
+
+    /// Checks the document's claims against the runs. A false claim stops the build before anything is
+    /// written: no README states it.
+    func checkClaims(_ plan: Plan, records: [String: RunRecord]) throws -> ClaimReport {
         let claims = ClaimCheck.run(
             plan: plan, source: ValueSource(plan: plan, records: records, absence: "failed"))
         if !claims.errors.isEmpty {
             throw DiagnosticError(
                 diagnostics: claims.errors, sources: [plan.document.path: plan.document.source])
         }
-        summary.claims = claims
         if plan.document.expressions.contains(where: {
             $0.references.contains { $0.run.id == ReportTotals.id && $0.path == ["cold_build_time"] }
         }),
@@ -251,32 +289,37 @@ public final class ReportBuilder {
                 "note: report.cold_build_time uses the recorded times of \(replay.otherThreads.joined(separator: ", ")) as they are, though they trained with another thread count than a cold build gives them"
             )
         }
+        return claims
+    }
+
+    /// Renders the document and writes it, its figures and (`--html`) its page.
+    func write(
+        _ plan: Plan, records: [String: RunRecord], failures: [String: RunFailure], to outputs: Outputs,
+        summary: inout BuildSummary
+    ) throws {
+        let directory = outputs.document.deletingLastPathComponent()
+        let prefix = Self.relativePath(from: directory, to: outputs.figures)
         let renderer = DocumentRenderer(
             plan: plan, records: records,
-            failures: Dictionary(
-                uniqueKeysWithValues: summary.failed.map { id, message in
-                    (id, "\(message) (log: `\(relative(summary.failureLogs[id] ?? ""))`)")
-                }),
-            figuresDirectory: figuresURL,
-            figureLinkPrefix: Self.relativePath(from: outputURL.deletingLastPathComponent(), to: figuresURL))
+            failures: failures.mapValues { failure in
+                failure.message + (failure.log.map { " (log: `\(relative($0.path))`)" } ?? "")
+            },
+            figuresDirectory: outputs.figures, figureLinkPrefix: prefix)
         let (text, figures) = renderer.render()
         for (url, svg) in figures { try writer.write(svg, to: url) }
         try writer.write(
-            generatedHeader(lineBreak: text.contains("\r\n") ? "\r\n" : "\n") + text, to: outputURL,
+            generatedHeader(lineBreak: text.contains("\r\n") ? "\r\n" : "\n") + text, to: outputs.document,
             kind: .generatedDocument)
-        summary.output = relative(outputURL.path)
-        if options.html {
-            let prefix = Self.relativePath(from: outputURL.deletingLastPathComponent(), to: figuresURL)
+        summary.output = relative(outputs.document.path)
+        if let url = outputs.html {
             var links: [String: String] = [:]
             for (url, svg) in figures { links[prefix + url.lastPathComponent] = svg }
             let page = HTMLPage.render(
                 markdown: text, figures: links, title: (options.document as NSString).lastPathComponent,
                 marker: generatedHeader().trimmingCharacters(in: .newlines))
-            let url = htmlURL(outputURL)
             try writer.write(page, to: url, kind: .generatedDocument)
             summary.html = relative(url.path)
         }
-        return summary
     }
 
     /// Refuses to train runs that Slurm jobs of an earlier (detached, or killed) build still have queued
@@ -296,11 +339,12 @@ public final class ReportBuilder {
         throw SlurmError.runsInQueue(busy, builds: SlurmExecutor.openBuilds(store).map(\.record.build))
     }
 
-    func slurmExecutor() -> SlurmExecutor {
+    func slurmExecutor(document: String, source: String, mode: SlurmExecutor.Mode) -> SlurmExecutor {
         SlurmExecutor(
             store: store, settings: options.slurm, commands: options.slurmCommands, console: console,
             command: options.slurm.command ?? Bundle.main.executablePath ?? CommandLine.arguments[0],
-            projectRoot: options.projectRoot, dataDirectory: options.dataDirectory)
+            projectRoot: options.projectRoot, dataDirectory: options.dataDirectory, document: document,
+            source: source, mode: mode)
     }
 
     /// `report/README.md` → `report/README.html`.
@@ -422,14 +466,5 @@ public final class ReportBuilder {
         let name = (options.document as NSString).lastPathComponent
         return "\(FileWriter.generatedMarker) from \(name); edit \(name) and run `report build` -->"
             + lineBreak
-    }
-
-    /// Refuses, before anything is trained or written, outputs that would replace what report must not.
-    func checkOutputs(output: URL, figures: URL) throws {
-        try writer.check(output, kind: .generatedDocument)
-        var info = stat()
-        if stat(figures.path, &info) == 0 && info.st_mode & S_IFMT != S_IFDIR {
-            throw FileWriteError.refused(figures.path, "the figures directory is not a directory")
-        }
     }
 }

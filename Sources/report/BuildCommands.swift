@@ -183,9 +183,9 @@ struct BuildCommand: ParsableCommand {
                 FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
             }
             if !summary.failed.isEmpty {
-                for (id, message) in summary.failed.sorted(by: { $0.key < $1.key }) {
-                    FileHandle.standardError.write(
-                        Data("  failed \(id): \(message)\n    log: \(summary.failureLogs[id] ?? "")\n".utf8))
+                for (id, failure) in summary.failed.sorted(by: { $0.key < $1.key }) {
+                    let log = failure.log.map { "\n    log: \($0.path)" } ?? ""
+                    FileHandle.standardError.write(Data("  failed \(id): \(failure.message)\(log)\n".utf8))
                 }
                 throw ExitCode(1)
             }

@@ -38,3 +38,15 @@ extension RunStore {
         return true
     }
 }
+
+extension RunStore {
+    /// Writes `failed/<key>.log` (which the build summary and the README point to) and returns the
+    /// failure that names it. A log that cannot be written leaves the failure without one.
+    func recordFailure(
+        _ key: String, _ message: String, log: String, kind: RunFailure.Kind = .training
+    ) -> RunFailure {
+        let url = failureLog(key)
+        let written = (try? writer.write(log, to: url)) != nil
+        return RunFailure(message, log: written ? url : nil, kind: kind)
+    }
+}

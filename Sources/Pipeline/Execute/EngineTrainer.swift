@@ -2,9 +2,46 @@ import Datasets
 import Engine
 import Foundation
 
-/// Trains one planned run into the cache. The caller holds the run's claim (``RunCacheLock/claim(_:)``);
-/// this is the whole life of one run, whoever schedules it (``RunExecutor`` on this machine, a cluster
-/// worker elsewhere):
+/// What trains one planned run into the cache: the engine (``EngineTrainer``) today, a user's own
+/// command next. An executor decides where and when a run trains (``LocalExecutor`` on this machine,
+/// a Slurm worker on a node) and holds the run's claim (``RunCacheLock/claim(_:)``); a trainer decides
+/// how, publishes the finished entry, and writes `failed/<key>.log` when it fails.
+protocol RunTrainer: Sendable {
+    var store: RunStore { get }
+    func train(_ run: PlannedRun, _ context: TrainingContext) -> RunOutcome
+}
+
+/// How an executor asks a trainer to run: its threads, and what to tell it while it trains.
+struct TrainingContext {
+    /// Threads to start with; `threadTarget`, asked between batches, changes them while the run trains.
+    var threads: Int
+    var threadTarget: (() -> Int)?
+    /// A Slurm worker: an entry another process published meanwhile is kept and this run's own copy
+    /// discarded (equal keys mean equal results).
+    var keepExisting = false
+    /// False with `--rerun`: train from epoch 1 even when a shorter run could be continued.
+    var extend = true
+    var shouldStop: () -> Bool
+    /// Told when a run continues a shorter one, or cannot.
+    var note: (String) -> Void = { _ in }
+    var onEvent: (TrainingEvent) -> Void
+
+    init(
+        threads: Int, threadTarget: (() -> Int)? = nil, keepExisting: Bool = false, extend: Bool = true,
+        shouldStop: @escaping () -> Bool, note: @escaping (String) -> Void = { _ in },
+        onEvent: @escaping (TrainingEvent) -> Void
+    ) {
+        self.threads = threads
+        self.threadTarget = threadTarget
+        self.keepExisting = keepExisting
+        self.extend = extend
+        self.shouldStop = shouldStop
+        self.note = note
+        self.onEvent = onEvent
+    }
+}
+
+/// Trains one planned run with the built-in engine. This is the whole life of one run:
 ///
 /// 1. resume from the run's kept epoch state in `.progress/<key>/`, if any; else continue the longest
 ///    cached run that differs only by fewer epochs (``RunExtension``), if any; else start from the
@@ -13,8 +50,8 @@ import Foundation
 /// 3. publish the finished entry (with its final optimizer state, `state.bin`, when a longer run may
 ///    extend it) — or, when the loss stops being finite, the diverged entry with the epochs before it,
 ///    which is a result too — and drop the kept state.
-public struct RunTraining: Sendable {
-    public let store: RunStore
+struct EngineTrainer: RunTrainer {
+    let store: RunStore
     let data: DatasetCache
     let machine: String
 
@@ -24,26 +61,11 @@ public struct RunTraining: Sendable {
         self.machine = machine
     }
 
-    public enum Outcome: Sendable {
-        case trained(RunMetrics)
-        case diverged(Divergence)
-        /// Stopped; `finished` epochs are kept in its progress state.
-        case interrupted(finished: Int, of: Int)
-        case failed(String)
-    }
-
     /// What the run's progress state file is called inside ``RunStore/progressDirectory(_:)``.
     static let stateName = "state.bin"
 
-    /// With `keepExisting` (a Slurm worker), an entry another process published meanwhile is kept and
-    /// this run's own copy discarded: equal keys mean equal results. `threadTarget`, asked between
-    /// batches, changes the thread count while the run trains; `extend: false` (`--rerun`) trains from
-    /// epoch 1 even when a shorter run could be continued; `note` is told when it is.
-    func train(
-        _ run: PlannedRun, threads: Int, keepExisting: Bool = false, extend: Bool = true,
-        threadTarget: (() -> Int)? = nil, shouldStop: @escaping () -> Bool,
-        note: (String) -> Void = { _ in }, onEvent: @escaping (TrainingEvent) -> Void
-    ) -> Outcome {
+    func train(_ run: PlannedRun, _ context: TrainingContext) -> RunOutcome {
+        let threads = context.threads
         let name = run.runIDs[0]
         var log = "run \(run.runIDs.joined(separator: ", "))\nkey \(run.key)\n"
         let progress = store.progressDirectory(run.key)
@@ -80,7 +102,7 @@ public struct RunTraining: Sendable {
             var trainer = try freshTrainer(threads: resume?.metrics.threads ?? threads)
             log += "threads \(trainer.threads)\n"
             var extended = false
-            if resume == nil, extend,
+            if resume == nil, context.extend,
                 let source = RunExtension.cachedSource(of: run.config, initKey: run.initKey, in: store)
             {
                 do {
@@ -91,10 +113,11 @@ public struct RunTraining: Sendable {
                         checkpointOf: trainer, metrics: snapshot.record.metrics)
                     extended = true
                     log += "extends \(source.key) from epoch \(source.epochs)\n"
-                    note("extends  \(name): continues \(source.key) from epoch \(source.epochs)")
+                    context.note("extends  \(name): continues \(source.key) from epoch \(source.epochs)")
                 } catch {
                     log += "could not extend \(source.key) (\(error)); starting at epoch 1\n"
-                    note("warning: \(name): could not extend \(source.key) (\(error)); training from epoch 1")
+                    context.note(
+                        "warning: \(name): could not extend \(source.key) (\(error)); training from epoch 1")
                     trainer = try freshTrainer(threads: threads)
                 }
             }
@@ -106,18 +129,18 @@ public struct RunTraining: Sendable {
             // The state after the last epoch (a kept state may already be that: killed before publishing).
             var finalState = resume
             var control = TrainingControl(
-                resume: resume, shouldStop: shouldStop,
+                resume: resume, shouldStop: context.shouldStop,
                 epochFinished: { state in
                     try writer.write(try state.encoded(), to: stateURL)
                     finalState = state
-                }, threads: threadTarget)
+                }, threads: context.threadTarget)
             let events: (TrainingEvent) -> Void = { event in
-                onEvent(event)
+                context.onEvent(event)
                 if case .epochEnded(let e) = event {
                     log += RunLog.epochLine(name: name, e, epochs: run.config.epochs) + "\n"
                 }
             }
-            var outcome: Outcome
+            var outcome: RunOutcome
             var files: [String: Data] = [:]
             var metrics: RunMetrics
             do {
@@ -136,7 +159,7 @@ public struct RunTraining: Sendable {
                 if RunExtension.isExtendable(run.config), let finalState {
                     files[RunExtension.stateName] = try finalState.optimizerPart.encoded()
                 }
-                outcome = .trained(metrics)
+                outcome = .trained(final: metrics.final)
             } catch TrainingError.diverged(let epoch, let step, let loss) {
                 guard var soFar = trainer.metricsSoFar else {
                     throw TrainingError.diverged(epoch: epoch, step: step, loss: loss)
@@ -162,7 +185,7 @@ public struct RunTraining: Sendable {
             let entry = try store.beginEntry(run.key)
             temporary = entry
             try store.writeEntry(entry, key: run.key, files: files)
-            if keepExisting {
+            if context.keepExisting {
                 _ = try store.commitEntryUnlessPresent(entry, key: run.key)
             } else {
                 try store.commitEntry(entry, key: run.key)
@@ -173,14 +196,8 @@ public struct RunTraining: Sendable {
             if let temporary { try? FileManager.default.removeItem(at: temporary) }
             let message = "\(error)"
             log += "error: \(message)\n"
-            writeFailureLog(run.key, log)
-            return .failed(message)
+            return .failed(store.recordFailure(run.key, message, log: log))
         }
-    }
-
-    /// `failed/<key>.log`, which the build summary and the README point to.
-    func writeFailureLog(_ key: String, _ log: String) {
-        try? store.writer.write(log, to: store.failureLog(key))
     }
 }
 

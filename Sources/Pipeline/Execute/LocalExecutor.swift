@@ -2,14 +2,52 @@ import Datasets
 import Engine
 import Foundation
 
+/// Where planned runs train: on this machine (``LocalExecutor``) or as Slurm jobs (``SlurmExecutor``).
+/// What trains each run is the executor's ``RunTrainer``, so that where and how compose freely.
+protocol RunExecutor {
+    /// True when nothing trains or is submitted (`--dry-run`): no dataset is needed first, no README follows.
+    var isDryRun: Bool { get }
+    /// What a scheduler calls this build's jobs (Slurm: `report-<build>` names them), or nil.
+    var submission: String? { get }
+    /// Trains (or submits) every run, each once; returns the outcome of every key. `cached`: keys whose
+    /// results are in the cache already (an `init` source need not wait); `forced`: keys trained again
+    /// even when another process finishes them meanwhile (`--rerun`).
+    func execute(_ runs: [PlannedRun], cached: Set<String>, forced: Set<String>) throws -> [String:
+        RunOutcome]
+}
+
+/// Trains planned runs on this machine, on `jobs` worker threads (see ``LocalScheduler``).
+struct LocalExecutor: RunExecutor {
+    let trainer: any RunTrainer
+    let lock: RunCacheLock
+    let jobs: Int
+    let cores: Int
+    let console: BuildObserver
+    let stop: StopSignal
+    /// Seconds the runs would take one after another, for the console's first line (nil: unknown).
+    var estimate: ([PlannedRun]) -> Double? = { _ in nil }
+
+    var isDryRun: Bool { false }
+    var submission: String? { nil }
+
+    func execute(_ runs: [PlannedRun], cached: Set<String>, forced: Set<String>) -> [String: RunOutcome] {
+        guard !runs.isEmpty else { return [:] }
+        console.buildStarting(trainings: runs.count, estimate: estimate(runs), jobs: min(jobs, runs.count))
+        let scheduler = LocalScheduler(
+            trainer: trainer, lock: lock, jobs: jobs, cores: cores, console: console, stop: stop,
+            available: cached, forced: forced)
+        return scheduler.execute(runs)
+    }
+}
+
 /// Trains planned runs on `jobs` worker threads, starting the most expensive first and each run only
 /// once the run it starts from (`init`), or the shorter run it extends, is finished. A failed run fails
 /// its `init` dependents and nothing else (a run that meant to extend it trains from epoch 1). The
 /// cores are shared by ``ThreadPolicy``, again each time a run starts or ends.
 /// Each run is claimed in the cache first (``RunCacheLock``): a run another process is training is
 /// waited for and then read from the cache, never trained twice.
-final class RunExecutor: @unchecked Sendable {
-    let training: RunTraining
+final class LocalScheduler: @unchecked Sendable {
+    let trainer: any RunTrainer
     let lock: RunCacheLock
     let jobs: Int
     let cores: Int
@@ -24,27 +62,17 @@ final class RunExecutor: @unchecked Sendable {
     private var finished: Set<String>
     /// Keys another process holds, and when to ask again.
     private var waiting: [String: Date] = [:]
-    private(set) var outcomes: [String: Outcome] = [:]
+    private(set) var outcomes: [String: RunOutcome] = [:]
     /// The runs in progress: the thread count each should use, and the work it has left.
     private var active: [String: (target: ThreadTarget, remaining: Double)] = [:]
     /// Keys in the order they started (so that shares are given out in a fixed order).
     private var activeOrder: [String] = []
 
-    enum Outcome {
-        case trained
-        /// Finished by another process while this build waited for it.
-        case trainedElsewhere
-        case diverged(Divergence)
-        case interrupted(finished: Int, of: Int)
-        case notStarted
-        case failed(String)
-    }
-
     init(
-        training: RunTraining, lock: RunCacheLock, jobs: Int, cores: Int, console: BuildObserver,
+        trainer: any RunTrainer, lock: RunCacheLock, jobs: Int, cores: Int, console: BuildObserver,
         stop: StopSignal, available: Set<String>, forced: Set<String>
     ) {
-        self.training = training
+        self.trainer = trainer
         self.lock = lock
         self.jobs = max(1, jobs)
         self.cores = max(1, cores)
@@ -55,7 +83,7 @@ final class RunExecutor: @unchecked Sendable {
     }
 
     /// Trains every run; returns the outcome of each key.
-    func execute(_ runs: [PlannedRun]) -> [String: Outcome] {
+    func execute(_ runs: [PlannedRun]) -> [String: RunOutcome] {
         pending = runs.sorted { $0.cost > $1.cost }
         let group = DispatchGroup()
         for _ in 0..<min(jobs, runs.count) {
@@ -91,11 +119,12 @@ final class RunExecutor: @unchecked Sendable {
             let run = pending.remove(at: index)
             if let initKey = run.initKey, let problem = startProblem(initKey) {
                 let message = "not trained: the run it starts from \(problem)"
-                outcomes[run.key] = .failed(message)
-                training.writeFailureLog(
-                    run.key,
-                    "run \(run.runIDs.joined(separator: ", "))\nkey \(run.key)\ninit \(initKey)\nerror: \(message)\n"
-                )
+                outcomes[run.key] = .failed(
+                    trainer.store.recordFailure(
+                        run.key, message,
+                        log:
+                            "run \(run.runIDs.joined(separator: ", "))\nkey \(run.key)\ninit \(initKey)\nerror: \(message)\n",
+                        kind: .dependency(on: initKey)))
                 console.failed(run.runIDs[0], message)
                 condition.broadcast()
                 continue
@@ -112,10 +141,7 @@ final class RunExecutor: @unchecked Sendable {
             activeOrder.removeAll { $0 == run.key }
             if let outcome {
                 outcomes[run.key] = outcome
-                switch outcome {
-                case .trained, .trainedElsewhere, .diverged: finished.insert(run.key)
-                default: break
-                }
+                if outcome.hasResult { finished.insert(run.key) }
             } else {
                 waiting[run.key] = Date().addingTimeInterval(1)
                 pending.append(run)
@@ -163,15 +189,15 @@ final class RunExecutor: @unchecked Sendable {
     /// Why a run cannot start from `initKey`'s results, or nil when it can.
     private func startProblem(_ initKey: String) -> String? {
         switch outcomes[initKey] {
-        case .failed(let message)?: return "failed (\(message))"
+        case .failed(let failure)?: return "failed (\(failure.message))"
         case .diverged(let d)?: return "diverged at epoch \(d.epoch)"
-        case .interrupted?, .notStarted?: return "did not finish"
-        default: return nil
+        case .interrupted?, .notStarted?, .submitted?: return "did not finish"
+        case .trained?, .trainedElsewhere?, nil: return nil
         }
     }
 
     /// Claims and trains one run; nil when another process holds it (ask again later).
-    private func claimAndTrain(_ run: PlannedRun, target: ThreadTarget, alreadyWaiting: Bool) -> Outcome? {
+    private func claimAndTrain(_ run: PlannedRun, target: ThreadTarget, alreadyWaiting: Bool) -> RunOutcome? {
         let name = run.runIDs[0]
         let claim: RunCacheLock.Claim
         do {
@@ -183,44 +209,44 @@ final class RunExecutor: @unchecked Sendable {
             }
         } catch {
             console.failed(name, "\(error)")
-            return .failed("\(error)")
+            return .failed(RunFailure("\(error)", kind: .cache))
         }
         defer { lock.release(claim) }
-        if !forced.contains(run.key), training.store.isComplete(run.key) {
+        if !forced.contains(run.key), trainer.store.isComplete(run.key) {
             console.note("cached   \(run.runIDs.joined(separator: ", ")) (trained by another build)")
             return .trainedElsewhere
         }
         console.started(name)
         var lastBeat = Date()
-        let outcome = training.train(
-            run, threads: target.threads, extend: !forced.contains(run.key),
-            threadTarget: { target.threads }, shouldStop: { [stop] in stop.isStopped },
-            note: { [console] in console.note($0) },
-            onEvent: { [self] event in
-                console.event(name, event)
-                progressed(run, event)
-                if Date().timeIntervalSince(lastBeat) > RunCacheLock.heartbeatInterval {
-                    lock.heartbeat(claim)
-                    lastBeat = Date()
-                }
-            })
+        let outcome = trainer.train(
+            run,
+            TrainingContext(
+                threads: target.threads, threadTarget: { target.threads }, extend: !forced.contains(run.key),
+                shouldStop: { [stop] in stop.isStopped }, note: { [console] in console.note($0) },
+                onEvent: { [self] event in
+                    console.event(name, event)
+                    progressed(run, event)
+                    if Date().timeIntervalSince(lastBeat) > RunCacheLock.heartbeatInterval {
+                        lock.heartbeat(claim)
+                        lastBeat = Date()
+                    }
+                }))
         switch outcome {
-        case .trained(let metrics):
-            console.finished(name, metrics.final)
-            return .trained
+        case .trained(let final):
+            console.finished(name, final)
         case .diverged(let d):
             console.ended(
                 name, "diverged",
                 "at epoch \(d.epoch) (loss \(d.loss)); kept as a result, --rerun \(name) trains it again")
-            return .diverged(d)
         case .interrupted(let done, let total):
             console.ended(
                 name, "stopped ", "after \(done) of \(total) epochs; the next build resumes from there")
-            return .interrupted(finished: done, of: total)
-        case .failed(let message):
-            console.failed(name, message)
-            return .failed(message)
+        case .failed(let failure):
+            console.failed(name, failure.message)
+        case .trainedElsewhere, .notStarted, .submitted:
+            break
         }
+        return outcome
     }
 }
 

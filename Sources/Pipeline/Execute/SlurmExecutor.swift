@@ -4,16 +4,8 @@ import Foundation
 /// `<runs>/.slurm/<build>/`, submits one array per group of runs that start the same way, then waits
 /// with one `squeue` call per interval (plus a look at the cache) until every run is done or failed.
 /// Each task runs `report worker <plan> <index>`, which trains into the shared cache as a local run does.
-final class SlurmExecutor {
+final class SlurmExecutor: RunExecutor {
     enum Mode { case wait, detach, dryRun }
-
-    struct Result {
-        var build: String
-        /// Failure message of each failed (or skipped) key.
-        var failures: [String: String] = [:]
-        /// Keys submitted and not waited for (`--detach`, `--dry-run`).
-        var pending: [String] = []
-    }
 
     /// What `jobs.json` records of a submitted build: the Slurm job id of each plan index, filled in as
     /// the arrays are submitted. A build still in the queue blocks new submissions.
@@ -30,14 +22,23 @@ final class SlurmExecutor {
     let command: String
     let projectRoot: URL
     let dataDirectory: String?
+    /// The document the workers read their runs from (as the plan names it), and its text.
+    let document: String
+    let source: String
+    let mode: Mode
+    /// Names the build's directory and jobs (`report-<build>`).
+    var build = SlurmSubmission.newBuildID()
     /// Where `--dry-run` prints.
     var output: (String) -> Void = { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) }
 
     init(
         store: RunStore, settings: SlurmSettings, commands: SlurmCommands, console: BuildObserver,
-        command: String,
-        projectRoot: URL, dataDirectory: String?
+        command: String, projectRoot: URL, dataDirectory: String?, document: String, source: String,
+        mode: Mode
     ) {
+        self.document = document
+        self.source = source
+        self.mode = mode
         self.store = store
         self.settings = settings
         self.commands = commands
@@ -51,10 +52,18 @@ final class SlurmExecutor {
         store.root.appendingPathComponent(".slurm", isDirectory: true)
     }
 
-    func execute(
-        _ runs: [PlannedRun], document: String, source: String, mode: Mode, rerun: Set<String> = [],
-        build: String = SlurmSubmission.newBuildID()
-    ) throws -> Result {
+    var isDryRun: Bool { mode == .dryRun }
+    var submission: String? { build }
+
+    /// Submits the runs; with `.wait`, waits until every one is done or failed. `cached` is not needed:
+    /// a task's `init` dependency is on the job of a run this build submits, or on nothing.
+    func execute(_ runs: [PlannedRun], cached: Set<String> = [], forced rerun: Set<String> = []) throws
+        -> [String: RunOutcome]
+    {
+        if runs.isEmpty {
+            if mode == .dryRun { console.note("nothing to submit: every run is cached") }
+            return [:]
+        }
         let submission = SlurmSubmission(
             settings: settings, build: build,
             directory: Self.buildsDirectory(store).appendingPathComponent(build))
@@ -68,7 +77,7 @@ final class SlurmExecutor {
             threads: settings.cpusPerTask, tasks: tasks)
         let arrays = SlurmSubmission.arrays(tasks)
         let script = submission.script(command: command, projectRoot: projectRoot)
-        var result = Result(build: build)
+        let submitted = Dictionary(tasks.map { ($0.key, RunOutcome.submitted(build: build)) }) { a, _ in a }
 
         if mode == .dryRun {
             output(
@@ -91,8 +100,7 @@ final class SlurmExecutor {
                         SlurmSubmission.quoted
                     ).joined(separator: " "))
             }
-            result.pending = tasks.map(\.key)
-            return result
+            return submitted
         }
 
         try FileManager.default.createDirectory(
@@ -135,13 +143,12 @@ final class SlurmExecutor {
             console.note(
                 "detached: `report status` shows the runs in the queue; run `report build` again once they finish"
             )
-            result.pending = tasks.map(\.key)
-            return result
+            return submitted
         }
-        result.failures = try wait(
+        let outcomes = try wait(
             tasks: tasks, jobs: jobs.jobs, submission: submission, interrupt: interrupt)
         markFinished(submission.directory)
-        return result
+        return outcomes
     }
 
     private func arrayNumber(of index: Int, in arrays: [SlurmSubmission.JobArray]) -> Int {
@@ -152,9 +159,9 @@ final class SlurmExecutor {
 
     private func wait(
         tasks: [SlurmPlanFile.Task], jobs: [String], submission: SlurmSubmission, interrupt: SlurmInterrupt
-    ) throws -> [String: String] {
+    ) throws -> [String: RunOutcome] {
         var tracker = SlurmTracker(tasks: tasks, jobs: jobs)
-        var failures: [String: String] = [:]
+        var outcomes: [String: RunOutcome] = [:]
         var lastCounts: SlurmTracker.Counts?
         var concurrency = 1
         while !tracker.isFinished {
@@ -173,7 +180,37 @@ final class SlurmExecutor {
             for index in tracker.update(queue, isComplete: store.isComplete) {
                 let task = tasks[index]
                 switch tracker.outcomes[index] {
-                case .done:
+                case .failed(let failure)?:
+                    switch failure.kind {
+                    case .scheduler(let state, let reason, let job):
+                        outcomes[task.key] = .failed(
+                            reportFailure(
+                                task, state: state, reason: reason, job: job, log: submission.logURL(index)))
+                        let children = Set(
+                            tasks.indices.filter { tasks[$0].parent == index }.map { jobs[$0] })
+                        try? commands.cancel(children.sorted())
+                    case .dependency(let parentKey):
+                        let parent = tasks.first { $0.key == parentKey }
+                        let cause: String
+                        if case .failed(let parentFailure)? = outcomes[parentKey] {
+                            cause = parentFailure.message
+                        } else {
+                            cause = "unknown failure"
+                        }
+                        let message = "not trained: the run it starts from failed (\(cause))"
+                        outcomes[task.key] = .failed(
+                            store.recordFailure(
+                                task.key, message,
+                                log:
+                                    "run \(task.runIDs.joined(separator: ", "))\nkey \(task.key)\ninit \(parentKey)\nerror: \(message)\n",
+                                kind: failure.kind))
+                        console.note(
+                            "skipped \(task.runIDs[0]): the run it starts from (\(parent?.runIDs[0] ?? parentKey)) failed"
+                        )
+                    case .training, .cache:
+                        outcomes[task.key] = .failed(failure)
+                    }
+                case let outcome?:
                     try? FileManager.default.removeItem(at: store.failureLog(task.key))
                     let record = try? store.record(task.key)
                     let acc = record?.metrics.final.map { String(format: "%.2f%%", 100 * $0.valAcc) } ?? "-"
@@ -181,22 +218,13 @@ final class SlurmExecutor {
                     console.note(
                         "trained \(task.runIDs[0]): val_acc \(acc) in \(time) (Slurm job \(jobs[index])_\(index))"
                     )
-                case .failed(let state, let reason, let job):
-                    failures[task.key] = reportFailure(
-                        task, state: state, reason: reason, job: job, log: submission.logURL(index))
-                    let children = Set(tasks.indices.filter { tasks[$0].parent == index }.map { jobs[$0] })
-                    try? commands.cancel(children.sorted())
-                case .skipped(let parent):
-                    let message =
-                        "not trained: the run it starts from failed (\(failures[tasks[parent].key] ?? "unknown failure"))"
-                    failures[task.key] = message
-                    writeFailureLog(
-                        task.key,
-                        "run \(task.runIDs.joined(separator: ", "))\nkey \(task.key)\ninit \(tasks[parent].key)\nerror: \(message)\n"
-                    )
-                    console.note(
-                        "skipped \(task.runIDs[0]): the run it starts from (\(tasks[parent].runIDs[0])) failed"
-                    )
+                    if case .diverged = outcome {
+                        outcomes[task.key] = outcome
+                    } else if let divergence = record?.metrics.diverged {
+                        outcomes[task.key] = .diverged(divergence)
+                    } else {
+                        outcomes[task.key] = .trained(final: record?.metrics.final)
+                    }
                 case nil:
                     break
                 }
@@ -218,7 +246,7 @@ final class SlurmExecutor {
                 throw cancel(jobs, tracker: tracker, submission: submission)
             }
         }
-        return failures
+        return outcomes
     }
 
     private func cancel(_ jobs: [String], tracker: SlurmTracker, submission: SlurmSubmission) -> Error {
@@ -235,10 +263,10 @@ final class SlurmExecutor {
     }
 
     /// Names the run, its key, Slurm's state and reason, the log and its last lines; writes the failure log
-    /// that the README points to. Returns the message for the README.
+    /// that the README points to. Returns the failure for the README.
     private func reportFailure(
         _ task: SlurmPlanFile.Task, state: String, reason: String, job: String, log: URL
-    ) -> String {
+    ) -> RunFailure {
         let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         let lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
         let tail = lines.suffix(10)
@@ -252,18 +280,12 @@ final class SlurmExecutor {
         file +=
             "--- last lines of the Slurm log ---\n"
             + (tail.isEmpty ? "(empty or missing)\n" : tail.joined(separator: "\n") + "\n")
-        writeFailureLog(task.key, file)
+        let failure = store.recordFailure(
+            task.key, message, log: file, kind: .scheduler(state: state, reason: reason, job: job))
         var note = "failed  \(task.runIDs[0]) (key \(task.key)): \(message)\n  slurm log: \(relative(log))"
         for line in tail { note += "\n  | \(line)" }
         console.note(note)
-        return message
-    }
-
-    private func writeFailureLog(_ key: String, _ text: String) {
-        let url = store.failureLog(key)
-        try? FileManager.default.createDirectory(
-            at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try? store.writer.write(text, to: url)
+        return failure
     }
 
     private func relative(_ url: URL) -> String {

@@ -43,15 +43,11 @@ struct SlurmQueueEntry: Equatable {
 }
 
 /// Follows the tasks of one build from successive `squeue` answers and the cache directory. The cache
-/// is the truth: a run whose entry exists is done whatever Slurm says.
+/// is the truth: a run whose entry exists is done whatever Slurm says. A task resolves to
+/// `.trained(final: nil)` (its entry is in the cache; the executor reads it), to a failure of kind
+/// `.scheduler` (Slurm's state and reason, and the job as `job_task`), or to one of kind `.dependency`
+/// (the run it starts from failed).
 struct SlurmTracker {
-    enum Outcome: Equatable {
-        case done
-        /// Slurm's state and reason, and the job id as `job_task`.
-        case failed(state: String, reason: String, job: String)
-        /// The run it starts from failed.
-        case skipped(parent: Int)
-    }
 
     let tasks: [SlurmPlanFile.Task]
     /// The Slurm job id of each task's array.
@@ -60,7 +56,7 @@ struct SlurmTracker {
     /// cache (a shared filesystem can lag), before it counts as failed.
     var grace = 3
 
-    private(set) var outcomes: [Int: Outcome] = [:]
+    private(set) var outcomes: [Int: RunOutcome] = [:]
     private(set) var phases: [Int: SlurmQueueEntry.Phase] = [:]
     private(set) var started: [Int: Date] = [:]
     private(set) var durations: [Double] = []
@@ -86,13 +82,16 @@ struct SlurmTracker {
             // A rerun replaces an entry that exists already: it is done once its job is.
             let entry = byTask[id]
             if isComplete(task.key) && (task.rerun != true || entry == nil || entry?.phase == .completed) {
-                outcomes[index] = .done
+                outcomes[index] = .trained(final: nil)
                 if let start = started[index] { durations.append(now.timeIntervalSince(start)) }
                 resolved.append(index)
                 continue
             }
-            if let parent = task.parent, let outcome = outcomes[parent], outcome != .done {
-                outcomes[index] = .skipped(parent: parent)
+            if let parent = task.parent, let outcome = outcomes[parent], !outcome.hasResult {
+                outcomes[index] = .failed(
+                    RunFailure(
+                        "not trained: the run it starts from failed", kind: .dependency(on: tasks[parent].key)
+                    ))
                 resolved.append(index)
                 continue
             }
@@ -100,7 +99,7 @@ struct SlurmTracker {
                 // Listed before and gone now, or never listed: Slurm forgot it (MinJobAge) or lost it.
                 waiting[index, default: 0] += 1
                 if waiting[index, default: 0] > grace {
-                    outcomes[index] = .failed(
+                    outcomes[index] = Self.failed(
                         state: "GONE", reason: "no longer listed by squeue and no result in the cache",
                         job: id)
                     resolved.append(index)
@@ -117,17 +116,25 @@ struct SlurmTracker {
             case .completed:
                 waiting[index, default: 0] += 1
                 if waiting[index, default: 0] > grace {
-                    outcomes[index] = .failed(
+                    outcomes[index] = Self.failed(
                         state: "COMPLETED", reason: "the job ended but its result is not in the cache",
                         job: id)
                     resolved.append(index)
                 }
             case .ended:
-                outcomes[index] = .failed(state: entry.state, reason: entry.reason, job: id)
+                outcomes[index] = Self.failed(state: entry.state, reason: entry.reason, job: id)
                 resolved.append(index)
             }
         }
         return resolved
+    }
+
+    /// A task Slurm ended without a result; the executor adds what the task's log says.
+    static func failed(state: String, reason: String, job: String) -> RunOutcome {
+        .failed(
+            RunFailure(
+                "Slurm job \(job) \(state) (\(reason))",
+                kind: .scheduler(state: state, reason: reason, job: job)))
     }
 
     struct Counts: Equatable {
@@ -138,8 +145,8 @@ struct SlurmTracker {
         var counts = Counts()
         for index in tasks.indices {
             switch outcomes[index] {
-            case .done: counts.done += 1
-            case .failed, .skipped: counts.failed += 1
+            case let outcome? where outcome.hasResult: counts.done += 1
+            case .some: counts.failed += 1
             case nil: if phases[index] == .running { counts.running += 1 } else { counts.queued += 1 }
             }
         }

@@ -31,14 +31,16 @@ public enum SlurmWorker {
         }
         let locator = DataLocator(
             dataDirectory: file.dataDirectory, projectRoot: URL(fileURLWithPath: file.projectRoot))
-        let training = RunTraining(store: store, data: DatasetCache(locator: locator, observer: console))
+        let trainer = EngineTrainer(store: store, data: DatasetCache(locator: locator, observer: console))
         console.started(name)
-        switch training.train(
-            run, threads: file.threads, keepExisting: !rerun, extend: !rerun, shouldStop: { false },
-            note: { console.note($0) }, onEvent: { console.event(name, $0) })
+        switch trainer.train(
+            run,
+            TrainingContext(
+                threads: file.threads, keepExisting: !rerun, extend: !rerun, shouldStop: { false },
+                note: { console.note($0) }, onEvent: { console.event(name, $0) }))
         {
-        case .trained(let metrics):
-            console.finished(name, metrics.final)
+        case .trained(let final):
+            console.finished(name, final)
             return "\(name): trained into \(store.directory(run.key).path)"
         case .diverged(let divergence):
             console.ended(name, "diverged", "at epoch \(divergence.epoch); kept as a result")
@@ -48,8 +50,10 @@ public enum SlurmWorker {
             throw SlurmError.runFailed(
                 "stopped after \(finished) of \(total) epochs; the kept state resumes it")
         case .failed(let failure):
-            console.failed(name, failure)
-            throw SlurmError.runFailed(failure)
+            console.failed(name, failure.message)
+            throw SlurmError.runFailed(failure.message)
+        case .trainedElsewhere, .notStarted, .submitted:
+            return "\(name): in the cache (\(run.key)); nothing to do"
         }
     }
 }

@@ -209,7 +209,7 @@ final class RunCacheLockTests: XCTestCase {
         let expected = try reference.record("r")
         let project = try TestProject(document)
         let key = try project.key("r")
-        let state = project.runs.progressDirectory(key).appendingPathComponent(RunTraining.stateName)
+        let state = project.runs.progressDirectory(key).appendingPathComponent(EngineTrainer.stateName)
         let process = try startBuild(project, output: project.url("build.log"), jobs: 1)
         let deadline = Date().addingTimeInterval(60)
         while !FileManager.default.fileExists(atPath: state.path) && process.isRunning && Date() < deadline {

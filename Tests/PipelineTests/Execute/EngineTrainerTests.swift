@@ -7,12 +7,12 @@ import XCTest
 @testable import Pipeline
 
 /// Training one planned run into the cache, stopped and resumed at chosen batches.
-final class RunTrainingTests: XCTestCase {
+final class EngineTrainerTests: XCTestCase {
     private static let document =
         "```experiment\nid: r\ntrain_samples: 900\nval_samples: 300\nepochs: 3\nbatch_size: 100\nlog_interval: 4\n```\n"
 
-    private func training(_ project: TestProject) -> RunTraining {
-        RunTraining(
+    private func training(_ project: TestProject) -> EngineTrainer {
+        EngineTrainer(
             store: project.runs,
             data: DatasetCache(
                 locator: DataLocator(
@@ -36,7 +36,7 @@ final class RunTrainingTests: XCTestCase {
         let run = try XCTUnwrap(reference.plan().plannedRuns.first)
         guard
             case .trained = training(reference).train(
-                run, threads: 1, shouldStop: { false }, onEvent: { _ in })
+                run, TrainingContext(threads: 1, shouldStop: { false }, onEvent: { _ in }))
         else {
             return XCTFail("the reference run did not train")
         }
@@ -45,11 +45,13 @@ final class RunTrainingTests: XCTestCase {
         for (stopAfter, kept) in [(14, 1), (12, 2)] {
             var batches = 0
             let outcome = runner.train(
-                run, threads: 1,
-                shouldStop: {
-                    batches += 1
-                    return batches > stopAfter
-                }, onEvent: { _ in })
+                run,
+                TrainingContext(
+                    threads: 1,
+                    shouldStop: {
+                        batches += 1
+                        return batches > stopAfter
+                    }, onEvent: { _ in }))
             guard case .interrupted(let finished, 3) = outcome else {
                 return XCTFail("not interrupted: \(outcome)")
             }
@@ -58,10 +60,13 @@ final class RunTrainingTests: XCTestCase {
             let state = try TrainingState(
                 decoding: Data(
                     contentsOf: project.runs.progressDirectory(run.key)
-                        .appendingPathComponent(RunTraining.stateName)))
+                        .appendingPathComponent(EngineTrainer.stateName)))
             XCTAssertEqual(state.epoch, kept)
         }
-        guard case .trained = runner.train(run, threads: 2, shouldStop: { false }, onEvent: { _ in }) else {
+        guard
+            case .trained = runner.train(
+                run, TrainingContext(threads: 2, shouldStop: { false }, onEvent: { _ in }))
+        else {
             return XCTFail("the resumed run did not train")
         }
         let expected = try reference.runs.record(run.key)
@@ -82,16 +87,17 @@ final class RunTrainingTests: XCTestCase {
         try TestPaths.requireSharedData()
         let project = try TestProject(Self.document)
         let run = try XCTUnwrap(project.plan().plannedRuns.first)
-        let state = project.runs.progressDirectory(run.key).appendingPathComponent(RunTraining.stateName)
+        let state = project.runs.progressDirectory(run.key).appendingPathComponent(EngineTrainer.stateName)
         try FileManager.default.createDirectory(
             at: state.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data("RPTSTATE garbage".utf8).write(to: state)
         guard
-            case .trained(let metrics) = training(project).train(
-                run, threads: 1, shouldStop: { false }, onEvent: { _ in })
+            case .trained = training(project).train(
+                run, TrainingContext(threads: 1, shouldStop: { false }, onEvent: { _ in }))
         else {
             return XCTFail("did not train")
         }
+        let metrics = try project.runs.record(run.key).metrics
         XCTAssertEqual(
             metrics.epochs.map(\.epoch), [0, 1, 2, 3], "epoch 0 (before training), then all three")
         let log = try String(

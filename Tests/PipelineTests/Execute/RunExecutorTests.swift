@@ -51,15 +51,18 @@ final class RunExecutorTests: XCTestCase {
         let summary = try project.build()
         XCTAssertEqual(summary.trained.sorted(), ["bad", "good"])
         XCTAssertEqual(summary.failed.keys.sorted(), ["after-bad"])
-        XCTAssertEqual(summary.failed["after-bad"], "not trained: the run it starts from diverged at epoch 1")
+        XCTAssertEqual(
+            summary.failed["after-bad"]?.message, "not trained: the run it starts from diverged at epoch 1")
         let bad = try project.record("bad")
         XCTAssertEqual(bad.metrics.diverged?.epoch, 1)
         XCTAssertEqual(bad.metrics.epochs.map(\.epoch), [0], "only the evaluation before training")
         XCTAssertEqual(bad.metrics.stepsPerEpoch, 3)
         XCTAssertFalse(
             FileManager.default.fileExists(atPath: project.runs.checkpoint(try project.key("bad")).path))
-        let log = try XCTUnwrap(summary.failureLogs["after-bad"])
-        XCTAssertTrue(try String(contentsOfFile: log, encoding: .utf8).contains(summary.failed["after-bad"]!))
+        let failure = try XCTUnwrap(summary.failed["after-bad"])
+        XCTAssertEqual(failure.kind, .dependency(on: try XCTUnwrap(project.plan().keys["bad"])))
+        let log = try XCTUnwrap(failure.log)
+        XCTAssertTrue(try String(contentsOf: log, encoding: .utf8).contains(failure.message))
         XCTAssertEqual(project.runs.temporaryEntries(), [])
 
         let readme = project.readme
@@ -148,7 +151,7 @@ final class RunExecutorTests: XCTestCase {
         try Checkpoint.encode(try Trainer(config: other).network).write(to: checkpoint)
         let foreign = try project.build(rerun: ["evaluate"])
         XCTAssertTrue(
-            foreign.failed["evaluate"]?.hasPrefix(
+            foreign.failed["evaluate"]?.message.hasPrefix(
                 "\(checkpoint.path): the checkpoint holds a different model.") ?? false,
             "\(foreign.failed)")
 
@@ -158,7 +161,7 @@ final class RunExecutorTests: XCTestCase {
         try Checkpoint.encode(trainer.network).write(to: checkpoint)
         let nan = try project.build(rerun: ["evaluate"])
         XCTAssertEqual(
-            nan.failed["evaluate"],
+            nan.failed["evaluate"]?.message,
             "\(checkpoint.path): the checkpoint it starts from holds non-finite weights (1.weight)")
         XCTAssertNotNil(
             project.runs.entry(try project.key("evaluate")).record,
@@ -245,8 +248,8 @@ final class RunExecutorTests: XCTestCase {
             """)
         let lock = try RunCacheLock.forBuild(project.runs.root)
         defer { lock.release() }
-        let executor = RunExecutor(
-            training: RunTraining(
+        let executor = LocalScheduler(
+            trainer: EngineTrainer(
                 store: project.runs,
                 data: DatasetCache(
                     locator: DataLocator(dataDirectory: TestPaths.sharedData.path, projectRoot: project.root),

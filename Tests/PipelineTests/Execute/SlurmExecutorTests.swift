@@ -79,11 +79,12 @@ final class SlurmExecutorTests: XCTestCase {
         XCTAssertEqual(summary.trained.sorted(), ["ft", "sweep[lr=0.01]", "sweep[lr=0.05]", "sweep[lr=0.1]"])
         XCTAssertEqual(summary.failed.keys.sorted(), ["after-bad", "bad"])
         XCTAssertEqual(
-            summary.failed["bad"], "fake failure of task 3 [Slurm job 100_3 FAILED (NonZeroExitCode)]")
+            summary.failed["bad"]?.message,
+            "fake failure of task 3 [Slurm job 100_3 FAILED (NonZeroExitCode)]")
         XCTAssertEqual(
-            summary.failed["after-bad"],
-            "not trained: the run it starts from failed (\(summary.failed["bad"]!))")
-        let log = try String(contentsOfFile: try XCTUnwrap(summary.failureLogs["bad"]), encoding: .utf8)
+            summary.failed["after-bad"]?.message,
+            "not trained: the run it starts from failed (\(summary.failed["bad"]?.message ?? ""))")
+        let log = try String(contentsOf: try XCTUnwrap(summary.failed["bad"]?.log), encoding: .utf8)
         XCTAssertTrue(
             log.contains(
                 "key \(try project.key("bad"))\nslurm job 100_3: FAILED (NonZeroExitCode)\nslurm log: "), log)
@@ -195,13 +196,14 @@ final class SlurmExecutorTests: XCTestCase {
         let executor = SlurmExecutor(
             store: project.runs, settings: settings, commands: slurm.commands,
             console: SilentBuildObserver(), command: "/opt/report/bin/report",
-            projectRoot: project.root, dataDirectory: "/data")
+            projectRoot: project.root, dataDirectory: "/data", document: "report/answers.md",
+            source: Self.document, mode: .dryRun)
+        executor.build = "b1"
         var printed: [String] = []
         executor.output = { printed.append($0) }
-        let result = try executor.execute(
-            try project.plan().plannedRuns, document: "report/answers.md", source: Self.document,
-            mode: .dryRun, build: "b1")
-        XCTAssertEqual(result.pending.count, 6)
+        let outcomes = try executor.execute(try project.plan().plannedRuns)
+        XCTAssertEqual(outcomes.count, 6)
+        XCTAssertTrue(outcomes.values.allSatisfy { $0 == .submitted(build: "b1") })
         let text = printed.joined(separator: "\n")
         let directory = project.runs.root.path + "/.slurm/b1"
         XCTAssertTrue(

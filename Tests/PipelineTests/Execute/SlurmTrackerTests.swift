@@ -32,9 +32,12 @@ final class SlurmTrackerTests: XCTestCase {
                     SlurmQueueEntry(job: "7", task: 1, state: "TIMEOUT", reason: "TimeLimit"),
                     SlurmQueueEntry(job: "8", task: 2, state: "PENDING", reason: "DependencyNeverSatisfied"),
                 ], isComplete: complete.contains), [0, 1, 2])
-        XCTAssertEqual(tracker.outcomes[0], .done)
-        XCTAssertEqual(tracker.outcomes[1], .failed(state: "TIMEOUT", reason: "TimeLimit", job: "7_1"))
-        XCTAssertEqual(tracker.outcomes[2], .skipped(parent: 1))
+        XCTAssertEqual(tracker.outcomes[0], .trained(final: nil))
+        XCTAssertEqual(
+            tracker.outcomes[1], SlurmTracker.failed(state: "TIMEOUT", reason: "TimeLimit", job: "7_1"))
+        XCTAssertEqual(
+            tracker.outcomes[2],
+            .failed(RunFailure("not trained: the run it starts from failed", kind: .dependency(on: "b"))))
         XCTAssertTrue(tracker.isFinished)
         XCTAssertEqual(tracker.counts, SlurmTracker.Counts(done: 1, running: 0, queued: 0, failed: 2))
     }
@@ -48,7 +51,7 @@ final class SlurmTrackerTests: XCTestCase {
         XCTAssertEqual(
             tracker.update(
                 [SlurmQueueEntry(job: "7", task: 0, state: "COMPLETED")], isComplete: { _ in true }), [0])
-        XCTAssertEqual(tracker.outcomes[0], .done)
+        XCTAssertEqual(tracker.outcomes[0], .trained(final: nil))
     }
 
     func testMissingOrResultlessTasksFailAfterGrace() {
@@ -58,11 +61,11 @@ final class SlurmTrackerTests: XCTestCase {
         XCTAssertEqual(tracker.update(queue, isComplete: { _ in false }), [0, 1])
         XCTAssertEqual(
             tracker.outcomes[0],
-            .failed(
+            SlurmTracker.failed(
                 state: "GONE", reason: "no longer listed by squeue and no result in the cache", job: "7_0"))
         XCTAssertEqual(
             tracker.outcomes[1],
-            .failed(
+            SlurmTracker.failed(
                 state: "COMPLETED", reason: "the job ended but its result is not in the cache", job: "7_1"))
     }
 
