@@ -18,7 +18,8 @@ struct TrainCommand: ParsableCommand {
             --model takes a built-in name (see 'report models') or a YAML layer list such as \
             '[conv: {out: 8, kernel: 3}, relu, maxpool: 2, flatten, linear: 10]'.
 
-            With --json, stdout holds exactly one JSON object per epoch and nothing else.
+            With --json, stdout holds exactly one JSON object per epoch and nothing else; a value that \
+            is not finite (a diverging loss) is null.
             """)
 
     @Option(help: "mnist or fashion_mnist.", completion: .list(DatasetName.allCases.map(\.rawValue)))
@@ -178,12 +179,9 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
+    /// One encoded JSON object per epoch (``EpochJSON``), unbuffered, so a reader of the pipe sees each
+    /// epoch as it ends.
     static func printJSON(_ e: EpochMetrics) {
-        func number(_ v: Double?) -> String { v.map { "\($0)" } ?? "null" }
-        let line =
-            "{\"epoch\": \(e.epoch), \"loss\": \(number(e.loss)), \"acc\": \(number(e.acc)), \"val_loss\": \(number(e.valLoss)), "
-            + "\"val_acc\": \(number(e.valAcc)), \"train_s\": \(number(e.trainSeconds)), \"eval_s\": \(number(e.evalSeconds))}\n"
-        // Unbuffered, so a reader of the pipe sees each epoch as it ends.
-        FileHandle.standardOutput.write(Data(line.utf8))
+        FileHandle.standardOutput.write(Data((EpochJSON.line(e) + "\n").utf8))
     }
 }
