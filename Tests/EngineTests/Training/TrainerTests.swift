@@ -1,4 +1,5 @@
 import Datasets
+import TestSupport
 import XCTest
 
 @testable import Engine
@@ -48,21 +49,23 @@ final class TrainerTests: XCTestCase {
     /// gradients over fixed groups of images, never over per-thread shares. Both the default model
     /// (5×5 convolutions with bias) and the strong model (3×3 convolutions, batch norm, 32–128 channels).
     func testAnyThreadCountGivesIdenticalMetricsAndWeights() throws {
-        let train = try MNISTFixture.load(.train, count: 384)
-        let validation = try MNISTFixture.load(.test, count: 200)
+        // Small (the checked debug tier): one batch of 96 instead of four, still split unevenly by 3 threads.
+        let train = try MNISTFixture.load(.train, count: TestSize.pick(384, small: 96))
+        let validation = try MNISTFixture.load(.test, count: TestSize.pick(200, small: 50))
         for model in [BuiltinModel.default, .strong] {
             var config = TrainingConfig()
             config.model = .builtin(model)
             config.epochs = 1
             config.batchSize = 96
             var results: [(metrics: RunMetrics, weights: [[Float]])] = []
-            for threads in [1, 2, 3, 4] {
+            let threadCounts = TestSize.pick([1, 2, 3, 4], small: [1, 3])
+            for threads in threadCounts {
                 let trainer = try Trainer(config: config, threads: threads)
                 var metrics = timeless(try trainer.run(train: train, validation: validation))
                 metrics.threads = 0  // the one field that records the thread count
                 results.append((metrics, trainer.network.state.map(\.buffer.array)))
             }
-            for (i, threads) in [2, 3, 4].enumerated() {
+            for (i, threads) in threadCounts.dropFirst().enumerated() {
                 XCTAssertEqual(results[i + 1].metrics, results[0].metrics, "\(model), \(threads) threads")
                 XCTAssertTrue(results[i + 1].weights == results[0].weights, "\(model), \(threads) threads")
             }
@@ -75,7 +78,9 @@ final class TrainerTests: XCTestCase {
     func testChangingTheThreadCountMidEpochIsBitIdentical() throws {
         let train = try MNISTFixture.load(.train, count: 320)
         let validation = try MNISTFixture.load(.test, count: 150)
-        for model in [BuiltinModel.strong, .batchnormDropout] {
+        // Small (the checked debug tier): the dropout model only; the strong model's kernels are checked
+        // across thread counts above.
+        for model in TestSize.pick([BuiltinModel.strong, .batchnormDropout], small: [.batchnormDropout]) {
             var config = TrainingConfig()
             config.model = .builtin(model)
             config.width = model == .strong ? 0.5 : 1
