@@ -14,9 +14,9 @@ import PackageDescription
 // processor before it runs (`Sources/report/ProcessorCheck.swift`). The test below is on the machine
 // that reads this manifest: cross-compiling from x86-64 to another architecture needs it removed.
 #if arch(x86_64)
-let engineProcessor = ["-target-cpu", "haswell"]
+    let engineProcessor = ["-target-cpu", "haswell"]
 #else
-let engineProcessor: [String] = []
+    let engineProcessor: [String] = []
 #endif
 let optimized: [SwiftSetting] = [
     .unsafeFlags(["-Ounchecked", "-wmo"] + engineProcessor, .when(configuration: .release))
@@ -47,39 +47,62 @@ let package = Package(
 
         // MARK: Implementation
         .target(name: "Suggestions", swiftSettings: testable),
+        // Atomic, refusing file writes and who holds a file: a leaf that the cache, the build and `report train` use.
+        .target(name: "Files", swiftSettings: testable),
+        // The 127.0.0.1 HTTP server of `report preview`: a leaf, sockets and nothing of the build.
+        .target(name: "Preview", swiftSettings: testable),
         .target(
             name: "Datasets",
-            dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CZlib", "Files", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: testable),
         .target(
             name: "Engine",
             dependencies: ["CDNNL", "Datasets"],
             swiftSettings: optimized + testable),
-        .target(name: "Configuration", dependencies: ["Engine", "Datasets", "Suggestions", "Yams"], swiftSettings: testable),
+        .target(
+            name: "Configuration", dependencies: ["Engine", "Datasets", "Suggestions", "Yams"],
+            swiftSettings: testable),
         .target(name: "Figures", swiftSettings: testable),
         .target(name: "Document", dependencies: ["CCmark", "Suggestions", "Yams"], swiftSettings: testable),
+        // report.yaml (its keys, the executor and Slurm settings) and where a project's files are.
+        .target(
+            name: "ProjectSettings", dependencies: ["Document", "Files", "Suggestions", "Yams"],
+            swiftSettings: testable),
         // Terminal presentation: build progress and download bars. Only the command-line tool uses it.
         .target(name: "Console", dependencies: ["Pipeline", "Engine", "Datasets"], swiftSettings: testable),
         .target(
             name: "Pipeline",
-            dependencies: ["Document", "Configuration", "Engine", "Datasets", "Figures", "Suggestions", "Yams",
-                           .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "Document", "Configuration", "Engine", "Datasets", "Figures", "Files", "ProjectSettings",
+                "Suggestions", "Yams",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: testable),
         .executableTarget(
             name: "report",
-            dependencies: ["Pipeline", "Console", "Configuration", "Document", "Engine", "Datasets", "Yams",
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "Pipeline", "Console", "Configuration", "Document", "Engine", "Datasets", "Files", "Preview",
+                "ProjectSettings", "Yams",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: testable),
 
         // MARK: Tests
-        .target(name: "TestSupport", dependencies: ["Datasets"], path: "Tests/TestSupport", swiftSettings: testable),
+        .target(
+            name: "TestSupport", dependencies: ["Datasets"], path: "Tests/TestSupport",
+            swiftSettings: testable),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "Engine", "Yams"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
+        .testTarget(name: "FilesTests", dependencies: ["Files", "TestSupport"]),
+        .testTarget(name: "PreviewTests", dependencies: ["Preview", "TestSupport"]),
+        .testTarget(
+            name: "ProjectSettingsTests", dependencies: ["ProjectSettings", "Pipeline", "TestSupport"]),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "Datasets", "Engine"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"], exclude: ["Golden"]),
         .testTarget(name: "DocumentTests", dependencies: ["Document", "Suggestions"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Suggestions", "TestSupport"]),
+        .testTarget(
+            name: "PipelineTests", dependencies: ["Pipeline", "Files", "Suggestions", "TestSupport"]),
         // End to end: runs the built `report` binary (a dependency, so that it is built first).
         .testTarget(name: "CLITests", dependencies: ["report", "TestSupport", "Datasets", "Yams"]),
     ],

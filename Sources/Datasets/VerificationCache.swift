@@ -1,3 +1,4 @@
+import Files
 import Foundation
 
 /// Remembers the content hash of files already hashed, keyed by `FileIdentity` (path,
@@ -49,19 +50,8 @@ public struct VerificationCache: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         guard let data = try? encoder.encode(contents) else { return }
-        let directory = file.deletingLastPathComponent()
-        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let temporary = directory.appendingPathComponent(
-            ".\(file.lastPathComponent).\(UUID().uuidString).tmp")
-        do {
-            try data.write(to: temporary)
-            guard rename(temporary.path, file.path) == 0 else {
-                try? FileManager.default.removeItem(at: temporary)
-                return
-            }
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-        }
+        // Atomic (a reader sees the old cache or the new one) and never over a directory or a link.
+        try? FileWriter().write(data, to: file)
     }
 
     private func load() -> Contents {

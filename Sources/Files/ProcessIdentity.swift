@@ -37,12 +37,12 @@ public struct ProcessIdentity: Codable, Equatable, Sendable {
 
     public var description: String { "process \(pid) on \(host)" }
 
-    static func isAlive(pid: Int32) -> Bool {
+    public static func isAlive(pid: Int32) -> Bool {
         guard pid > 0 else { return false }
         return kill(pid, 0) == 0 || errno == EPERM
     }
 
-    static func startTime(of pid: Int32) -> UInt64? {
+    public static func startTime(of pid: Int32) -> UInt64? {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
             let close = text.lastIndex(of: ")")
         else { return nil }

@@ -1,7 +1,9 @@
 import Datasets
 import Document
 import Engine
+import Files
 import Foundation
+import ProjectSettings
 
 /// Where a build reads and writes.
 public struct BuildOptions {
@@ -451,14 +453,7 @@ public final class ReportBuilder {
     }
 
     /// `from` and `to` are directories; the result ends with "/" unless empty.
-    static func relativePath(from: URL, to: URL) -> String {
-        let a = from.standardizedFileURL.pathComponents
-        let b = to.standardizedFileURL.pathComponents
-        var common = 0
-        while common < a.count && common < b.count && a[common] == b[common] { common += 1 }
-        let parts = Array(repeating: "..", count: a.count - common) + b[common...]
-        return parts.isEmpty ? "" : parts.joined(separator: "/") + "/"
-    }
+    static func relativePath(from: URL, to: URL) -> String { Project.relativePath(from: from, to: to) }
 
     /// The first line of the README: marks it as generated, so that a later build may replace it
     /// and nothing else.

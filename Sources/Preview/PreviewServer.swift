@@ -23,6 +23,8 @@ public final class PreviewServer: Sendable {
     private let content = Mutex(Content())
     private let connections = Mutex(0)
     private let stopped = Atomic<Bool>(false)
+    /// Broadcast after each publish and on stop: event streams wait on it instead of polling.
+    private let changed = NSCondition()
     /// At most this many connections at once (each event stream holds one).
     static let maximumConnections = 64
 
@@ -72,12 +74,20 @@ public final class PreviewServer: Sendable {
                 figures.map { ("/figures/" + $0.lastPathComponent, $0) }, uniquingKeysWith: { a, _ in a })
             content.version += 1
         }
+        wakeEventStreams()
+    }
+
+    private func wakeEventStreams() {
+        changed.lock()
+        changed.broadcast()
+        changed.unlock()
     }
 
     public func stop() {
         guard !stopped.exchange(true, ordering: .sequentiallyConsistent) else { return }
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
+        wakeEventStreams()
     }
 
     private func acceptLoop() {
@@ -161,8 +171,8 @@ public final class PreviewServer: Sendable {
         }
     }
 
-    /// Holds the connection open and sends `data: reload` after each publish; a comment every 15 s
-    /// finds out when the browser has gone.
+    /// Holds the connection open and sends `data: reload` after each publish; a comment after 15 quiet
+    /// seconds finds out when the browser has gone.
     private func streamEvents(_ connection: Int32) {
         guard
             write(
@@ -172,17 +182,22 @@ public final class PreviewServer: Sendable {
                         .utf8))
         else { return }
         var seen = content.withLock { $0.version }
-        var quiet = 0.0
         while !stopped.load(ordering: .sequentiallyConsistent) {
-            usleep(200_000)
-            quiet += 0.2
-            let version = content.withLock { $0.version }
+            // Sleeps until a publish or stop wakes it, or 15 s pass. The version is read with `changed`
+            // held, so a publish between the read and the wait still wakes this stream.
+            let deadline = Date().addingTimeInterval(15)
+            changed.lock()
+            var version = content.withLock { $0.version }
+            while version == seen && !stopped.load(ordering: .sequentiallyConsistent) && Date() < deadline {
+                _ = changed.wait(until: deadline)
+                version = content.withLock { $0.version }
+            }
+            changed.unlock()
+            if stopped.load(ordering: .sequentiallyConsistent) { return }
             if version != seen {
                 seen = version
-                quiet = 0
                 guard write(connection, Data("data: reload\n\n".utf8)) else { return }
-            } else if quiet >= 15 {
-                quiet = 0
+            } else {
                 guard write(connection, Data(": ping\n\n".utf8)) else { return }
             }
         }

@@ -1,3 +1,4 @@
+import Files
 import Foundation
 
 /// Where a command's files are: the project root (the directory of `report.yaml`, found upwards from
@@ -40,39 +41,6 @@ public struct Project {
                 hasSettingsFile: true)
         }
         return Project(root: cwd, settings: ProjectSettings(), hasSettingsFile: false)
-    }
-
-    /// The build options for `given`, run from `cwd`.
-    public func options(_ given: CommandLine, cwd: URL) -> BuildOptions {
-        var options = BuildOptions()
-        options.projectRoot = root
-        let documentURL =
-            given.document.map { Self.absolute($0, from: cwd) }
-            ?? root.appendingPathComponent(settings.document ?? "report/answers.md")
-        options.document = inProject(documentURL)
-        options.documentDisplayPath = given.document ?? Self.relativeFile(from: cwd, to: documentURL)
-        options.runs = given.runs.map { Self.absolute($0, from: cwd).path } ?? settings.runs ?? "data/runs"
-        if let figures = given.figures {
-            options.figures = Self.absolute(figures, from: cwd).path
-        } else {
-            options.figures = Self.figures(
-                base: settings.figures ?? "figures", document: options.document,
-                main: settings.document ?? "report/answers.md")
-        }
-        if let output = given.output {
-            options.output = Self.absolute(output, from: cwd).path
-        } else {
-            options.output =
-                settings.outputs[options.document].map { inProject(root.appendingPathComponent($0)) }
-                ?? Self.defaultOutput(for: options.document)
-        }
-        if let data = given.dataDirectory {
-            options.dataDirectory = Self.absolute(data, from: cwd).path
-        } else if let data = settings.dataDirectory {
-            options.dataDirectory = Self.absolute(data, from: root).path
-        }
-        options.jobs = given.jobs ?? settings.jobs ?? ProcessInfo.processInfo.activeProcessorCount
-        return options
     }
 
     /// `report/answers.md` → `report/README.md`; `report/draft.md` → `report/draft.out.md`.
@@ -125,20 +93,30 @@ public struct Project {
     }
 
     /// Relative to the root when inside it, else absolute.
-    func inProject(_ url: URL) -> String {
+    public func inProject(_ url: URL) -> String {
         let path = url.standardizedFileURL.path
         let prefix = root.path == "/" ? "/" : root.path + "/"
         return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
     }
 
-    static func absolute(_ path: String, from base: URL) -> URL {
+    public static func absolute(_ path: String, from base: URL) -> URL {
         (path.hasPrefix("/") ? URL(fileURLWithPath: path) : base.appendingPathComponent(path))
             .standardizedFileURL
     }
 
     /// A file's path as seen from `cwd`: `answers.md`, `report/answers.md` or `../report/answers.md`.
-    static func relativeFile(from cwd: URL, to file: URL) -> String {
-        let directory = ReportBuilder.relativePath(from: cwd, to: file.deletingLastPathComponent())
+    public static func relativeFile(from cwd: URL, to file: URL) -> String {
+        let directory = relativePath(from: cwd, to: file.deletingLastPathComponent())
         return directory + file.lastPathComponent
+    }
+
+    /// The path from directory `from` to directory `to`; it ends with "/" unless empty.
+    public static func relativePath(from: URL, to: URL) -> String {
+        let a = from.standardizedFileURL.pathComponents
+        let b = to.standardizedFileURL.pathComponents
+        var common = 0
+        while common < a.count && common < b.count && a[common] == b[common] { common += 1 }
+        let parts = Array(repeating: "..", count: a.count - common) + b[common...]
+        return parts.isEmpty ? "" : parts.joined(separator: "/") + "/"
     }
 }

@@ -64,13 +64,13 @@ public struct ProjectSettings: Sendable, Equatable {
         let url = root.appendingPathComponent(fileName)
         guard FileManager.default.fileExists(atPath: url.path) else { return ProjectSettings() }
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw PipelineError.unreadableDocument(displayPath, "cannot be read")
+            throw ProjectFileError.unreadable(displayPath, "cannot be read")
         }
         guard data.count <= 1 << 20 else {
-            throw PipelineError.unreadableDocument(displayPath, "larger than 1 MiB")
+            throw ProjectFileError.unreadable(displayPath, "larger than 1 MiB")
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw PipelineError.unreadableDocument(displayPath, "not UTF-8 text")
+            throw ProjectFileError.unreadable(displayPath, "not UTF-8 text")
         }
         return try parse(text, file: displayPath)
     }
@@ -208,4 +208,15 @@ public struct ProjectSettings: Sendable, Equatable {
 struct ProjectSettingError: Error {
     var message: String
     var atKey = false
+}
+
+/// `report.yaml` exists but cannot be used as text.
+public enum ProjectFileError: Error, CustomStringConvertible {
+    case unreadable(String, String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path, let why): return "cannot read \(path): \(why)"
+        }
+    }
 }

@@ -4,6 +4,7 @@ import Document
 import Engine
 import Foundation
 import Pipeline
+import ProjectSettings
 
 /// Options every document command shares. Paths given here are relative to the current directory;
 /// everything else is placed relative to the project root (the directory of `report.yaml`).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Pipeline
+import ProjectSettings
 
 /// `report init [DIR]`: a project that builds as it is, in seconds.
 struct InitCommand: ParsableCommand {

@@ -4,6 +4,8 @@ import Document
 import Engine
 import Foundation
 import Pipeline
+import Preview
+import ProjectSettings
 
 /// `report preview`: builds with `--html`, serves the page on 127.0.0.1, and rebuilds and reloads the
 /// browser on every save of the document (or of report.yaml).

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Pipeline
+import ProjectSettings
 
 /// `report build`'s Slurm options; each one set here overrides the `slurm:` block of `report.yaml`.
 struct SlurmOptions: ParsableArguments {

@@ -3,8 +3,8 @@ import Configuration
 import Console
 import Datasets
 import Engine
+import Files
 import Foundation
-import Pipeline
 import Yams
 
 struct TrainCommand: ParsableCommand {

@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import XCTest
 
-@testable import Pipeline
+@testable import Files
 
 /// The one writer: atomic replacement, and refusal (nothing changed) of what report must not replace.
 final class FileWriterTests: XCTestCase {
@@ -111,13 +111,4 @@ final class FileWriterTests: XCTestCase {
             XCTAssertFalse(FileManager.default.fileExists(atPath: url(".index.json.tmp").path))
         }
     }
-}
-
-/// The id of a process that has exited (a finished `true`).
-func deadProcessID() throws -> Int32 {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/true")
-    try process.run()
-    process.waitUntilExit()
-    return process.processIdentifier
 }

@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import XCTest
 
-@testable import Pipeline
+@testable import Preview
 
 /// `report preview`'s server: 127.0.0.1 only, the page and its figures and nothing else, and an event
 /// stream that announces each rebuild.

@@ -2,6 +2,7 @@ import Document
 import XCTest
 
 @testable import Pipeline
+@testable import ProjectSettings
 
 /// `report.yaml`: what it sets, and errors positioned in the file.
 final class ProjectSettingsTests: XCTestCase {

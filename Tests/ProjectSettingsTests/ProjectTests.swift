@@ -1,9 +1,11 @@
 import Document
+import Files
 import Foundation
 import TestSupport
 import XCTest
 
 @testable import Pipeline
+@testable import ProjectSettings
 
 /// `report.yaml`, the project root found from anywhere below it, and where each document's files go.
 final class ProjectTests: XCTestCase {

@@ -23,3 +23,22 @@ public enum TestPaths {
         return url
     }
 }
+
+/// The id of a process that has exited (a finished `true`).
+public func deadProcessID() throws -> Int32 {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/true")
+    try process.run()
+    process.waitUntilExit()
+    return process.processIdentifier
+}
+
+/// How big the slowest tests make their problems. CI's checked tier runs whole test targets in a debug
+/// build (bounds checks and preconditions on, numeric loops 10–50× slower) with
+/// `REPORT_TEST_SIZE=small`; the tests that train keep what they check and use fewer images.
+public enum TestSize {
+    public static var isSmall: Bool { ProcessInfo.processInfo.environment["REPORT_TEST_SIZE"] == "small" }
+
+    /// `full` normally, `small` under `REPORT_TEST_SIZE=small`.
+    public static func pick<T>(_ full: T, small: T) -> T { isSmall ? small : full }
+}

@@ -1,5 +1,6 @@
 import Crypto
 import Engine
+import Files
 import Foundation
 
 /// The cache of finished runs: `data/runs/<key>/` holding `config.yaml`, `metrics.json`,

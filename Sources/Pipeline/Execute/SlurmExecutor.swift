@@ -1,4 +1,5 @@
 import Foundation
+import ProjectSettings
 
 /// Trains planned runs as Slurm job arrays: writes the build's plan and batch script under
 /// `<runs>/.slurm/<build>/`, submits one array per group of runs that start the same way, then waits

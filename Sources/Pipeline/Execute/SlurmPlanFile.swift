@@ -1,3 +1,4 @@
+import Files
 import Foundation
 
 /// What every array task of one Slurm build reads (`<runs>/.slurm/<build>/plan.json`): the document's

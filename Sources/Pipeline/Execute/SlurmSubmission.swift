@@ -1,4 +1,5 @@
 import Foundation
+import ProjectSettings
 
 /// The `sbatch` commands of one build, made without touching the cluster (so `--dry-run` prints exactly
 /// what a build submits). Runs that start the same way share one job array: the runs that start from

@@ -1,3 +1,4 @@
+import ProjectSettings
 import XCTest
 
 @testable import Pipeline
