@@ -68,21 +68,25 @@ let package = Package(
         .target(
             name: "ProjectSettings", dependencies: ["Document", "Files", "Suggestions", "Yams"],
             swiftSettings: testable),
+        // The run cache: content-addressed entries with manifests, their keys, records and locks.
+        .target(
+            name: "RunCache",
+            dependencies: ["Datasets", "Engine", "Files", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: testable),
         // Terminal presentation: build progress and download bars. Only the command-line tool uses it.
         .target(name: "Console", dependencies: ["Pipeline", "Engine", "Datasets"], swiftSettings: testable),
         .target(
             name: "Pipeline",
             dependencies: [
                 "Document", "Configuration", "Engine", "Datasets", "Figures", "Files", "ProjectSettings",
-                "Suggestions", "Yams",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "RunCache", "Suggestions", "Yams",
             ],
             swiftSettings: testable),
         .executableTarget(
             name: "report",
             dependencies: [
                 "Pipeline", "Console", "Configuration", "Document", "Engine", "Datasets", "Files", "Preview",
-                "ProjectSettings", "Yams",
+                "ProjectSettings", "RunCache", "Yams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: testable),
@@ -102,7 +106,8 @@ let package = Package(
         .testTarget(name: "FiguresTests", dependencies: ["Figures"], exclude: ["Golden"]),
         .testTarget(name: "DocumentTests", dependencies: ["Document", "Suggestions"]),
         .testTarget(
-            name: "PipelineTests", dependencies: ["Pipeline", "Files", "Suggestions", "TestSupport"]),
+            name: "PipelineTests",
+            dependencies: ["Pipeline", "Files", "RunCache", "Suggestions", "TestSupport"]),
         // End to end: runs the built `report` binary (a dependency, so that it is built first).
         .testTarget(name: "CLITests", dependencies: ["report", "TestSupport", "Datasets", "Yams"]),
     ],

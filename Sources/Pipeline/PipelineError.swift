@@ -4,9 +4,7 @@ import Suggestions
 /// Failures of the build itself (not of the document, which reports diagnostics).
 public enum PipelineError: Error, CustomStringConvertible {
     case unreadableDocument(String, String)
-    case unreadableCache(String, String)
     case unknownRun(String, [String])
-    case cacheBusy(String, String)
     /// A dataset the runs to train need cannot be found or downloaded; nothing was trained or written.
     case datasetUnavailable(String, String)
     /// `clean` needs every document of the project to be valid to know which runs they use.
@@ -17,12 +15,9 @@ public enum PipelineError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unreadableDocument(let path, let why): return "cannot read \(path): \(why)"
-        case .unreadableCache(let path, let why):
-            return "cannot read cached results \(path): \(why); delete the entry to retrain it"
         case .unknownRun(let id, let known):
             let hint = didYouMean(id, among: known)
             return "unknown run '\(id)'\(hint)"
-        case .cacheBusy(let path, let why): return "\(path): \(why)"
         case .datasetUnavailable(let name, let why):
             return
                 "cannot start the build: dataset \(name) is not available (nothing was trained or written)\n\(why)"

@@ -2,6 +2,7 @@ import Datasets
 import Document
 import Engine
 import Foundation
+import RunCache
 
 /// How big a document may be: far above any real report, low enough that checking one takes well
 /// under a second and a few megabytes.

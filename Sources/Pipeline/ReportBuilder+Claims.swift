@@ -1,5 +1,6 @@
 import Document
 import Foundation
+import RunCache
 
 extension ReportBuilder {
     /// The records of the plan's runs that are in the cache and intact, by run id.

@@ -1,6 +1,7 @@
 import Document
 import Engine
 import Foundation
+import RunCache
 
 /// One line of `report status`.
 public struct RunStatus {

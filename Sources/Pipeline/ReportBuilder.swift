@@ -4,6 +4,7 @@ import Engine
 import Files
 import Foundation
 import ProjectSettings
+import RunCache
 
 /// Where a build reads and writes.
 public struct BuildOptions {

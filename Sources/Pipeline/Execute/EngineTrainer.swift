@@ -1,6 +1,7 @@
 import Datasets
 import Engine
 import Foundation
+import RunCache
 
 /// What trains one planned run into the cache: the engine (``EngineTrainer``) today, a user's own
 /// command next. An executor decides where and when a run trains (``LocalExecutor`` on this machine,

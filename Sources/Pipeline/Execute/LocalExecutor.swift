@@ -1,6 +1,7 @@
 import Datasets
 import Engine
 import Foundation
+import RunCache
 
 /// Where planned runs train: on this machine (``LocalExecutor``) or as Slurm jobs (``SlurmExecutor``).
 /// What trains each run is the executor's ``RunTrainer``, so that where and how compose freely.

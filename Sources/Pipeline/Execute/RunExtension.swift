@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import RunCache
 
 /// Extending a finished run instead of training from scratch. A run whose configuration differs from
 /// a cached run's only by more `epochs`, and whose learning rate does not depend on the total number of

@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import RunCache
 
 /// How one planned run ended, whoever trained it and wherever: the one result type that trainers,
 /// executors, the build summary and the renderers share.
@@ -53,4 +54,16 @@ public struct RunFailure: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { message }
+}
+
+extension RunStore {
+    /// Writes `failed/<key>.log` (which the build summary and the README point to) and returns the
+    /// failure that names it. A log that cannot be written leaves the failure without one.
+    func recordFailure(
+        _ key: String, _ message: String, log: String, kind: RunFailure.Kind = .training
+    ) -> RunFailure {
+        let url = failureLog(key)
+        let written = (try? writer.write(log, to: url)) != nil
+        return RunFailure(message, log: written ? url : nil, kind: kind)
+    }
 }

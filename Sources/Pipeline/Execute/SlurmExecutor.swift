@@ -1,5 +1,6 @@
 import Foundation
 import ProjectSettings
+import RunCache
 
 /// Trains planned runs as Slurm job arrays: writes the build's plan and batch script under
 /// `<runs>/.slurm/<build>/`, submits one array per group of runs that start the same way, then waits

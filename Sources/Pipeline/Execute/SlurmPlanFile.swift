@@ -1,5 +1,6 @@
 import Files
 import Foundation
+import RunCache
 
 /// What every array task of one Slurm build reads (`<runs>/.slurm/<build>/plan.json`): the document's
 /// text as it was when the build was submitted, where the cache and datasets are, and one entry per

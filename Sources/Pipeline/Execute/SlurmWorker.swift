@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import RunCache
 
 /// `report worker <plan> <index>`: what each array task of a Slurm build runs. It trains exactly one
 /// planned run into the shared cache through the same code as a local build, after checking that this

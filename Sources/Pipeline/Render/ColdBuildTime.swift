@@ -1,4 +1,5 @@
 import Foundation
+import RunCache
 
 /// `report.cold_build_time`: how long a build of the document would take with an empty cache, on the
 /// machine that trained its runs.

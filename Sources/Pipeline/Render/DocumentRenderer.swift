@@ -1,6 +1,7 @@
 import Document
 import Figures
 import Foundation
+import RunCache
 
 /// Writes the output document: every segment's original text, except directives (replaced by
 /// figures, tables, or nothing) and inline expressions (replaced by their values).

@@ -1,5 +1,6 @@
 import Figures
 import Foundation
+import RunCache
 
 /// Draws a figure directive from the runs' metrics.
 struct FigureRenderer {

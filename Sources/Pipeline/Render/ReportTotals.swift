@@ -1,3 +1,5 @@
+import RunCache
+
 /// Values about the whole document rather than one run: `{{ report.train_time }}` is the training time
 /// of all its distinct runs together, `{{ report.runs }}` their number, `{{ report.machine }}` where they ran,
 /// `{{ report.cold_build_time }}` how long building it from an empty cache takes there (`ColdBuildTime`).

@@ -1,3 +1,5 @@
+import RunCache
+
 /// Values of seeded members: the mean over seeds, or one statistic of them.
 ///
 /// `q8.val_acc` of a member trained with `seeds: [1, 2, 3]` is the mean of its three runs'

@@ -2,6 +2,7 @@ import Configuration
 import Document
 import Engine
 import Foundation
+import RunCache
 import Suggestions
 
 /// A value a document can show: `val_acc`, `best.val_loss`, `train_time`, `params`, or any training key.

@@ -1,3 +1,5 @@
+import RunCache
+
 /// Writes a table directive as a GitHub-flavoured Markdown table.
 ///
 /// A row may be a seeded member: its measured values (accuracies, losses, times) show as

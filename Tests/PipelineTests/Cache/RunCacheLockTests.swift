@@ -4,6 +4,7 @@ import TestSupport
 import XCTest
 
 @testable import Pipeline
+@testable import RunCache
 
 /// Processes sharing one run cache: claims, stale claims, `clean` against a running build, and two
 /// real `report build` processes on one project.

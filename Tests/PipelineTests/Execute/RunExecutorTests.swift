@@ -4,6 +4,7 @@ import TestSupport
 import XCTest
 
 @testable import Pipeline
+@testable import RunCache
 
 /// Training the planned runs: failures stay with their run, and `init` runs wait for their start.
 final class RunExecutorTests: XCTestCase {

@@ -5,6 +5,7 @@ import TestSupport
 import XCTest
 
 @testable import Pipeline
+@testable import RunCache
 
 /// A run that differs from a cached (or earlier trained) run only by more epochs continues it, and
 /// ends with the bytes of a run trained from epoch 1.

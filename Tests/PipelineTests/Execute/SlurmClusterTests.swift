@@ -3,6 +3,7 @@ import TestSupport
 import XCTest
 
 @testable import Pipeline
+@testable import RunCache
 
 /// `report build --executor slurm` end to end on a real Slurm: runs only while a test cluster is up
 /// (`scripts/slurm-test-cluster.sh start`, then `SLURM_CONF` exported; `.ci/run` does both), and

@@ -2,6 +2,7 @@ import TestSupport
 import XCTest
 
 @testable import Pipeline
+@testable import RunCache
 
 /// `report worker`: trains one planned run through the local code path, and refuses a plan whose key
 /// this report does not compute.

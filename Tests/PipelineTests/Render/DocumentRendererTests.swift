@@ -2,6 +2,7 @@ import TestSupport
 import XCTest
 
 @testable import Pipeline
+@testable import RunCache
 
 /// What the written README keeps (everything outside directives and expressions, byte for byte)
 /// and what it fills in.

@@ -4,6 +4,7 @@ import TestSupport
 import XCTest
 
 @testable import Pipeline
+@testable import RunCache
 
 /// A throwaway project: `report/answers.md` in a fresh temporary directory, built against the shared
 /// MNIST copy, quietly, with at most two runs at once. Removed when released.

@@ -5,7 +5,7 @@ extension RunStore {
     /// the same key first; then this one's copy is discarded, since equal keys mean equal results.
     /// Returns whether this entry was the one kept. `rename(2)` refuses to replace a non-empty
     /// directory, so two processes finishing at once cannot both win.
-    func commitEntryUnlessPresent(_ temporary: URL, key: String) throws -> Bool {
+    public func commitEntryUnlessPresent(_ temporary: URL, key: String) throws -> Bool {
         let manager = FileManager.default
         // Published means renamed into place whole, so a metrics.json under the key is another process's
         // entry (a damaged one is the next build's to find and retrain).
@@ -36,17 +36,5 @@ extension RunStore {
         // An incomplete directory under the key (not one of ours): replace it as a local build does.
         try commitEntry(temporary, key: key)
         return true
-    }
-}
-
-extension RunStore {
-    /// Writes `failed/<key>.log` (which the build summary and the README point to) and returns the
-    /// failure that names it. A log that cannot be written leaves the failure without one.
-    func recordFailure(
-        _ key: String, _ message: String, log: String, kind: RunFailure.Kind = .training
-    ) -> RunFailure {
-        let url = failureLog(key)
-        let written = (try? writer.write(log, to: url)) != nil
-        return RunFailure(message, log: written ? url : nil, kind: kind)
     }
 }

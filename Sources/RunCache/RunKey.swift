@@ -6,8 +6,8 @@ import Foundation
 /// The cache key of a run: a hash of everything that decides its results and nothing else —
 /// the resolved configuration (labels and other presentation keys are not part of it), the dataset's
 /// canonical content hash, the key of the run it starts from, and the engine's numerics version.
-enum RunKey {
-    static func make(config: TrainingConfig, initKey: String?) -> String {
+public enum RunKey {
+    public static func make(config: TrainingConfig, initKey: String?) -> String {
         var text = "report run\nnumerics: \(Engine.numericsVersion)\n"
         text += "dataset-content: \(DatasetInfo.info(config.dataset).contentHash)\n"
         text += "init: \(initKey ?? "none")\n"

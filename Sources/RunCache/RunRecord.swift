@@ -10,6 +10,16 @@ public struct RunRecord: Codable {
     public var machine: String
     public var engineVersion: Int
 
+    public init(
+        key: String, config: [String: String], metrics: RunMetrics, machine: String, engineVersion: Int
+    ) {
+        self.key = key
+        self.config = config
+        self.metrics = metrics
+        self.machine = machine
+        self.engineVersion = engineVersion
+    }
+
     enum CodingKeys: String, CodingKey {
         case key, config, metrics, machine
         case engineVersion = "engine_version"

@@ -4,7 +4,7 @@ extension RunRecord {
     /// What is wrong with a record read from the entry of `expectedKey`, in one line; nil when it can be
     /// trusted: it is that run's, holds the configuration asked for, and every value is one training
     /// can produce (fractions in 0…1, finite non-negative losses and times, epochs 1…n in order).
-    func problem(expectedKey: String, expectedConfig: [String: String]?) -> String? {
+    public func problem(expectedKey: String, expectedConfig: [String: String]?) -> String? {
         guard key == expectedKey else { return "it belongs to run \(key), not \(expectedKey)" }
         guard engineVersion == Engine.numericsVersion else {
             return

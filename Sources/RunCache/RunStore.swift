@@ -15,9 +15,9 @@ import Foundation
 /// `failed/<key>.log` explains failed runs, and `index.json` remembers the last build's runs.
 public struct RunStore: Sendable {
     public let root: URL
-    let writer: FileWriter
+    public let writer: FileWriter
 
-    static let manifestName = "manifest.json"
+    public static let manifestName = "manifest.json"
 
     public init(root: URL, writer: FileWriter = FileWriter()) {
         self.root = root
@@ -115,8 +115,8 @@ public struct RunStore: Sendable {
     public func record(_ key: String) throws -> RunRecord {
         switch entry(key) {
         case .valid(let record): return record
-        case .missing: throw PipelineError.unreadableCache(directory(key).path, "no such entry")
-        case .damaged(let why): throw PipelineError.unreadableCache(directory(key).path, why)
+        case .missing: throw RunCacheError.unreadable(directory(key).path, "no such entry")
+        case .damaged(let why): throw RunCacheError.unreadable(directory(key).path, why)
         }
     }
 
@@ -126,7 +126,7 @@ public struct RunStore: Sendable {
     }
 
     /// Gives a valid entry from before manifests its manifest, so later damage to it is noticed.
-    func adoptLegacyEntry(_ key: String) throws {
+    public func adoptLegacyEntry(_ key: String) throws {
         guard !hasManifest(key), entry(key).record != nil else { return }
         let folder = directory(key)
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter {
@@ -143,7 +143,7 @@ public struct RunStore: Sendable {
     // MARK: Writing entries
 
     /// A fresh temporary directory for an entry about to be published.
-    func beginEntry(_ key: String) throws -> URL {
+    public func beginEntry(_ key: String) throws -> URL {
         let url = root.appendingPathComponent(
             ".tmp-\(key)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))", isDirectory: true)
         do {
@@ -155,7 +155,7 @@ public struct RunStore: Sendable {
     }
 
     /// Writes an entry's files and their manifest into a temporary directory from ``beginEntry(_:)``.
-    func writeEntry(_ temporary: URL, key: String, files: [String: Data]) throws {
+    public func writeEntry(_ temporary: URL, key: String, files: [String: Data]) throws {
         for (name, data) in files.sorted(by: { $0.key < $1.key }) {
             try writer.write(data, to: temporary.appendingPathComponent(name))
         }
@@ -165,7 +165,7 @@ public struct RunStore: Sendable {
     }
 
     /// Publishes a finished entry under its key (atomic rename; a damaged entry it replaces is removed).
-    func commitEntry(_ temporary: URL, key: String) throws {
+    public func commitEntry(_ temporary: URL, key: String) throws {
         let final = directory(key)
         let manager = FileManager.default
         if manager.fileExists(atPath: final.path) {
@@ -183,23 +183,23 @@ public struct RunStore: Sendable {
         try? manager.removeItem(at: failureLog(key))
     }
 
-    static func manifest(key: String, files: [String: Data]) throws -> Data {
+    public static func manifest(key: String, files: [String: Data]) throws -> Data {
         let manifest = Manifest(key: key, files: files.mapValues(sha256))
         return try encoder().encode(manifest) + Data("\n".utf8)
     }
 
-    static func encoder() -> JSONEncoder {
+    public static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return encoder
     }
 
-    static func sha256(_ data: Data) -> String {
+    public static func sha256(_ data: Data) -> String {
         SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 
     /// A decoding error in one line.
-    static func describe(_ error: Error) -> String {
+    public static func describe(_ error: Error) -> String {
         switch error {
         case DecodingError.dataCorrupted(let context):
             return context.underlyingError.map {
@@ -241,14 +241,14 @@ public struct RunStore: Sendable {
     }
 
     /// The key a temporary entry name belongs to (`.tmp-<key>-<pid>-<n>`).
-    static func key(ofTemporary name: String) -> String? {
+    public static func key(ofTemporary name: String) -> String? {
         guard name.hasPrefix(".tmp-") else { return nil }
         return name.dropFirst(5).split(separator: "-").first.map(String.init)
     }
 }
 
 /// `manifest.json`: the entry's key and the SHA-256 of each of its files.
-struct Manifest: Codable {
-    var key: String
-    var files: [String: String]
+public struct Manifest: Codable {
+    public var key: String
+    public var files: [String: String]
 }

@@ -37,7 +37,7 @@ public final class RunCacheLock: Sendable {
     public static func forBuild(_ root: URL) throws -> RunCacheLock {
         let lock = try RunCacheLock(root: root, descriptor: openLockFile(root, ".lock"))
         guard flockRetrying(lock.descriptor, LOCK_SH) == 0 else {
-            throw PipelineError.cacheBusy(root.path, "cannot lock it: \(String(cString: strerror(errno)))")
+            throw RunCacheError.busy(root.path, "cannot lock it: \(String(cString: strerror(errno)))")
         }
         return lock
     }
@@ -46,7 +46,7 @@ public final class RunCacheLock: Sendable {
     public static func forClean(_ root: URL) throws -> RunCacheLock {
         let lock = try RunCacheLock(root: root, descriptor: openLockFile(root, ".lock"))
         guard flockRetrying(lock.descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            throw PipelineError.cacheBusy(
+            throw RunCacheError.busy(
                 root.path,
                 errno == EWOULDBLOCK
                     ? "a build is using it; clean removes nothing while a build runs, try again when it has finished"
@@ -135,7 +135,7 @@ public final class RunCacheLock: Sendable {
     /// Who holds a live claim on `key`, or nil when there is none or it is stale.
     public func liveHolder(_ key: String) -> ProcessIdentity? { Self.liveHolder(of: claimURL(key)) }
 
-    static func liveHolder(of url: URL) -> ProcessIdentity? {
+    public static func liveHolder(of url: URL) -> ProcessIdentity? {
         // Claims are linked into place whole, so one that cannot be read was damaged: stale.
         guard let file = Self.read(url) else { return nil }
         switch file.holder.isAlive {
@@ -163,11 +163,11 @@ public final class RunCacheLock: Sendable {
     }
 
     /// Runs `body` holding `.claims.lock` exclusively.
-    func exclusively<T>(_ body: () throws -> T) throws -> T {
+    public func exclusively<T>(_ body: () throws -> T) throws -> T {
         let fd = try Self.openLockFile(root, ".claims.lock")
         defer { close(fd) }
         guard Self.flockRetrying(fd, LOCK_EX) == 0 else {
-            throw PipelineError.cacheBusy(
+            throw RunCacheError.busy(
                 root.path, "cannot lock .claims.lock: \(String(cString: strerror(errno)))")
         }
         return try body()
