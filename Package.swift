@@ -73,19 +73,30 @@ let package = Package(
             name: "RunCache",
             dependencies: ["Datasets", "Engine", "Files", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: testable),
+        // A checked document: experiments resolved into runs with their keys, figures, tables and the values
+        // and claims the text refers to. Reads no dataset and trains nothing.
+        .target(
+            name: "Planning",
+            dependencies: [
+                "Configuration", "Datasets", "Document", "Engine", "Figures", "RunCache", "Suggestions",
+                "Yams",
+            ],
+            swiftSettings: testable),
         // Terminal presentation: build progress and download bars. Only the command-line tool uses it.
         .target(name: "Console", dependencies: ["Pipeline", "Engine", "Datasets"], swiftSettings: testable),
         .target(
             name: "Pipeline",
             dependencies: [
-                "Document", "Configuration", "Engine", "Datasets", "Figures", "Files", "ProjectSettings",
+                "Document", "Configuration", "Engine", "Datasets", "Figures", "Files", "Planning",
+                "ProjectSettings",
                 "RunCache", "Suggestions", "Yams",
             ],
             swiftSettings: testable),
         .executableTarget(
             name: "report",
             dependencies: [
-                "Pipeline", "Console", "Configuration", "Document", "Engine", "Datasets", "Files", "Preview",
+                "Pipeline", "Console", "Configuration", "Document", "Engine", "Datasets", "Files", "Planning",
+                "Preview",
                 "ProjectSettings", "RunCache", "Yams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -107,7 +118,7 @@ let package = Package(
         .testTarget(name: "DocumentTests", dependencies: ["Document", "Suggestions"]),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "Files", "RunCache", "Suggestions", "TestSupport"]),
+            dependencies: ["Pipeline", "Files", "Planning", "RunCache", "Suggestions", "TestSupport"]),
         // End to end: runs the built `report` binary (a dependency, so that it is built first).
         .testTarget(name: "CLITests", dependencies: ["report", "TestSupport", "Datasets", "Yams"]),
     ],

@@ -1,5 +1,6 @@
 import Document
 import Foundation
+import Planning
 import RunCache
 
 extension ReportBuilder {

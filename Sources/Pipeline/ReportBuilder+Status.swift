@@ -1,6 +1,7 @@
 import Document
 import Engine
 import Foundation
+import Planning
 import RunCache
 
 /// One line of `report status`.

@@ -3,6 +3,7 @@ import Document
 import Engine
 import Files
 import Foundation
+import Planning
 import ProjectSettings
 import RunCache
 

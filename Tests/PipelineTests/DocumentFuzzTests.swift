@@ -3,6 +3,7 @@ import Foundation
 import XCTest
 
 @testable import Pipeline
+@testable import Planning
 
 /// A seeded fuzzer over the bundled `report/answers.md`: mutants made of byte flips, deletions,
 /// duplicated lines, deep nesting, huge numbers and non-UTF-8 bytes go through the planning API in

@@ -2,6 +2,7 @@ import Document
 import XCTest
 
 @testable import Pipeline
+@testable import Planning
 
 /// Small things a newcomer ran into, each with the message that now says what to do.
 final class PapercutTests: XCTestCase {

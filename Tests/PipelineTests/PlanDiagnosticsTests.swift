@@ -3,6 +3,7 @@ import Suggestions
 import XCTest
 
 @testable import Pipeline
+@testable import Planning
 
 /// Every document error `Plan.make` finds, with its exact position and message, all in one pass.
 final class PlanDiagnosticsTests: XCTestCase {

@@ -2,6 +2,7 @@ import Document
 import XCTest
 
 @testable import Pipeline
+@testable import Planning
 
 /// Hostile sizes are positioned errors that state the limit, and checking any document is quick:
 /// planning computes shapes from arithmetic and never builds a network.

@@ -3,6 +3,7 @@ import TestSupport
 import XCTest
 
 @testable import Pipeline
+@testable import Planning
 
 #if canImport(FoundationXML)
     import FoundationXML

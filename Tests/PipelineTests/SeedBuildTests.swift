@@ -3,6 +3,7 @@ import TestSupport
 import XCTest
 
 @testable import Pipeline
+@testable import Planning
 
 /// Seeds end to end: adding `seeds` to a trained experiment trains only the new seeds, and the
 /// README shows mean ± std and a band.

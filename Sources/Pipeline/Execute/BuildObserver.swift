@@ -1,5 +1,6 @@
 import Datasets
 import Engine
+import Planning
 
 /// What a build reports while it runs. Pipeline never prints: the command-line tool passes an observer
 /// that draws progress (`Console.BuildConsole`), tests pass `SilentBuildObserver` or a recorder.

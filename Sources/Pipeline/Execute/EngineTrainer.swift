@@ -1,6 +1,7 @@
 import Datasets
 import Engine
 import Foundation
+import Planning
 import RunCache
 
 /// What trains one planned run into the cache: the engine (``EngineTrainer``) today, a user's own

@@ -1,6 +1,7 @@
 import Datasets
 import Engine
 import Foundation
+import Planning
 import RunCache
 
 /// Where planned runs train: on this machine (``LocalExecutor``) or as Slurm jobs (``SlurmExecutor``).

@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import Planning
 import RunCache
 
 /// Extending a finished run instead of training from scratch. A run whose configuration differs from
@@ -86,11 +87,7 @@ enum RunExtension {
     }
 
     /// A shorter run to continue from.
-    struct Source: Equatable {
-        var key: String
-        var epochs: Int
-        var config: [String: String]
-    }
+    typealias Source = ShorterRun
 
     /// Whether the entry of `source` is a finished run that keeps its final state.
     static func canExtend(from source: Source, in store: RunStore) -> Bool {

@@ -1,5 +1,6 @@
 import Files
 import Foundation
+import Planning
 import RunCache
 
 /// What every array task of one Slurm build reads (`<runs>/.slurm/<build>/plan.json`): the document's

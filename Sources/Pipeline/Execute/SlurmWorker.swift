@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import Planning
 import RunCache
 
 /// `report worker <plan> <index>`: what each array task of a Slurm build runs. It trains exactly one

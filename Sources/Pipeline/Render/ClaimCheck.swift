@@ -1,4 +1,5 @@
 import Document
+import Planning
 
 /// What checking a document's claims (`{{ assert … }}`) found.
 public struct ClaimReport {

@@ -1,6 +1,7 @@
 import Document
 import Figures
 import Foundation
+import Planning
 import RunCache
 
 /// Writes the output document: every segment's original text, except directives (replaced by

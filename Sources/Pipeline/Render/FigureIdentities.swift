@@ -1,4 +1,5 @@
 import Figures
+import Planning
 
 /// One style and one label per run for a whole document, so that a run looks the same in every
 /// figure: the first figure a run appears in decides its colour and marker.

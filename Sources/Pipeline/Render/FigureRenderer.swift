@@ -1,5 +1,6 @@
 import Figures
 import Foundation
+import Planning
 import RunCache
 
 /// Draws a figure directive from the runs' metrics.

@@ -1,4 +1,5 @@
 import Figures
+import Planning
 
 /// The curve of a seeded member: the mean of its seeds' curves, point by point, with a band.
 enum SeedCurves {

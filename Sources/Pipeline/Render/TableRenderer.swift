@@ -1,3 +1,4 @@
+import Planning
 import RunCache
 
 /// Writes a table directive as a GitHub-flavoured Markdown table.

@@ -1,4 +1,5 @@
 import Document
+import Planning
 import RunCache
 
 /// The one place a value reference becomes a value: a run's through `RunValue.of`, the document's

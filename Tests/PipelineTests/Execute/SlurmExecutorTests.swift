@@ -2,6 +2,7 @@ import ProjectSettings
 import XCTest
 
 @testable import Pipeline
+@testable import Planning
 
 /// Submission and polling against fake `sbatch`/`squeue`/`scancel` (see `FakeSlurm`): which arrays are
 /// submitted with which dependencies, what a failure and its dependents report, what a rebuild resubmits.

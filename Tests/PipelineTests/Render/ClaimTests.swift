@@ -3,6 +3,7 @@ import Foundation
 import XCTest
 
 @testable import Pipeline
+@testable import Planning
 @testable import RunCache
 
 /// Arithmetic values and claims evaluated against synthetic records: what prints, what holds, what

@@ -1,6 +1,7 @@
 import XCTest
 
 @testable import Pipeline
+@testable import Planning
 
 /// The scheduler replay behind `report.cold_build_time`, on durations small enough to follow by hand.
 final class ColdBuildTimeTests: XCTestCase {

@@ -2,6 +2,7 @@ import TestSupport
 import XCTest
 
 @testable import Pipeline
+@testable import Planning
 @testable import RunCache
 
 /// What the written README keeps (everything outside directives and expressions, byte for byte)

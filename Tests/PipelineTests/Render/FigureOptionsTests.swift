@@ -4,6 +4,7 @@ import Foundation
 import XCTest
 
 @testable import Pipeline
+@testable import Planning
 @testable import RunCache
 
 /// The figure options of issue 13: identities per document, ordered sweeps, baselines, references,

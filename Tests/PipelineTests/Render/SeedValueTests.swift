@@ -4,6 +4,7 @@ import Foundation
 import XCTest
 
 @testable import Pipeline
+@testable import Planning
 @testable import RunCache
 
 /// Values, tables and figures of seeded members, from synthetic run records whose statistics are

@@ -1,6 +1,7 @@
 import XCTest
 
 @testable import Pipeline
+@testable import Planning
 
 /// How values print, with and without a format.
 final class ValueFormatTests: XCTestCase {

@@ -4,6 +4,7 @@ import Foundation
 import XCTest
 
 @testable import Pipeline
+@testable import Planning
 
 /// `cases:`, a sweep over a list of partial settings: members, addresses, labels, the product with a
 /// sweep, and the references that select members.

@@ -2,6 +2,7 @@ import Engine
 import XCTest
 
 @testable import Pipeline
+@testable import Planning
 
 /// Settings computed from other experiments' settings: `lr: "{{ q13.lr / 20 }}"`.
 final class DerivedSettingTests: XCTestCase {

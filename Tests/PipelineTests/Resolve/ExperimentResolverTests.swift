@@ -2,6 +2,7 @@ import Engine
 import XCTest
 
 @testable import Pipeline
+@testable import Planning
 
 /// Sweeps, `base`, `defaults` and keys, as the plan resolves them (nothing is trained here).
 final class ExperimentResolverTests: XCTestCase {

@@ -5,6 +5,7 @@ import TestSupport
 import XCTest
 
 @testable import Pipeline
+@testable import Planning
 
 /// Settings written for one optimizer never silently reach another; keys a run does not use are
 /// warnings at the key; sweeps that cannot differ are errors.

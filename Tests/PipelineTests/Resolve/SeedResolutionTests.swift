@@ -3,6 +3,7 @@ import Engine
 import XCTest
 
 @testable import Pipeline
+@testable import Planning
 @testable import RunCache
 
 /// `seeds: [1, 2, 3]`: one run per seed, with the keys plain seed runs have; how references name

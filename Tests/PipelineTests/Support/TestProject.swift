@@ -4,6 +4,7 @@ import TestSupport
 import XCTest
 
 @testable import Pipeline
+@testable import Planning
 @testable import RunCache
 
 /// A throwaway project: `report/answers.md` in a fresh temporary directory, built against the shared

@@ -2,8 +2,8 @@ import Document
 
 /// What an inline value asks of seeds that its run cannot give, found before anything trains:
 /// a standard deviation or a `pm` format for a run without (enough) seeds.
-enum SeedChecks {
-    static func problems(
+public enum SeedChecks {
+    public static func problems(
         _ reference: ValueReference, unit: String, lookup: RunLookup, format: ValueFormat?,
         formatSpec: FormatSpec?, file: String
     )

@@ -8,14 +8,14 @@ import Yams
 /// `base` chains, sweeps and cases (as `SettingLayer`s on a `SettingStack`), validates every key and
 /// value, resolves `init` and checks for cycles. Every problem becomes a diagnostic; nothing stops
 /// at the first one.
-struct ExperimentResolver {
+public struct ExperimentResolver {
     /// A key's value and the block it was written in (for error positions).
-    struct Setting {
+    public struct Setting {
         var entry: DirectiveEntry
         var directive: Directive
     }
 
-    struct Declaration {
+    public struct Declaration {
         var directive: Directive
         var id: String
         var defaults: SettingStack
@@ -27,16 +27,16 @@ struct ExperimentResolver {
     /// What each experiment block itself writes.
     private var ownLayers: [String: SettingLayer] = [:]
     private var checks = SettingChecks()
-    var seenErrors = Set<String>()
+    public var seenErrors = Set<String>()
     /// Derived settings resolved so far (ExperimentResolver+Derived.swift).
-    var derived = DerivedSettings()
+    public var derived = DerivedSettings()
 
     /// Runs in document order, and the experiment blocks they came from.
-    var runs: [String: RunSpec] = [:]
-    var runOrder: [String] = []
-    var groups: [String: ExperimentGroup] = [:]
+    public var runs: [String: RunSpec] = [:]
+    public var runOrder: [String] = []
+    public var groups: [String: ExperimentGroup] = [:]
 
-    mutating func resolve(_ document: ParsedDocument, diagnostics: inout DiagnosticList) {
+    public mutating func resolve(_ document: ParsedDocument, diagnostics: inout DiagnosticList) {
         collect(document, diagnostics: &diagnostics)
         for id in order { expand(id, diagnostics: &diagnostics) }
         resolveInits(diagnostics: &diagnostics)
@@ -111,7 +111,7 @@ struct ExperimentResolver {
     // MARK: base
 
     /// The training keys (and `init`) of an experiment after its defaults and `base` chain.
-    mutating func settings(_ id: String, chain: [String], diagnostics: inout DiagnosticList)
+    public mutating func settings(_ id: String, chain: [String], diagnostics: inout DiagnosticList)
         -> SettingStack
     {
         if let done = raw[id] { return done }
@@ -346,7 +346,7 @@ struct ExperimentResolver {
     }
 
     /// Adds a diagnostic once: a bad value in a `defaults` block is reported once, not per experiment.
-    mutating func report(
+    public mutating func report(
         _ message: String, at location: SourceLocation, length: Int, file: String,
         diagnostics: inout DiagnosticList
     ) {

@@ -5,7 +5,8 @@
 /// one seed run. An experiment without `seeds` is its runs, as before.
 extension RunLookup {
     /// The runs and seeded members a reference names, in document order.
-    func units(id: String, selectors: [(key: String, value: String)]) -> Result<[String], LookupError> {
+    public func units(id: String, selectors: [(key: String, value: String)]) -> Result<[String], LookupError>
+    {
         runs(id: id, selectors: selectors).map { ids in
             let bySeed = selectors.contains { $0.key == "seed" }
             var seen: Set<String> = []
@@ -19,7 +20,9 @@ extension RunLookup {
     }
 
     /// Exactly one run or seeded member, for inline values.
-    func singleUnit(id: String, selectors: [(key: String, value: String)]) -> Result<String, LookupError> {
+    public func singleUnit(id: String, selectors: [(key: String, value: String)]) -> Result<
+        String, LookupError
+    > {
         switch units(id: id, selectors: selectors) {
         case .failure(let error): return .failure(error)
         case .success(let units) where units.count == 1: return .success(units[0])
@@ -33,17 +36,17 @@ extension RunLookup {
     }
 
     /// The runs behind a unit: the run itself, or a seeded member's seed runs in seed order.
-    func runIDs(ofUnit unit: String) -> [String] {
+    public func runIDs(ofUnit unit: String) -> [String] {
         if runs[unit] != nil { return [unit] }
         let experiment = String(unit.prefix { $0 != "[" })
         return groups[experiment]?.seedRuns[unit] ?? []
     }
 
     /// Whether `unit` is a seeded member (its values aggregate over seeds).
-    func isSeeded(_ unit: String) -> Bool { runs[unit] == nil && !runIDs(ofUnit: unit).isEmpty }
+    public func isSeeded(_ unit: String) -> Bool { runs[unit] == nil && !runIDs(ofUnit: unit).isEmpty }
 
     /// A unit's label: the run's, or the seeded member's (without the seed).
-    func label(ofUnit unit: String) -> String {
+    public func label(ofUnit unit: String) -> String {
         if let run = runs[unit] { return run.label }
         return runIDs(ofUnit: unit).first.flatMap { runs[$0]?.member?.label } ?? unit
     }

@@ -1,15 +1,15 @@
 /// Mean, sample standard deviation, minimum and maximum of the values of one quantity over seeds.
-struct SeedStatistics: Equatable {
-    var count: Int
-    var mean: Double
+public struct SeedStatistics: Equatable {
+    public var count: Int
+    public var mean: Double
     /// The sample standard deviation (divided by n − 1); nil for fewer than two values.
-    var standardDeviation: Double?
-    var minimum: Double
-    var maximum: Double
+    public var standardDeviation: Double?
+    public var minimum: Double
+    public var maximum: Double
 
     /// The statistics of `values`; nil when there are none. Non-finite values make the mean and
     /// deviation non-finite too, as they should: a diverged seed is not silently left out.
-    init?(_ values: [Double]) {
+    public init?(_ values: [Double]) {
         guard let first = values.first else { return nil }
         count = values.count
         // Two passes: the deviations from the mean, not the difference of two large sums.

@@ -14,8 +14,8 @@ import RunCache
 /// Not counted: reading the datasets, writing the cache, and that a run's speed depends on the threads
 /// it gets (each keeps the time it had when it trained). A run without a record, or runs trained on
 /// different machines, make the time unknown: it is never guessed.
-enum ColdBuildTime {
-    struct Job {
+public enum ColdBuildTime {
+    public struct Job {
         var key: String
         var initKey: String?
         var cost: Double
@@ -26,29 +26,31 @@ enum ColdBuildTime {
         var name = ""
     }
 
-    struct Replay {
-        var seconds: Double
-        var trainings: Int
-        var slots: Int
-        var machine: String
+    public struct Replay {
+        public var seconds: Double
+        public var trainings: Int
+        public var slots: Int
+        public var machine: String
         /// Runs whose recorded time comes from another thread count than the replay gives them (a run
         /// retrained alone with every core): the replay keeps their time, so it is that much off.
-        var otherThreads: [String] = []
+        public var otherThreads: [String] = []
     }
 
-    struct Problem: Error, CustomStringConvertible {
-        var message: String
-        var description: String { message }
+    public struct Problem: Error, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
     }
 
     /// The wall-clock seconds from the first start to the last finish when `slots` run at once.
-    static func replay(_ jobs: [Job], slots: Int) -> Double {
+    public static func replay(_ jobs: [Job], slots: Int) -> Double {
         replay(jobs, slots: slots, cores: slots).seconds
     }
 
     /// The replay, and the threads each job gets as the executor gives them: every core when nothing
     /// else can run beside it, else `cores / min(slots, runs that can run)`.
-    static func replay(_ jobs: [Job], slots: Int, cores: Int) -> (seconds: Double, threads: [String: Int]) {
+    public static func replay(_ jobs: [Job], slots: Int, cores: Int) -> (
+        seconds: Double, threads: [String: Int]
+    ) {
         let keys = Set(jobs.map(\.key))
         var pending = jobs.sorted { $0.cost > $1.cost }
         var running: [(end: Double, key: String)] = []
@@ -72,7 +74,7 @@ enum ColdBuildTime {
     }
 
     /// The replay of the plan's distinct trainings from their records (by run id).
-    static func estimate(plan: Plan, records: [String: RunRecord]) -> Result<Replay, Problem> {
+    public static func estimate(plan: Plan, records: [String: RunRecord]) -> Result<Replay, Problem> {
         var jobs: [Job] = []
         var machines: [String: [String]] = [:]
         for run in plan.plannedRuns {
@@ -108,7 +110,7 @@ enum ColdBuildTime {
     }
 
     /// `AMD EPYC, 2 cores` → 2 (the form `Machine.description` records).
-    static func cores(_ machine: String) -> Int? {
+    public static func cores(_ machine: String) -> Int? {
         guard let comma = machine.range(of: ", ", options: .backwards) else { return nil }
         let words = machine[comma.upperBound...].split(separator: " ")
         guard words.count == 2, words[1] == "cores" || words[1] == "core", let count = Int(words[0]),

@@ -8,15 +8,15 @@ import RunCache
 /// a metric (`val_acc`, `val_acc@3`, `best.val_acc`), a time or a size. A run without seeds is a
 /// member of one: its mean, min and max are its value, `.n` is 1 and `.std` has no value.
 extension RunValue {
-    enum Statistic: String, CaseIterable { case mean, std, min, max, n }
+    public enum Statistic: String, CaseIterable { case mean, std, min, max, n }
 
     /// Measured numbers other than metrics: they aggregate over seeds too.
-    static let measuredNumbers = [
+    public static let measuredNumbers = [
         "epochs", "steps", "train_time", "eval_time", "epoch_time", "params", "flops", "threads",
     ]
 
     /// `["val_acc", "std"]` → (`["val_acc"]`, `.std`); a path without a statistic → (path, nil).
-    static func statistic(of path: [String]) -> (value: [String], statistic: Statistic?) {
+    public static func statistic(of path: [String]) -> (value: [String], statistic: Statistic?) {
         guard path.count >= 2, let last = path.last, let statistic = Statistic(rawValue: last) else {
             return (path, nil)
         }
@@ -24,14 +24,14 @@ extension RunValue {
     }
 
     /// Whether `path` is a measured number (a metric, a time, a size), as opposed to a setting or a text.
-    static func isMeasured(_ path: [String]) -> Bool {
+    public static func isMeasured(_ path: [String]) -> Bool {
         if path.count == 1, let (metric, _) = atEpoch(path[0]) { return metrics.contains(metric) }
         if path.count == 2 && path[0] == "best" { return metrics.contains(path[1]) }
         return path.count == 1 && (metrics.contains(path[0]) || measuredNumbers.contains(path[0]))
     }
 
     /// Why a path with a statistic is not valid, or nil when it is; `nil` too for paths without one.
-    static func statisticProblem(with path: [String]) -> String? {
+    public static func statisticProblem(with path: [String]) -> String? {
         let (value, statistic) = statistic(of: path)
         guard let statistic else { return nil }
         if let problem = problem(with: value) { return problem }
@@ -44,7 +44,9 @@ extension RunValue {
 
     /// The value of `path` for `unit`: a run (`runs` is that run and its record) or a seeded member
     /// (`runs` are its seed runs, in seed order, with their records).
-    static func of(_ path: [String], unit: String, runs: [(run: RunSpec, record: RunRecord)]) -> RunValue {
+    public static func of(_ path: [String], unit: String, runs: [(run: RunSpec, record: RunRecord)])
+        -> RunValue
+    {
         let (valuePath, statistic) = statistic(of: path)
         guard let first = runs.first else { return .missing }
         guard runs.count > 1 || first.run.id != unit else {
@@ -98,7 +100,8 @@ extension RunValue {
 
     /// The standard deviation that goes with `path` after a `±`: for a measured value without a
     /// statistic, of a member with at least two seeds; nil otherwise.
-    static func spread(of path: [String], unit: String, runs: [(run: RunSpec, record: RunRecord)]) -> Double?
+    public static func spread(of path: [String], unit: String, runs: [(run: RunSpec, record: RunRecord)])
+        -> Double?
     {
         guard runs.count > 1, statistic(of: path).statistic == nil, isMeasured(path),
             case .number(let std, _) = of(path + ["std"], unit: unit, runs: runs)

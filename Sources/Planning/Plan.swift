@@ -27,9 +27,9 @@ public struct Plan {
     public let groups: [String: ExperimentGroup]
     /// The cache key of every run id.
     public let keys: [String: String]
-    let figures: [SourceLocation: FigureSpec]
-    let tables: [SourceLocation: TableSpec]
-    let formats: [SourceLocation: ValueFormat]
+    public let figures: [SourceLocation: FigureSpec]
+    public let tables: [SourceLocation: TableSpec]
+    public let formats: [SourceLocation: ValueFormat]
     public let warnings: [Diagnostic]
 
     /// Decodes (as UTF-8, or a positioned error), parses and checks a document's bytes.

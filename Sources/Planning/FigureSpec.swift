@@ -5,65 +5,67 @@ import Suggestions
 import Yams
 
 /// A figure directive, checked: which runs, which metrics per panel, against epoch, step or time.
-struct FigureSpec {
-    enum Axis: String { case epoch, step, time }
-    enum Kind: String { case line, bar }
+public struct FigureSpec {
+    public enum Axis: String { case epoch, step, time }
+    public enum Kind: String { case line, bar }
     /// What the band around a seeded member's mean curve spans: ±1 sample standard deviation, the
     /// minimum to the maximum over its seeds, or nothing.
-    enum Band: String, CaseIterable { case std, minmax, none }
+    public enum Band: String, CaseIterable { case std, minmax, none }
 
     /// A horizontal line: a fixed value, or another run's value of a metric (`val_acc`, `val_acc@0`).
-    struct Reference {
-        var value: Double?
-        var runID: String?
-        var metric: String?
-        var label: String?
+    public struct Reference {
+        public var value: Double?
+        public var runID: String?
+        public var metric: String?
+        public var label: String?
         /// The metric family of the panels it is drawn on: `acc`, `loss` or `error`.
-        var family: String
+        public var family: String
     }
 
-    var id: String
+    public var id: String
     /// The runs shown, and the seeded members (`q8`, `q8[lr=0.1]`) drawn as one mean curve with a band.
-    var runIDs: [String]
+    public var runIDs: [String]
     /// One panel per entry; a panel may overlay several metrics (`[loss, val_loss]`).
-    var panels: [[String]]
-    var x: Axis = .epoch
-    var kind: Kind = .line
-    var barMetric = "val_acc"
-    var title: String
-    var caption: String?
-    var labels: [String: String] = [:]
-    var smoothing: Double?
-    var logY = false
+    public var panels: [[String]]
+    public var x: Axis = .epoch
+    public var kind: Kind = .line
+    public var barMetric = "val_acc"
+    public var title: String
+    public var caption: String?
+    public var labels: [String: String] = [:]
+    public var smoothing: Double?
+    public var logY = false
     /// Runs drawn grey, as the reference the others are compared with.
-    var baselineIDs: [String] = []
-    var references: [Reference] = []
+    public var baselineIDs: [String] = []
+    public var references: [Reference] = []
     /// Fixed y ranges by panel: key "" for every panel, else a metric family (`acc`) or metric name.
-    var yRanges: [String: ClosedRange<Double>] = [:]
+    public var yRanges: [String: ClosedRange<Double>] = [:]
     /// Runs the y axes are scaled to.
-    var focusIDs: [String] = []
+    public var focusIDs: [String] = []
     /// Whether to draw the evaluation before training (epoch 0); `nil`: only for `init` runs.
-    var epochZero: Bool?
+    public var epochZero: Bool?
     /// One panel per metric, train and validation apart.
-    var split = false
-    var directLabels = true
+    public var split = false
+    public var directLabels = true
     /// The band around seeded members' curves (and their error bars in bar charts).
-    var band: Band = .std
+    public var band: Band = .std
     /// `seeds: each`: `runIDs` are the seed runs of the members named; a bar chart groups them
     /// by member.
-    var seedsEach = false
+    public var seedsEach = false
 
     /// `acc`, `loss` or `error`: which kind of value a metric is.
-    static func family(of metric: String) -> String {
+    public static func family(of metric: String) -> String {
         let base = metric.split(separator: "@").first.map(String.init) ?? metric
         return base.hasSuffix("acc") ? "acc" : base.hasSuffix("error") ? "error" : "loss"
     }
 
     /// The longest figure id: `<id>.svg` and its temporary name must fit a 255-byte file name.
-    static let maximumIDLength = 200
+    public static let maximumIDLength = 200
 
     /// Parses and validates a figure block; problems go to `diagnostics`.
-    static func parse(_ d: Directive, lookup: RunLookup, diagnostics: inout DiagnosticList) -> FigureSpec? {
+    public static func parse(_ d: Directive, lookup: RunLookup, diagnostics: inout DiagnosticList)
+        -> FigureSpec?
+    {
         for entry in d.entries where !DirectiveKeys.figure.contains(entry.key) {
             let hint = didYouMean(entry.key, among: DirectiveKeys.figure)
             diagnostics.append(
@@ -232,7 +234,9 @@ struct FigureSpec {
     }
 
     /// The run ids a list (or a single id) names, each sweep expanded to its members.
-    static func runList(_ node: Node, in d: Directive, lookup: RunLookup, diagnostics: inout DiagnosticList)
+    public static func runList(
+        _ node: Node, in d: Directive, lookup: RunLookup, diagnostics: inout DiagnosticList
+    )
         -> [String]
     {
         var ids: [String] = []
@@ -251,7 +255,8 @@ struct FigureSpec {
     }
 
     /// `[0.75, 0.9]` for every panel, or `{acc: [0.75, 0.9], val_loss: [0.2, 0.6]}` by metric family or name.
-    static func parseRanges(_ node: Node, in d: Directive, diagnostics: inout DiagnosticList) -> [String:
+    public static func parseRanges(_ node: Node, in d: Directive, diagnostics: inout DiagnosticList)
+        -> [String:
         ClosedRange<Double>]
     {
         func range(_ node: Node) -> ClosedRange<Double>? {
@@ -287,7 +292,7 @@ struct FigureSpec {
     /// `{y: 0.1, label: chance}`, `{y: ln10, label: uniform}` or `{run: q1-fmnist, metric: val_acc}`;
     /// `on: acc|loss|error` picks the panels (by default: the metric's family; for a number, loss
     /// above 1 or for ln10, accuracy otherwise).
-    static func parseReference(
+    public static func parseReference(
         _ node: Node, in d: Directive, lookup: RunLookup, diagnostics: inout DiagnosticList
     ) -> Reference? {
         guard let mapping = node.mapping else {
@@ -357,7 +362,8 @@ struct FigureSpec {
     }
 
     /// The run ids a `runs:` list names, each sweep expanded to its members.
-    static func resolveRuns(_ d: Directive, lookup: RunLookup, diagnostics: inout DiagnosticList) -> [String]
+    public static func resolveRuns(_ d: Directive, lookup: RunLookup, diagnostics: inout DiagnosticList)
+        -> [String]
     {
         guard let entry = d["runs"] else {
             diagnostics.append(

@@ -4,23 +4,23 @@ import Engine
 
 /// One run of an experiment that sweeps or lists `cases`: the settings it adds on top of the
 /// experiment's, and how it is addressed (`q4[optimizer=rmsprop,lr=0.001]`).
-struct Member {
+public struct Member {
     /// The keys and values that name the member, case first, then swept keys, in the order written.
-    var address: [(key: String, value: String)] = []
+    public var address: [(key: String, value: String)] = []
     /// What the member sets: its case's settings and its swept values, applied as one layer (so a
     /// swept `lr` belongs to the optimizer its case names).
-    var layer = SettingLayer()
+    public var layer = SettingLayer()
     /// The member's case, counted from 1; nil without `cases`.
-    var caseNumber: Int?
+    public var caseNumber: Int?
     /// How many leading entries of `address` its case wrote.
-    var caseKeys = 0
+    public var caseKeys = 0
     /// The case's `label`.
-    var label: String?
+    public var label: String?
     /// Where the member's case is written (for errors about the member as a whole).
-    var location: SourceLocation?
+    public var location: SourceLocation?
 
     /// The sweep members today's `sweep` makes, as members.
-    static func swept(
+    public static func swept(
         _ members: [[(key: String, value: String, setting: SettingLayer.Setting)]], in directive: Directive,
         diagnostics: inout DiagnosticList
     ) -> [Member] {
@@ -51,7 +51,7 @@ struct Member {
 
     /// Every case with every sweep member (the product, cases outermost), or either alone.
     /// A key that both a case and the sweep set is an error: which one wins would be a guess.
-    static func combine(
+    public static func combine(
         cases: [Member]?, sweep: [Member]?, sweepEntry: DirectiveEntry?, in directive: Directive,
         diagnostics: inout DiagnosticList
     ) -> [Member] {
@@ -93,7 +93,7 @@ struct Member {
 
     /// Keys the experiment sets beside its sweep or cases that every member sets again, so that no
     /// run uses the experiment's value: an error at the experiment's key.
-    static func checkBeside(
+    public static func checkBeside(
         _ own: SettingLayer, members: [Member], sweepKeys: Set<String>, hasCases: Bool,
         diagnostics: inout DiagnosticList
     ) {
@@ -111,14 +111,14 @@ struct Member {
     }
 
     /// `q4[optimizer=adam,lr=0.1]`, or `q4` for the one run of an experiment without members.
-    func runID(experiment id: String) -> String {
+    public func runID(experiment id: String) -> String {
         address.isEmpty ? id : "\(id)[\(address.map { "\($0.key)=\($0.value)" }.joined(separator: ","))]"
     }
 
     /// The run's label: the experiment's `label` (else nothing) and the member's address
     /// (`Grid lr=0.1, optimizer=adam`), with a case's own `label` in place of its keys
     /// (`Adam lr=0.1`); the experiment id for an experiment without members.
-    func label(experiment id: String, label: String?) -> String {
+    public func label(experiment id: String, label: String?) -> String {
         func raw(_ pairs: ArraySlice<(key: String, value: String)>) -> String {
             pairs.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
         }
@@ -131,7 +131,7 @@ struct Member {
     }
 
     /// Where to point at this member: the value of `key` in its address, else its case.
-    func location(of key: String) -> (location: SourceLocation, length: Int)? {
+    public func location(of key: String) -> (location: SourceLocation, length: Int)? {
         if let setting = layer.setting(for: key) {
             return (setting.entry.valueLocation, setting.directive.locator.length(of: setting.entry.value))
         }

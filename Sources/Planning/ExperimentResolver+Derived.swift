@@ -17,21 +17,21 @@ import Yams
 /// what the cache key hashes and what `echo` and `--explain` show. A reference names an experiment's
 /// training key (`q13.lr`), or one sweep member's (`q3[lr=0.1].momentum`); a swept key needs its member.
 /// Derived settings may use derived settings; a cycle is an error at the setting where it closes.
-struct DerivedSettings {
+public struct DerivedSettings {
     /// Resolved values by `experiment[selectors].key`; nil when the expression had an error (reported).
-    var resolved: [String: Double?] = [:]
+    public var resolved: [String: Double?] = [:]
     /// The settings being resolved, outermost first: a cycle shows as a repeat.
-    var stack: [String] = []
+    public var stack: [String] = []
 
     /// The expression text of a setting written as `"{{ … }}"`, or nil for an ordinary value.
-    static func expressionText(_ node: Node) -> String? {
+    public static func expressionText(_ node: Node) -> String? {
         guard let scalar = node.scalar else { return nil }
         let text = scalar.string.trimmingCharacters(in: .whitespaces)
         return text.hasPrefix("{{") && text.hasSuffix("}}") && !text.contains("\n") ? text : nil
     }
 
     /// A resolved number as YAML text: `20`, `0.005`.
-    static func text(_ value: Double) -> String {
+    public static func text(_ value: Double) -> String {
         if value == value.rounded() && abs(value) < 1e15 { return String(Int(value)) }
         return "\(value)"
     }
@@ -40,7 +40,7 @@ struct DerivedSettings {
 extension ExperimentResolver {
     /// Replaces each derived setting among `settings` by its resolved value; a setting that cannot be
     /// resolved is reported and left out (the configuration then has the key's default).
-    mutating func resolveDerivedSettings(
+    public mutating func resolveDerivedSettings(
         _ settings: inout SettingStack, experiment: String, diagnostics: inout DiagnosticList
     ) {
         for key in SettingKey.names {

@@ -3,17 +3,17 @@ import RunCache
 /// Values about the whole document rather than one run: `{{ report.train_time }}` is the training time
 /// of all its distinct runs together, `{{ report.runs }}` their number, `{{ report.machine }}` where they ran,
 /// `{{ report.cold_build_time }}` how long building it from an empty cache takes there (`ColdBuildTime`).
-enum ReportTotals {
-    static let id = "report"
-    static let names = ["runs", "train_time", "eval_time", "machine", "cold_build_time"]
+public enum ReportTotals {
+    public static let id = "report"
+    public static let names = ["runs", "train_time", "eval_time", "machine", "cold_build_time"]
 
-    static func problem(with path: [String]) -> String? {
+    public static func problem(with path: [String]) -> String? {
         let name = path.joined(separator: ".")
         if names.contains(name) { return nil }
         return "unknown report value '\(name)'; report values are \(names.joined(separator: ", "))"
     }
 
-    static func value(_ path: [String], plan: Plan, records: [String: RunRecord]) -> RunValue {
+    public static func value(_ path: [String], plan: Plan, records: [String: RunRecord]) -> RunValue {
         var distinct: [String: RunRecord] = [:]
         for (id, record) in records { if let key = plan.keys[id] { distinct[key] = record } }
         let all = distinct.keys.sorted().compactMap { distinct[$0] }

@@ -18,32 +18,34 @@ import Foundation
 ///
 /// `==` and `!=` compare within a relative 1e-9 (`abs(a - b) <= 1e-9 * max(1, |a|, |b|)`), so they are
 /// exact up to floating-point rounding; compare with a margin with `abs(a - b) < 0.001`.
-struct ExpressionEvaluator {
+public struct ExpressionEvaluator {
     /// What one value reference gives.
-    enum Lookup {
+    public enum Lookup {
         case value(RunValue)
         /// The value cannot be known: its run failed, or is not in the cache (`report check`).
         case unavailable(run: String, why: String)
     }
 
     /// What an expression computes.
-    enum Result {
+    public enum Result {
         case value(RunValue)
         case truth(Bool)
     }
 
-    enum Failure: Error {
+    public enum Failure: Error {
         /// A value needed is unknown (its run failed or is not cached): a claim is left unchecked.
         case unavailable(run: String, why: String)
         /// The values do not fit the expression (a diverged run's accuracy in arithmetic): an error at `at`.
         case invalid(String, at: ValueExpression)
     }
 
-    static let functions = ["abs": 1...1, "min": 2...Int.max, "max": 2...Int.max]
+    public static let functions = ["abs": 1...1, "min": 2...Int.max, "max": 2...Int.max]
 
-    let lookup: (ValueReference) -> Lookup
+    public let lookup: (ValueReference) -> Lookup
 
-    func evaluate(_ expression: ValueExpression) throws(Failure) -> Result {
+    public init(lookup: @escaping (ValueReference) -> Lookup) { self.lookup = lookup }
+
+    public func evaluate(_ expression: ValueExpression) throws(Failure) -> Result {
         switch expression.node {
         case .value(let reference):
             switch lookup(reference) {
@@ -104,16 +106,17 @@ struct ExpressionEvaluator {
     }
 
     /// Equal within a relative 1e-9: exact up to floating-point rounding.
-    static func equal(_ a: Double, _ b: Double) -> Bool {
+    public static func equal(_ a: Double, _ b: Double) -> Bool {
         a == b || abs(a - b) <= 1e-9 * max(1, abs(a), abs(b))
     }
 
-    static func sharedKind(_ a: RunValue.Kind, _ b: RunValue.Kind) -> RunValue.Kind {
+    public static func sharedKind(_ a: RunValue.Kind, _ b: RunValue.Kind) -> RunValue.Kind {
         a == b ? a : a == .plain ? b : b == .plain ? a : .plain
     }
 
     /// The number an operand evaluates to, or why it has none.
-    func number(_ expression: ValueExpression) throws(Failure) -> (value: Double, kind: RunValue.Kind) {
+    public func number(_ expression: ValueExpression) throws(Failure) -> (value: Double, kind: RunValue.Kind)
+    {
         switch try evaluate(expression) {
         case .value(.number(let value, let kind)): return (value, kind)
         case .value(.text(let text)):
@@ -125,7 +128,7 @@ struct ExpressionEvaluator {
         }
     }
 
-    func truth(_ expression: ValueExpression) throws(Failure) -> Bool {
+    public func truth(_ expression: ValueExpression) throws(Failure) -> Bool {
         guard case .truth(let truth) = try evaluate(expression) else {
             throw .invalid("'\(expression.text)' is a value, not a comparison", at: expression)
         }

@@ -5,9 +5,9 @@ import Engine
 /// The checks that need every run resolved: a written setting no run uses (a warning at it), a flat
 /// optimizer setting that reaches another optimizer than the one it was written for (a warning), and
 /// members of one experiment that train the same thing (an error).
-struct SettingChecks {
+public struct SettingChecks {
     /// One resolved run and the settings that decided it.
-    struct Use {
+    public struct Use {
         var runID: String
         var config: TrainingConfig
         var stack: SettingStack
@@ -15,7 +15,7 @@ struct SettingChecks {
 
     private var uses: [Use] = []
 
-    mutating func record(_ runID: String, config: TrainingConfig, stack: SettingStack) {
+    public mutating func record(_ runID: String, config: TrainingConfig, stack: SettingStack) {
         uses.append(Use(runID: runID, config: config, stack: stack))
     }
 
@@ -32,7 +32,7 @@ struct SettingChecks {
     }
 
     /// Warnings for settings that no run uses and for flat optimizer settings that reach another optimizer.
-    func warnings() -> [Diagnostic] {
+    public func warnings() -> [Diagnostic] {
         var reaches: [String: Reach] = [:]
         var order: [String] = []
         for use in uses {
@@ -100,7 +100,7 @@ struct SettingChecks {
     }
 
     /// Members of one experiment that train the same thing: an error at the later one, saying why.
-    static func identicalMembers(
+    public static func identicalMembers(
         _ members: [(runID: String, config: TrainingConfig, member: Member)], experiment: String,
         directive: Directive, diagnostics: inout DiagnosticList
     ) {

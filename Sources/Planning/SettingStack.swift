@@ -7,8 +7,8 @@ import Engine
 /// written flat (`lr: 0.01`) still reach whatever optimizer the run trains with, as they always did
 /// (so existing documents keep their runs); each remembers the optimizer it was written for, and
 /// `SettingChecks` warns when it reaches another.
-struct SettingStack {
-    typealias Setting = ExperimentResolver.Setting
+public struct SettingStack {
+    public typealias Setting = ExperimentResolver.Setting
 
     /// Flat keys, `init`, and `optimizer` (its name).
     private(set) var values: [String: Setting] = [:]
@@ -19,7 +19,7 @@ struct SettingStack {
     /// The optimizer in effect: the last one named (`sgd` until one is).
     private(set) var optimizer = OptimizerKind.sgd
 
-    mutating func apply(_ layer: SettingLayer) {
+    public mutating func apply(_ layer: SettingLayer) {
         if let choice = layer.optimizer {
             // An unknown name keeps the optimizer in effect; checking the configuration reports it.
             let kind = choice.kind ?? optimizer
@@ -42,14 +42,14 @@ struct SettingStack {
     }
 
     /// The setting that decides `key` (nil: the default).
-    func effective(_ key: String) -> Setting? { optimizerSettings[key] ?? values[key] }
+    public func effective(_ key: String) -> Setting? { optimizerSettings[key] ?? values[key] }
 
     /// Forgets a flat key (`seed` when a block lists `seeds`, and the other way round).
-    mutating func removeFlat(_ key: String) { values[key] = nil }
+    public mutating func removeFlat(_ key: String) { values[key] = nil }
 
     /// Replaces the setting that decides `key` where it stands (under the optimizer or flat), or removes
     /// it (nil): how a derived setting's expression becomes its resolved value.
-    mutating func replaceEffective(_ key: String, with setting: Setting?) {
+    public mutating func replaceEffective(_ key: String, with setting: Setting?) {
         if optimizerSettings[key] != nil {
             optimizerSettings[key] = setting
         } else {

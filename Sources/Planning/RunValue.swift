@@ -6,23 +6,23 @@ import RunCache
 import Suggestions
 
 /// A value a document can show: `val_acc`, `best.val_loss`, `train_time`, `params`, or any training key.
-enum RunValue {
+public enum RunValue {
     /// What a number measures, which decides how it prints when no format is given.
-    enum Kind { case fraction, loss, seconds, count, plain }
+    public enum Kind: Sendable { case fraction, loss, seconds, count, plain }
 
     case number(Double, Kind)
     case text(String)
     /// The run has no such value (a training metric of an evaluation-only run).
     case missing
 
-    static let metrics = ["loss", "acc", "val_loss", "val_acc", "error", "val_error"]
-    static let measured = [
+    public static let metrics = ["loss", "acc", "val_loss", "val_acc", "error", "val_error"]
+    public static let measured = [
         "epochs", "steps", "train_time", "eval_time", "epoch_time", "params", "flops", "threads", "machine",
         "label", "id", "key",
     ]
 
     /// Why a value path is not valid, or nil when it is.
-    static func problem(with path: [String]) -> String? {
+    public static func problem(with path: [String]) -> String? {
         if statistic(of: path).statistic != nil { return statisticProblem(with: path) }
         let name = path.joined(separator: ".")
         if path.count == 1, let (metric, _) = atEpoch(name) {
@@ -46,12 +46,12 @@ enum RunValue {
             "unknown value '\(name)'\(hint); values are \(metrics.joined(separator: ", ")), best.<metric>, <metric>@<epoch>, \(measured.joined(separator: ", ")) and the training keys, and .mean, .std, .min, .max, .n after a measured one"
     }
 
-    static func kind(ofMetric name: String) -> Kind {
+    public static func kind(ofMetric name: String) -> Kind {
         name.hasSuffix("acc") || name.hasSuffix("error") ? .fraction : .loss
     }
 
     /// `val_acc@0` → (`val_acc`, 0): a metric at one epoch (0 is the evaluation before training).
-    static func atEpoch(_ name: String) -> (metric: String, epoch: Int)? {
+    public static func atEpoch(_ name: String) -> (metric: String, epoch: Int)? {
         let parts = name.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, let epoch = Int(parts[1]), epoch >= 0, parts[1].allSatisfy(\.isASCII) else {
             return nil
@@ -60,7 +60,7 @@ enum RunValue {
     }
 
     /// The value of `path` for a finished run.
-    static func of(_ path: [String], run: RunSpec, record: RunRecord) -> RunValue {
+    public static func of(_ path: [String], run: RunSpec, record: RunRecord) -> RunValue {
         let metrics = record.metrics
         if path.count == 1, let (metric, epoch) = atEpoch(path[0]) {
             guard let value = metrics.epochs.first(where: { $0.epoch == epoch })?.value(of: metric) else {
@@ -109,7 +109,7 @@ enum RunValue {
 }
 
 extension EpochMetrics {
-    func value(of metric: String) -> Double? {
+    public func value(of metric: String) -> Double? {
         switch metric {
         case "loss": return loss
         case "acc": return acc

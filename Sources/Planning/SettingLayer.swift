@@ -7,11 +7,11 @@ import Yams
 /// The training settings one block writes: a `defaults` block, an experiment block, or one member of
 /// a sweep or of `cases`. Layers are applied in order onto a `SettingStack`; the optimizer and the
 /// settings written under it (`optimizer: {name: sgd, lr: 0.01}`) are kept apart from the rest.
-struct SettingLayer {
-    typealias Setting = ExperimentResolver.Setting
+public struct SettingLayer {
+    public typealias Setting = ExperimentResolver.Setting
 
     /// `optimizer: NAME` or `optimizer: {name: NAME, lr: …}`.
-    struct OptimizerChoice {
+    public struct OptimizerChoice {
         /// The name as a setting of key `optimizer` (its value is the name's node).
         var name: Setting
         /// nil when the name is not an optimizer (checking the configuration reports it).
@@ -20,13 +20,13 @@ struct SettingLayer {
         var settings: [String: Setting] = [:]
     }
 
-    var optimizer: OptimizerChoice?
+    public var optimizer: OptimizerChoice?
     /// Every other key as written (`init` and `seeds` included), optimizer settings written beside `optimizer`
     /// (`lr: 0.01`) too.
-    var flat: [String: Setting] = [:]
+    public var flat: [String: Setting] = [:]
 
     /// Every training key the layer sets, those under the optimizer included.
-    var keys: Set<String> {
+    public var keys: Set<String> {
         var keys = Set(flat.keys)
         if let optimizer {
             keys.insert("optimizer")
@@ -36,14 +36,16 @@ struct SettingLayer {
     }
 
     /// The setting that writes `key` in this layer, wherever it is.
-    func setting(for key: String) -> Setting? {
+    public func setting(for key: String) -> Setting? {
         if key == "optimizer" { return optimizer?.name }
         return flat[key] ?? optimizer?.settings[key]
     }
 
     /// Reads a block's entries that are training keys (or `init`; others are skipped); reports a
     /// malformed optimizer block, and warns about a key its optimizer does not read.
-    static func read(_ entries: [DirectiveEntry], in directive: Directive, diagnostics: inout DiagnosticList)
+    public static func read(
+        _ entries: [DirectiveEntry], in directive: Directive, diagnostics: inout DiagnosticList
+    )
         -> SettingLayer
     {
         var layer = SettingLayer()

@@ -5,20 +5,22 @@ import Suggestions
 import Yams
 
 /// A table directive, checked: rows are runs, columns are values with optional formats.
-struct TableSpec {
-    struct Column {
-        var path: [String]
-        var format: ValueFormat?
-        var header: String
+public struct TableSpec {
+    public struct Column {
+        public var path: [String]
+        public var format: ValueFormat?
+        public var header: String
     }
 
-    var runIDs: [String]
-    var columns: [Column]
-    var caption: String?
+    public var runIDs: [String]
+    public var columns: [Column]
+    public var caption: String?
 
-    static let defaultColumns = ["label", "val_acc", "val_loss", "train_time", "params"]
+    public static let defaultColumns = ["label", "val_acc", "val_loss", "train_time", "params"]
 
-    static func parse(_ d: Directive, lookup: RunLookup, diagnostics: inout DiagnosticList) -> TableSpec {
+    public static func parse(_ d: Directive, lookup: RunLookup, diagnostics: inout DiagnosticList)
+        -> TableSpec
+    {
         for entry in d.entries where !DirectiveKeys.table.contains(entry.key) {
             let hint = didYouMean(entry.key, among: DirectiveKeys.table)
             diagnostics.append(
@@ -60,7 +62,7 @@ struct TableSpec {
         return TableSpec(runIDs: runIDs, columns: columns, caption: d["caption"]?.value.scalar?.string)
     }
 
-    static func header(for path: [String]) -> String {
+    public static func header(for path: [String]) -> String {
         if case (let value, let statistic?) = RunValue.statistic(of: path) {
             let words: [RunValue.Statistic: String] = [
                 .mean: "mean", .std: "std", .min: "min", .max: "max", .n: "seeds",

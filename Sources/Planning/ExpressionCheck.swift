@@ -6,15 +6,15 @@ import Suggestions
 /// value it has, every function exists with its number of arguments, and the parts fit together
 /// (arithmetic and comparisons over values, `and` / `or` / `not` over comparisons, a claim that is
 /// true or false, a value that is not).
-struct ExpressionCheck {
-    let lookup: RunLookup
-    let file: String
+public struct ExpressionCheck {
+    public let lookup: RunLookup
+    public let file: String
 
     /// What a part computes, as far as it is known before the runs exist.
     private enum Shape { case value, number, truth }
 
     /// Appends a diagnostic for each problem of `expression`.
-    func check(_ expression: InlineExpression, diagnostics: inout DiagnosticList) {
+    public func check(_ expression: InlineExpression, diagnostics: inout DiagnosticList) {
         let shape = self.shape(of: expression.body, diagnostics: &diagnostics)
         if expression.isClaim && shape != .truth {
             diagnostics.append(
@@ -32,7 +32,7 @@ struct ExpressionCheck {
     }
 
     /// Checks one value reference: the run (or `report`) and the value path.
-    func check(_ reference: ValueReference, diagnostics: inout DiagnosticList) {
+    public func check(_ reference: ValueReference, diagnostics: inout DiagnosticList) {
         if reference.run.id == ReportTotals.id && reference.run.selectors.isEmpty {
             if let problem = ReportTotals.problem(with: reference.path) {
                 diagnostics.append(
@@ -99,7 +99,7 @@ struct ExpressionCheck {
     }
 
     /// Whether a value path always names text: `label`, `machine`, a choice like `optimizer`.
-    static func isText(_ path: [String]) -> Bool {
+    public static func isText(_ path: [String]) -> Bool {
         guard path.count == 1 else { return false }
         if ["machine", "label", "id", "key"].contains(path[0]) { return true }
         switch SettingKey.named(path[0])?.kind {

@@ -4,14 +4,14 @@ import Suggestions
 
 /// Finds runs by reference: a run id, a sweep id (all its members), or a sweep id with selectors
 /// (`q3-lr[lr=0.1]`, values compared as numbers when both sides are numbers).
-struct RunLookup {
-    let runs: [String: RunSpec]
-    let groups: [String: ExperimentGroup]
+public struct RunLookup {
+    public let runs: [String: RunSpec]
+    public let groups: [String: ExperimentGroup]
     /// Each run's settings as its cache entry spells them, made once per run when a selector first
     /// needs them: a document may hold tens of thousands of references.
     private let settings = SettingsCache()
 
-    init(runs: [String: RunSpec], groups: [String: ExperimentGroup]) {
+    public init(runs: [String: RunSpec], groups: [String: ExperimentGroup]) {
         self.runs = runs
         self.groups = groups
     }
@@ -29,7 +29,7 @@ struct RunLookup {
     }
 
     /// The runs a reference names, or a message saying why it names none.
-    func runs(id: String, selectors: [(key: String, value: String)]) -> Result<[String], LookupError> {
+    public func runs(id: String, selectors: [(key: String, value: String)]) -> Result<[String], LookupError> {
         if selectors.isEmpty, runs[id] != nil { return .success([id]) }
         guard let group = groups[id] else {
             let hint = didYouMean(id, among: Array(groups.keys).sorted())
@@ -69,7 +69,7 @@ struct RunLookup {
     }
 
     /// Exactly one run, for inline values and `init`.
-    func single(id: String, selectors: [(key: String, value: String)]) -> Result<String, LookupError> {
+    public func single(id: String, selectors: [(key: String, value: String)]) -> Result<String, LookupError> {
         switch runs(id: id, selectors: selectors) {
         case .failure(let error): return .failure(error)
         case .success(let ids) where ids.count == 1: return .success(ids[0])
@@ -82,13 +82,13 @@ struct RunLookup {
         }
     }
 
-    static func same(_ a: String, _ b: String) -> Bool {
+    public static func same(_ a: String, _ b: String) -> Bool {
         if let x = Double(a), let y = Double(b) { return x == y }
         return a == b
     }
 
     /// Splits `name[key=value,key=value]` into the id and its selectors; nil when malformed.
-    static func parse(_ text: String) -> (id: String, selectors: [(key: String, value: String)])? {
+    public static func parse(_ text: String) -> (id: String, selectors: [(key: String, value: String)])? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard let open = trimmed.firstIndex(of: "[") else {
             return DirectiveKeys.isValidID(trimmed) ? (trimmed, []) : nil
@@ -109,7 +109,7 @@ struct RunLookup {
     }
 }
 
-struct LookupError: Error {
-    var message: String
-    init(_ message: String) { self.message = message }
+public struct LookupError: Error {
+    public var message: String
+    public init(_ message: String) { self.message = message }
 }

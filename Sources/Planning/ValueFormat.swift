@@ -6,15 +6,15 @@ import Suggestions
 /// How a value prints: `percent`, `percent(n)`, `fixed(n)`, `int`, `duration`, and `pm(n)`: a seeded
 /// member's mean ± its standard deviation over seeds, each as its kind prints with n decimals
 /// (`84.21 ± 0.31%`, `0.482 ± 0.004`).
-struct ValueFormat: Equatable {
-    enum Style: String, CaseIterable { case percent, fixed, int, duration, pm }
-    var style: Style
-    var digits: Int?
+public struct ValueFormat: Equatable {
+    public enum Style: String, CaseIterable { case percent, fixed, int, duration, pm }
+    public var style: Style
+    public var digits: Int?
 
-    static let names = Style.allCases.map(\.rawValue)
+    public static let names = Style.allCases.map(\.rawValue)
 
     /// Parses a format name and its arguments; returns a message when they are not valid.
-    static func parse(name: String, arguments: [String]) -> Result<ValueFormat, LookupError> {
+    public static func parse(name: String, arguments: [String]) -> Result<ValueFormat, LookupError> {
         guard let style = Style(rawValue: name) else {
             let hint = didYouMean(name, among: names)
             return .failure(
@@ -42,7 +42,7 @@ struct ValueFormat: Equatable {
 
     /// Prints a value in this format, or in the default for its kind when `format` is nil; with a
     /// `spread` (a seeded member's standard deviation), as `mean ± spread` in the same style.
-    static func render(_ value: RunValue, format: ValueFormat?, spread: Double? = nil) -> String {
+    public static func render(_ value: RunValue, format: ValueFormat?, spread: Double? = nil) -> String {
         switch value {
         case .missing: return "n/a"
         case .text(let text): return text
@@ -76,7 +76,7 @@ struct ValueFormat: Equatable {
         }
     }
 
-    static func defaultFormat(_ kind: RunValue.Kind) -> ValueFormat {
+    public static func defaultFormat(_ kind: RunValue.Kind) -> ValueFormat {
         switch kind {
         case .fraction: return ValueFormat(style: .percent, digits: 2)
         case .loss: return ValueFormat(style: .fixed, digits: 4)
@@ -87,7 +87,7 @@ struct ValueFormat: Equatable {
     }
 
     /// 21840 → "21,840".
-    static func grouped(_ value: Int) -> String {
+    public static func grouped(_ value: Int) -> String {
         let digits = String(abs(value))
         var out = ""
         for (index, character) in digits.enumerated() {
@@ -98,7 +98,7 @@ struct ValueFormat: Equatable {
     }
 
     /// 4.2 → "4.2 s", 125 → "2 min 05 s", 4000 → "1 h 06 min".
-    static func duration(_ seconds: Double) -> String {
+    public static func duration(_ seconds: Double) -> String {
         if seconds < 60 { return String(format: "%.1f s", seconds) }
         let total = Int(seconds.rounded())
         if total < 3600 { return String(format: "%d min %02d s", total / 60, total % 60) }
