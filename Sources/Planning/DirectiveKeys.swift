@@ -1,9 +1,9 @@
 import Configuration
 
 /// The keys each directive accepts, beyond the training keys of `SettingKey.all`.
-public enum DirectiveKeys {
+enum DirectiveKeys {
     /// Keys of an experiment block that are not training settings.
-    public static let experimentOnly = ["id", "base", "init", "sweep", "cases", "seeds", "label", "echo"]
+    static let experimentOnly = ["id", "base", "init", "sweep", "cases", "seeds", "label", "echo"]
     public static var experiment: [String] { experimentOnly + SettingKey.names }
     public static var defaults: [String] { SettingKey.names + ["init", "seeds"] }
     public static let figure = [
@@ -13,7 +13,7 @@ public enum DirectiveKeys {
     public static let table = ["runs", "columns", "caption", "seeds"]
 
     /// The id syntax: letters, digits, `-` and `_`; `report` is reserved for totals.
-    public static func isValidID(_ id: String) -> Bool {
+    static func isValidID(_ id: String) -> Bool {
         !id.isEmpty && id != ReportTotals.id
             && id.unicodeScalars.allSatisfy {
                 ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-"

@@ -17,14 +17,14 @@ import Yams
 /// what the cache key hashes and what `echo` and `--explain` show. A reference names an experiment's
 /// training key (`q13.lr`), or one sweep member's (`q3[lr=0.1].momentum`); a swept key needs its member.
 /// Derived settings may use derived settings; a cycle is an error at the setting where it closes.
-public struct DerivedSettings {
+struct DerivedSettings {
     /// Resolved values by `experiment[selectors].key`; nil when the expression had an error (reported).
     public var resolved: [String: Double?] = [:]
     /// The settings being resolved, outermost first: a cycle shows as a repeat.
     public var stack: [String] = []
 
     /// The expression text of a setting written as `"{{ … }}"`, or nil for an ordinary value.
-    public static func expressionText(_ node: Node) -> String? {
+    static func expressionText(_ node: Node) -> String? {
         guard let scalar = node.scalar else { return nil }
         let text = scalar.string.trimmingCharacters(in: .whitespaces)
         return text.hasPrefix("{{") && text.hasSuffix("}}") && !text.contains("\n") ? text : nil
@@ -40,7 +40,7 @@ public struct DerivedSettings {
 extension ExperimentResolver {
     /// Replaces each derived setting among `settings` by its resolved value; a setting that cannot be
     /// resolved is reported and left out (the configuration then has the key's default).
-    public mutating func resolveDerivedSettings(
+    mutating func resolveDerivedSettings(
         _ settings: inout SettingStack, experiment: String, diagnostics: inout DiagnosticList
     ) {
         for key in SettingKey.names {

@@ -10,7 +10,7 @@ import Yams
 extension ExperimentResolver {
     /// `seed` and `seeds` replace each other like any setting: a block that sets one drops the other
     /// it inherited (from `defaults` or `base`). Setting both in one block is an error.
-    public mutating func keepOneSeedSetting(
+    mutating func keepOneSeedSetting(
         _ settings: inout SettingStack, block: Directive, diagnostics: inout DiagnosticList
     ) {
         let seed = block["seed"]
@@ -27,7 +27,7 @@ extension ExperimentResolver {
     }
 
     /// The seeds an experiment lists, checked; nil when it has none (or they are not valid, after an error).
-    public mutating func seedList(
+    mutating func seedList(
         _ setting: Setting?, experiment: String, directive: Directive, members: Int,
         diagnostics: inout DiagnosticList
     ) -> [Int]? {
@@ -105,7 +105,7 @@ extension ExperimentResolver {
 
     /// One run per seed of `run` (a plain experiment or a sweep member): `q8[seed=2]`,
     /// `q8[lr=0.1,seed=2]`, each with the member's configuration and its own `seed`.
-    public func seedRunSpecs(of run: RunSpec, seeds: [Int]) -> [RunSpec] {
+    func seedRunSpecs(of run: RunSpec, seeds: [Int]) -> [RunSpec] {
         seeds.map { seed in
             var copy = run
             copy.config.seed = UInt64(seed)

@@ -8,14 +8,14 @@ import Yams
 /// `base` chains, sweeps and cases (as `SettingLayer`s on a `SettingStack`), validates every key and
 /// value, resolves `init` and checks for cycles. Every problem becomes a diagnostic; nothing stops
 /// at the first one.
-public struct ExperimentResolver {
+struct ExperimentResolver {
     /// A key's value and the block it was written in (for error positions).
-    public struct Setting {
+    struct Setting {
         var entry: DirectiveEntry
         var directive: Directive
     }
 
-    public struct Declaration {
+    struct Declaration {
         var directive: Directive
         var id: String
         var defaults: SettingStack
@@ -27,7 +27,7 @@ public struct ExperimentResolver {
     /// What each experiment block itself writes.
     private var ownLayers: [String: SettingLayer] = [:]
     private var checks = SettingChecks()
-    public var seenErrors = Set<String>()
+    var seenErrors = Set<String>()
     /// Derived settings resolved so far (ExperimentResolver+Derived.swift).
     public var derived = DerivedSettings()
 

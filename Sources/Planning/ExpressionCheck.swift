@@ -6,7 +6,7 @@ import Suggestions
 /// value it has, every function exists with its number of arguments, and the parts fit together
 /// (arithmetic and comparisons over values, `and` / `or` / `not` over comparisons, a claim that is
 /// true or false, a value that is not).
-public struct ExpressionCheck {
+struct ExpressionCheck {
     public let lookup: RunLookup
     public let file: String
 
@@ -99,7 +99,7 @@ public struct ExpressionCheck {
     }
 
     /// Whether a value path always names text: `label`, `machine`, a choice like `optimizer`.
-    public static func isText(_ path: [String]) -> Bool {
+    static func isText(_ path: [String]) -> Bool {
         guard path.count == 1 else { return false }
         if ["machine", "label", "id", "key"].contains(path[0]) { return true }
         switch SettingKey.named(path[0])?.kind {

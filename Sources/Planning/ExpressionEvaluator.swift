@@ -110,7 +110,7 @@ public struct ExpressionEvaluator {
         a == b || abs(a - b) <= 1e-9 * max(1, abs(a), abs(b))
     }
 
-    public static func sharedKind(_ a: RunValue.Kind, _ b: RunValue.Kind) -> RunValue.Kind {
+    static func sharedKind(_ a: RunValue.Kind, _ b: RunValue.Kind) -> RunValue.Kind {
         a == b ? a : a == .plain ? b : b == .plain ? a : .plain
     }
 

@@ -60,7 +60,7 @@ public struct FigureSpec {
     }
 
     /// The longest figure id: `<id>.svg` and its temporary name must fit a 255-byte file name.
-    public static let maximumIDLength = 200
+    static let maximumIDLength = 200
 
     /// Parses and validates a figure block; problems go to `diagnostics`.
     public static func parse(_ d: Directive, lookup: RunLookup, diagnostics: inout DiagnosticList)
@@ -234,7 +234,7 @@ public struct FigureSpec {
     }
 
     /// The run ids a list (or a single id) names, each sweep expanded to its members.
-    public static func runList(
+    static func runList(
         _ node: Node, in d: Directive, lookup: RunLookup, diagnostics: inout DiagnosticList
     )
         -> [String]
@@ -255,7 +255,7 @@ public struct FigureSpec {
     }
 
     /// `[0.75, 0.9]` for every panel, or `{acc: [0.75, 0.9], val_loss: [0.2, 0.6]}` by metric family or name.
-    public static func parseRanges(_ node: Node, in d: Directive, diagnostics: inout DiagnosticList)
+    static func parseRanges(_ node: Node, in d: Directive, diagnostics: inout DiagnosticList)
         -> [String:
         ClosedRange<Double>]
     {
@@ -292,7 +292,7 @@ public struct FigureSpec {
     /// `{y: 0.1, label: chance}`, `{y: ln10, label: uniform}` or `{run: q1-fmnist, metric: val_acc}`;
     /// `on: acc|loss|error` picks the panels (by default: the metric's family; for a number, loss
     /// above 1 or for ln10, accuracy otherwise).
-    public static func parseReference(
+    static func parseReference(
         _ node: Node, in d: Directive, lookup: RunLookup, diagnostics: inout DiagnosticList
     ) -> Reference? {
         guard let mapping = node.mapping else {
@@ -362,7 +362,7 @@ public struct FigureSpec {
     }
 
     /// The run ids a `runs:` list names, each sweep expanded to its members.
-    public static func resolveRuns(_ d: Directive, lookup: RunLookup, diagnostics: inout DiagnosticList)
+    static func resolveRuns(_ d: Directive, lookup: RunLookup, diagnostics: inout DiagnosticList)
         -> [String]
     {
         guard let entry = d["runs"] else {

@@ -8,7 +8,7 @@ extension Member {
     /// `cases: [{optimizer: sgd}, {optimizer: {name: rmsprop, lr: 0.001}, label: RMSprop}]`.
     /// A case is addressed by what it writes (`optimizer=rmsprop,lr=0.001`), or as `case=N` when it
     /// writes nothing or a value that is not a single word or number (a layer list, an augmentation).
-    public static func cases(
+    static func cases(
         _ entry: DirectiveEntry, in directive: Directive, diagnostics: inout DiagnosticList
     )
         -> [Member]

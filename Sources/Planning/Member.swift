@@ -4,7 +4,7 @@ import Engine
 
 /// One run of an experiment that sweeps or lists `cases`: the settings it adds on top of the
 /// experiment's, and how it is addressed (`q4[optimizer=rmsprop,lr=0.001]`).
-public struct Member {
+struct Member {
     /// The keys and values that name the member, case first, then swept keys, in the order written.
     public var address: [(key: String, value: String)] = []
     /// What the member sets: its case's settings and its swept values, applied as one layer (so a
@@ -93,7 +93,7 @@ public struct Member {
 
     /// Keys the experiment sets beside its sweep or cases that every member sets again, so that no
     /// run uses the experiment's value: an error at the experiment's key.
-    public static func checkBeside(
+    static func checkBeside(
         _ own: SettingLayer, members: [Member], sweepKeys: Set<String>, hasCases: Bool,
         diagnostics: inout DiagnosticList
     ) {

@@ -6,11 +6,11 @@ import RunCache
 
 /// How big a document may be: far above any real report, low enough that checking one takes well
 /// under a second and a few megabytes.
-public enum PlanLimits {
+enum PlanLimits {
     /// Runs one experiment's sweep may make (the product of its lists' lengths).
-    public static let sweepRuns = 1_000
+    static let sweepRuns = 1_000
     /// Runs one document may make.
-    public static let documentRuns = 10_000
+    static let documentRuns = 10_000
     /// Links in a `base` chain or an `init` chain.
     public static let chain = 100
     /// Seeds one experiment may list in `seeds` (each sweep member trains once per seed, within `sweepRuns`).

@@ -6,7 +6,7 @@ public struct RunSpec {
     /// `q3-lr` for a plain experiment, `q3-lr[lr=0.1]` for a sweep member.
     public var id: String
     /// The experiment block's id (the sweep's id for members).
-    public var experimentID: String
+    var experimentID: String
     public var label: String
     public var config: TrainingConfig
     /// The run whose final weights this one starts from.
@@ -38,10 +38,10 @@ public struct SeededMember: Sendable, Equatable {
 public struct ExperimentGroup {
     public var id: String
     public var runIDs: [String]
-    public var isSweep: Bool
+    var isSweep: Bool
     public var location: SourceLocation
     /// The experiment's `seeds`, in the order written; empty when it has none.
     public var seeds: [Int] = []
     /// Each seeded member's id → its seed runs, in seed order (empty without `seeds`).
-    public var seedRuns: [String: [String]] = [:]
+    var seedRuns: [String: [String]] = [:]
 }

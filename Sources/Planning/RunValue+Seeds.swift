@@ -11,7 +11,7 @@ extension RunValue {
     public enum Statistic: String, CaseIterable { case mean, std, min, max, n }
 
     /// Measured numbers other than metrics: they aggregate over seeds too.
-    public static let measuredNumbers = [
+    static let measuredNumbers = [
         "epochs", "steps", "train_time", "eval_time", "epoch_time", "params", "flops", "threads",
     ]
 
@@ -31,7 +31,7 @@ extension RunValue {
     }
 
     /// Why a path with a statistic is not valid, or nil when it is; `nil` too for paths without one.
-    public static func statisticProblem(with path: [String]) -> String? {
+    static func statisticProblem(with path: [String]) -> String? {
         let (value, statistic) = statistic(of: path)
         guard let statistic else { return nil }
         if let problem = problem(with: value) { return problem }

@@ -2,7 +2,7 @@ import Document
 
 /// What an inline value asks of seeds that its run cannot give, found before anything trains:
 /// a standard deviation or a `pm` format for a run without (enough) seeds.
-public enum SeedChecks {
+enum SeedChecks {
     public static func problems(
         _ reference: ValueReference, unit: String, lookup: RunLookup, format: ValueFormat?,
         formatSpec: FormatSpec?, file: String

@@ -5,7 +5,7 @@ import Engine
 /// The checks that need every run resolved: a written setting no run uses (a warning at it), a flat
 /// optimizer setting that reaches another optimizer than the one it was written for (a warning), and
 /// members of one experiment that train the same thing (an error).
-public struct SettingChecks {
+struct SettingChecks {
     /// One resolved run and the settings that decided it.
     public struct Use {
         var runID: String
@@ -100,7 +100,7 @@ public struct SettingChecks {
     }
 
     /// Members of one experiment that train the same thing: an error at the later one, saying why.
-    public static func identicalMembers(
+    static func identicalMembers(
         _ members: [(runID: String, config: TrainingConfig, member: Member)], experiment: String,
         directive: Directive, diagnostics: inout DiagnosticList
     ) {

@@ -7,11 +7,11 @@ import Yams
 /// The training settings one block writes: a `defaults` block, an experiment block, or one member of
 /// a sweep or of `cases`. Layers are applied in order onto a `SettingStack`; the optimizer and the
 /// settings written under it (`optimizer: {name: sgd, lr: 0.01}`) are kept apart from the rest.
-public struct SettingLayer {
-    public typealias Setting = ExperimentResolver.Setting
+struct SettingLayer {
+    typealias Setting = ExperimentResolver.Setting
 
     /// `optimizer: NAME` or `optimizer: {name: NAME, lr: …}`.
-    public struct OptimizerChoice {
+    struct OptimizerChoice {
         /// The name as a setting of key `optimizer` (its value is the name's node).
         var name: Setting
         /// nil when the name is not an optimizer (checking the configuration reports it).

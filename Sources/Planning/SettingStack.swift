@@ -7,8 +7,8 @@ import Engine
 /// written flat (`lr: 0.01`) still reach whatever optimizer the run trains with, as they always did
 /// (so existing documents keep their runs); each remembers the optimizer it was written for, and
 /// `SettingChecks` warns when it reaches another.
-public struct SettingStack {
-    public typealias Setting = ExperimentResolver.Setting
+struct SettingStack {
+    typealias Setting = ExperimentResolver.Setting
 
     /// Flat keys, `init`, and `optimizer` (its name).
     private(set) var values: [String: Setting] = [:]
@@ -45,11 +45,11 @@ public struct SettingStack {
     public func effective(_ key: String) -> Setting? { optimizerSettings[key] ?? values[key] }
 
     /// Forgets a flat key (`seed` when a block lists `seeds`, and the other way round).
-    public mutating func removeFlat(_ key: String) { values[key] = nil }
+    mutating func removeFlat(_ key: String) { values[key] = nil }
 
     /// Replaces the setting that decides `key` where it stands (under the optimizer or flat), or removes
     /// it (nil): how a derived setting's expression becomes its resolved value.
-    public mutating func replaceEffective(_ key: String, with setting: Setting?) {
+    mutating func replaceEffective(_ key: String, with setting: Setting?) {
         if optimizerSettings[key] != nil {
             optimizerSettings[key] = setting
         } else {

@@ -16,7 +16,7 @@ public struct TableSpec {
     public var columns: [Column]
     public var caption: String?
 
-    public static let defaultColumns = ["label", "val_acc", "val_loss", "train_time", "params"]
+    static let defaultColumns = ["label", "val_acc", "val_loss", "train_time", "params"]
 
     public static func parse(_ d: Directive, lookup: RunLookup, diagnostics: inout DiagnosticList)
         -> TableSpec
