@@ -82,22 +82,25 @@ let package = Package(
                 "Yams",
             ],
             swiftSettings: testable),
+        // The written output: the document with its values, tables and figures filled in, claims checked,
+        // and the HTML page.
+        .target(
+            name: "Rendering", dependencies: ["Document", "Engine", "Figures", "Planning", "RunCache"],
+            swiftSettings: testable),
         // Terminal presentation: build progress and download bars. Only the command-line tool uses it.
         .target(name: "Console", dependencies: ["Pipeline", "Engine", "Datasets"], swiftSettings: testable),
         .target(
             name: "Pipeline",
             dependencies: [
-                "Document", "Configuration", "Engine", "Datasets", "Figures", "Files", "Planning",
-                "ProjectSettings",
-                "RunCache", "Suggestions", "Yams",
+                "Configuration", "Datasets", "Document", "Engine", "Figures", "Files", "Planning",
+                "ProjectSettings", "Rendering", "RunCache", "Suggestions", "Yams",
             ],
             swiftSettings: testable),
         .executableTarget(
             name: "report",
             dependencies: [
-                "Pipeline", "Console", "Configuration", "Document", "Engine", "Datasets", "Files", "Planning",
-                "Preview",
-                "ProjectSettings", "RunCache", "Yams",
+                "Configuration", "Console", "Datasets", "Document", "Engine", "Files", "Pipeline", "Planning",
+                "Preview", "ProjectSettings", "Rendering", "RunCache", "Yams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: testable),
@@ -118,7 +121,9 @@ let package = Package(
         .testTarget(name: "DocumentTests", dependencies: ["Document", "Suggestions"]),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "Files", "Planning", "RunCache", "Suggestions", "TestSupport"]),
+            dependencies: [
+                "Pipeline", "Files", "Planning", "Rendering", "RunCache", "Suggestions", "TestSupport",
+            ]),
         // End to end: runs the built `report` binary (a dependency, so that it is built first).
         .testTarget(name: "CLITests", dependencies: ["report", "TestSupport", "Datasets", "Yams"]),
     ],

@@ -1,6 +1,7 @@
 import Document
 import Foundation
 import Planning
+import Rendering
 import RunCache
 
 extension ReportBuilder {

@@ -5,6 +5,7 @@ import Files
 import Foundation
 import Planning
 import ProjectSettings
+import Rendering
 import RunCache
 
 /// Where a build reads and writes.

@@ -3,6 +3,7 @@ import XCTest
 
 @testable import Pipeline
 @testable import Planning
+@testable import Rendering
 
 /// Hostile sizes are positioned errors that state the limit, and checking any document is quick:
 /// planning computes shapes from arithmetic and never builds a network.

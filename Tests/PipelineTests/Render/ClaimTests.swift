@@ -4,6 +4,7 @@ import XCTest
 
 @testable import Pipeline
 @testable import Planning
+@testable import Rendering
 @testable import RunCache
 
 /// Arithmetic values and claims evaluated against synthetic records: what prints, what holds, what

@@ -5,6 +5,7 @@ import XCTest
 
 @testable import Pipeline
 @testable import Planning
+@testable import Rendering
 @testable import RunCache
 
 /// The figure options of issue 13: identities per document, ordered sweeps, baselines, references,

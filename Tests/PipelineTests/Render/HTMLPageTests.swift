@@ -1,6 +1,7 @@
 import XCTest
 
 @testable import Pipeline
+@testable import Rendering
 
 /// The `--html` page: cmark's HTML, tables, inlined figures, a table of contents, and nothing unsafe.
 final class HTMLPageTests: XCTestCase {

@@ -5,6 +5,7 @@ import XCTest
 
 @testable import Pipeline
 @testable import Planning
+@testable import Rendering
 @testable import RunCache
 
 /// Values, tables and figures of seeded members, from synthetic run records whose statistics are

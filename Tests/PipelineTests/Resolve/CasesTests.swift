@@ -5,6 +5,7 @@ import XCTest
 
 @testable import Pipeline
 @testable import Planning
+@testable import Rendering
 
 /// `cases:`, a sweep over a list of partial settings: members, addresses, labels, the product with a
 /// sweep, and the references that select members.

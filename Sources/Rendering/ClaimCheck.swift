@@ -16,6 +16,8 @@ public struct ClaimReport {
     public var unchecked: [Unchecked] = []
     public var file = ""
 
+    public init(file: String = "") { self.file = file }
+
     public var total: Int { held + errors.count + unchecked.count }
 
     /// `report/answers.md:12:5: unchecked: q9.val_acc > q8.val_acc (q9 failed)`, one per claim.
@@ -25,8 +27,8 @@ public struct ClaimReport {
 }
 
 /// Evaluates every claim of a plan with the values a `ValueSource` gives.
-enum ClaimCheck {
-    static func run(plan: Plan, source: ValueSource) -> ClaimReport {
+public enum ClaimCheck {
+    public static func run(plan: Plan, source: ValueSource) -> ClaimReport {
         var report = ClaimReport(file: plan.document.path)
         let evaluator = source.evaluator
         for case .expression(let e) in plan.document.segments where e.isClaim {
@@ -94,7 +96,7 @@ enum ClaimCheck {
     }
 
     /// Two values in their kinds' formats, with more decimals when they would print the same but differ.
-    static func formatted(
+    public static func formatted(
         _ a: (value: Double, kind: RunValue.Kind), _ b: (value: Double, kind: RunValue.Kind)
     ) -> (String, String) {
         var x = ValueFormat.render(.number(a.value, a.kind), format: nil)

@@ -6,18 +6,29 @@ import RunCache
 
 /// Writes the output document: every segment's original text, except directives (replaced by
 /// figures, tables, or nothing) and inline expressions (replaced by their values).
-struct DocumentRenderer {
-    let plan: Plan
+public struct DocumentRenderer {
+    public let plan: Plan
     /// Records by run id, for the runs that finished.
-    let records: [String: RunRecord]
+    public let records: [String: RunRecord]
     /// Failure messages by run id, with the log to read.
-    let failures: [String: String]
+    public let failures: [String: String]
     /// Where figure files go, and how the output document links to them.
-    let figuresDirectory: URL
-    let figureLinkPrefix: String
+    public let figuresDirectory: URL
+    public let figureLinkPrefix: String
+
+    public init(
+        plan: Plan, records: [String: RunRecord], failures: [String: String], figuresDirectory: URL,
+        figureLinkPrefix: String
+    ) {
+        self.plan = plan
+        self.records = records
+        self.failures = failures
+        self.figuresDirectory = figuresDirectory
+        self.figureLinkPrefix = figureLinkPrefix
+    }
 
     /// The output text and the SVG files to write (path → contents).
-    func render() -> (text: String, figures: [(URL, String)]) {
+    public func render() -> (text: String, figures: [(URL, String)]) {
         var out = ""
         var files: [(URL, String)] = []
         var palette = Palette()
@@ -133,7 +144,7 @@ struct DocumentRenderer {
     }
 
     /// What a reference's value is once its runs finished.
-    enum Evaluation {
+    public enum Evaluation {
         /// The reference names no single run or seeded member (the plan reported it).
         case unknown
         /// A run it needs failed or was not trained.
@@ -145,7 +156,7 @@ struct DocumentRenderer {
 
     /// The one lookup behind every value a document shows: `{{ REF.PATH }}` for the run or seeded
     /// member that `reference` names, from the records of its runs.
-    static func evaluate(
+    public static func evaluate(
         _ reference: RunReference, _ path: [String], plan: Plan, records: [String: RunRecord]
     ) -> Evaluation {
         let lookup = RunLookup(runs: plan.runs, groups: plan.groups)

@@ -4,16 +4,16 @@ import RunCache
 
 /// The one place a value reference becomes a value: a run's through `RunValue.of`, the document's
 /// through `ReportTotals`. Plain values, arithmetic and claims all read their values here.
-struct ValueSource {
-    let plan: Plan
+public struct ValueSource {
+    public let plan: Plan
     /// Records by run id, for the runs that have results.
-    let records: [String: RunRecord]
+    public let records: [String: RunRecord]
     /// Why a run of the plan has no record: "failed" in a build, "is not cached" for `report check`.
-    let absence: String
+    public let absence: String
     /// `report.cold_build_time`, replayed once when the document uses it.
     private let coldBuild: Result<ColdBuildTime.Replay, ColdBuildTime.Problem>?
 
-    init(plan: Plan, records: [String: RunRecord], absence: String) {
+    public init(plan: Plan, records: [String: RunRecord], absence: String) {
         self.plan = plan
         self.records = records
         self.absence = absence
@@ -23,7 +23,7 @@ struct ValueSource {
         coldBuild = used ? ColdBuildTime.estimate(plan: plan, records: records) : nil
     }
 
-    func value(_ reference: ValueReference) -> ExpressionEvaluator.Lookup {
+    public func value(_ reference: ValueReference) -> ExpressionEvaluator.Lookup {
         if reference.run.id == ReportTotals.id && reference.run.selectors.isEmpty {
             if reference.path == ["cold_build_time"] {
                 switch coldBuild ?? ColdBuildTime.estimate(plan: plan, records: records) {
@@ -40,7 +40,7 @@ struct ValueSource {
     }
 
     /// The standard deviation over seeds that `pm` prints after a seeded value (nil for one run).
-    func spread(_ reference: ValueReference) -> Double? {
+    public func spread(_ reference: ValueReference) -> Double? {
         guard reference.run.id != ReportTotals.id, case .success(let (unit, runs)) = runs(of: reference)
         else {
             return nil
@@ -73,5 +73,5 @@ struct ValueSource {
         init(_ lookup: ExpressionEvaluator.Lookup) { self.lookup = lookup }
     }
 
-    var evaluator: ExpressionEvaluator { ExpressionEvaluator(lookup: value) }
+    public var evaluator: ExpressionEvaluator { ExpressionEvaluator(lookup: value) }
 }

@@ -14,7 +14,7 @@ struct FigureIdentities {
     private(set) var labels: [String: String] = [:]
 
     /// The identities for every figure of `plan`, in document order.
-    init(plan: Plan) {
+    public init(plan: Plan) {
         let figures = plan.document.segments.compactMap { segment -> FigureSpec? in
             guard case .directive(let d) = segment, d.kind == .figure else { return nil }
             return plan.figures[d.location]
@@ -120,7 +120,7 @@ struct FigureIdentities {
     }
 
     /// One setting as a reader says it.
-    static func words(key: String, value: String) -> String {
+    public static func words(key: String, value: String) -> String {
         switch key {
         case "optimizer":
             return ["sgd": "SGD", "adam": "Adam", "adamw": "AdamW", "rmsprop": "RMSprop"][value] ?? value

@@ -6,13 +6,13 @@ import RunCache
 /// A row may be a seeded member: its measured values (accuracies, losses, times) show as
 /// mean ± sample standard deviation over its seeds, in the column's format.
 struct TableRenderer {
-    let runs: [String: RunSpec]
-    let records: [String: RunRecord]
-    let failures: [String: String]
+    public let runs: [String: RunSpec]
+    public let records: [String: RunRecord]
+    public let failures: [String: String]
     /// The experiments, for the seed runs of seeded members.
-    var groups: [String: ExperimentGroup] = [:]
+    public var groups: [String: ExperimentGroup] = [:]
 
-    func markdown(_ table: TableSpec) -> String {
+    public func markdown(_ table: TableSpec) -> String {
         let lookup = RunLookup(runs: runs, groups: groups)
         var lines = ["| " + table.columns.map { escape($0.header) }.joined(separator: " | ") + " |"]
         lines.append(

@@ -5,12 +5,12 @@ import RunCache
 
 /// Draws a figure directive from the runs' metrics.
 struct FigureRenderer {
-    let runs: [String: RunSpec]
-    let records: [String: RunRecord]
+    public let runs: [String: RunSpec]
+    public let records: [String: RunRecord]
     /// Each run's style and label for the whole document.
     var identities: FigureIdentities? = nil
     /// The experiments, for the seed runs of seeded members (drawn as a mean with a band).
-    var groups: [String: ExperimentGroup] = [:]
+    public var groups: [String: ExperimentGroup] = [:]
 
     private var lookup: RunLookup { RunLookup(runs: runs, groups: groups) }
 
@@ -30,7 +30,7 @@ struct FigureRenderer {
         figure.labels[id] ?? identities?.labels[id] ?? lookup.label(ofUnit: id)
     }
 
-    static func title(ofMetric name: String) -> String {
+    public static func title(ofMetric name: String) -> String {
         switch name {
         case "loss": return "Training loss"
         case "acc": return "Training accuracy"
@@ -43,7 +43,7 @@ struct FigureRenderer {
     }
 
     /// The figure's chart, drawn with the document's identities (or, without them, the palette's own).
-    func svg(_ figure: FigureSpec, palette: inout Palette) -> String {
+    public func svg(_ figure: FigureSpec, palette: inout Palette) -> String {
         for id in FigureIdentities.styledIDs(of: figure, runs: runs) {
             if let style = identities?.styles[id] { palette.assign(style, to: label(id, in: figure)) }
         }
@@ -54,7 +54,7 @@ struct FigureRenderer {
     }
 
     /// The description a reader gets instead of the image: the figure's data in a sentence.
-    func summary(_ figure: FigureSpec) -> String {
+    public func summary(_ figure: FigureSpec) -> String {
         switch figure.kind {
         case .bar: return barChart(figure).summary()
         case .line: return lineChart(figure).summary()

@@ -7,7 +7,7 @@ enum SeedCurves {
     /// (a seed that diverged early ends the mean there too), x averaged as well (for training time);
     /// the band spans ±1 sample standard deviation or the minimum to the maximum. One curve is
     /// returned as it is, without a band. The label is left for the caller.
-    static func mean(_ curves: [(x: [Double], y: [Double])], band: FigureSpec.Band) -> LineSeries {
+    public static func mean(_ curves: [(x: [Double], y: [Double])], band: FigureSpec.Band) -> LineSeries {
         guard curves.count > 1 else {
             return LineSeries(label: "", x: curves.first?.x ?? [], y: curves.first?.y ?? [])
         }

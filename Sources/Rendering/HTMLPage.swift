@@ -160,7 +160,7 @@ public enum HTMLPage {
     }
 
     /// One cell's inline Markdown as HTML, without the paragraph cmark wraps it in.
-    static func inline(_ markdown: String) -> String {
+    public static func inline(_ markdown: String) -> String {
         var html = MarkdownHTML.render(markdown).trimmingCharacters(in: .whitespacesAndNewlines)
         if html.hasPrefix("<p>") && html.hasSuffix("</p>") { html = String(html.dropFirst(3).dropLast(4)) }
         return html
