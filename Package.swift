@@ -87,20 +87,37 @@ let package = Package(
         .target(
             name: "Rendering", dependencies: ["Document", "Engine", "Figures", "Planning", "RunCache"],
             swiftSettings: testable),
+        // Training planned runs on this machine: the executor protocol and its one outcome, the local
+        // scheduler and thread policy, the engine as a trainer, resumable state and extension of shorter runs.
+        .target(
+            name: "Execution",
+            dependencies: ["Datasets", "Engine", "Files", "Planning", "RunCache"],
+            swiftSettings: testable),
+        // The Slurm executor and its worker, on top of execution: job arrays, tracking, cancelling.
+        .target(
+            name: "Slurm",
+            dependencies: [
+                "Datasets", "Engine", "Execution", "Files", "Planning", "ProjectSettings", "RunCache",
+            ],
+            swiftSettings: testable),
         // Terminal presentation: build progress and download bars. Only the command-line tool uses it.
-        .target(name: "Console", dependencies: ["Pipeline", "Engine", "Datasets"], swiftSettings: testable),
+        .target(
+            name: "Console", dependencies: ["Datasets", "Engine", "Execution", "Pipeline"],
+            swiftSettings: testable),
         .target(
             name: "Pipeline",
             dependencies: [
-                "Configuration", "Datasets", "Document", "Engine", "Figures", "Files", "Planning",
-                "ProjectSettings", "Rendering", "RunCache", "Suggestions", "Yams",
+                "Configuration", "Datasets", "Document", "Engine", "Execution", "Figures", "Files",
+                "Planning",
+                "ProjectSettings", "Rendering", "RunCache", "Slurm", "Suggestions", "Yams",
             ],
             swiftSettings: testable),
         .executableTarget(
             name: "report",
             dependencies: [
-                "Configuration", "Console", "Datasets", "Document", "Engine", "Files", "Pipeline", "Planning",
-                "Preview", "ProjectSettings", "Rendering", "RunCache", "Yams",
+                "Configuration", "Console", "Datasets", "Document", "Engine", "Execution", "Files",
+                "Pipeline",
+                "Planning", "Preview", "ProjectSettings", "Rendering", "RunCache", "Slurm", "Yams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: testable),
@@ -122,7 +139,8 @@ let package = Package(
         .testTarget(
             name: "PipelineTests",
             dependencies: [
-                "Pipeline", "Files", "Planning", "Rendering", "RunCache", "Suggestions", "TestSupport",
+                "Execution", "Files", "Pipeline", "Planning", "Rendering", "RunCache", "Slurm", "Suggestions",
+                "TestSupport",
             ]),
         // End to end: runs the built `report` binary (a dependency, so that it is built first).
         .testTarget(name: "CLITests", dependencies: ["report", "TestSupport", "Datasets", "Yams"]),

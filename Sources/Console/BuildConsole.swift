@@ -1,5 +1,6 @@
 import Datasets
 import Engine
+import Execution
 import Foundation
 import Pipeline
 import Synchronization

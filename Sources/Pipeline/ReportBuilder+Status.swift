@@ -1,8 +1,10 @@
 import Document
 import Engine
+import Execution
 import Foundation
 import Planning
 import RunCache
+import Slurm
 
 /// One line of `report status`.
 public struct RunStatus {

@@ -1,12 +1,14 @@
 import Datasets
 import Document
 import Engine
+import Execution
 import Files
 import Foundation
 import Planning
 import ProjectSettings
 import Rendering
 import RunCache
+import Slurm
 
 /// Where a build reads and writes.
 public struct BuildOptions {

@@ -2,9 +2,11 @@ import ArgumentParser
 import Console
 import Document
 import Engine
+import Execution
 import Foundation
 import Pipeline
 import ProjectSettings
+import Slurm
 
 /// Options every document command shares. Paths given here are relative to the current directory;
 /// everything else is placed relative to the project root (the directory of `report.yaml`).

@@ -2,6 +2,7 @@ import ArgumentParser
 import Console
 import Foundation
 import Pipeline
+import Slurm
 
 /// What each array task of `report build --executor slurm` runs.
 struct WorkerCommand: ParsableCommand {

@@ -5,6 +5,7 @@ import Synchronization
 import TestSupport
 import XCTest
 
+@testable import Execution
 @testable import Pipeline
 
 /// Preconditions of a build are checked before any training: one error, nothing trained, nothing written.

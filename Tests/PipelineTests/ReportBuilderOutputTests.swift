@@ -3,6 +3,7 @@ import Foundation
 import TestSupport
 import XCTest
 
+@testable import Execution
 @testable import Pipeline
 
 /// `report build` never destroys what it did not make: a bad `--out` changes nothing at all.

@@ -3,6 +3,7 @@ import Foundation
 import TestSupport
 import XCTest
 
+@testable import Execution
 @testable import Pipeline
 @testable import RunCache
 

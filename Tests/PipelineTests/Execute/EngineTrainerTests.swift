@@ -4,6 +4,7 @@ import Foundation
 import TestSupport
 import XCTest
 
+@testable import Execution
 @testable import Pipeline
 
 /// Training one planned run into the cache, stopped and resumed at chosen batches.

@@ -3,6 +3,7 @@ import Engine
 import TestSupport
 import XCTest
 
+@testable import Execution
 @testable import Pipeline
 @testable import RunCache
 

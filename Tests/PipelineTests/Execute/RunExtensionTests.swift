@@ -4,6 +4,7 @@ import Foundation
 import TestSupport
 import XCTest
 
+@testable import Execution
 @testable import Pipeline
 @testable import RunCache
 

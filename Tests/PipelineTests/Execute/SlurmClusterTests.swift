@@ -4,6 +4,7 @@ import XCTest
 
 @testable import Pipeline
 @testable import RunCache
+@testable import Slurm
 
 /// `report build --executor slurm` end to end on a real Slurm: runs only while a test cluster is up
 /// (`scripts/slurm-test-cluster.sh start`, then `SLURM_CONF` exported; `.ci/run` does both), and

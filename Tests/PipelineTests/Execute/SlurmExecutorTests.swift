@@ -1,8 +1,10 @@
 import ProjectSettings
 import XCTest
 
+@testable import Execution
 @testable import Pipeline
 @testable import Planning
+@testable import Slurm
 
 /// Submission and polling against fake `sbatch`/`squeue`/`scancel` (see `FakeSlurm`): which arrays are
 /// submitted with which dependencies, what a failure and its dependents report, what a rebuild resubmits.

@@ -2,6 +2,7 @@ import ProjectSettings
 import XCTest
 
 @testable import Pipeline
+@testable import Slurm
 
 /// The `sbatch` command lines and batch script, made without a cluster.
 final class SlurmSubmissionTests: XCTestCase {

@@ -1,6 +1,8 @@
 import XCTest
 
+@testable import Execution
 @testable import Pipeline
+@testable import Slurm
 
 /// Reading `squeue` answers: the cache wins, failures carry Slurm's state and reason, dependents are
 /// skipped, and tasks Slurm forgot or that finished without a result fail after a grace period.

@@ -1,8 +1,10 @@
 import TestSupport
 import XCTest
 
+@testable import Execution
 @testable import Pipeline
 @testable import RunCache
+@testable import Slurm
 
 /// `report worker`: trains one planned run through the local code path, and refuses a plan whose key
 /// this report does not compute.

@@ -1,5 +1,6 @@
 import XCTest
 
+@testable import Execution
 @testable import Pipeline
 
 /// How a build shares its cores among the runs in progress.

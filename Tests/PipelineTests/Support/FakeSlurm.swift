@@ -3,7 +3,9 @@ import ProjectSettings
 import TestSupport
 import XCTest
 
+@testable import Execution
 @testable import Pipeline
+@testable import Slurm
 
 /// `sbatch`, `squeue` and `scancel` as small bash scripts over files, for testing submission and polling
 /// without a cluster. `sbatch` "runs" each array task at once: a task marked with `fail(_:)` fails with a

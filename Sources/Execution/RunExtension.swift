@@ -9,13 +9,13 @@ import RunCache
 /// `state.bin` (the optimizer's buffers and step count, see `TrainingState.optimizerPart`). Shuffling,
 /// dropout and augmentation draw from generators derived from the seed and the epoch number, so the
 /// result is bit for bit what training from epoch 1 gives. The new run keeps its own key and entry.
-enum RunExtension {
+public enum RunExtension {
     /// What a cache entry keeps for extension, beside `checkpoint.bin` and `metrics.json`.
-    static let stateName = "state.bin"
+    public static let stateName = "state.bin"
 
     /// Whether a run of this configuration can continue a shorter one, and whether its entry keeps
     /// the state a longer one continues from: its schedule ignores the total number of epochs.
-    static func isExtendable(_ config: TrainingConfig) -> Bool {
+    public static func isExtendable(_ config: TrainingConfig) -> Bool {
         switch config.schedule {
         case .constant, .step: return config.epochs > 0
         case .cosine, .onecycle: return false
@@ -25,12 +25,12 @@ enum RunExtension {
     /// Runs by everything but their epochs: the cache's entries (from their `config.yaml`, one small
     /// file each, read once) and the runs a build plans, so that finding the shorter runs of a run
     /// costs one lookup, not one key per epoch count below its own.
-    struct Index {
+    public struct Index {
         /// Family (configuration without `epochs`, and the `init` key) → epochs → keys.
         private var runs: [String: [Int: Set<String>]] = [:]
 
         /// The entries of `store`. Only an index: a candidate is checked in full before it is used.
-        init(store: RunStore) {
+        public init(store: RunStore) {
             for key in store.allKeys() {
                 let url = store.directory(key).appendingPathComponent("config.yaml")
                 guard let data = FileManager.default.contents(atPath: url.path) else { continue }
@@ -48,7 +48,7 @@ enum RunExtension {
             }
         }
 
-        mutating func add(_ run: PlannedRun) {
+        public mutating func add(_ run: PlannedRun) {
             add(
                 key: run.key, epochs: run.config.epochs,
                 family: Self.family(run.canonicalConfig, initKey: run.initKey))
@@ -68,7 +68,7 @@ enum RunExtension {
 
         /// The runs of the index that are this run with fewer epochs (its key recomputed for each, so that
         /// another dataset or engine version never matches), longest first.
-        func shorterRuns(of config: TrainingConfig, initKey: String?) -> [Source] {
+        public func shorterRuns(of config: TrainingConfig, initKey: String?) -> [Source] {
             guard isExtendable(config), config.epochs > 1 else { return [] }
             let canonical = Dictionary(
                 uniqueKeysWithValues: config.canonicalEntries.map { ($0.key, $0.value) })
@@ -87,10 +87,10 @@ enum RunExtension {
     }
 
     /// A shorter run to continue from.
-    typealias Source = ShorterRun
+    public typealias Source = ShorterRun
 
     /// Whether the entry of `source` is a finished run that keeps its final state.
-    static func canExtend(from source: Source, in store: RunStore) -> Bool {
+    public static func canExtend(from source: Source, in store: RunStore) -> Bool {
         guard let record = store.entry(source.key, config: source.config).record,
             record.metrics.diverged == nil
         else { return false }
@@ -148,6 +148,6 @@ enum RunExtension {
 }
 
 struct RunExtensionError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }

@@ -6,7 +6,7 @@ import RunCache
 
 /// Where planned runs train: on this machine (``LocalExecutor``) or as Slurm jobs (``SlurmExecutor``).
 /// What trains each run is the executor's ``RunTrainer``, so that where and how compose freely.
-protocol RunExecutor {
+public protocol RunExecutor {
     /// True when nothing trains or is submitted (`--dry-run`): no dataset is needed first, no README follows.
     var isDryRun: Bool { get }
     /// What a scheduler calls this build's jobs (Slurm: `report-<build>` names them), or nil.
@@ -19,20 +19,35 @@ protocol RunExecutor {
 }
 
 /// Trains planned runs on this machine, on `jobs` worker threads (see ``LocalScheduler``).
-struct LocalExecutor: RunExecutor {
-    let trainer: any RunTrainer
-    let lock: RunCacheLock
-    let jobs: Int
-    let cores: Int
-    let console: BuildObserver
-    let stop: StopSignal
+public struct LocalExecutor: RunExecutor {
+    public let trainer: any RunTrainer
+    public let lock: RunCacheLock
+    public let jobs: Int
+    public let cores: Int
+    public let console: BuildObserver
+    public let stop: StopSignal
     /// Seconds the runs would take one after another, for the console's first line (nil: unknown).
-    var estimate: ([PlannedRun]) -> Double? = { _ in nil }
+    public var estimate: ([PlannedRun]) -> Double? = { _ in nil }
 
-    var isDryRun: Bool { false }
-    var submission: String? { nil }
+    public init(
+        trainer: any RunTrainer, lock: RunCacheLock, jobs: Int, cores: Int, console: BuildObserver,
+        stop: StopSignal, estimate: @escaping ([PlannedRun]) -> Double? = { _ in nil }
+    ) {
+        self.trainer = trainer
+        self.lock = lock
+        self.jobs = jobs
+        self.cores = cores
+        self.console = console
+        self.stop = stop
+        self.estimate = estimate
+    }
 
-    func execute(_ runs: [PlannedRun], cached: Set<String>, forced: Set<String>) -> [String: RunOutcome] {
+    public var isDryRun: Bool { false }
+    public var submission: String? { nil }
+
+    public func execute(_ runs: [PlannedRun], cached: Set<String>, forced: Set<String>) -> [String:
+        RunOutcome]
+    {
         guard !runs.isEmpty else { return [:] }
         console.buildStarting(trainings: runs.count, estimate: estimate(runs), jobs: min(jobs, runs.count))
         let scheduler = LocalScheduler(
@@ -49,14 +64,14 @@ struct LocalExecutor: RunExecutor {
 /// Each run is claimed in the cache first (``RunCacheLock``): a run another process is training is
 /// waited for and then read from the cache, never trained twice.
 final class LocalScheduler: @unchecked Sendable {
-    let trainer: any RunTrainer
-    let lock: RunCacheLock
-    let jobs: Int
-    let cores: Int
-    let console: BuildObserver
-    let stop: StopSignal
+    public let trainer: any RunTrainer
+    public let lock: RunCacheLock
+    public let jobs: Int
+    public let cores: Int
+    public let console: BuildObserver
+    public let stop: StopSignal
     /// Keys retrained even when another process finishes them meanwhile (`--rerun`).
-    let forced: Set<String>
+    public let forced: Set<String>
 
     private let condition = NSCondition()
     private var pending: [PlannedRun] = []
@@ -70,7 +85,7 @@ final class LocalScheduler: @unchecked Sendable {
     /// Keys in the order they started (so that shares are given out in a fixed order).
     private var activeOrder: [String] = []
 
-    init(
+    public init(
         trainer: any RunTrainer, lock: RunCacheLock, jobs: Int, cores: Int, console: BuildObserver,
         stop: StopSignal, available: Set<String>, forced: Set<String>
     ) {
@@ -85,7 +100,7 @@ final class LocalScheduler: @unchecked Sendable {
     }
 
     /// Trains every run; returns the outcome of each key.
-    func execute(_ runs: [PlannedRun]) -> [String: RunOutcome] {
+    public func execute(_ runs: [PlannedRun]) -> [String: RunOutcome] {
         pending = runs.sorted { $0.cost > $1.cost }
         let group = DispatchGroup()
         for _ in 0..<min(jobs, runs.count) {
@@ -253,8 +268,8 @@ final class LocalScheduler: @unchecked Sendable {
 }
 
 /// The machine a run was trained on, as the report states it.
-enum Machine {
-    static var description: String {
+public enum Machine {
+    public static var description: String {
         let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
         let model =
             info.split(separator: "\n").first { $0.hasPrefix("model name") }

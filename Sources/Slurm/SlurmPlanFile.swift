@@ -23,18 +23,18 @@ struct SlurmPlanFile: Codable, Equatable {
         }
     }
 
-    var version = Self.currentVersion
-    var build: String
+    public var version = Self.currentVersion
+    public var build: String
     /// The document's path (for messages) and its text at submission.
-    var document: String
-    var source: String
-    var projectRoot: String
-    var runs: String
-    var dataDirectory: String?
-    var threads: Int
+    public var document: String
+    public var source: String
+    public var projectRoot: String
+    public var runs: String
+    public var dataDirectory: String?
+    public var threads: Int
     var tasks: [Task]
 
-    static func read(_ url: URL) throws -> SlurmPlanFile {
+    public static func read(_ url: URL) throws -> SlurmPlanFile {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw SlurmError.unreadablePlan(
                 url.path, "no such file (the plan must be on a filesystem every node sees)")
@@ -52,7 +52,7 @@ struct SlurmPlanFile: Codable, Equatable {
         return plan
     }
 
-    func write(to url: URL) throws {
+    public func write(to url: URL) throws {
         try FileManager.default.createDirectory(
             at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try FileWriter().write(

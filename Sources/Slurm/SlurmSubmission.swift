@@ -12,10 +12,10 @@ struct SlurmSubmission {
         var parent: Int?
     }
 
-    let settings: SlurmSettings
-    let build: String
+    public let settings: SlurmSettings
+    public let build: String
     /// `<runs>/.slurm/<build>/`.
-    let directory: URL
+    public let directory: URL
 
     var jobName: String { "report-\(build)" }
     var planURL: URL { directory.appendingPathComponent("plan.json") }
@@ -24,7 +24,7 @@ struct SlurmSubmission {
     func logURL(_ index: Int) -> URL { logDirectory.appendingPathComponent("\(index).log") }
 
     /// Arrays in submission order (an array comes after the array of its parent).
-    static func arrays(_ tasks: [SlurmPlanFile.Task]) -> [JobArray] {
+    public static func arrays(_ tasks: [SlurmPlanFile.Task]) -> [JobArray] {
         var arrays: [JobArray] = []
         for (index, task) in tasks.enumerated() {
             if let last = arrays.last, last.parent == task.parent, last.indices.upperBound == index {
@@ -37,7 +37,7 @@ struct SlurmSubmission {
     }
 
     /// The arguments of `sbatch` for one array; `parentJob` is the Slurm job id of the parent's array.
-    func arguments(_ array: JobArray, parentJob: String?) -> [String] {
+    public func arguments(_ array: JobArray, parentJob: String?) -> [String] {
         let range =
             array.indices.count == 1
             ? "\(array.indices.lowerBound)" : "\(array.indices.lowerBound)-\(array.indices.upperBound - 1)"
@@ -61,7 +61,7 @@ struct SlurmSubmission {
     }
 
     /// The batch script every task runs: the setup lines, then `report worker` on its own index.
-    func script(command: String, projectRoot: URL) -> String {
+    public func script(command: String, projectRoot: URL) -> String {
         var lines = [
             "#!/bin/bash",
             "# report build \(build): trains run $SLURM_ARRAY_TASK_ID of plan.json into the shared cache.",
@@ -74,7 +74,7 @@ struct SlurmSubmission {
     }
 
     /// A shell word: as is when it is plainly safe, else in single quotes.
-    static func quoted(_ word: String) -> String {
+    public static func quoted(_ word: String) -> String {
         let safe = CharacterSet(
             charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,%+@")
         if !word.isEmpty && word.unicodeScalars.allSatisfy({ safe.contains($0) }) { return word }

@@ -8,27 +8,27 @@ import RunCache
 /// command next. An executor decides where and when a run trains (``LocalExecutor`` on this machine,
 /// a Slurm worker on a node) and holds the run's claim (``RunCacheLock/claim(_:)``); a trainer decides
 /// how, publishes the finished entry, and writes `failed/<key>.log` when it fails.
-protocol RunTrainer: Sendable {
+public protocol RunTrainer: Sendable {
     var store: RunStore { get }
     func train(_ run: PlannedRun, _ context: TrainingContext) -> RunOutcome
 }
 
 /// How an executor asks a trainer to run: its threads, and what to tell it while it trains.
-struct TrainingContext {
+public struct TrainingContext {
     /// Threads to start with; `threadTarget`, asked between batches, changes them while the run trains.
-    var threads: Int
+    public var threads: Int
     var threadTarget: (() -> Int)?
     /// A Slurm worker: an entry another process published meanwhile is kept and this run's own copy
     /// discarded (equal keys mean equal results).
-    var keepExisting = false
+    public var keepExisting = false
     /// False with `--rerun`: train from epoch 1 even when a shorter run could be continued.
-    var extend = true
-    var shouldStop: () -> Bool
+    public var extend = true
+    public var shouldStop: () -> Bool
     /// Told when a run continues a shorter one, or cannot.
-    var note: (String) -> Void = { _ in }
-    var onEvent: (TrainingEvent) -> Void
+    public var note: (String) -> Void = { _ in }
+    public var onEvent: (TrainingEvent) -> Void
 
-    init(
+    public init(
         threads: Int, threadTarget: (() -> Int)? = nil, keepExisting: Bool = false, extend: Bool = true,
         shouldStop: @escaping () -> Bool, note: @escaping (String) -> Void = { _ in },
         onEvent: @escaping (TrainingEvent) -> Void
@@ -52,21 +52,21 @@ struct TrainingContext {
 /// 3. publish the finished entry (with its final optimizer state, `state.bin`, when a longer run may
 ///    extend it) — or, when the loss stops being finite, the diverged entry with the epochs before it,
 ///    which is a result too — and drop the kept state.
-struct EngineTrainer: RunTrainer {
-    let store: RunStore
-    let data: DatasetCache
-    let machine: String
+public struct EngineTrainer: RunTrainer {
+    public let store: RunStore
+    public let data: DatasetCache
+    public let machine: String
 
-    init(store: RunStore, data: DatasetCache, machine: String = Machine.description) {
+    public init(store: RunStore, data: DatasetCache, machine: String = Machine.description) {
         self.store = store
         self.data = data
         self.machine = machine
     }
 
     /// What the run's progress state file is called inside ``RunStore/progressDirectory(_:)``.
-    static let stateName = "state.bin"
+    public static let stateName = "state.bin"
 
-    func train(_ run: PlannedRun, _ context: TrainingContext) -> RunOutcome {
+    public func train(_ run: PlannedRun, _ context: TrainingContext) -> RunOutcome {
         let threads = context.threads
         let name = run.runIDs[0]
         var log = "run \(run.runIDs.joined(separator: ", "))\nkey \(run.key)\n"
@@ -207,7 +207,7 @@ enum RunTrainingError: Error, CustomStringConvertible {
     case startDiverged(String, Int)
     case nonFiniteStart(String, String)
 
-    var description: String {
+    public var description: String {
         switch self {
         case .startDiverged(let key, let epoch):
             return

@@ -1,3 +1,4 @@
+import Execution
 import Foundation
 import Planning
 import ProjectSettings
@@ -7,34 +8,34 @@ import RunCache
 /// `<runs>/.slurm/<build>/`, submits one array per group of runs that start the same way, then waits
 /// with one `squeue` call per interval (plus a look at the cache) until every run is done or failed.
 /// Each task runs `report worker <plan> <index>`, which trains into the shared cache as a local run does.
-final class SlurmExecutor: RunExecutor {
-    enum Mode { case wait, detach, dryRun }
+public final class SlurmExecutor: RunExecutor {
+    public enum Mode { case wait, detach, dryRun }
 
     /// What `jobs.json` records of a submitted build: the Slurm job id of each plan index, filled in as
     /// the arrays are submitted. A build still in the queue blocks new submissions.
-    struct JobsRecord: Codable {
-        var build: String
-        var jobs: [String]
+    public struct JobsRecord: Codable {
+        public var build: String
+        public var jobs: [String]
     }
 
-    let store: RunStore
-    let settings: SlurmSettings
-    let commands: SlurmCommands
-    let console: BuildObserver
+    public let store: RunStore
+    public let settings: SlurmSettings
+    public let commands: SlurmCommands
+    public let console: BuildObserver
     /// The `report` executable the jobs run.
-    let command: String
-    let projectRoot: URL
-    let dataDirectory: String?
+    public let command: String
+    public let projectRoot: URL
+    public let dataDirectory: String?
     /// The document the workers read their runs from (as the plan names it), and its text.
-    let document: String
-    let source: String
-    let mode: Mode
+    public let document: String
+    public let source: String
+    public let mode: Mode
     /// Names the build's directory and jobs (`report-<build>`).
-    var build = SlurmSubmission.newBuildID()
+    public var build = SlurmSubmission.newBuildID()
     /// Where `--dry-run` prints.
-    var output: (String) -> Void = { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) }
+    public var output: (String) -> Void = { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) }
 
-    init(
+    public init(
         store: RunStore, settings: SlurmSettings, commands: SlurmCommands, console: BuildObserver,
         command: String, projectRoot: URL, dataDirectory: String?, document: String, source: String,
         mode: Mode
@@ -51,16 +52,16 @@ final class SlurmExecutor: RunExecutor {
         self.dataDirectory = dataDirectory
     }
 
-    static func buildsDirectory(_ store: RunStore) -> URL {
+    public static func buildsDirectory(_ store: RunStore) -> URL {
         store.root.appendingPathComponent(".slurm", isDirectory: true)
     }
 
-    var isDryRun: Bool { mode == .dryRun }
-    var submission: String? { build }
+    public var isDryRun: Bool { mode == .dryRun }
+    public var submission: String? { build }
 
     /// Submits the runs; with `.wait`, waits until every one is done or failed. `cached` is not needed:
     /// a task's `init` dependency is on the job of a run this build submits, or on nothing.
-    func execute(_ runs: [PlannedRun], cached: Set<String> = [], forced rerun: Set<String> = []) throws
+    public func execute(_ runs: [PlannedRun], cached: Set<String> = [], forced rerun: Set<String> = []) throws
         -> [String: RunOutcome]
     {
         if runs.isEmpty {
@@ -310,7 +311,7 @@ final class SlurmExecutor: RunExecutor {
     }
 
     /// Submitted builds not yet marked finished (detached, or their driver was killed).
-    static func openBuilds(_ store: RunStore) -> [(directory: URL, record: JobsRecord)] {
+    public static func openBuilds(_ store: RunStore) -> [(directory: URL, record: JobsRecord)] {
         let root = buildsDirectory(store)
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).sorted()
         return names.compactMap { name in
@@ -326,7 +327,7 @@ final class SlurmExecutor: RunExecutor {
 
     /// The queued and running runs of open builds, by key: `queued (Priority), job 12_3`. Builds with
     /// nothing left in the queue are marked finished on the way.
-    static func queuedRuns(store: RunStore, commands: SlurmCommands) throws -> [String: String] {
+    public static func queuedRuns(store: RunStore, commands: SlurmCommands) throws -> [String: String] {
         let open = openBuilds(store)
         guard !open.isEmpty else { return [:] }
         let queue = try commands.queue(names: open.map { "report-\($0.record.build)" })
@@ -355,5 +356,5 @@ final class SlurmExecutor: RunExecutor {
 }
 
 extension Array {
-    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+    public subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }

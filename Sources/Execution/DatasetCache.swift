@@ -4,7 +4,7 @@ import Synchronization
 
 /// Loads each dataset split once per build and shares it between runs (thread-safe). A dataset is only
 /// located (and verified, or downloaded) when a run actually needs training.
-final class DatasetCache: Sendable {
+public final class DatasetCache: Sendable {
     private let locator: DataLocator
     /// Loaded splits and failed loads by "dataset/split". The lock is held while a split loads, so
     /// runs that need the same split wait for the one load instead of repeating it.
@@ -12,12 +12,12 @@ final class DatasetCache: Sendable {
 
     private let observer: BuildObserver
 
-    init(locator: DataLocator, observer: BuildObserver) {
+    public init(locator: DataLocator, observer: BuildObserver) {
         self.locator = locator
         self.observer = observer
     }
 
-    func load(_ name: DatasetName, split: Split) throws -> ImageSet {
+    public func load(_ name: DatasetName, split: Split) throws -> ImageSet {
         try state.withLock { state in
             let key = "\(name.rawValue)/\(split)"
             if let set = state.loaded[key] { return set }

@@ -1,4 +1,5 @@
 import Datasets
+import Execution
 import Foundation
 import Planning
 import RunCache

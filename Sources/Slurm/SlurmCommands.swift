@@ -2,16 +2,20 @@ import Foundation
 
 /// The Slurm client commands (`sbatch`, `squeue`, `scancel`), found on `PATH` of `environment`.
 /// Tests point `PATH` at fake scripts.
-struct SlurmCommands: Sendable {
-    var environment: [String: String] = ProcessInfo.processInfo.environment
+public struct SlurmCommands: Sendable {
+    public var environment: [String: String] = ProcessInfo.processInfo.environment
 
-    struct Output {
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.environment = environment
+    }
+
+    public struct Output {
         var status: Int32
         var standardOutput: String
         var standardError: String
     }
 
-    func locate(_ tool: String) throws -> URL {
+    public func locate(_ tool: String) throws -> URL {
         for directory in (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
             let url = URL(fileURLWithPath: String(directory)).appendingPathComponent(tool)
             if FileManager.default.isExecutableFile(atPath: url.path) { return url }
@@ -20,7 +24,7 @@ struct SlurmCommands: Sendable {
     }
 
     /// Runs a tool to completion; its standard error goes to a temporary file so that neither pipe fills.
-    func run(_ tool: String, _ arguments: [String]) throws -> Output {
+    public func run(_ tool: String, _ arguments: [String]) throws -> Output {
         let process = Process()
         process.executableURL = try locate(tool)
         process.arguments = arguments
@@ -45,7 +49,7 @@ struct SlurmCommands: Sendable {
     }
 
     /// Submits one array; returns its job id.
-    func submit(_ arguments: [String]) throws -> String {
+    public func submit(_ arguments: [String]) throws -> String {
         let result = try run("sbatch", arguments)
         let id =
             result.standardOutput.split(separator: "\n").last.map {
@@ -61,7 +65,7 @@ struct SlurmCommands: Sendable {
     }
 
     /// Every task of the jobs named `names` that Slurm still lists, finished ones included: one call.
-    func queue(names: [String]) throws -> [SlurmQueueEntry] {
+    public func queue(names: [String]) throws -> [SlurmQueueEntry] {
         let result = try run(
             "squeue",
             [
@@ -76,7 +80,7 @@ struct SlurmCommands: Sendable {
     }
 
     /// Cancels whole jobs (every task of each array).
-    func cancel(_ jobs: [String]) throws {
+    public func cancel(_ jobs: [String]) throws {
         guard !jobs.isEmpty else { return }
         let result = try run("scancel", jobs)
         guard result.status == 0 else {

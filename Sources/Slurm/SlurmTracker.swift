@@ -1,14 +1,15 @@
+import Execution
 import Foundation
 
 /// One line of `squeue --array --format=%F|%K|%T|%r|%N`: an array task, its state and Slurm's reason.
-struct SlurmQueueEntry: Equatable {
-    var job: String
-    var task: Int
-    var state: String
-    var reason: String
-    var node: String
+public struct SlurmQueueEntry: Equatable {
+    public var job: String
+    public var task: Int
+    public var state: String
+    public var reason: String
+    public var node: String
 
-    init(job: String, task: Int, state: String, reason: String = "None", node: String = "") {
+    public init(job: String, task: Int, state: String, reason: String = "None", node: String = "") {
         self.job = job
         self.task = task
         self.state = state
@@ -16,7 +17,7 @@ struct SlurmQueueEntry: Equatable {
         self.node = node
     }
 
-    init?(line: String) {
+    public init?(line: String) {
         let fields = line.split(separator: "|", omittingEmptySubsequences: false).map {
             $0.trimmingCharacters(in: .whitespaces)
         }
@@ -26,10 +27,10 @@ struct SlurmQueueEntry: Equatable {
             node: fields.count > 4 ? fields[4] : "")
     }
 
-    enum Phase { case queued, running, completed, ended }
+    public enum Phase { case queued, running, completed, ended }
 
     /// Slurm's job states (squeue's long names), by what they mean for a run.
-    var phase: Phase {
+    public var phase: Phase {
         switch state {
         case "PENDING", "CONFIGURING", "REQUEUED", "REQUEUE_FED", "REQUEUE_HOLD", "RESIZING", "SUSPENDED",
             "STOPPED", "SIGNALING":
@@ -51,7 +52,7 @@ struct SlurmTracker {
 
     let tasks: [SlurmPlanFile.Task]
     /// The Slurm job id of each task's array.
-    let jobs: [String]
+    public let jobs: [String]
     /// Polls a task may be missing from `squeue`, or finished without its entry appearing in the
     /// cache (a shared filesystem can lag), before it counts as failed.
     var grace = 3
@@ -62,7 +63,7 @@ struct SlurmTracker {
     private(set) var durations: [Double] = []
     private var waiting: [Int: Int] = [:]
 
-    init(tasks: [SlurmPlanFile.Task], jobs: [String]) {
+    public init(tasks: [SlurmPlanFile.Task], jobs: [String]) {
         self.tasks = tasks
         self.jobs = jobs
     }
@@ -71,7 +72,7 @@ struct SlurmTracker {
 
     /// Marks tasks found in the cache before anything was polled (a detached build, an earlier run).
     /// Returns the tasks newly resolved by this answer, in index order.
-    mutating func update(_ queue: [SlurmQueueEntry], isComplete: (String) -> Bool, now: Date = Date())
+    public mutating func update(_ queue: [SlurmQueueEntry], isComplete: (String) -> Bool, now: Date = Date())
         -> [Int]
     {
         var byTask: [String: SlurmQueueEntry] = [:]
@@ -130,7 +131,7 @@ struct SlurmTracker {
     }
 
     /// A task Slurm ended without a result; the executor adds what the task's log says.
-    static func failed(state: String, reason: String, job: String) -> RunOutcome {
+    public static func failed(state: String, reason: String, job: String) -> RunOutcome {
         .failed(
             RunFailure(
                 "Slurm job \(job) \(state) (\(reason))",
@@ -141,7 +142,7 @@ struct SlurmTracker {
         var done = 0, running = 0, queued = 0, failed = 0
     }
 
-    var counts: Counts {
+    public var counts: Counts {
         var counts = Counts()
         for index in tasks.indices {
             switch outcomes[index] {

@@ -59,7 +59,7 @@ public struct RunFailure: Error, Sendable, Equatable, CustomStringConvertible {
 extension RunStore {
     /// Writes `failed/<key>.log` (which the build summary and the README point to) and returns the
     /// failure that names it. A log that cannot be written leaves the failure without one.
-    func recordFailure(
+    public func recordFailure(
         _ key: String, _ message: String, log: String, kind: RunFailure.Kind = .training
     ) -> RunFailure {
         let url = failureLog(key)

@@ -13,7 +13,7 @@ import Synchronization
 ///   oversubscribed.
 enum ThreadPolicy {
     /// Threads for each run in progress, in the order of `remaining` (each run's work left, any unit).
-    static func shares(remaining: [Double], readyToStart: Int, cores: Int, jobs: Int) -> [Int] {
+    public static func shares(remaining: [Double], readyToStart: Int, cores: Int, jobs: Int) -> [Int] {
         guard !remaining.isEmpty else { return [] }
         let slots = max(remaining.count, min(max(1, jobs), remaining.count + readyToStart))
         let base = cores / slots
@@ -33,9 +33,9 @@ enum ThreadPolicy {
 final class ThreadTarget: Sendable {
     private let value: Atomic<Int>
 
-    init(_ threads: Int) { value = Atomic(max(1, threads)) }
+    public init(_ threads: Int) { value = Atomic(max(1, threads)) }
 
-    var threads: Int {
+    public var threads: Int {
         get { value.load(ordering: .relaxed) }
         set { value.store(max(1, newValue), ordering: .relaxed) }
     }
