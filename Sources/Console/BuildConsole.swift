@@ -12,6 +12,8 @@ public final class BuildConsole: BuildObserver {
     private let downloads: DownloadProgressPrinter
 
     /// - Parameters:
+    ///   - isTerminal: draw live lines (a terminal) or plain ones (CI, a pipe).
+    ///   - quiet: print neither notes nor download progress.
     ///   - write: where text goes; standard error unless a test captures it.
     public init(
         isTerminal: Bool = isatty(STDERR_FILENO) != 0, quiet: Bool = false,

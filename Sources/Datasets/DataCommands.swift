@@ -27,9 +27,13 @@ public enum DataCommands {
     }
 
     /// Verifies every copy of each dataset that the search finds, not only the one a build
-    /// would use, so a corrupt copy anywhere is reported. Returns true when every dataset has
-    /// a valid copy and no copy present is corrupt.
-    /// - Parameter rehash: hash every file again, ignoring the verification cache.
+    /// would use, so a corrupt copy anywhere is reported.
+    /// - Parameters:
+    ///   - names: the datasets to verify; empty means all of them.
+    ///   - locator: where copies are looked for.
+    ///   - rehash: hash every file again, ignoring the verification cache.
+    ///   - output: receives one line per dataset and per copy.
+    /// - Returns: true when every dataset has a valid copy and no copy present is corrupt.
     public static func verify(
         _ names: [DatasetName], locator: DataLocator, rehash: Bool = false,
         output: (String) -> Void

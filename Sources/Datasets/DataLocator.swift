@@ -25,6 +25,10 @@ public struct DataLocator: Sendable {
     /// - Parameters:
     ///   - dataDirectory: `--data-dir`; `REPORT_DATA_DIR` from `environment` is searched after it.
     ///   - projectRoot: the project, whose `data/<dataset>/` is searched and receives downloads.
+    ///   - environment: where `REPORT_DATA_DIR` is read from.
+    ///   - systemDirectory: a machine-wide directory searched last (`/usr/share/datasets`).
+    ///   - allowDownload: whether a dataset found nowhere may be downloaded.
+    ///   - mirrors: where to download from instead of each dataset's own mirrors (tests).
     ///   - verifier: defaults to one caching results in `data/.verified.json` in the project.
     public init(
         dataDirectory: String?,

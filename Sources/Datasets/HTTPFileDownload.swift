@@ -28,8 +28,12 @@ final class HTTPFileDownload: NSObject, URLSessionDataDelegate, @unchecked Senda
 
     /// Downloads `url` into a new file at `destination` (which must not exist).
     /// - Parameters:
+    ///   - url: what to download.
+    ///   - destination: the new file.
     ///   - idleTimeout: seconds without any data before giving up.
     ///   - onBytes: called with bytes received so far and the announced total, if any.
+    /// - Throws: a failure naming what went wrong (the file cannot be created, the server answers an
+    ///   error, the connection stays idle too long).
     static func download(
         from url: URL, to destination: URL, idleTimeout: TimeInterval,
         onBytes: @escaping (Int64, Int64?) -> Void

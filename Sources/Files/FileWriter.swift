@@ -74,6 +74,8 @@ public struct FileWriter: Sendable {
         data.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
+                // Force unwrap: inside this loop the bytes are not empty, so their base address is never nil.
+                // swift-format-ignore: NeverForceUnwrap
                 let written = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }

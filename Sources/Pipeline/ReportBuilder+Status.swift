@@ -156,12 +156,15 @@ extension ReportBuilder {
     }
 
     /// Removes cached runs that the document does not refer to, failed-run logs, leftovers of
-    /// interrupted builds and the plans and logs of finished Slurm builds (refused while a build runs). Returns what was (or, with `dryRun`, would be) removed.
+    /// interrupted builds and the plans and logs of finished Slurm builds (refused while a build runs).
     ///
     /// - Parameters:
+    ///   - dryRun: list what would be removed and remove nothing.
     ///   - otherDocuments: the project's other documents (relative to the root); runs any of them uses
     ///     are kept too, and one with errors stops the clean (which runs it uses is unknown).
     ///   - confirm: shown the paths before anything is removed; `false` removes nothing.
+    /// - Returns: what was (or, with `dryRun`, would be) removed.
+    /// - Throws: when the document or another one has errors, or the cache is in use by a build.
     public func clean(
         dryRun: Bool, otherDocuments: [String] = [], confirm: ([String]) -> Bool = { _ in true }
     ) throws -> [String] {

@@ -7,7 +7,9 @@ public enum HTMLPage {
     /// - Parameters:
     ///   - markdown: the rendered document, without the generated-file line.
     ///   - figures: image link as written in `markdown` (`figures/q3.svg`) → the SVG text.
+    ///   - fallback: the page title when the document has no `#` heading.
     ///   - marker: the first line, which marks the file as generated.
+    /// - Returns: the whole page, with the figures inline.
     public static func render(
         markdown: String, figures: [String: String], title fallback: String, marker: String
     ) -> String {

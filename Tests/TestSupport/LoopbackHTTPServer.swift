@@ -40,6 +40,7 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
     /// `http://127.0.0.1:<port>/` followed by `path`.
     public func url(_ path: String = "") -> URL {
         // A loopback address and a port number always make a valid URL.
+        // swift-format-ignore: NeverForceUnwrap
         URL(string: "http://127.0.0.1:\(port)/\(path)")!
     }
 

@@ -10,6 +10,7 @@ extension Diagnostic {
     ///
     /// - Parameter source: the full text of `file`. When the line does not exist in it, only the
     ///   header is printed.
+    /// - Returns: the diagnostic as a compiler prints it, with its source line and caret.
     public func rendered(source: String) -> String {
         rendered(lines: SourceText(source))
     }

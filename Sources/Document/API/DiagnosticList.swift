@@ -54,6 +54,7 @@ public struct DiagnosticList: Sendable {
 
     /// Throws a `DiagnosticError` holding every diagnostic (warnings included) when there is an error.
     /// - Parameter source: the text of `file`, kept so that the error's description shows source lines.
+    /// - Throws: `DiagnosticError` when the list holds an error.
     public func throwIfErrors(source: String? = nil) throws {
         guard hasErrors else { return }
         throw DiagnosticError(diagnostics: diagnostics, sources: source.map { [file: $0] } ?? [:])

@@ -43,6 +43,7 @@ struct ExpressionParser {
     /// - Parameters:
     ///   - original: the expression text from `{{` to `}}` inclusive, on one line.
     ///   - location: where the `{{` is.
+    ///   - file: the document's path, for diagnostics.
     init(original: String, location: SourceLocation, file: String) {
         self.scalars = Array(original.unicodeScalars)
         self.utf8 = Array(original.utf8)

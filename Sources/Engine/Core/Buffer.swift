@@ -23,6 +23,8 @@ public final class Buffer {
 
     public func copy(from values: [Float]) {
         precondition(values.count == count, "copying \(values.count) values into a buffer of \(count)")
+        // Force unwrap: these buffers are never empty, so their base address is never nil.
+        // swift-format-ignore: NeverForceUnwrap
         values.withUnsafeBufferPointer { pointer.update(from: $0.baseAddress!, count: count) }
     }
 }

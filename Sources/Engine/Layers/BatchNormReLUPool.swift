@@ -70,8 +70,12 @@ final class BatchNormReLUPool: Layer {
         winners.withUnsafeMutableBufferPointer { win in
             means.withUnsafeMutableBufferPointer { meanBuffer in
                 inverseStds.withUnsafeMutableBufferPointer { invBuffer in
+                    // Force unwrap: these buffers are never empty, so their base address is never nil.
+                    // swift-format-ignore: NeverForceUnwrap
                     let winner = SharedPointer(win.baseAddress!)
+                    // swift-format-ignore: NeverForceUnwrap
                     let meanOut = SharedPointer(meanBuffer.baseAddress!)
+                    // swift-format-ignore: NeverForceUnwrap
                     let invOut = SharedPointer(invBuffer.baseAddress!)
                     Parallel.split(channels, threads: threads) { range, _ in
                         for c in range {
@@ -235,8 +239,12 @@ final class BatchNormReLUPool: Layer {
         winners.withUnsafeMutableBufferPointer { win in
             means.withUnsafeMutableBufferPointer { meanBuffer in
                 inverseStds.withUnsafeMutableBufferPointer { invBuffer in
+                    // Force unwrap: these buffers are never empty, so their base address is never nil.
+                    // swift-format-ignore: NeverForceUnwrap
                     let winner = SharedPointer(win.baseAddress!)
+                    // swift-format-ignore: NeverForceUnwrap
                     let meanOf = SharedPointer(meanBuffer.baseAddress!)
+                    // swift-format-ignore: NeverForceUnwrap
                     let invOf = SharedPointer(invBuffer.baseAddress!)
                     // Each thread reads shared inputs and writes its own channels' gradients.
                     Parallel.split(channels, threads: threads) { range, _ in

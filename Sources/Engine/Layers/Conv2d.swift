@@ -146,6 +146,8 @@ public final class Conv2d: Layer {
             let cols = columns[t].base
             for images in pieces[range] {
                 let width = images.count * plane
+                // Force unwrap: `y` is nil only when there is an epilogue, which this branch excludes.
+                // swift-format-ignore: NeverForceUnwrap
                 let (out, stride) =
                     epilogue == nil
                     ? (y!.base + images.lowerBound * plane, total) : (chunkOutputs[t].base, width)
@@ -216,6 +218,8 @@ public final class Conv2d: Layer {
                 p.biasGradient.base.update(repeating: 0, count: outputChannels)
                 for images in pieces[Parallel.share(group, of: pieces.count, workers: groups)] {
                     let width = images.count * plane
+                    // Force unwrap: `dout` is nil only when there is an prologue, which this branch excludes.
+                    // swift-format-ignore: NeverForceUnwrap
                     let (dy, stride) =
                         prologue == nil
                         ? (dout!.base + images.lowerBound * plane, total) : (chunkGradients[t].base, width)

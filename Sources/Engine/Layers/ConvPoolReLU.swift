@@ -46,6 +46,8 @@ final class ConvPoolReLU: Layer {
         // Each chunk's thread writes its own images' pooled planes and winners.
         let y = SharedPointer(out.pointer)
         winners.withUnsafeMutableBufferPointer { win in
+            // Force unwrap: these buffers are never empty, so their base address is never nil.
+            // swift-format-ignore: NeverForceUnwrap
             let winner = SharedPointer(win.baseAddress!)
             conv.im2colForward(input, output: nil) { chunk, rowStride, images in
                 for oc in 0..<channels {
@@ -73,6 +75,8 @@ final class ConvPoolReLU: Layer {
         let y = SharedPointer(pooled.pointer)
         let dy = SharedPointer(gradOutput.pointer)
         return winners.withUnsafeMutableBufferPointer { win in
+            // Force unwrap: these buffers are never empty, so their base address is never nil.
+            // swift-format-ignore: NeverForceUnwrap
             let winner = SharedPointer(win.baseAddress!)
             return conv.im2colBackward(batch: batch, gradOutput: nil, needsInputGradient: needsInputGradient)
             {

@@ -46,6 +46,8 @@ public final class MaxPool2d: Layer {
         let x = SharedPointer(input.pointer)
         let y = SharedPointer(out.pointer)
         winners.withUnsafeMutableBufferPointer { win in
+            // Force unwrap: these buffers are never empty, so their base address is never nil.
+            // swift-format-ignore: NeverForceUnwrap
             let winner = SharedPointer(win.baseAddress!)
             Parallel.split(planes, threads: threads) { range, _ in
                 for plane in range {
@@ -158,6 +160,8 @@ public final class MaxPool2d: Layer {
         let d = SharedPointer(dx.pointer)
         let dy = SharedPointer(gradOutput.pointer)
         winners.withUnsafeMutableBufferPointer { win in
+            // Force unwrap: these buffers are never empty, so their base address is never nil.
+            // swift-format-ignore: NeverForceUnwrap
             let winner = SharedPointer(win.baseAddress!)
             Parallel.split(planes, threads: threads) { range, _ in
                 let d = d.base

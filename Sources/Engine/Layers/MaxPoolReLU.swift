@@ -43,6 +43,8 @@ final class MaxPoolReLU: Layer {
         let x = SharedPointer(input.pointer)
         let y = SharedPointer(out.pointer)
         winners.withUnsafeMutableBufferPointer { win in
+            // Force unwrap: these buffers are never empty, so their base address is never nil.
+            // swift-format-ignore: NeverForceUnwrap
             let winner = SharedPointer(win.baseAddress!)
             Parallel.split(planes, threads: threads) { range, _ in
                 for plane in range {
@@ -69,6 +71,8 @@ final class MaxPoolReLU: Layer {
         let dy = SharedPointer(gradOutput.pointer)
         let y = SharedPointer(pooled.pointer)
         winners.withUnsafeMutableBufferPointer { win in
+            // Force unwrap: these buffers are never empty, so their base address is never nil.
+            // swift-format-ignore: NeverForceUnwrap
             let winner = SharedPointer(win.baseAddress!)
             Parallel.split(planes, threads: threads) { range, _ in
                 for plane in range {

@@ -38,6 +38,8 @@ struct Batcher {
         set.images.withUnsafeBufferPointer { pixels in
             for (slot, index) in indices.enumerated() {
                 labels[slot] = Int32(set.labels[index])
+                // Force unwrap: these buffers are never empty, so their base address is never nil.
+                // swift-format-ignore: NeverForceUnwrap
                 let source = pixels.baseAddress! + index * plane
                 let target = out.pointer + slot * plane
                 if !augmenting || augment.isOff {

@@ -132,6 +132,8 @@ public final class Trainer {
                 let input = trainBatches.batch(indices, augmenting: true, random: &augmentRandom)
                 let output = network.forward(input, context: &context)
                 let result = trainBatches.labels.withUnsafeBufferPointer {
+                    // Force unwrap: these buffers are never empty, so their base address is never nil.
+                    // swift-format-ignore: NeverForceUnwrap
                     loss.evaluate(output, labels: $0.baseAddress!, computeGradient: true)
                 }
                 step += 1
@@ -222,6 +224,8 @@ public final class Trainer {
             let input = batches.batch(indices, augmenting: false, random: &noRandom)
             let output = network.forward(input, context: &context)
             let result = batches.labels.withUnsafeBufferPointer {
+                // Force unwrap: these buffers are never empty, so their base address is never nil.
+                // swift-format-ignore: NeverForceUnwrap
                 plain.evaluate(output, labels: $0.baseAddress!, computeGradient: false)
             }
             total += result.loss * Double(indices.count)
