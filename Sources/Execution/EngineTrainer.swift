@@ -175,11 +175,12 @@ public struct EngineTrainer: RunTrainer {
                 return .interrupted(finished: epochs, of: run.config.epochs)
             }
             let record = RunRecord(
-                key: run.key,
-                config: Dictionary(
-                    uniqueKeysWithValues: run.config.canonicalEntries.map { ($0.key, $0.value) }),
-                metrics: metrics, machine: machine, engineVersion: Engine.numericsVersion)
+                key: run.key, config: run.canonicalConfig, metrics: metrics, machine: machine,
+                engineVersion: Engine.numericsVersion)
             files["metrics.json"] = try RunStore.encoder().encode(record)
+            files[RunIdentity.fileName] = try RunIdentity(
+                key: run.key, initKey: run.initKey, config: run.canonicalConfig
+            ).encoded()
             var yaml = "# run \(run.key)\(run.initKey.map { ", initialised from \($0)" } ?? "")\n"
             for (key, value) in run.config.canonicalEntries { yaml += "\(key): \(value)\n" }
             files["config.yaml"] = Data(yaml.utf8)

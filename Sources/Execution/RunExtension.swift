@@ -22,7 +22,7 @@ public enum RunExtension {
         }
     }
 
-    /// Runs by everything but their epochs: the cache's entries (from their `config.yaml`, one small
+    /// Runs by everything but their epochs: the cache's entries (from their ``RunIdentity``, one small
     /// file each, read once) and the runs a build plans, so that finding the shorter runs of a run
     /// costs one lookup, not one key per epoch count below its own.
     public struct Index {
@@ -32,19 +32,10 @@ public enum RunExtension {
         /// The entries of `store`. Only an index: a candidate is checked in full before it is used.
         public init(store: RunStore) {
             for key in store.allKeys() {
-                let url = store.directory(key).appendingPathComponent("config.yaml")
-                guard let data = FileManager.default.contents(atPath: url.path) else { continue }
-                var lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
-                guard let header = lines.first, header.hasPrefix("# run ") else { continue }
-                lines.removeFirst()
-                let initKey = header.components(separatedBy: ", initialised from ").dropFirst().first
-                var config: [String: String] = [:]
-                for line in lines {
-                    guard let colon = line.range(of: ": ") else { continue }
-                    config[String(line[..<colon.lowerBound])] = String(line[colon.upperBound...])
-                }
-                guard let epochs = config["epochs"].flatMap({ Int($0) }) else { continue }
-                add(key: key, epochs: epochs, family: Self.family(config, initKey: initKey))
+                guard let identity = RunIdentity.read(in: store.directory(key)), identity.key == key,
+                    let epochs = identity.config["epochs"].flatMap({ Int($0) })
+                else { continue }
+                add(key: key, epochs: epochs, family: Self.family(identity.config, initKey: identity.initKey))
             }
         }
 

@@ -3,7 +3,8 @@ import Engine
 import Files
 import Foundation
 
-/// The cache of finished runs: `data/runs/<key>/` holding `config.yaml`, `metrics.json`,
+/// The cache of finished runs: `data/runs/<key>/` holding `config.yaml`, `identity.json` (see
+/// ``RunIdentity``; entries written before it have none), `metrics.json`,
 /// `checkpoint.bin`, `log.txt`, `state.bin` (what a longer run continues from, see ``RunExtension``;
 /// only for schedules that allow it) and `manifest.json` (the SHA-256 of each other file and the entry's key).
 /// An entry is written under a temporary name (`.tmp-<key>-…`) and renamed when complete, so an

@@ -167,7 +167,10 @@ final class RunCacheTests: XCTestCase {
                 .sorted()
             XCTAssertEqual(
                 files,
-                ["checkpoint.bin", "config.yaml", "log.txt", "manifest.json", "metrics.json", "state.bin"])
+                [
+                    "checkpoint.bin", "config.yaml", "identity.json", "log.txt", "manifest.json",
+                    "metrics.json", "state.bin",
+                ])
         }
     }
 }

@@ -6,6 +6,7 @@ import XCTest
 
 @testable import Execution
 @testable import Pipeline
+@testable import RunCache
 
 /// Training one planned run into the cache, stopped and resumed at chosen batches.
 final class EngineTrainerTests: XCTestCase {
@@ -78,6 +79,9 @@ final class EngineTrainerTests: XCTestCase {
             try Data(contentsOf: project.runs.checkpoint(run.key)),
             try Data(contentsOf: reference.runs.checkpoint(run.key)))
         XCTAssertFalse(FileManager.default.fileExists(atPath: project.runs.progressDirectory(run.key).path))
+        XCTAssertEqual(
+            RunIdentity.read(in: project.runs.directory(run.key)),
+            RunIdentity(key: run.key, initKey: nil, config: run.canonicalConfig), "identity.json")
         let log = try String(
             contentsOf: project.runs.directory(run.key).appendingPathComponent("log.txt"), encoding: .utf8)
         XCTAssertTrue(log.contains("resumed after epoch 2 from the state an interrupted build kept"), log)

@@ -1,0 +1,38 @@
+import Foundation
+import TestSupport
+import XCTest
+
+@testable import RunCache
+
+/// `identity.json`: what indexes read of an entry, and `config.yaml` for entries from before it.
+final class RunIdentityTests: XCTestCase {
+    func testTheRecordRoundTripsAndIsPreferredToTheYAML() throws {
+        let directory = try TestPaths.temporaryDirectory("run-identity")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let identity = RunIdentity(
+            key: "0123456789abcdef", initKey: "fedcba9876543210", config: ["epochs": "3", "lr": "0.01"])
+        try identity.encoded().write(to: directory.appendingPathComponent(RunIdentity.fileName))
+        // A config.yaml that says otherwise is not read when the record is there.
+        try Data("# run ffffffffffffffff\nepochs: 9\n".utf8).write(
+            to: directory.appendingPathComponent("config.yaml"))
+        XCTAssertEqual(RunIdentity.read(in: directory), identity)
+        let text = String(decoding: try identity.encoded(), as: UTF8.self)
+        XCTAssertTrue(text.contains("\"init_key\" : \"fedcba9876543210\""), text)
+    }
+
+    func testAnEntryFromBeforeTheRecordIsReadFromItsYAML() throws {
+        let directory = try TestPaths.temporaryDirectory("run-identity-legacy")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Data(
+            "# run 0123456789abcdef, initialised from fedcba9876543210\nepochs: 3\nmodel: [{conv: 8}, relu]\n"
+                .utf8
+        ).write(to: directory.appendingPathComponent("config.yaml"))
+        XCTAssertEqual(
+            RunIdentity.read(in: directory),
+            RunIdentity(
+                key: "0123456789abcdef", initKey: "fedcba9876543210",
+                config: ["epochs": "3", "model": "[{conv: 8}, relu]"]))
+        try Data("epochs: 3\n".utf8).write(to: directory.appendingPathComponent("config.yaml"))
+        XCTAssertNil(RunIdentity.read(in: directory), "no '# run' header: not an entry's config.yaml")
+    }
+}
