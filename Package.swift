@@ -71,7 +71,10 @@ let package = Package(
         // The run cache: content-addressed entries with manifests, their keys, records and locks.
         .target(
             name: "RunCache",
-            dependencies: ["Datasets", "Engine", "Files", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "Configuration", "Datasets", "Engine", "Files",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: testable),
         // A checked document: experiments resolved into runs with their keys, figures, tables and the values
         // and claims the text refers to. Reads no dataset and trains nothing.
@@ -85,13 +88,14 @@ let package = Package(
         // The written output: the document with its values, tables and figures filled in, claims checked,
         // and the HTML page.
         .target(
-            name: "Rendering", dependencies: ["Document", "Engine", "Figures", "Planning", "RunCache"],
+            name: "Rendering",
+            dependencies: ["Configuration", "Document", "Engine", "Figures", "Planning", "RunCache"],
             swiftSettings: testable),
         // Training planned runs on this machine: the executor protocol and its one outcome, the local
         // scheduler and thread policy, the engine as a trainer, resumable state and extension of shorter runs.
         .target(
             name: "Execution",
-            dependencies: ["Datasets", "Engine", "Files", "Planning", "RunCache"],
+            dependencies: ["Configuration", "Datasets", "Engine", "Files", "Planning", "RunCache"],
             swiftSettings: testable),
         // The Slurm executor and its worker, on top of execution: job arrays, tracking, cancelling.
         .target(
@@ -139,8 +143,9 @@ let package = Package(
         .testTarget(
             name: "PipelineTests",
             dependencies: [
-                "Execution", "Files", "Pipeline", "Planning", "Rendering", "RunCache", "Slurm", "Suggestions",
-                "TestSupport",
+                "Configuration", "Execution", "Files", "Pipeline", "Planning", "Rendering", "RunCache",
+                "Slurm",
+                "Suggestions", "TestSupport",
             ]),
         // End to end: runs the built `report` binary (a dependency, so that it is built first).
         .testTarget(name: "CLITests", dependencies: ["report", "TestSupport", "Datasets", "Yams"]),

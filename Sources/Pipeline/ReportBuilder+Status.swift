@@ -1,3 +1,4 @@
+import Configuration
 import Document
 import Engine
 import Execution

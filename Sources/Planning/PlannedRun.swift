@@ -1,3 +1,4 @@
+import Configuration
 import Engine
 
 /// A unit of training: one cache key, and every run id of the document that resolves to it

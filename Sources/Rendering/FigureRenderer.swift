@@ -1,3 +1,4 @@
+import Configuration
 import Figures
 import Foundation
 import Planning
