@@ -114,7 +114,8 @@ public final class ReportBuilder {
         if SlurmExecutor.openBuilds(store).isEmpty { cacheLock.removeLeftovers(store) }
         let rerun = try rerunKeys(plan)
         var summary = BuildSummary()
-        var (cached, toTrain) = try partition(plan, rerun: rerun, summary: &summary)
+        let (cached, missing) = try partition(plan, rerun: rerun, summary: &summary)
+        var toTrain = missing
         planExtensions(&toTrain, forced: rerun)
         let executor = makeExecutor(plan: plan, lock: cacheLock)
         if !executor.isDryRun && !toTrain.isEmpty {

@@ -20,7 +20,7 @@ import Foundation
 /// exact up to floating-point rounding; compare with a margin with `abs(a - b) < 0.001`.
 public struct ExpressionEvaluator {
     /// What one value reference gives.
-    public enum Lookup {
+    public enum Lookup: Sendable {
         case value(RunValue)
         /// The value cannot be known: its run failed, or is not in the cache (`report check`).
         case unavailable(run: String, why: String)

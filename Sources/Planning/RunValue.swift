@@ -6,7 +6,7 @@ import RunCache
 import Suggestions
 
 /// A value a document can show: `val_acc`, `best.val_loss`, `train_time`, `params`, or any training key.
-public enum RunValue {
+public enum RunValue: Sendable {
     /// What a number measures, which decides how it prints when no format is given.
     public enum Kind: Sendable { case fraction, loss, seconds, count, plain }
 
