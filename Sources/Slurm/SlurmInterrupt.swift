@@ -1,42 +1,33 @@
 import Dispatch
+import Execution
 import Foundation
 import Synchronization
 
-/// Catches Ctrl-C (SIGINT) and SIGTERM while a Slurm build waits, so that it can cancel its jobs
-/// before exiting. The signals get their default action back when it is released.
-/// Unchecked Sendable only because Dispatch does not mark its (thread-safe) signal sources Sendable.
-public final class SlurmInterrupt: @unchecked Sendable {
-    private let semaphore = DispatchSemaphore(value: 0)
-    private let caught = Mutex(false)
-    private let sources: [DispatchSourceSignal]
-    private static let signals = [SIGINT, SIGTERM]
+/// Catches Ctrl-C (SIGINT) and SIGTERM while a Slurm build waits (through ``SignalTrap``), so that it can
+/// cancel its jobs before exiting. The signals get their default action back when it is released.
+public final class SlurmInterrupt: Sendable {
+    /// What the trap's handler sets: shared with it, so it is a box of its own.
+    private final class Caught: Sendable {
+        let flag = Mutex(false)
+        let semaphore = DispatchSemaphore(value: 0)
+    }
+
+    private let caught = Caught()
+    private let trap: SignalTrap
 
     public init() {
-        sources = Self.signals.map { number in
-            signal(number, SIG_IGN)
-            return DispatchSource.makeSignalSource(signal: number, queue: .global())
-        }
-        for source in sources {
-            source.setEventHandler { [weak self] in self?.fire() }
-            source.resume()
+        let caught = self.caught
+        trap = SignalTrap { _ in
+            caught.flag.withLock { $0 = true }
+            caught.semaphore.signal()
         }
     }
 
-    deinit {
-        for source in sources { source.cancel() }
-        for number in Self.signals { signal(number, SIG_DFL) }
-    }
-
-    private func fire() {
-        caught.withLock { $0 = true }
-        semaphore.signal()
-    }
-
-    var wasInterrupted: Bool { caught.withLock { $0 } }
+    var wasInterrupted: Bool { caught.flag.withLock { $0 } }
 
     /// Sleeps up to `seconds`; true as soon as a signal came.
     public func sleep(_ seconds: Double) -> Bool {
-        _ = semaphore.wait(timeout: .now() + seconds)
+        _ = caught.semaphore.wait(timeout: .now() + seconds)
         return wasInterrupted
     }
 }

@@ -142,8 +142,8 @@ struct BuildCommand: ParsableCommand {
             }
             let started = Date()
             // A Slurm build catches the signals itself, to cancel its jobs (SlurmInterrupt).
-            let signals = options.executor == .slurm ? nil : StopOnSignals(options.stop)
-            defer { signals?.restore() }
+            let signals = options.executor == .slurm ? nil : stopOnSignals(options.stop)
+            defer { signals?.release() }
             let summary: BuildSummary
             do {
                 summary = try builder.build()
@@ -345,31 +345,15 @@ struct CleanCommand: ParsableCommand {
     }
 }
 
-/// While a build runs, SIGINT and SIGTERM ask it to stop at the next batch boundary (keeping every
-/// finished epoch); a second signal stops the process at once (the kept state is already on disk).
-final class StopOnSignals {
-    private var sources: [DispatchSourceSignal] = []
-
-    init(_ stop: StopSignal) {
-        for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                if stop.isStopped { _exit(130) }
-                stop.stop()
-                FileHandle.standardError.write(
-                    Data(
-                        "\nstopping at the next batch (finished epochs are kept; a second Ctrl-C stops at once)\n"
-                            .utf8))
-            }
-            source.resume()
-            sources.append(source)
-        }
-    }
-
-    func restore() {
-        for source in sources { source.cancel() }
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
+/// A local build's signal handling: the first SIGINT or SIGTERM stops it at the next batch (finished
+/// epochs are kept), a second one exits at once with status 130.
+func stopOnSignals(_ stop: StopSignal) -> SignalTrap {
+    SignalTrap { _ in
+        if stop.isStopped { _exit(130) }
+        stop.stop()
+        FileHandle.standardError.write(
+            Data(
+                "\nstopping at the next batch (finished epochs are kept; a second Ctrl-C stops at once)\n"
+                    .utf8))
     }
 }
