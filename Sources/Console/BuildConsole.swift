@@ -54,7 +54,8 @@ public final class BuildConsole: BuildObserver {
     public func event(_ name: String, _ event: TrainingEvent) {
         screen.withLock { screen in
             switch event {
-            case .started(let count, _): screen.epochs[name] = count
+            // A command that does not say how many epochs it trains starts with (0, 0): unknown.
+            case .started(let count, let steps): screen.epochs[name] = count == 0 && steps == 0 ? nil : count
             case .step(let epoch, let step, let stepsPerEpoch, let loss, let acc):
                 guard screen.isTerminal, Date().timeIntervalSince(screen.lastDraw) > 0.2 else { return }
                 let epochs = screen.epochs[name] ?? 0
@@ -75,7 +76,7 @@ public final class BuildConsole: BuildObserver {
                 screen.update(name, "\(name) epoch \(epoch)/\(screen.epochs[name] ?? 0) evaluating")
             case .epochEnded(let e):
                 if !screen.isTerminal {
-                    screen.print(RunLog.epochLine(name: name, e, epochs: screen.epochs[name] ?? 0))
+                    screen.print(RunLog.epochLine(name: name, e, epochs: screen.epochs[name]))
                 }
             }
         }
@@ -85,9 +86,8 @@ public final class BuildConsole: BuildObserver {
         screen.withLock { screen in
             screen.active.removeAll { $0.name == name }
             let time = Date().timeIntervalSince(screen.started[name] ?? Date())
-            let accuracy = final.map { String(format: "%.2f%%", 100 * $0.valAcc) } ?? "-"
             let count = screen.countDone()
-            screen.print("trained \(name): val_acc \(accuracy) in \(RunLog.duration(time))" + count)
+            screen.print("trained \(name): \(RunLog.summary(final)) in \(RunLog.duration(time))" + count)
         }
     }
 

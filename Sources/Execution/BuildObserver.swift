@@ -45,13 +45,35 @@ public final class SilentBuildObserver: BuildObserver {
 /// The lines a run's `log.txt` holds.
 public enum RunLog {
     /// `q1 epoch 3/10: loss 0.5123 acc 81.20% val_loss 0.4567 val_acc 83.10% (4.9 s)`
-    public static func epochLine(name: String, _ e: EpochMetrics, epochs: Int) -> String {
-        String(
+    /// A run of a command shows what its script recorded: `q3-torch epoch 3/10: loss 0.5123 val_f1 0.8123`.
+    public static func epochLine(name: String, _ e: EpochMetrics, epochs: Int?) -> String {
+        guard let valLoss = e.valLoss, let valAcc = e.valAcc, let seconds = e.trainSeconds, e.extra.isEmpty,
+            let epochs
+        else {
+            let values = e.metricNames.map { metric in
+                let value = e.metric(metric) ?? .nan
+                return metric.contains("acc") && (0...1).contains(value)
+                    ? String(format: "%@ %.2f%%", metric, 100 * value)
+                    : String(format: "%@ %.4g", metric, value)
+            }
+            return
+                "\(name) epoch \(e.epoch)\(epochs.map { "/\($0)" } ?? ""): \(values.joined(separator: " "))"
+        }
+        return String(
             format: "%@ epoch %d/%d: loss %@ acc %@ val_loss %.4f val_acc %.2f%% (%.1f s)", name, e.epoch,
             epochs,
             e.loss.map { String(format: "%.4f", $0) } ?? "-",
             e.acc.map { String(format: "%.2f%%", 100 * $0) } ?? "-",
-            e.valLoss, 100 * e.valAcc, e.trainSeconds)
+            valLoss, 100 * valAcc, seconds)
+    }
+
+    /// How a finished run ended, in a few words: `val_acc 91.20%`, or a command's first metrics.
+    public static func summary(_ final: EpochMetrics?) -> String {
+        guard let final else { return "val_acc -" }
+        if let valAcc = final.valAcc { return String(format: "val_acc %.2f%%", 100 * valAcc) }
+        let names = final.metricNames.prefix(3)
+        guard !names.isEmpty else { return "no metrics at epoch \(final.epoch)" }
+        return names.map { String(format: "%@ %.4g", $0, final.metric($0) ?? .nan) }.joined(separator: ", ")
     }
 
     /// 4.2 → "4.2 s", 125 → "2 min 05 s", 4000 → "1 h 06 min".

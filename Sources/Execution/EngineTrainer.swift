@@ -28,12 +28,15 @@ public struct TrainingContext {
     /// Told when a run continues a shorter one, or cannot.
     public var note: (String) -> Void = { _ in }
     public var onEvent: (TrainingEvent) -> Void
+    /// Called every few seconds while a run that reports no steps (a command) trains: keeps its claim fresh.
+    public var alive: () -> Void = {}
 
     public init(
         threads: Int, threadTarget: (() -> Int)? = nil, keepExisting: Bool = false, extend: Bool = true,
         shouldStop: @escaping () -> Bool, note: @escaping (String) -> Void = { _ in },
-        onEvent: @escaping (TrainingEvent) -> Void
+        onEvent: @escaping (TrainingEvent) -> Void, alive: @escaping () -> Void = {}
     ) {
+        self.alive = alive
         self.threads = threads
         self.threadTarget = threadTarget
         self.keepExisting = keepExisting

@@ -247,6 +247,12 @@ final class LocalScheduler: @unchecked Sendable {
                         lock.heartbeat(claim)
                         lastBeat = Date()
                     }
+                },
+                alive: { [lock] in
+                    if Date().timeIntervalSince(lastBeat) > RunCacheLock.heartbeatInterval {
+                        lock.heartbeat(claim)
+                        lastBeat = Date()
+                    }
                 }))
         switch outcome {
         case .trained(let final):

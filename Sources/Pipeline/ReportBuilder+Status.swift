@@ -31,8 +31,11 @@ extension ReportBuilder {
         var key: String
         var config: [String: String]
         var initKey: String?
+        /// A command run's input files → SHA-256, and its environment's output digest.
+        var inputs: [String: String]?
+        var environment: String?
         enum CodingKeys: String, CodingKey {
-            case key, config
+            case key, config, inputs, environment
             case initKey = "init"
         }
     }
@@ -51,9 +54,9 @@ extension ReportBuilder {
             guard let run = plan.runs[id], let key = plan.keys[id] else { continue }
             index[id] = IndexEntry(
                 key: key,
-                config: Dictionary(
-                    uniqueKeysWithValues: run.config.canonicalEntries.map { ($0.key, $0.value) }),
-                initKey: run.initID.flatMap { plan.keys[$0] })
+                config: run.canonicalConfig,
+                initKey: run.initID.flatMap { plan.keys[$0] }, inputs: plan.fingerprints[id]?.inputs,
+                environment: plan.fingerprints[id]?.environment)
         }
         try saveIndex(index)
     }
@@ -74,8 +77,7 @@ extension ReportBuilder {
             : (try? SlurmExecutor.queuedRuns(store: store, commands: options.slurmCommands)) ?? [:]
         let rows = plan.runOrder.compactMap { id -> RunStatus? in
             guard let run = plan.runs[id], let key = plan.keys[id] else { return nil }
-            let planned = Dictionary(
-                uniqueKeysWithValues: run.config.canonicalEntries.map { ($0.key, $0.value) })
+            let planned = run.canonicalConfig
             let entry = store.entry(key, config: planned)
             let cached = entry.record != nil
             var row = RunStatus(id: id, key: key, cached: cached && !rerun.contains(key))
@@ -125,6 +127,24 @@ extension ReportBuilder {
                     row.reason = "configuration changed: " + changes.joined(separator: ", ")
                 } else if previous.initKey != initKey {
                     row.reason = "the run it starts from (\(run.initID ?? "")) changed"
+                } else if run.command != nil, let fingerprint = plan.fingerprints[id] {
+                    let old = previous.inputs ?? [:]
+                    let changed = Set(old.keys).union(fingerprint.inputs.keys).sorted().compactMap {
+                        path -> String? in
+                        switch (old[path], fingerprint.inputs[path]) {
+                        case (nil, _?): return "\(path) (new)"
+                        case (_?, nil): return "\(path) (no longer an input)"
+                        case (let a?, let b?) where a != b: return path
+                        default: return nil
+                        }
+                    }
+                    if !changed.isEmpty {
+                        row.reason = "input changed: " + changed.joined(separator: ", ")
+                    } else if previous.environment != fingerprint.environment {
+                        row.reason = "the output of its environment command changed"
+                    } else {
+                        row.reason = "its inputs or environment changed"
+                    }
                 } else {
                     row.reason = "the engine's numerics or the dataset changed"
                 }

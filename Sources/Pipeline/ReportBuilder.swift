@@ -84,8 +84,9 @@ public final class ReportBuilder {
         store = RunStore(root: options.url(options.runs), writer: writer)
     }
 
-    /// Reads and checks the document.
-    public func plan() throws -> Plan {
+    /// Reads and checks the document, hashing the inputs of its commands; `environment`: also runs their
+    /// environment commands (not for `report check`, which runs no command).
+    public func plan(environment: Bool = true) throws -> Plan {
         let url = options.url(options.document)
         // Read at most one byte past the size limit: a huge file is refused without being read.
         guard let handle = FileHandle(forReadingAtPath: url.path) else {
@@ -100,7 +101,10 @@ public final class ReportBuilder {
         } catch {
             throw PipelineError.unreadableDocument(options.displayPath, "cannot be read (is it a directory?)")
         }
-        return try Plan.make(bytes: [UInt8](data), path: options.displayPath)
+        let fingerprinter = CommandFingerprinter(
+            projectRoot: options.projectRoot, runsEnvironment: environment)
+        return try Plan.make(
+            bytes: [UInt8](data), path: options.displayPath, fingerprint: fingerprinter.fingerprint)
     }
 
     /// Trains what is not cached, then writes the README and its figures.
@@ -128,6 +132,7 @@ public final class ReportBuilder {
         guard !executor.isDryRun, summary.pending.isEmpty else { return summary }
         try cacheLock.exclusively { try writeIndex(plan) }
         let records = try readRecords(plan, failed: summary.failed)
+        try checkMetrics(plan, records: records)
         summary.claims = try checkClaims(plan, records: records)
         try write(plan, records: records, failures: summary.failed, to: outputs, summary: &summary)
         return summary
@@ -204,8 +209,10 @@ public final class ReportBuilder {
         switch options.executor {
         case .local:
             return LocalExecutor(
-                trainer: EngineTrainer(
-                    store: store, data: DatasetCache(locator: locator(), observer: console)),
+                trainer: RunTrainers(
+                    engine: EngineTrainer(
+                        store: store, data: DatasetCache(locator: locator(), observer: console)),
+                    command: CommandTrainer(store: store, projectRoot: options.projectRoot)),
                 lock: lock, jobs: options.jobs, cores: ProcessInfo.processInfo.activeProcessorCount,
                 console: console, stop: options.stop, estimate: { [self] in estimate($0) })
         case .slurm:
@@ -226,7 +233,8 @@ public final class ReportBuilder {
     /// nothing is queued on a cluster whose nodes may have no internet.
     func findDatasets(for runs: [PlannedRun]) throws {
         let locator = locator()
-        let names = Set(runs.map(\.config.dataset.rawValue)).sorted().compactMap(DatasetName.init(rawValue:))
+        let names = Set(runs.filter { $0.command == nil }.map(\.config.dataset.rawValue)).sorted().compactMap(
+            DatasetName.init(rawValue:))
         for name in names {
             do {
                 _ = try locator.resolve(name, progress: { [console] in console.download($0) })
@@ -382,6 +390,7 @@ public final class ReportBuilder {
         }
         var total = 0.0
         for run in runs {
+            guard run.command == nil else { return nil }
             let id = run.canonicalConfig["model"].map { $0 + "|" + run.config.dataset.rawValue } ?? ""
             guard let rate = rates[id], rate.images > 0 else { return nil }
             let count = DatasetInfo.info(run.config.dataset).trainCount
@@ -412,12 +421,16 @@ public final class ReportBuilder {
     /// runs train from epoch 1.
     func planExtensions(_ runs: inout [PlannedRun], forced: Set<String>) {
         let planned = Set(runs.map(\.key))
-        guard runs.contains(where: { RunExtension.isExtendable($0.config) && $0.config.epochs > 1 }) else {
+        guard
+            runs.contains(where: {
+                $0.command == nil && RunExtension.isExtendable($0.config) && $0.config.epochs > 1
+            })
+        else {
             return
         }
         var known = RunExtension.Index(store: store)
-        for run in runs { known.add(run) }
-        for index in runs.indices where !forced.contains(runs[index].key) {
+        for run in runs where run.command == nil { known.add(run) }
+        for index in runs.indices where runs[index].command == nil && !forced.contains(runs[index].key) {
             guard
                 let found = extensionSource(
                     of: runs[index].config, initKey: runs[index].initKey, index: known, planned: planned)

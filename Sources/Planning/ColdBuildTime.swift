@@ -81,7 +81,7 @@ public enum ColdBuildTime {
             guard let record = run.runIDs.lazy.compactMap({ records[$0] }).first else {
                 return .failure(Problem(message: "\(run.runIDs[0]) has no recorded training time"))
             }
-            let seconds = record.metrics.epochs.reduce(0) { $0 + $1.trainSeconds + $1.evalSeconds }
+            let seconds = record.metrics.trainSeconds + record.metrics.evalSeconds
             jobs.append(
                 Job(
                     key: run.key, initKey: run.initKey, cost: run.cost, seconds: seconds,

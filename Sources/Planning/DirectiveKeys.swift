@@ -6,6 +6,12 @@ enum DirectiveKeys {
     static let experimentOnly = ["id", "base", "init", "sweep", "cases", "seeds", "label", "echo"]
     public static var experiment: [String] { experimentOnly + SettingKey.names }
     public static var defaults: [String] { SettingKey.names + ["init", "seeds"] }
+    /// Keys of an experiment that runs a command (`run:`), beside its free-form settings.
+    static let command = ["run", "inputs", "environment", "timeout"]
+    /// Keys a layer of settings never hands to a command as settings.
+    static let notSettings = Set(experimentOnly + command)
+    /// Structural keys a layer does not read as settings.
+    static let structural: Set<String> = ["id", "base", "sweep", "cases", "label", "echo"]
     public static let figure = [
         "id", "runs", "metrics", "x", "title", "caption", "labels", "smoothing", "log_y", "type", "metric",
         "baseline", "reference", "y", "focus", "epoch0", "split", "direct_labels", "band", "seeds",

@@ -41,9 +41,11 @@ extension ExperimentResolver {
     /// Replaces each derived setting among `settings` by its resolved value; a setting that cannot be
     /// resolved is reported and left out (the configuration then has the key's default).
     mutating func resolveDerivedSettings(
-        _ settings: inout SettingStack, experiment: String, diagnostics: inout DiagnosticList
+        _ settings: inout SettingStack, experiment: String, free: Bool = false,
+        diagnostics: inout DiagnosticList
     ) {
-        for key in SettingKey.names {
+        let keys = free ? settings.values.keys.sorted() : SettingKey.names
+        for key in keys {
             guard let setting = settings.effective(key),
                 DerivedSettings.expressionText(setting.entry.value) != nil
             else {
@@ -178,7 +180,12 @@ extension ExperimentResolver {
                 "unknown experiment '\(id)'\(didYouMean(id, among: order))", at: reference.run.location,
                 length: id.count)
         }
-        guard reference.path.count == 1, SettingKey.names.contains(reference.path[0]) else {
+        let targetIsCommand = isCommand(id)
+        guard reference.path.count == 1,
+            targetIsCommand
+                ? !DirectiveKeys.notSettings.contains(reference.path[0])
+                : SettingKey.names.contains(reference.path[0])
+        else {
             let hint = didYouMean(reference.pathText, among: SettingKey.names)
             return fail(
                 "a derived setting can use other experiments' training keys, like '\(id).lr', not '\(reference.pathText)'\(hint): settings are resolved before anything trains",
@@ -217,6 +224,16 @@ extension ExperimentResolver {
         if let written = all.effective(key), DerivedSettings.expressionText(written.entry.value) != nil {
             // Derived in turn: resolved once, under the name of the experiment that set it.
             return derivedValue(written, name: "\(id).\(key)", diagnostics: &diagnostics)
+        }
+        if targetIsCommand {
+            guard let text = all.effective(key)?.entry.value.scalar?.string else {
+                return fail("'\(name)' has no value", at: reference.pathLocation, length: key.count)
+            }
+            guard let number = Double(text) else {
+                return fail(
+                    "'\(name)' is '\(text)', not a number", at: reference.pathLocation, length: key.count)
+            }
+            return number
         }
         // The key's value in the member's whole configuration, so that a default that depends on other
         // keys (the optimizer's) comes out as the run would have it. Other derived keys are left out:

@@ -109,6 +109,7 @@ extension ExperimentResolver {
         seeds.map { seed in
             var copy = run
             copy.config.seed = UInt64(seed)
+            copy.command?.setSeed(seed)
             let selectors = run.swept.map { "\($0.key)=\($0.value)" } + ["seed=\(seed)"]
             copy.id = "\(run.experimentID)[\(selectors.joined(separator: ","))]"
             copy.label = run.swept.isEmpty ? "\(run.label) seed=\(seed)" : "\(run.label), seed=\(seed)"

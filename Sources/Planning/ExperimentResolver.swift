@@ -27,6 +27,8 @@ struct ExperimentResolver {
     /// What each experiment block itself writes.
     private var ownLayers: [String: SettingLayer] = [:]
     private var checks = SettingChecks()
+    /// Whether each experiment runs a command (`run:` in its block, its defaults or its `base` chain).
+    private var commandMemo: [String: Bool] = [:]
     var seenErrors = Set<String>()
     /// Derived settings resolved so far (ExperimentResolver+Derived.swift).
     public var derived = DerivedSettings()
@@ -38,6 +40,15 @@ struct ExperimentResolver {
 
     public mutating func resolve(_ document: ParsedDocument, diagnostics: inout DiagnosticList) {
         collect(document, diagnostics: &diagnostics)
+        for id in order {
+            guard let directive = declarations[id]?.directive else { continue }
+            let free = isCommand(id)
+            for entry in directive.entries {
+                _ = check(
+                    entry, in: directive, free: free, allowed: DirectiveKeys.experiment,
+                    diagnostics: &diagnostics)
+            }
+        }
         for id in order { expand(id, diagnostics: &diagnostics) }
         resolveInits(diagnostics: &diagnostics)
         diagnostics.append(contentsOf: checks.warnings())
@@ -51,17 +62,22 @@ struct ExperimentResolver {
             guard case .directive(let directive) = segment else { continue }
             switch directive.kind {
             case .defaults:
+                let free = directive["run"] != nil
                 let entries = directive.entries.filter {
-                    check($0, in: directive, allowed: DirectiveKeys.defaults, diagnostics: &diagnostics)
+                    check(
+                        $0, in: directive, free: free, allowed: DirectiveKeys.defaults,
+                        diagnostics: &diagnostics)
                 }
-                defaults.apply(SettingLayer.read(entries, in: directive, diagnostics: &diagnostics))
+                defaults.apply(
+                    SettingLayer.read(entries, in: directive, free: free, diagnostics: &diagnostics))
                 keepOneSeedSetting(&defaults, block: directive, diagnostics: &diagnostics)
             case .experiment:
-                for entry in directive.entries {
-                    _ = check(
-                        entry, in: directive, allowed: DirectiveKeys.experiment, diagnostics: &diagnostics)
-                }
                 guard let idEntry = directive["id"] else {
+                    for entry in directive.entries {
+                        _ = check(
+                            entry, in: directive, free: directive["run"] != nil,
+                            allowed: DirectiveKeys.experiment, diagnostics: &diagnostics)
+                    }
                     if !directive.entries.isEmpty {
                         diagnostics.append(
                             Diagnostic.error(
@@ -96,10 +112,28 @@ struct ExperimentResolver {
         }
     }
 
+    /// Whether a block's key is one it takes; reports it when not. `free`: the block runs a command, whose
+    /// settings are any names a command template could use.
     private func check(
-        _ entry: DirectiveEntry, in directive: Directive, allowed: [String], diagnostics: inout DiagnosticList
+        _ entry: DirectiveEntry, in directive: Directive, free: Bool = false, allowed: [String],
+        diagnostics: inout DiagnosticList
     ) -> Bool {
+        if free {
+            if CommandSpec.isPlaceholderName(entry.key) { return true }
+            diagnostics.append(
+                Diagnostic.error(
+                    "'\(entry.key)' is not a setting name: use letters, digits, '_' and '-', starting with a letter",
+                    file: directive.file, at: entry.keyLocation, length: entry.key.count))
+            return false
+        }
         guard !allowed.contains(entry.key) else { return true }
+        if DirectiveKeys.command.contains(entry.key) {
+            diagnostics.append(
+                Diagnostic.error(
+                    "'\(entry.key)' belongs to an experiment that runs a command; add 'run: <command>' or remove it",
+                    file: directive.file, at: entry.keyLocation, length: entry.key.count))
+            return false
+        }
         let hint = didYouMean(entry.key, among: allowed)
         diagnostics.append(
             Diagnostic.error(
@@ -139,11 +173,25 @@ struct ExperimentResolver {
             }
         }
         let own = SettingLayer.read(
-            declaration.directive.entries, in: declaration.directive, diagnostics: &diagnostics)
+            declaration.directive.entries, in: declaration.directive, free: isCommand(id),
+            diagnostics: &diagnostics)
         result.apply(own)
         ownLayers[id] = own
         keepOneSeedSetting(&result, block: declaration.directive, diagnostics: &diagnostics)
         raw[id] = result
+        return result
+    }
+
+    /// Whether experiment `id` runs a command: `run` in its block, in the defaults before it, or in its
+    /// `base` chain (a cycle, reported elsewhere, counts as no).
+    mutating func isCommand(_ id: String, chain: Set<String> = []) -> Bool {
+        if let known = commandMemo[id] { return known }
+        guard let declaration = declarations[id], !chain.contains(id) else { return false }
+        var result = declaration.directive["run"] != nil || declaration.defaults.values["run"] != nil
+        if !result, let base = declaration.directive["base"]?.value.scalar?.string {
+            result = isCommand(base, chain: chain.union([id]))
+        }
+        commandMemo[id] = result
         return result
     }
 
@@ -154,6 +202,7 @@ struct ExperimentResolver {
         let directive = declaration.directive
         let errorsBefore = diagnostics.errorCount
         let base = settings(id, chain: [], diagnostics: &diagnostics)
+        let free = isCommand(id)
         let label = directive["label"]?.value.scalar?.string
         var echo = false
         if let entry = directive["echo"] {
@@ -167,10 +216,12 @@ struct ExperimentResolver {
         var swept: [Member]?
         if let sweep = directive["sweep"] {
             swept = Member.swept(
-                sweepMembers(sweep, in: directive, diagnostics: &diagnostics), in: directive,
-                diagnostics: &diagnostics)
+                sweepMembers(sweep, in: directive, free: free, diagnostics: &diagnostics), in: directive,
+                free: free, diagnostics: &diagnostics)
         }
-        let cases = directive["cases"].map { Member.cases($0, in: directive, diagnostics: &diagnostics) }
+        let cases = directive["cases"].map {
+            Member.cases($0, in: directive, free: free, diagnostics: &diagnostics)
+        }
         let members = Member.combine(
             cases: cases, sweep: swept, sweepEntry: directive["sweep"], in: directive,
             diagnostics: &diagnostics)
@@ -195,11 +246,19 @@ struct ExperimentResolver {
         for member in members {
             var settings = base
             settings.apply(member.layer)
-            resolveDerivedSettings(&settings, experiment: id, diagnostics: &diagnostics)
+            resolveDerivedSettings(&settings, experiment: id, free: free, diagnostics: &diagnostics)
             let runID = member.runID(experiment: id)
-            let config = makeConfig(settings, experiment: id, diagnostics: &diagnostics)
-            checks.record(runID, config: config, stack: settings)
-            made.append((runID, config, member))
+            var config = TrainingConfig()
+            var command: CommandSpec?
+            if free {
+                command = makeCommand(
+                    settings, experiment: id, directive: directive, member: member, seeded: seeds != nil,
+                    diagnostics: &diagnostics)
+            } else {
+                config = makeConfig(settings, experiment: id, diagnostics: &diagnostics)
+                checks.record(runID, config: config, stack: settings)
+                made.append((runID, config, member))
+            }
             var run = RunSpec(
                 id: runID, experimentID: id, label: member.label(experiment: id, label: label),
                 config: config,
@@ -207,6 +266,7 @@ struct ExperimentResolver {
                 swept: member.address, echo: echo, location: directive.location)
             run.caseNumber = member.caseNumber
             run.caseKeys = member.caseKeys
+            run.command = command
             let seeded = seeds.map { seedRunSpecs(of: run, seeds: $0) } ?? [run]
             for seedRun in seeded {
                 runs[seedRun.id] = seedRun
@@ -226,7 +286,7 @@ struct ExperimentResolver {
     }
 
     private mutating func sweepMembers(
-        _ sweep: DirectiveEntry, in directive: Directive, diagnostics: inout DiagnosticList
+        _ sweep: DirectiveEntry, in directive: Directive, free: Bool, diagnostics: inout DiagnosticList
     )
         -> [[(key: String, value: String, setting: Setting)]]
     {
@@ -241,7 +301,12 @@ struct ExperimentResolver {
         var axes: [(key: String, keyNode: Node, values: [Node])] = []
         for (keyNode, valuesNode) in mapping {
             let key = keyNode.scalar?.string ?? ""
-            guard SettingKey.names.contains(key) else {
+            if free, !CommandSpec.isPlaceholderName(key) || DirectiveKeys.notSettings.contains(key) {
+                diagnostics.append(
+                    directive.diagnostic("cannot sweep '\(key)': not a setting of the command", at: keyNode))
+                continue
+            }
+            guard free || SettingKey.names.contains(key) else {
                 let hint = didYouMean(key, among: SettingKey.names)
                 diagnostics.append(
                     directive.diagnostic("cannot sweep '\(key)': not a training key\(hint)", at: keyNode))

@@ -48,7 +48,8 @@ struct ExpressionCheck {
                 Diagnostic.error(
                     error.message, file: file, at: reference.run.location, length: reference.run.id.count))
         }
-        if let problem = RunValue.problem(with: reference.path) {
+        let open = lookup.isCommand(reference.run.id, selectors: reference.run.selectors)
+        if let problem = RunValue.problem(with: reference.path, open: open) {
             diagnostics.append(
                 Diagnostic.error(
                     problem, file: file, at: reference.pathLocation, length: reference.pathText.count))

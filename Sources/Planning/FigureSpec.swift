@@ -95,6 +95,9 @@ public struct FigureSpec {
         )
         spec.runIDs = resolveRuns(d, lookup: lookup, diagnostics: &diagnostics)
         spec.seedsEach = d["seeds"]?.value.scalar?.string == "each"
+        // The author's commands record metrics of any name; whether each run has them is checked once
+        // the runs are cached (`MetricCheck`).
+        let open = spec.runIDs.contains { lookup.isCommand($0) }
         spec.caption = d["caption"]?.value.scalar?.string
         if let entry = d["type"] {
             guard let kind = entry.value.scalar.flatMap({ Kind(rawValue: $0.string) }) else {
@@ -105,7 +108,7 @@ public struct FigureSpec {
         }
         if let entry = d["metric"] {
             let name = entry.value.scalar?.string ?? ""
-            if RunValue.metrics.contains(name) {
+            if RunValue.isMetric(name, open: open) {
                 spec.barMetric = name
             } else {
                 diagnostics.append(
@@ -119,7 +122,7 @@ public struct FigureSpec {
             for item in entry.value.sequence.map({ Array($0) }) ?? [entry.value] {
                 let names =
                     item.sequence.map { $0.compactMap { $0.scalar?.string } } ?? [item.scalar?.string ?? ""]
-                for (index, name) in names.enumerated() where !RunValue.metrics.contains(name) {
+                for (index, name) in names.enumerated() where !RunValue.isMetric(name, open: open) {
                     let node = item.sequence.map { Array($0)[index] } ?? item
                     let hint = didYouMean(name, among: RunValue.metrics)
                     diagnostics.append(
@@ -335,7 +338,9 @@ public struct FigureSpec {
                 return nil
             }
             let metric = fields["metric"]?.scalar?.string ?? "val_acc"
-            guard RunValue.metrics.contains(RunValue.atEpoch(metric)?.metric ?? metric) else {
+            guard
+                RunValue.isMetric(RunValue.atEpoch(metric)?.metric ?? metric, open: lookup.isCommand(ids[0]))
+            else {
                 diagnostics.append(
                     d.diagnostic(
                         "'metric' of a reference is one of \(RunValue.metrics.joined(separator: ", ")), optionally @EPOCH",

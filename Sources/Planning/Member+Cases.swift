@@ -9,7 +9,8 @@ extension Member {
     /// A case is addressed by what it writes (`optimizer=rmsprop,lr=0.001`), or as `case=N` when it
     /// writes nothing or a value that is not a single word or number (a layer list, an augmentation).
     static func cases(
-        _ entry: DirectiveEntry, in directive: Directive, diagnostics: inout DiagnosticList
+        _ entry: DirectiveEntry, in directive: Directive, free: Bool = false,
+        diagnostics: inout DiagnosticList
     )
         -> [Member]
     {
@@ -52,7 +53,11 @@ extension Member {
                     }
                     continue
                 }
-                guard SettingKey.names.contains(key) else {
+                guard
+                    free
+                        ? CommandSpec.isPlaceholderName(key) && !DirectiveKeys.notSettings.contains(key)
+                        : SettingKey.names.contains(key)
+                else {
                     let hint = didYouMean(key, among: SettingKey.names + ["label"])
                     diagnostics.append(
                         directive.diagnostic(
@@ -64,7 +69,7 @@ extension Member {
                     DirectiveEntry(
                         key: key, keyNode: keyNode, keyLocation: directive.location(of: keyNode),
                         value: valueNode, valueLocation: directive.location(of: valueNode)))
-                if key == "optimizer", let block = valueNode.mapping {
+                if key == "optimizer", !free, let block = valueNode.mapping {
                     let name = block["name"]?.scalar?.string ?? ""
                     member.address.append((key, name))
                     plain = plain && isAddressable(name)
@@ -80,7 +85,7 @@ extension Member {
                     plain = plain && isAddressable(text)
                 }
             }
-            member.layer = SettingLayer.read(entries, in: directive, diagnostics: &diagnostics)
+            member.layer = SettingLayer.read(entries, in: directive, free: free, diagnostics: &diagnostics)
             if !plain || member.address.isEmpty { member.address = [("case", "\(number)")] }
             member.caseKeys = member.address.count
             let address = member.address.map { "\($0.key)=\($0.value)" }.joined(separator: ",")

@@ -22,14 +22,14 @@ struct Member {
     /// The sweep members today's `sweep` makes, as members.
     public static func swept(
         _ members: [[(key: String, value: String, setting: SettingLayer.Setting)]], in directive: Directive,
-        diagnostics: inout DiagnosticList
+        free: Bool = false, diagnostics: inout DiagnosticList
     ) -> [Member] {
         var reported = Set<SourceLocation>()
         return members.map { items in
             var member = Member()
             for item in items {
                 member.address.append((item.key, item.value))
-                guard item.key == "optimizer" else {
+                guard item.key == "optimizer", !free else {
                     member.layer.flat[item.key] = item.setting
                     continue
                 }

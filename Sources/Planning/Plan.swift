@@ -31,14 +31,21 @@ public struct Plan {
     public let tables: [SourceLocation: TableSpec]
     public let formats: [SourceLocation: ValueFormat]
     public let warnings: [Diagnostic]
+    /// What each command run's key covers beyond the document, by run id (none without a fingerprinter).
+    public var fingerprints: [String: CommandFingerprint] = [:]
+
+    /// What the key of a run of a command needs beyond the document: a digest of its inputs' content and
+    /// of its environment command's output (see `CommandFingerprinter` in Execution). Nil: keys of command
+    /// runs cover the document only (`report check`, which runs no command).
+    public typealias Fingerprint = (CommandSpec) -> Result<CommandFingerprint, CommandFingerprintError>
 
     /// Decodes (as UTF-8, or a positioned error), parses and checks a document's bytes.
-    public static func make(bytes: [UInt8], path: String) throws -> Plan {
-        try make(source: try ParsedDocument.decode(bytes, path: path), path: path)
+    public static func make(bytes: [UInt8], path: String, fingerprint: Fingerprint? = nil) throws -> Plan {
+        try make(source: try ParsedDocument.decode(bytes, path: path), path: path, fingerprint: fingerprint)
     }
 
     /// Parses and checks a document; throws `DiagnosticError` with every error found.
-    public static func make(source: String, path: String) throws -> Plan {
+    public static func make(source: String, path: String, fingerprint: Fingerprint? = nil) throws -> Plan {
         let (document, parseDiagnostics) = ParsedDocument.parse(source: source, path: path)
         var diagnostics = DiagnosticList(file: path, diagnostics: parseDiagnostics)
         var resolver = ExperimentResolver()
@@ -89,7 +96,10 @@ public struct Plan {
                     guard
                         case .success(let unit) = lookup.singleUnit(
                             id: reference.run.id, selectors: reference.run.selectors),
-                        RunValue.problem(with: reference.path) == nil
+                        RunValue.problem(
+                            with: reference.path,
+                            open: lookup.isCommand(reference.run.id, selectors: reference.run.selectors))
+                            == nil
                     else { continue }
                     let isPlain = plain == reference
                     diagnostics.append(
@@ -102,6 +112,24 @@ public struct Plan {
                 continue
             }
         }
+        // Commands: their inputs hashed and environments asked, each once, before any key is made.
+        var fingerprints: [String: CommandFingerprint] = [:]
+        if !diagnostics.hasErrors, let fingerprint {
+            var reported = Set<String>()
+            for id in resolver.runOrder {
+                guard let command = resolver.runs[id]?.command else { continue }
+                switch fingerprint(command) {
+                case .success(let digest): fingerprints[id] = digest
+                case .failure(let error):
+                    let location =
+                        (error.part == .environment ? command.environmentLocation : command.inputsLocation)
+                        ?? resolver.runs[id]?.location ?? SourceLocation(line: 1, column: 1)
+                    if reported.insert("\(location.line):\(location.column):\(error.message)").inserted {
+                        diagnostics.append(Diagnostic.error(error.message, file: command.file, at: location))
+                    }
+                }
+            }
+        }
         if diagnostics.hasErrors {
             throw DiagnosticError(diagnostics: diagnostics.diagnostics, sources: [path: source])
         }
@@ -110,16 +138,24 @@ public struct Plan {
         func key(_ id: String) -> String {
             if let known = keys[id] { return known }
             guard let run = resolver.runs[id] else { return "" }
-            let made = RunKey.make(config: run.config, initKey: run.initID.map(key))
+            let made =
+                run.command.map {
+                    RunKey.make(
+                        command: $0.template, settings: $0.settingsJSON,
+                        fingerprint: fingerprints[id]?.digest ?? "not hashed",
+                        initKey: run.initID.map(key))
+                } ?? RunKey.make(config: run.config, initKey: run.initID.map(key))
             keys[id] = made
             return made
         }
         for id in resolver.runOrder { _ = key(id) }
-        return Plan(
+        var plan = Plan(
             document: document, runs: resolver.runs, runOrder: resolver.runOrder, groups: resolver.groups,
             keys: keys,
             figures: figures, tables: tables, formats: formats,
             warnings: diagnostics.diagnostics.filter { $0.severity != .error })
+        plan.fingerprints = fingerprints
+        return plan
     }
 
     /// The distinct trainings behind the document's runs, deduplicated by key.
@@ -137,7 +173,8 @@ public struct Plan {
                 let flops = Double((try? run.config.modelSize().flopsPerImage) ?? 1_000_000)
                 byKey[key] = PlannedRun(
                     key: key, runIDs: [], config: run.config, initKey: run.initID.flatMap { keys[$0] },
-                    cost: images * flops)
+                    cost: run.command == nil ? images * flops : 1e15 * Double(run.command?.epochs ?? 1))
+                byKey[key]?.command = run.command
                 order.append(key)
             }
             byKey[key]?.runIDs.append(id)

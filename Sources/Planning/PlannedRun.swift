@@ -14,12 +14,20 @@ public struct PlannedRun {
     /// that run is trained by the same build first.
     public var extends: ShorterRun?
     public var extendsPlanned = false
+    /// The author's command that trains it (`run:`); nil: the engine trains `config`.
+    public var command: CommandSpec?
 }
 
 extension PlannedRun {
-    /// The configuration as its cache entry records it.
+    /// The configuration as its cache entry records it: the engine's keys, or the command's settings and
+    /// the command itself (`run`).
     public var canonicalConfig: [String: String] {
-        Dictionary(uniqueKeysWithValues: config.canonicalEntries.map { ($0.key, $0.value) })
+        if let command {
+            var entries = Dictionary(command.canonicalEntries) { first, _ in first }
+            entries["run"] = command.template
+            return entries
+        }
+        return Dictionary(uniqueKeysWithValues: config.canonicalEntries.map { ($0.key, $0.value) })
     }
 }
 

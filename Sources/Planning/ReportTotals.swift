@@ -22,7 +22,7 @@ public enum ReportTotals {
         case "train_time": return .number(all.reduce(0) { $0 + $1.metrics.trainSeconds }, .seconds)
         case "eval_time":
             return .number(
-                all.reduce(0) { $0 + $1.metrics.epochs.reduce(0) { $0 + $1.evalSeconds } }, .seconds)
+                all.reduce(0) { $0 + $1.metrics.evalSeconds }, .seconds)
         case "machine":
             let machines = Set(all.map(\.machine)).sorted()
             return machines.isEmpty ? .missing : .text(machines.joined(separator: "; "))

@@ -50,4 +50,14 @@ extension RunLookup {
         if let run = runs[unit] { return run.label }
         return runIDs(ofUnit: unit).first.flatMap { runs[$0]?.member?.label } ?? unit
     }
+
+    /// Whether the runs a reference names are trained by the author's command (whose metrics may have any
+    /// name); false when it names none.
+    public func isCommand(_ id: String, selectors: [(key: String, value: String)] = []) -> Bool {
+        guard hasCommands else { return false }
+        guard case .success(let ids) = runs(id: id, selectors: selectors) else {
+            return runs[id]?.command != nil
+        }
+        return ids.contains { runs[$0]?.command != nil }
+    }
 }

@@ -12,9 +12,13 @@ public struct RunLookup {
     /// needs them: a document may hold tens of thousands of references.
     private let settings = SettingsCache()
 
+    /// Whether any run is trained by the author's command (most documents have none: no lookup needed).
+    let hasCommands: Bool
+
     public init(runs: [String: RunSpec], groups: [String: ExperimentGroup]) {
         self.runs = runs
         self.groups = groups
+        hasCommands = runs.values.contains { $0.command != nil }
     }
 
     private final class SettingsCache {

@@ -22,6 +22,27 @@ public struct RunSpec {
     public var caseKeys = 0
     /// The seeded member this run is one seed of (`seeds: [1, 2, 3]`); nil when its experiment has no `seeds`.
     public var member: SeededMember? = nil
+    /// The author's command that trains this run (`run:`); nil for a run of the engine (`config`).
+    public var command: CommandSpec? = nil
+
+    /// The run's settings as its cache entry records them: the command's, or the engine configuration's.
+    public var settingEntries: [(key: String, value: String)] {
+        command?.canonicalEntries ?? config.canonicalEntries
+    }
+
+    /// The configuration as its cache entry records it: the engine's keys, or the command's settings and
+    /// the command itself (`run`).
+    public var canonicalConfig: [String: String] {
+        var entries = Dictionary(settingEntries) { first, _ in first }
+        if let command { entries["run"] = command.template }
+        return entries
+    }
+
+    /// One setting as text, for tables, selectors and inline expressions.
+    public func value(of key: String) -> String? {
+        if let command { return command.value(of: key)?.text }
+        return config.value(of: key)
+    }
 }
 
 /// A sweep member (or a whole experiment) trained once per seed: values, tables and figures show

@@ -24,18 +24,34 @@ extension RunValue {
     }
 
     /// Whether `path` is a measured number (a metric, a time, a size), as opposed to a setting or a text.
-    public static func isMeasured(_ path: [String]) -> Bool {
-        if path.count == 1, let (metric, _) = atEpoch(path[0]) { return metrics.contains(metric) }
-        if path.count == 2 && path[0] == "best" { return metrics.contains(path[1]) }
-        return path.count == 1 && (metrics.contains(path[0]) || measuredNumbers.contains(path[0]))
+    public static func isMeasured(_ path: [String], open: Bool = false) -> Bool {
+        if path.count == 1, let (metric, _) = atEpoch(path[0]) { return isMetric(metric, open: open) }
+        if path.count == 2 && path[0] == "best" { return isMetric(path[1], open: open) }
+        return path.count == 1 && (isMetric(path[0], open: open) || measuredNumbers.contains(path[0]))
+    }
+
+    /// Whether `path` is a measured number of a finished run: for a run of a command, also a metric its
+    /// epochs recorded under any name (but not one of its settings).
+    static func isMeasured(_ path: [String], record: RunRecord) -> Bool {
+        if isMeasured(path) { return true }
+        guard record.command != nil else { return false }
+        let name: String
+        if path.count == 2 && path[0] == "best" {
+            name = path[1]
+        } else if path.count == 1 {
+            name = atEpoch(path[0])?.metric ?? path[0]
+        } else {
+            return false
+        }
+        return record.metrics.epochs.contains { $0.metric(name) != nil }
     }
 
     /// Why a path with a statistic is not valid, or nil when it is; `nil` too for paths without one.
-    static func statisticProblem(with path: [String]) -> String? {
+    static func statisticProblem(with path: [String], open: Bool = false) -> String? {
         let (value, statistic) = statistic(of: path)
         guard let statistic else { return nil }
-        if let problem = problem(with: value) { return problem }
-        guard isMeasured(value) else {
+        if let problem = problem(with: value, open: open) { return problem }
+        guard isMeasured(value, open: open) else {
             return
                 "'.\(statistic.rawValue)' aggregates a measured value over seeds (a metric, best.<metric>, <metric>@<epoch>, a time or a size); '\(value.joined(separator: "."))' is not one"
         }
@@ -65,7 +81,7 @@ extension RunValue {
         default: break
         }
         let values = runs.map { of(valuePath, run: $0.run, record: $0.record) }
-        guard isMeasured(valuePath) else {
+        guard isMeasured(valuePath, record: first.record) else {
             // A setting or a text: the seeds' common value, else their values in seed order (`seed`: "1, 2, 3").
             var distinct: [String] = []
             for value in values {
@@ -103,7 +119,8 @@ extension RunValue {
     public static func spread(of path: [String], unit: String, runs: [(run: RunSpec, record: RunRecord)])
         -> Double?
     {
-        guard runs.count > 1, statistic(of: path).statistic == nil, isMeasured(path),
+        guard runs.count > 1, statistic(of: path).statistic == nil,
+            let first = runs.first, isMeasured(path, record: first.record),
             case .number(let std, _) = of(path + ["std"], unit: unit, runs: runs)
         else { return nil }
         return std

@@ -26,7 +26,7 @@ enum SeedChecks {
             if statistic != nil {
                 message =
                     "'pm' prints a mean ± its standard deviation; use it on '\(value.joined(separator: "."))', not on '.\(statistic?.rawValue ?? "")'"
-            } else if !RunValue.isMeasured(value) {
+            } else if !RunValue.isMeasured(value, open: lookup.isCommand(unit)) {
                 message = "'pm' prints a measured value over seeds; '\(reference.pathText)' is not one"
             } else if count < 2 {
                 message =

@@ -43,12 +43,21 @@ struct SettingLayer {
 
     /// Reads a block's entries that are training keys (or `init`; others are skipped); reports a
     /// malformed optimizer block, and warns about a key its optimizer does not read.
+    /// With `free` (an experiment that runs a command), every key but the structural ones is a setting as
+    /// written, `optimizer` included.
     public static func read(
-        _ entries: [DirectiveEntry], in directive: Directive, diagnostics: inout DiagnosticList
+        _ entries: [DirectiveEntry], in directive: Directive, free: Bool = false,
+        diagnostics: inout DiagnosticList
     )
         -> SettingLayer
     {
         var layer = SettingLayer()
+        if free {
+            for entry in entries where !DirectiveKeys.structural.contains(entry.key) {
+                layer.flat[entry.key] = Setting(entry: entry, directive: directive)
+            }
+            return layer
+        }
         for entry in entries
         where SettingKey.names.contains(entry.key) || entry.key == "init" || entry.key == "seeds" {
             let setting = Setting(entry: entry, directive: directive)

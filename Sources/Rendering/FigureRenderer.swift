@@ -204,7 +204,7 @@ struct FigureRenderer {
         var elapsed: [Int: Double] = [:]
         var total = 0.0
         for e in m.epochs.sorted(by: { $0.epoch < $1.epoch }) {
-            total += e.trainSeconds
+            total += e.trainSeconds ?? 0
             elapsed[e.epoch] = total
         }
         let x = epochs.map { e -> Double in

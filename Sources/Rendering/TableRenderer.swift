@@ -1,3 +1,4 @@
+import Configuration
 import Planning
 import RunCache
 
@@ -56,7 +57,7 @@ struct TableRenderer {
             table.runIDs.filter(lookup.isSeeded).map { lookup.runIDs(ofUnit: $0).count }.filter { $0 > 1 })
         guard !counts.isEmpty,
             table.columns.contains(where: {
-                RunValue.isMeasured($0.path)
+                RunValue.isMeasured($0.path, open: table.runIDs.contains { lookup.isCommand($0) })
                     && ($0.format?.style == .pm || Self.spreadKinds.contains(kind($0.path)))
             })
         else { return nil }
@@ -74,7 +75,12 @@ struct TableRenderer {
 
     private func kind(_ path: [String]) -> RunValue.Kind {
         let name = path.count == 2 ? path[1] : (RunValue.atEpoch(path[0])?.metric ?? path[0])
-        if RunValue.metrics.contains(name) { return RunValue.kind(ofMetric: name) }
+        if RunValue.metrics.contains(name)
+            || RunValue.isMetric(name, open: true) && !RunValue.measured.contains(name)
+                && !SettingKey.names.contains(name)
+        {
+            return RunValue.kind(ofMetric: name)
+        }
         return ["train_time", "eval_time", "epoch_time"].contains(name) ? .seconds : .count
     }
 

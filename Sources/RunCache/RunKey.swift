@@ -13,7 +13,24 @@ public enum RunKey {
         text += "dataset-content: \(DatasetInfo.info(config.dataset).contentHash)\n"
         text += "init: \(initKey ?? "none")\n"
         for (key, value) in config.canonicalEntries { text += "\(key): \(value)\n" }
-        let digest = SHA256.hash(data: Data(text.utf8))
-        return digest.prefix(8).map { String(format: "%02x", $0) }.joined()
+        return digest(text)
+    }
+
+    /// The key of a run of the author's command: the command as written, its settings (JSON, keys
+    /// sorted), the digest of its inputs' content and its environment's output, and the key of the run it
+    /// starts from. The engine's numerics version is not part of it: a new engine retrains no command.
+    public static func make(command: String, settings: String, fingerprint: String, initKey: String?)
+        -> String
+    {
+        var text = "report command run\n"
+        text += "run: \(command.count) \(command)\n"
+        text += "settings: \(settings)\n"
+        text += "inputs and environment: \(fingerprint)\n"
+        text += "init: \(initKey ?? "none")\n"
+        return digest(text)
+    }
+
+    static func digest(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
     }
 }

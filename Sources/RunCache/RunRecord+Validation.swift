@@ -6,7 +6,7 @@ extension RunRecord {
     /// can produce (fractions in 0…1, finite non-negative losses and times, epochs 1…n in order).
     public func problem(expectedKey: String, expectedConfig: [String: String]?) -> String? {
         guard key == expectedKey else { return "it belongs to run \(key), not \(expectedKey)" }
-        guard engineVersion == Engine.numericsVersion else {
+        guard engineVersion == Engine.numericsVersion || command != nil else {
             return
                 "it was trained by engine numerics version \(engineVersion); this report is version \(Engine.numericsVersion)"
         }
@@ -17,11 +17,28 @@ extension RunRecord {
             return
                 "it holds another configuration (\(changed.prefix(3).map { "\($0): \(config[$0] ?? "unset")" }.joined(separator: ", ")))"
         }
+        if command != nil { return metrics.commandProblem() }
         return metrics.problem(configuredEpochs: config["epochs"].flatMap { Int($0) })
     }
 }
 
 extension RunMetrics {
+    /// A command's record: epochs numbered upwards from 0 or 1, each value finite (non-finite ones end
+    /// the run as diverged, before the epoch that had them).
+    func commandProblem() -> String? {
+        if diverged == nil, epochs.isEmpty { return "it holds no epochs" }
+        for (previous, next) in zip(epochs, epochs.dropFirst()) where next.epoch <= previous.epoch {
+            return "its epochs are not in order (\(next.epoch) after \(previous.epoch))"
+        }
+        for e in epochs {
+            guard e.epoch >= 0 else { return "epoch \(e.epoch) is negative" }
+            for name in e.metricNames where !(e.metric(name)?.isFinite ?? true) {
+                return "\(name) at epoch \(e.epoch) is not finite"
+            }
+        }
+        return nil
+    }
+
     func problem(configuredEpochs: Int?) -> String? {
         func fraction(_ value: Double?, _ name: String, _ epoch: Int) -> String? {
             guard let value else { return nil }

@@ -9,10 +9,14 @@ public struct RunRecord: Codable {
     /// CPU model and core count of the machine that trained it.
     public var machine: String
     public var engineVersion: Int
+    /// For a run of the author's command: what ran and how it ended; nil for a run of the engine.
+    public var command: CommandRecord?
 
     public init(
-        key: String, config: [String: String], metrics: RunMetrics, machine: String, engineVersion: Int
+        key: String, config: [String: String], metrics: RunMetrics, machine: String, engineVersion: Int,
+        command: CommandRecord? = nil
     ) {
+        self.command = command
         self.key = key
         self.config = config
         self.metrics = metrics
@@ -21,7 +25,29 @@ public struct RunRecord: Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case key, config, metrics, machine
+        case key, config, metrics, machine, command
         case engineVersion = "engine_version"
+    }
+}
+
+/// How a run of a command went: the command line the shell ran, its wall time, and how it ended.
+public struct CommandRecord: Codable, Equatable, Sendable {
+    /// The command with its settings substituted.
+    public var commandLine: String
+    /// Wall-clock seconds of every attempt together (an interrupted one included).
+    public var seconds: Double
+    /// The epoch it resumed after, when an interrupted attempt's epochs were kept and the script continued.
+    public var resumedAfter: Int?
+
+    public init(commandLine: String, seconds: Double, resumedAfter: Int? = nil) {
+        self.commandLine = commandLine
+        self.seconds = seconds
+        self.resumedAfter = resumedAfter
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case seconds
+        case commandLine = "command_line"
+        case resumedAfter = "resumed_after"
     }
 }

@@ -74,6 +74,15 @@ public struct RunStore: Sendable {
                 return .damaged("manifest.json does not list metrics.json")
             }
             for (name, digest) in manifest.files.sorted(by: { $0.key < $1.key }) {
+                if Self.isOutput(name) {
+                    // A command's outputs (`out/…`) may be large: their presence is checked here, their
+                    // content by `report data verify`-style reads only when a run starts from them.
+                    guard FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path)
+                    else {
+                        return .damaged("\(name) is missing")
+                    }
+                    continue
+                }
                 guard !name.contains("/"),
                     let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path)
                 else {
@@ -94,7 +103,7 @@ public struct RunStore: Sendable {
         if let problem = record.problem(expectedKey: key, expectedConfig: config) {
             return .damaged("metrics.json: \(problem)")
         }
-        if record.metrics.diverged == nil {
+        if record.metrics.diverged == nil, record.command == nil {
             let checkpoint = folder.appendingPathComponent("checkpoint.bin")
             guard FileManager.default.fileExists(atPath: checkpoint.path) else {
                 return .damaged("checkpoint.bin is missing")
@@ -156,13 +165,64 @@ public struct RunStore: Sendable {
     }
 
     /// Writes an entry's files and their manifest into a temporary directory from ``beginEntry(_:)``.
-    public func writeEntry(_ temporary: URL, key: String, files: [String: Data]) throws {
+    /// `outputs`: a command's run directory, moved in whole as `out/` (its files hashed as they are read).
+    public func writeEntry(_ temporary: URL, key: String, files: [String: Data], outputs: URL? = nil) throws {
         for (name, data) in files.sorted(by: { $0.key < $1.key }) {
             try writer.write(data, to: temporary.appendingPathComponent(name))
         }
+        var digests = files.mapValues(Self.sha256)
+        if let outputs {
+            let destination = temporary.appendingPathComponent("out", isDirectory: true)
+            guard rename(outputs.path, destination.path) == 0 else {
+                throw FileWriteError.io(destination.path, String(cString: strerror(errno)))
+            }
+            for relative in try Self.regularFiles(under: destination) {
+                digests["out/" + relative] = try Self.sha256(
+                    file: destination.appendingPathComponent(relative))
+            }
+        }
+        let manifest = Manifest(key: key, files: digests)
         try writer.write(
-            try Self.manifest(key: key, files: files), to: temporary.appendingPathComponent(Self.manifestName)
-        )
+            try Self.encoder().encode(manifest) + Data("\n".utf8),
+            to: temporary.appendingPathComponent(Self.manifestName))
+    }
+
+    /// Whether a manifest name is one of a command's outputs: `out/` and a path of plain components.
+    public static func isOutput(_ name: String) -> Bool {
+        let parts = name.split(separator: "/", omittingEmptySubsequences: false)
+        return parts.count >= 2 && parts[0] == "out"
+            && parts.dropFirst().allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." }
+    }
+
+    /// Paths of the regular files under `directory`, relative to it, sorted; symbolic links and other
+    /// special files are refused (a cache entry holds files only).
+    public static func regularFiles(under directory: URL) throws -> [String] {
+        var found: [String] = []
+        guard let enumerator = FileManager.default.enumerator(atPath: directory.path) else { return [] }
+        while let relative = enumerator.nextObject() as? String {
+            var info = stat()
+            let path = directory.appendingPathComponent(relative).path
+            guard lstat(path, &info) == 0 else { continue }
+            switch info.st_mode & S_IFMT {
+            case S_IFREG: found.append(relative)
+            case S_IFDIR: continue
+            default:
+                throw FileWriteError.refused(
+                    path, "a run's outputs are plain files and folders; this is a link or special file")
+            }
+        }
+        return found.sorted()
+    }
+
+    /// The SHA-256 of a file's content, read in pieces.
+    public static func sha256(file url: URL) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: url.path) else {
+            throw FileWriteError.io(url.path, "cannot be read")
+        }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
     /// Publishes a finished entry under its key (atomic rename; a damaged entry it replaces is removed).

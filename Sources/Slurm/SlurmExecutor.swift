@@ -217,7 +217,7 @@ public final class SlurmExecutor: RunExecutor {
                 case let outcome?:
                     try? FileManager.default.removeItem(at: store.failureLog(task.key))
                     let record = try? store.record(task.key)
-                    let acc = record?.metrics.final.map { String(format: "%.2f%%", 100 * $0.valAcc) } ?? "-"
+                    let acc = record?.metrics.final?.valAcc.map { String(format: "%.2f%%", 100 * $0) } ?? "-"
                     let time = record.map { ValueFormat.duration($0.metrics.trainSeconds) } ?? "?"
                     console.note(
                         "trained \(task.runIDs[0]): val_acc \(acc) in \(time) (Slurm job \(jobs[index])_\(index))"

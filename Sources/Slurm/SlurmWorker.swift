@@ -18,12 +18,20 @@ public enum SlurmWorker {
             throw SlurmError.noSuchTask(planFile.path, index, file.tasks.count)
         }
         let task = file.tasks[index]
-        let plan = try Plan.make(source: file.source, path: file.document)
+        let root = URL(fileURLWithPath: file.projectRoot)
+        let plan = try Plan.make(
+            source: file.source, path: file.document,
+            fingerprint: CommandFingerprinter(projectRoot: root).fingerprint)
         let name = task.runIDs.first ?? task.key
         guard let run = plan.plannedRuns.first(where: { $0.runIDs.contains(name) }) else {
             throw SlurmError.keyMismatch(run: name, planned: task.key, actual: "no such run")
         }
         guard run.key == task.key else {
+            if run.command != nil {
+                throw SlurmError.runFailed(
+                    "the run's key on this node (\(run.key)) is not the one the build planned (\(task.key)): its inputs or the output of its environment command differ here; rebuild once they agree"
+                )
+            }
             throw SlurmError.keyMismatch(run: name, planned: task.key, actual: run.key)
         }
 
@@ -34,12 +42,18 @@ public enum SlurmWorker {
         }
         let locator = DataLocator(
             dataDirectory: file.dataDirectory, projectRoot: URL(fileURLWithPath: file.projectRoot))
-        let trainer = EngineTrainer(store: store, data: DatasetCache(locator: locator, observer: console))
+        let trainer = RunTrainers(
+            engine: EngineTrainer(store: store, data: DatasetCache(locator: locator, observer: console)),
+            command: CommandTrainer(store: store, projectRoot: root))
+        // SIGTERM (a preemption, `scancel`, the time limit): a command is stopped and its epochs kept.
+        let stop = StopSignal()
+        let trap = run.command == nil ? nil : SignalTrap { _ in stop.stop() }
+        defer { trap?.release() }
         console.started(name)
         switch trainer.train(
             run,
             TrainingContext(
-                threads: file.threads, keepExisting: !rerun, extend: !rerun, shouldStop: { false },
+                threads: file.threads, keepExisting: !rerun, extend: !rerun, shouldStop: { stop.isStopped },
                 note: { console.note($0) }, onEvent: { console.event(name, $0) }))
         {
         case .trained(let final):

@@ -349,7 +349,10 @@ struct CleanCommand: ParsableCommand {
 /// epochs are kept), a second one exits at once with status 130.
 func stopOnSignals(_ stop: StopSignal) -> SignalTrap {
     SignalTrap { _ in
-        if stop.isStopped { _exit(130) }
+        if stop.isStopped {
+            killRunningCommands()  // A command's process group must not outlive the build.
+            _exit(130)
+        }
         stop.stop()
         FileHandle.standardError.write(
             Data(

@@ -174,7 +174,8 @@ struct TrainCommand: ParsableCommand {
                 Data(
                     String(
                         format: "final: val_loss %.4f, val_acc %.2f%%, %.1f s training, %d parameters\n",
-                        last.valLoss, 100 * last.valAcc, metrics.trainSeconds, metrics.parameters
+                        last.valLoss ?? .nan, 100 * (last.valAcc ?? .nan), metrics.trainSeconds,
+                        metrics.parameters
                     ).utf8))
         }
     }

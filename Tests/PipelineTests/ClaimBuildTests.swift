@@ -35,8 +35,8 @@ final class ClaimBuildTests: XCTestCase {
         try project.build()
         XCTAssertEqual(try project.plan().runs["fast"]?.config.learningRate, 0.05)
         let readme = project.readme
-        let slow = try project.record("slow").metrics.final!.valAcc
-        let fast = try project.record("fast").metrics.final!.valAcc
+        let slow = try project.record("slow").metrics.final!.valAcc!
+        let fast = try project.record("fast").metrics.final!.valAcc!
         XCTAssertNotEqual(slow, fast)
         let (high, low) = fast > slow ? ("fast", "slow") : ("slow", "fast")
 

@@ -86,8 +86,8 @@ public final class Trainer {
         if control.resume == nil {
             let initial = evaluateBeforeTraining(&validationBatches, onEvent: onEvent)
             // An evaluation-only run has nothing else to show: weights that give no finite loss are a failure.
-            if config.epochs == 0 && !initial.valLoss.isFinite {
-                throw TrainingError.nonFiniteEvaluation(initial.valLoss)
+            if config.epochs == 0, let loss = initial.valLoss, !loss.isFinite {
+                throw TrainingError.nonFiniteEvaluation(loss)
             }
             metrics.epochs.append(initial)
         }

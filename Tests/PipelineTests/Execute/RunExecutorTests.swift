@@ -205,7 +205,8 @@ final class RunExecutorTests: XCTestCase {
         let evaluated = try project.record("evaluate")
         XCTAssertEqual(evaluated.metrics.epochs.map(\.epoch), [0])
         XCTAssertEqual(evaluated.metrics.final?.valAcc, trained.metrics.final?.valAcc)
-        XCTAssertEqual(evaluated.metrics.final!.valLoss, trained.metrics.final!.valLoss, accuracy: 1e-9)
+        XCTAssertEqual(
+            evaluated.metrics.final!.valLoss ?? .nan, trained.metrics.final!.valLoss ?? .nan, accuracy: 1e-9)
         XCTAssertNil(evaluated.metrics.final?.loss)
 
         let trainedKey = try project.key("trained")

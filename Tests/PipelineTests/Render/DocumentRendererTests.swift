@@ -113,13 +113,13 @@ final class DocumentRendererTests: XCTestCase {
                 A \(percent(final.valAcc))
                 B \(percent(final.valAcc))
                 C \(percent(final.valAcc, digits: 1))
-                D \(String(format: "%.3f", final.valLoss))
-                E \(String(format: "%.4f", final.valLoss))
+                D \(String(format: "%.3f", final.valLoss ?? .nan))
+                E \(String(format: "%.4f", final.valLoss ?? .nan))
                 F 21,840
                 G 21,840
                 H \(ValueFormat.duration(record.metrics.trainSeconds))
-                I \(percent(epochs.map(\.valAcc).max()!))
-                J \(String(format: "%.4f", epochs.map(\.valLoss).min()!))
+                I \(percent(epochs.compactMap(\.valAcc).max()!))
+                J \(String(format: "%.4f", epochs.compactMap(\.valLoss).min()!))
                 K 0.05 sgd 256 Good 2
                 L \(String(format: "%.0f%%", 100 * final.acc!)) \(String(format: "%.1f", record.metrics.trainSeconds))
 

@@ -101,3 +101,6 @@ func planErrors(_ source: String, file: String = "report/answers.md") -> [String
 
 /// How a fraction prints by default and with `percent(n)`.
 func percent(_ value: Double, digits: Int = 2) -> String { String(format: "%.\(digits)f%%", 100 * value) }
+
+/// A recorded metric as the README prints it (a missing one as nan%, so a test fails visibly).
+func percent(_ value: Double?, digits: Int = 2) -> String { percent(value ?? .nan, digits: digits) }
