@@ -40,21 +40,14 @@ public final class CommandFingerprinter: Sendable {
             case .failure(let error): return .failure(error)
             }
         }
-        var environmentDigest: String?
-        if let environment = command.environment {
-            guard runsEnvironment else {
-                return .success(
-                    CommandFingerprint(digest: Self.digest(text + "environment not asked\n"), inputs: inputs))
-            }
+        var fingerprint = CommandFingerprint(digest: Self.digest(text), inputs: inputs)
+        if let environment = command.environment, runsEnvironment {
             switch remembered("environment:" + environment, { self.ask(environment) }) {
-            case .success(let digest):
-                text += "environment \(environment)\n\(digest)\n"
-                environmentDigest = digest
-            case .failure(let error): return .failure(error)
+            case .success(let digest): fingerprint.environment = digest
+            case .failure(let error): fingerprint.environmentProblem = error.message
             }
         }
-        return .success(
-            CommandFingerprint(digest: Self.digest(text), inputs: inputs, environment: environmentDigest))
+        return .success(fingerprint)
     }
 
     private func remembered(

@@ -254,7 +254,8 @@ public struct CommandTrainer: RunTrainer {
             key: run.key, config: run.canonicalConfig, metrics: metrics, machine: machine,
             engineVersion: Engine.numericsVersion,
             command: CommandRecord(
-                commandLine: command.commandLine, seconds: seconds, resumedAfter: resumedAfter))
+                commandLine: command.commandLine, seconds: seconds, resumedAfter: resumedAfter,
+                environment: run.fingerprint?.environment))
         var files: [String: Data] = [:]
         files["metrics.json"] = try RunStore.encoder().encode(record)
         files[RunIdentity.fileName] = try RunIdentity(

@@ -7,6 +7,8 @@ public enum PipelineError: Error, CustomStringConvertible {
     case unknownRun(String, [String])
     /// A dataset the runs to train need cannot be found or downloaded; nothing was trained or written.
     case datasetUnavailable(String, String)
+    /// A run to train needs an environment its `environment` command says is not here.
+    case environmentUnavailable(String)
     /// `clean` needs every document of the project to be valid to know which runs they use.
     case otherDocumentInvalid(String)
     /// The build was stopped (SIGINT, SIGTERM); one line per run that did not finish.
@@ -18,6 +20,7 @@ public enum PipelineError: Error, CustomStringConvertible {
         case .unknownRun(let id, let known):
             let hint = didYouMean(id, among: known)
             return "unknown run '\(id)'\(hint)"
+        case .environmentUnavailable(let why): return why
         case .datasetUnavailable(let name, let why):
             return
                 "cannot start the build: dataset \(name) is not available (nothing was trained or written)\n\(why)"

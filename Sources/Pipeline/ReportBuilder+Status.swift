@@ -70,7 +70,8 @@ extension ReportBuilder {
     public func status() throws -> [RunStatus] {
         let plan = try self.plan()
         let index = readIndex()
-        let rerun = try rerunKeys(plan)
+        let changed = environmentChanged(plan)
+        let rerun = try rerunKeys(plan).union(changed.keys)
         let queued =
             SlurmExecutor.openBuilds(store).isEmpty
             ? [:]
@@ -90,6 +91,10 @@ extension ReportBuilder {
             if case .damaged(let why) = entry {
                 row.damage = why
                 row.reason = "its cached results are damaged (\(options.runs)/\(key): \(why))"
+                return row
+            }
+            if changed[key] != nil {
+                row.reason = "the output of its environment command changed"
                 return row
             }
             if rerun.contains(key) {

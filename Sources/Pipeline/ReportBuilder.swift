@@ -116,9 +116,16 @@ public final class ReportBuilder {
         defer { cacheLock.release() }
         // Leftovers of interrupted builds go, unless Slurm jobs of a detached build may be writing them.
         if SlurmExecutor.openBuilds(store).isEmpty { cacheLock.removeLeftovers(store) }
-        let rerun = try rerunKeys(plan)
+        let changed = environmentChanged(plan)
+        for ids in changed.values.sorted(by: { $0[0] < $1[0] }) {
+            console.note(
+                "changed  \(ids.joined(separator: ", ")): the output of its environment command changed; training it again"
+            )
+        }
+        let rerun = try rerunKeys(plan).union(changed.keys)
         var summary = BuildSummary()
         let (cached, missing) = try partition(plan, rerun: rerun, summary: &summary)
+        try checkEnvironments(plan, toTrain: missing)
         var toTrain = missing
         planExtensions(&toTrain, forced: rerun)
         let executor = makeExecutor(plan: plan, lock: cacheLock)
@@ -226,6 +233,38 @@ public final class ReportBuilder {
         DataLocator(
             dataDirectory: options.dataDirectory, projectRoot: options.projectRoot,
             allowDownload: options.allowDownload)
+    }
+
+    /// Command runs cached under another output of their experiment's `environment` command than this
+    /// build's (PyTorch upgraded, say): key → run ids. They train again.
+    func environmentChanged(_ plan: Plan) -> [String: [String]] {
+        var changed: [String: [String]] = [:]
+        for run in plan.plannedRuns {
+            guard let current = run.fingerprint?.environment,
+                let record = store.entry(run.key, config: run.canonicalConfig).record,
+                let command = record.command, command.environment != current
+            else { continue }
+            changed[run.key] = run.runIDs
+        }
+        return changed
+    }
+
+    /// A run to train whose environment command failed stops the build before anything trains, with the
+    /// command's own message; cached runs of that experiment are used as they are (a reader of a report
+    /// need not install what its runs trained with).
+    func checkEnvironments(_ plan: Plan, toTrain: [PlannedRun]) throws {
+        if let problem = toTrain.lazy.compactMap({ $0.fingerprint?.environmentProblem }).first {
+            throw PipelineError.environmentUnavailable(problem)
+        }
+        var noted = Set<String>()
+        for run in plan.plannedRuns {
+            guard let problem = run.fingerprint?.environmentProblem, noted.insert(problem).inserted else {
+                continue
+            }
+            var first = problem.split(separator: "\n").first.map(String.init) ?? problem
+            if first.hasSuffix(":") { first.removeLast() }
+            console.note("note: \(first) here; the runs of its experiments are cached and used as they are")
+        }
     }
 
     /// Every dataset the runs to train need is found (or downloaded) and verified once, before any

@@ -215,13 +215,22 @@ public struct CommandFingerprint: Sendable, Equatable {
     public var digest: String
     /// Each input file (relative to the project root) → the SHA-256 of its content.
     public var inputs: [String: String]
-    /// The SHA-256 of the environment command's output, when the experiment declares one.
+    /// The SHA-256 of the environment command's output, when the experiment declares one and it ran.
+    /// It is not part of the key: a cached run trained under another output is trained again, and one
+    /// whose environment cannot be asked here (a reader without PyTorch) is used as it is.
     public var environment: String?
+    /// Why the environment command could not be asked, when it failed: nothing of the experiment may
+    /// train then.
+    public var environmentProblem: String?
 
-    public init(digest: String, inputs: [String: String] = [:], environment: String? = nil) {
+    public init(
+        digest: String, inputs: [String: String] = [:], environment: String? = nil,
+        environmentProblem: String? = nil
+    ) {
         self.digest = digest
         self.inputs = inputs
         self.environment = environment
+        self.environmentProblem = environmentProblem
     }
 }
 

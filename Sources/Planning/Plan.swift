@@ -34,9 +34,9 @@ public struct Plan {
     /// What each command run's key covers beyond the document, by run id (none without a fingerprinter).
     public var fingerprints: [String: CommandFingerprint] = [:]
 
-    /// What the key of a run of a command needs beyond the document: a digest of its inputs' content and
-    /// of its environment command's output (see `CommandFingerprinter` in Execution). Nil: keys of command
-    /// runs cover the document only (`report check`, which runs no command).
+    /// What the key of a run of a command needs beyond the document: a digest of its inputs' content, and
+    /// the output of its environment command (see `CommandFingerprinter` in Execution). Nil: keys of
+    /// command runs cover the document only.
     public typealias Fingerprint = (CommandSpec) -> Result<CommandFingerprint, CommandFingerprintError>
 
     /// Decodes (as UTF-8, or a positioned error), parses and checks a document's bytes.
@@ -175,6 +175,7 @@ public struct Plan {
                     key: key, runIDs: [], config: run.config, initKey: run.initID.flatMap { keys[$0] },
                     cost: run.command == nil ? images * flops : 1e15 * Double(run.command?.epochs ?? 1))
                 byKey[key]?.command = run.command
+                byKey[key]?.fingerprint = fingerprints[id]
                 order.append(key)
             }
             byKey[key]?.runIDs.append(id)

@@ -16,6 +16,8 @@ public struct PlannedRun {
     public var extendsPlanned = false
     /// The author's command that trains it (`run:`); nil: the engine trains `config`.
     public var command: CommandSpec?
+    /// What its key covers beyond the document, and its environment's output (a command run).
+    public var fingerprint: CommandFingerprint?
 }
 
 extension PlannedRun {

@@ -17,15 +17,17 @@ public enum RunKey {
     }
 
     /// The key of a run of the author's command: the command as written, its settings (JSON, keys
-    /// sorted), the digest of its inputs' content and its environment's output, and the key of the run it
-    /// starts from. The engine's numerics version is not part of it: a new engine retrains no command.
+    /// sorted), the digest of its inputs' paths and content, and the key of the run it starts from. The
+    /// engine's numerics version is not part of it: a new engine retrains no command. (The output of its
+    /// `environment` command is recorded beside the results instead, so that a reader without that
+    /// environment can still use them.)
     public static func make(command: String, settings: String, fingerprint: String, initKey: String?)
         -> String
     {
         var text = "report command run\n"
         text += "run: \(command.count) \(command)\n"
         text += "settings: \(settings)\n"
-        text += "inputs and environment: \(fingerprint)\n"
+        text += "inputs: \(fingerprint)\n"
         text += "init: \(initKey ?? "none")\n"
         return digest(text)
     }

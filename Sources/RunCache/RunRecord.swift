@@ -38,15 +38,18 @@ public struct CommandRecord: Codable, Equatable, Sendable {
     public var seconds: Double
     /// The epoch it resumed after, when an interrupted attempt's epochs were kept and the script continued.
     public var resumedAfter: Int?
+    /// The SHA-256 of the output of the experiment's `environment` command it trained under.
+    public var environment: String?
 
-    public init(commandLine: String, seconds: Double, resumedAfter: Int? = nil) {
+    public init(commandLine: String, seconds: Double, resumedAfter: Int? = nil, environment: String? = nil) {
         self.commandLine = commandLine
         self.seconds = seconds
         self.resumedAfter = resumedAfter
+        self.environment = environment
     }
 
     enum CodingKeys: String, CodingKey {
-        case seconds
+        case seconds, environment
         case commandLine = "command_line"
         case resumedAfter = "resumed_after"
     }

@@ -287,6 +287,37 @@ final class CommandRunTests: XCTestCase {
         XCTAssertEqual(child?.valLoss, parent?.valLoss)
     }
 
+    func testTheEnvironmentRetrainsWhenItChangesAndIsNotNeededToReadResults() throws {
+        let project = try project(
+            """
+            ```experiment
+            id: e
+            run: python3 tiny_train.py --epochs 2
+            environment: cat version.txt
+            ```
+
+            {{ e.val_acc }}
+
+            """)
+        try "torch 2.15\n".write(to: project.url("version.txt"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(try project.build().trainedKeys, 1)
+        XCTAssertEqual(try project.build().trainedKeys, 0)
+        try "torch 2.16\n".write(to: project.url("version.txt"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(
+            try project.builder().status().map(\.reason), ["the output of its environment command changed"])
+        XCTAssertEqual(try project.build().trainedKeys, 1)
+        // A reader without the environment still builds the report from the cached results.
+        try FileManager.default.removeItem(at: project.url("version.txt"))
+        let readme = project.readme
+        XCTAssertEqual(try project.build().trainedKeys, 0)
+        XCTAssertEqual(project.readme, readme)
+        // But nothing trains without it: the environment command's own message, before any run starts.
+        XCTAssertThrowsError(try project.build(rerun: ["e"])) { error in
+            XCTAssertTrue("\(error)".contains("cat: version.txt: No such file or directory"), "\(error)")
+        }
+        XCTAssertEqual(project.readme, readme)
+    }
+
     func testCommandDocumentsAreCheckedBeforeAnythingRuns() throws {
         let project = try project(
             """
