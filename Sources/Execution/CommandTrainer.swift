@@ -17,6 +17,7 @@ import RunCache
 /// | `REPORT_INIT_DIR` | the outputs of the run it starts from (`init:`) |
 /// | `REPORT_RESUME_EPOCH` | after an interruption: the last epoch kept; a script that resumes continues after it |
 /// | `REPORT_RUN_ID`, `REPORT_RUN_KEY` | the run's id and cache key |
+/// | `REPORT_DATA_DIR` | the build's data directory (`data_dir`, `--data-dir`), when it has one |
 ///
 /// The epochs it reports are kept as they arrive (`.progress/<key>/`), so Ctrl-C, a timeout or a killed
 /// build loses none of them. A non-finite metric ends the run as diverged (a result, as for the engine);
@@ -28,6 +29,8 @@ public struct CommandTrainer: RunTrainer {
     public let machine: String
     /// The most a run's outputs and its log may hold together.
     public var outputLimit: Int64 = CommandTrainer.defaultOutputLimit
+    /// The build's data directory (`data_dir`, `--data-dir`), handed over as `REPORT_DATA_DIR`.
+    public var dataDirectory: String?
     /// Seconds between SIGTERM and SIGKILL when a command is stopped.
     public var gracePeriod: Double = 10
 
@@ -86,6 +89,7 @@ public struct CommandTrainer: RunTrainer {
             environment["REPORT_SEED"] = command.seed.map(String.init)
             environment["REPORT_RESUME_EPOCH"] = resumeAfter.map(String.init)
             environment["REPORT_INIT_DIR"] = run.initKey.map { initDirectory($0).path }
+            environment["REPORT_DATA_DIR"] = dataDirectory
             let threads = "\(max(1, context.threads))"
             for variable in [
                 "REPORT_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",

@@ -219,7 +219,7 @@ public final class ReportBuilder {
                 trainer: RunTrainers(
                     engine: EngineTrainer(
                         store: store, data: DatasetCache(locator: locator(), observer: console)),
-                    command: CommandTrainer(store: store, projectRoot: options.projectRoot)),
+                    command: commandTrainer()),
                 lock: lock, jobs: options.jobs, cores: ProcessInfo.processInfo.activeProcessorCount,
                 console: console, stop: options.stop, estimate: { [self] in estimate($0) })
         case .slurm:
@@ -227,6 +227,12 @@ public final class ReportBuilder {
                 document: options.document, source: plan.document.source,
                 mode: options.dryRun ? .dryRun : options.detach ? .detach : .wait)
         }
+    }
+
+    func commandTrainer() -> CommandTrainer {
+        var trainer = CommandTrainer(store: store, projectRoot: options.projectRoot)
+        trainer.dataDirectory = options.dataDirectory.map { options.url($0).standardizedFileURL.path }
+        return trainer
     }
 
     func locator() -> DataLocator {

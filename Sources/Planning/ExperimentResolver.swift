@@ -183,15 +183,27 @@ struct ExperimentResolver {
     }
 
     /// Whether experiment `id` runs a command: `run` in its block, in the defaults before it, or in its
-    /// `base` chain (a cycle, reported elsewhere, counts as no).
-    mutating func isCommand(_ id: String, chain: Set<String> = []) -> Bool {
+    /// `base` chain. Followed without recursion and at most `PlanLimits.chain` links (a longer chain or a
+    /// cycle is reported by ``settings(_:chain:diagnostics:)``; its experiments count as not).
+    mutating func isCommand(_ id: String) -> Bool {
         if let known = commandMemo[id] { return known }
-        guard let declaration = declarations[id], !chain.contains(id) else { return false }
-        var result = declaration.directive["run"] != nil || declaration.defaults.values["run"] != nil
-        if !result, let base = declaration.directive["base"]?.value.scalar?.string {
-            result = isCommand(base, chain: chain.union([id]))
+        var path: [String] = []
+        var current: String? = id
+        var result = false
+        while let name = current, path.count <= PlanLimits.chain {
+            if let known = commandMemo[name] {
+                result = known
+                break
+            }
+            guard let declaration = declarations[name], !path.contains(name) else { break }
+            path.append(name)
+            if declaration.directive["run"] != nil || declaration.defaults.values["run"] != nil {
+                result = true
+                break
+            }
+            current = declaration.directive["base"]?.value.scalar?.string
         }
-        commandMemo[id] = result
+        for name in path { commandMemo[name] = result }
         return result
     }
 

@@ -44,7 +44,11 @@ public enum SlurmWorker {
             dataDirectory: file.dataDirectory, projectRoot: URL(fileURLWithPath: file.projectRoot))
         let trainer = RunTrainers(
             engine: EngineTrainer(store: store, data: DatasetCache(locator: locator, observer: console)),
-            command: CommandTrainer(store: store, projectRoot: root))
+            command: {
+                var trainer = CommandTrainer(store: store, projectRoot: root)
+                trainer.dataDirectory = file.dataDirectory
+                return trainer
+            }())
         // SIGTERM (a preemption, `scancel`, the time limit): a command is stopped and its epochs kept.
         let stop = StopSignal()
         let trap = run.command == nil ? nil : SignalTrap { _ in stop.stop() }

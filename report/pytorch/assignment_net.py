@@ -46,9 +46,11 @@ p.add_argument('--momentum', type=float, help='sgd: default 0.5 (the assignment)
 p.add_argument('--epochs', type=int, default=10)
 p.add_argument('--batch-size', type=int, default=256)
 p.add_argument('--seed', type=int, default=int(env('REPORT_SEED') or 1))
+p.add_argument('--threads', type=int, default=int(env('REPORT_THREADS') or 0),
+               help='torch threads (default REPORT_THREADS); results depend on it, so a report fixes it')
 a = p.parse_args()
 if a.optimizer == 'adam' and a.momentum is not None: p.error('--momentum applies to sgd and rmsprop')
-if env('REPORT_THREADS'): torch.set_num_threads(int(env('REPORT_THREADS')))
+if a.threads: torch.set_num_threads(a.threads)
 torch.manual_seed(a.seed)
 
 def idx(path):
