@@ -26,6 +26,9 @@ public struct CommandSpec: Sendable, Equatable {
     public var environment: String?
     /// Seconds a run may take before it is stopped and fails.
     public var timeout: Double?
+    /// What a Slurm task of this experiment asks for, over `report.yaml`'s `slurm:` block
+    /// (`slurm: {gres: "gpu:1", cpus_per_task: 4, memory: 16G, time: "2:00:00"}`); not part of the key.
+    public var slurm: SlurmResources?
     /// Where `inputs` and `environment` are written, for errors found while hashing them.
     public var inputsLocation: SourceLocation?
     public var environmentLocation: SourceLocation?
@@ -143,6 +146,28 @@ public struct CommandSpec: Sendable, Equatable {
         }
         if safe && !text.isEmpty { return text }
         return "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}
+
+/// The resources one Slurm task asks for, where an experiment sets them.
+public struct SlurmResources: Codable, Sendable, Equatable, Hashable {
+    public var gres: String?
+    public var cpusPerTask: Int?
+    public var memory: String?
+    public var time: String?
+
+    public static let keys = ["gres", "cpus_per_task", "memory", "time"]
+
+    public init(gres: String? = nil, cpusPerTask: Int? = nil, memory: String? = nil, time: String? = nil) {
+        self.gres = gres
+        self.cpusPerTask = cpusPerTask
+        self.memory = memory
+        self.time = time
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case gres, memory, time
+        case cpusPerTask = "cpus_per_task"
     }
 }
 

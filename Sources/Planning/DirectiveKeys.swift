@@ -7,7 +7,7 @@ enum DirectiveKeys {
     public static var experiment: [String] { experimentOnly + SettingKey.names }
     public static var defaults: [String] { SettingKey.names + ["init", "seeds"] }
     /// Keys of an experiment that runs a command (`run:`), beside its free-form settings.
-    static let command = ["run", "inputs", "environment", "timeout"]
+    static let command = ["run", "inputs", "environment", "timeout", "slurm"]
     /// Keys a layer of settings never hands to a command as settings.
     static let notSettings = Set(experimentOnly + command)
     /// Structural keys a layer does not read as settings.

@@ -61,6 +61,11 @@ extension ExperimentResolver {
             }
         }
 
+        if let slurm = settings.values["slurm"] {
+            command.slurm = slurmResources(slurm, diagnostics: &diagnostics)
+            if command.slurm == nil { valid = false }
+        }
+
         var names = Set<String>()
         for key in settings.values.keys.sorted() where !DirectiveKeys.notSettings.contains(key) {
             guard let setting = settings.effective(key) else { continue }
@@ -96,6 +101,51 @@ extension ExperimentResolver {
             }
         }
         return valid ? command : nil
+    }
+
+    /// `slurm: {gres: "gpu:1", cpus_per_task: 4, memory: 16G, time: "2:00:00"}`; nil after an error.
+    mutating func slurmResources(_ setting: Setting, diagnostics: inout DiagnosticList) -> SlurmResources? {
+        let directive = setting.directive
+        func fail(_ message: String, at node: Node) {
+            report(
+                message, at: directive.location(of: node), length: directive.locator.length(of: node),
+                file: directive.file, diagnostics: &diagnostics)
+        }
+        guard let mapping = setting.entry.value.mapping else {
+            fail(
+                "'slurm' sets what each run's task asks for, like 'slurm: {gres: \"gpu:1\", cpus_per_task: 4, memory: 16G}'",
+                at: setting.entry.value)
+            return nil
+        }
+        var resources = SlurmResources()
+        var valid = true
+        for (keyNode, valueNode) in mapping {
+            let key = keyNode.scalar?.string ?? ""
+            guard let text = valueNode.scalar?.string, !text.isEmpty, !text.contains("\n") else {
+                fail("'\(key)' under 'slurm' is one line of text", at: valueNode)
+                valid = false
+                continue
+            }
+            switch key {
+            case "gres": resources.gres = text
+            case "memory": resources.memory = text
+            case "time": resources.time = text
+            case "cpus_per_task":
+                guard let cpus = Int(text), (1...4096).contains(cpus) else {
+                    fail("'cpus_per_task' is a whole number from 1, found '\(text)'", at: valueNode)
+                    valid = false
+                    continue
+                }
+                resources.cpusPerTask = cpus
+            default:
+                let hint = didYouMean(key, among: SlurmResources.keys)
+                fail(
+                    "unknown key '\(key)' under 'slurm'\(hint); it takes \(SlurmResources.keys.joined(separator: ", "))",
+                    at: keyNode)
+                valid = false
+            }
+        }
+        return valid ? resources : nil
     }
 
     /// Adds a warning once, however many members of an experiment find it.

@@ -14,6 +14,8 @@ public struct SlurmSettings: Sendable, Equatable {
     public var cpusPerTask = 1
     /// `sbatch --mem`, per task: `4G`, `500M`.
     public var memory: String?
+    /// `sbatch --gres`, per task: `gpu:1` (a run of a command that uses a GPU).
+    public var gres: String?
     /// The array throttle (`--array=…%N`): at most this many runs of one array at once.
     public var maxRunning: Int?
     /// Appended to every `sbatch` command as they are (one argument each).
@@ -30,7 +32,7 @@ public struct SlurmSettings: Sendable, Equatable {
 
     /// The keys of the `slurm:` block, as written in `report.yaml`.
     public static let keys = [
-        "partition", "account", "qos", "time", "cpus_per_task", "memory", "max_running",
+        "partition", "account", "qos", "time", "cpus_per_task", "memory", "gres", "max_running",
         "sbatch_args", "setup", "poll_interval", "command",
     ]
 
@@ -66,6 +68,7 @@ public struct SlurmSettings: Sendable, Equatable {
         case "time": time = try text()
         case "cpus_per_task": cpusPerTask = try positive()
         case "memory": memory = try text()
+        case "gres": gres = try text()
         case "max_running": maxRunning = try positive()
         case "sbatch_args": sbatchArguments = try lines()
         case "setup": setup = try lines()

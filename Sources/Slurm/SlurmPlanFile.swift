@@ -16,10 +16,12 @@ struct SlurmPlanFile: Codable, Equatable {
         var parent: Int?
         /// `--rerun`: train and replace the cached entry.
         var rerun: Bool?
+        /// What its experiment's `slurm:` asks for, over the build's settings (a run of a command).
+        var resources: SlurmResources?
         enum CodingKeys: String, CodingKey {
             case key
             case runIDs = "runs"
-            case parent, rerun
+            case parent, rerun, resources
         }
     }
 
@@ -83,7 +85,7 @@ struct SlurmPlanFile: Codable, Equatable {
             tasks.append(
                 Task(
                     key: run.key, runIDs: run.runIDs, parent: parent,
-                    rerun: rerun.contains(run.key) ? true : nil))
+                    rerun: rerun.contains(run.key) ? true : nil, resources: run.command?.slurm))
             queue += (children[run.key] ?? []).map { ($0, index) }
         }
         return tasks

@@ -1,4 +1,5 @@
 import Foundation
+import Planning
 import ProjectSettings
 
 /// The `sbatch` commands of one build, made without touching the cluster (so `--dry-run` prints exactly
@@ -10,6 +11,8 @@ struct SlurmSubmission {
     struct JobArray: Equatable {
         var indices: Range<Int>
         var parent: Int?
+        /// What each task asks for beyond the build's settings (an experiment's `slurm:`).
+        var resources: SlurmResources? = nil
     }
 
     public let settings: SlurmSettings
@@ -27,10 +30,13 @@ struct SlurmSubmission {
     public static func arrays(_ tasks: [SlurmPlanFile.Task]) -> [JobArray] {
         var arrays: [JobArray] = []
         for (index, task) in tasks.enumerated() {
-            if let last = arrays.last, last.parent == task.parent, last.indices.upperBound == index {
+            if let last = arrays.last, last.parent == task.parent, last.resources == task.resources,
+                last.indices.upperBound == index
+            {
                 arrays[arrays.count - 1].indices = last.indices.lowerBound..<(index + 1)
             } else {
-                arrays.append(JobArray(indices: index..<(index + 1), parent: task.parent))
+                arrays.append(
+                    JobArray(indices: index..<(index + 1), parent: task.parent, resources: task.resources))
             }
         }
         return arrays
@@ -44,13 +50,15 @@ struct SlurmSubmission {
         var arguments = [
             "--parsable", "--job-name=\(jobName)",
             "--array=\(range)\(settings.maxRunning.map { "%\($0)" } ?? "")",
-            "--output=\(logDirectory.path)/%a.log", "--cpus-per-task=\(settings.cpusPerTask)",
+            "--output=\(logDirectory.path)/%a.log",
+            "--cpus-per-task=\(array.resources?.cpusPerTask ?? settings.cpusPerTask)",
         ]
         if let partition = settings.partition { arguments.append("--partition=\(partition)") }
         if let account = settings.account { arguments.append("--account=\(account)") }
         if let qos = settings.qos { arguments.append("--qos=\(qos)") }
-        if let time = settings.time { arguments.append("--time=\(time)") }
-        if let memory = settings.memory { arguments.append("--mem=\(memory)") }
+        if let time = array.resources?.time ?? settings.time { arguments.append("--time=\(time)") }
+        if let memory = array.resources?.memory ?? settings.memory { arguments.append("--mem=\(memory)") }
+        if let gres = array.resources?.gres ?? settings.gres { arguments.append("--gres=\(gres)") }
         if let parent = array.parent, let parentJob {
             // Without --kill-on-invalid-dep the runs of a failed parent would stay pending forever.
             arguments += ["--dependency=afterok:\(parentJob)_\(parent)", "--kill-on-invalid-dep=yes"]

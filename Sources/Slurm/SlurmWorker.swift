@@ -57,7 +57,8 @@ public enum SlurmWorker {
         switch trainer.train(
             run,
             TrainingContext(
-                threads: file.threads, keepExisting: !rerun, extend: !rerun, shouldStop: { stop.isStopped },
+                threads: task.resources?.cpusPerTask ?? file.threads, keepExisting: !rerun, extend: !rerun,
+                shouldStop: { stop.isStopped },
                 note: { console.note($0) }, onEvent: { console.event(name, $0) }))
         {
         case .trained(let final):

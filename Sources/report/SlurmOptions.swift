@@ -12,6 +12,7 @@ struct SlurmOptions: ParsableArguments {
         name: .customLong("cpus-per-task"), help: "CPUs per run, and the threads it trains with (default 1).")
     var cpusPerTask: Int?
     @Option(name: .customLong("mem"), help: "Memory per run (sbatch --mem), e.g. 2G.") var memory: String?
+    @Option(help: "Generic resources per run (sbatch --gres), e.g. gpu:1.") var gres: String?
     @Option(
         name: .customLong("max-running"), help: "At most this many runs of one array at once (--array=…%N).")
     var maxRunning: Int?
@@ -38,7 +39,7 @@ struct SlurmOptions: ParsableArguments {
         let given: [(Bool, String)] = [
             (partition != nil, "--partition"), (account != nil, "--account"), (qos != nil, "--qos"),
             (time != nil, "--time"),
-            (cpusPerTask != nil, "--cpus-per-task"), (memory != nil, "--mem"),
+            (cpusPerTask != nil, "--cpus-per-task"), (memory != nil, "--mem"), (gres != nil, "--gres"),
             (maxRunning != nil, "--max-running"),
             (!sbatchArguments.isEmpty, "--sbatch-arg"), (!setup.isEmpty, "--setup"),
             (pollInterval != nil, "--poll-interval"),
@@ -58,6 +59,7 @@ struct SlurmOptions: ParsableArguments {
             settings.cpusPerTask = cpusPerTask
         }
         if let memory { settings.memory = memory }
+        if let gres { settings.gres = gres }
         if let maxRunning {
             guard maxRunning >= 1 else { throw ValidationError("--max-running must be at least 1") }
             settings.maxRunning = maxRunning

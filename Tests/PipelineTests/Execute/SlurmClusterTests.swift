@@ -128,6 +128,48 @@ final class SlurmClusterTests: XCTestCase {
         return (process, log)
     }
 
+    /// Runs of the author's command train through the cluster as they do locally: the worker runs the
+    /// command, an `init` run gets its parent's outputs, and the README is the local one byte for byte.
+    func testCommandRunsTrainOnTheClusterAsTheyDoLocally() throws {
+        let document = """
+            ```experiment
+            id: tiny
+            run: python3 tiny_train.py --lr {lr} --epochs 3
+            inputs: [tiny_train.py]
+            slurm: {cpus_per_task: 1}
+            sweep: {lr: [0.01, 0.05]}
+            ```
+
+            ```experiment
+            id: tuned
+            run: python3 tiny_train.py --lr 0.01 --epochs 2
+            init: tiny[lr=0.05]
+            ```
+
+            Tuned {{ tuned.val_acc }} from {{ tiny[lr=0.05].val_acc }}, {{ tiny[lr=0.05].best.val_loss }}.
+
+            """
+        let slurm = try project(document, settings: "executor: slurm\nslurm:\n  poll_interval: 0.2\n")
+        let local = try project(document)
+        for root in [slurm, local] {
+            try FileManager.default.copyItem(
+                at: CommandRunTests.fixtures.appendingPathComponent("tiny_train.py"),
+                to: root.appendingPathComponent("tiny_train.py"))
+        }
+        let built = try run(["build"], in: slurm)
+        XCTAssertEqual(built.status, 0, built.log)
+        XCTAssertEqual(try run(["build", "--executor", "local"], in: local).status, 0)
+        let readme = { (root: URL) in
+            try String(contentsOf: root.appendingPathComponent("report/README.md"), encoding: .utf8)
+        }
+        let text = try readme(slurm)
+        XCTAssertEqual(text, try readme(local))
+        XCTAssertTrue(text.contains("Tuned "), text)
+        let again = try run(["build"], in: slurm)
+        XCTAssertEqual(again.status, 0, again.log)
+        XCTAssertFalse(again.log.contains("submitted"), again.log)
+    }
+
     func testSlurmBuildMatchesLocalSkipsDependentsAndResubmitsNothing() throws {
         // Same threads per run on both sides: local -j 1 gives each run every core.
         let cores = ProcessInfo.processInfo.activeProcessorCount
