@@ -13,9 +13,7 @@ extension ReportBuilder {
         for id in plan.runOrder {
             guard let run = plan.runs[id], let key = plan.keys[id] else { continue }
             if byKey[key] == nil {
-                let config = Dictionary(
-                    uniqueKeysWithValues: run.config.canonicalEntries.map { ($0.key, $0.value) })
-                byKey[key] = store.entry(key, config: config).record
+                byKey[key] = store.entry(key, config: run.canonicalConfig).record
             }
             if let record = byKey[key] ?? nil { records[id] = record }
         }

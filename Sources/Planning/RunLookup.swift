@@ -26,7 +26,7 @@ public struct RunLookup {
 
         func value(_ key: String, of id: String, _ run: RunSpec) -> String? {
             if let known = byRun[id] { return known[key] }
-            let made = Dictionary(run.config.canonicalEntries.map { ($0.key, $0.value) }) { first, _ in first
+            let made = Dictionary(run.settingEntries.map { ($0.key, $0.value) }) { first, _ in first
             }
             byRun[id] = made
             return made[key]

@@ -193,24 +193,24 @@ public struct DocumentRenderer {
         guard let id = d.id, let group = plan.groups[id] else { return "" }
         var piece = ""
         if let run = plan.runs[group.runIDs[0]], run.echo {
-            var yaml = "id: \(id)\n"
+            var yaml = "id: \(id)\n" + (run.command.map { "run: \($0.template)\n" } ?? "")
             let members = group.runIDs.compactMap { plan.runs[$0] }
             // Keys whose value differs between members (an optimizer's settings do when the sweep
             // changes the optimizer) are shown per run, unless they are exactly the swept keys.
             let differingAll = Set(
                 members.flatMap { member in
-                    member.config.canonicalEntries.filter { entry in
-                        run.config.value(of: entry.key) != entry.value
+                    member.settingEntries.filter { entry in
+                        run.value(of: entry.key) != entry.value
                     }
                     .map(\.key)
-                        + run.config.canonicalEntries.filter { member.config.value(of: $0.key) == nil }.map(
+                        + run.settingEntries.filter { member.value(of: $0.key) == nil }.map(
                             \.key)
                 })
             // Seed runs differ in their seed only; `seeds:` lists those.
             let differing = group.seeds.isEmpty ? differingAll : differingAll.subtracting(["seed"])
             let perRun =
                 members.contains { $0.caseNumber != nil } || !differing.isSubset(of: run.swept.map(\.key))
-            for (key, value) in run.config.canonicalEntries
+            for (key, value) in run.settingEntries
             where !run.swept.contains(where: { $0.key == key }) && !(perRun && differing.contains(key))
                 && !(key == "seed" && !group.seeds.isEmpty)
             {
@@ -222,7 +222,7 @@ public struct DocumentRenderer {
             if perRun {
                 yaml += "runs:\n"
                 for member in members where member.member.map({ $0.seed == group.seeds.first }) ?? true {
-                    let entries = member.config.canonicalEntries.filter {
+                    let entries = member.settingEntries.filter {
                         differing.contains($0.key) && !($0.key == "seed" && !group.seeds.isEmpty)
                     }
                     let name = member.member?.id ?? member.id

@@ -86,7 +86,7 @@ struct FigureIdentities {
     /// such a set (fewer than two runs, several differing settings, or a non-numeric one).
     static func orderedMembers(_ ids: [String], runs: [String: RunSpec]) -> [String]? {
         guard ids.count >= 2 else { return nil }
-        let entries = ids.compactMap { runs[$0]?.config.canonicalEntries }
+        let entries = ids.compactMap { runs[$0]?.settingEntries }
         guard entries.count == ids.count else { return nil }
         var differing: Set<String> = []
         for entry in entries.dropFirst() {
