@@ -9,6 +9,8 @@ public enum PipelineError: Error, CustomStringConvertible {
     case datasetUnavailable(String, String)
     /// A run to train needs an environment its `environment` command says is not here.
     case environmentUnavailable(String)
+    /// `report preview` of a document outside the project would run a command.
+    case commandsNotRun(String, String)
     /// `clean` needs every document of the project to be valid to know which runs they use.
     case otherDocumentInvalid(String)
     /// The build was stopped (SIGINT, SIGTERM); one line per run that did not finish.
@@ -21,6 +23,9 @@ public enum PipelineError: Error, CustomStringConvertible {
             let hint = didYouMean(id, among: known)
             return "unknown run '\(id)'\(hint)"
         case .environmentUnavailable(let why): return why
+        case .commandsNotRun(let document, let run):
+            return
+                "\(document) is outside the project, and \(run) runs a command: preview runs commands only for documents inside the project; run report build \(document) to train it"
         case .datasetUnavailable(let name, let why):
             return
                 "cannot start the build: dataset \(name) is not available (nothing was trained or written)\n\(why)"

@@ -34,6 +34,9 @@ public struct BuildOptions {
     /// Slurm only: submit and return without waiting (`--detach`), or print the submission only (`--dry-run`).
     public var detach = false
     public var dryRun = false
+    /// False: runs of the author's commands are not trained, nor their environment asked (`report
+    /// preview` of a document outside the project: opening a file must not run the code it names).
+    public var runsCommands = true
     /// The Slurm commands; tests point them at fakes.
     var slurmCommands = SlurmCommands()
 
@@ -44,7 +47,7 @@ public struct BuildOptions {
 
     var displayPath: String { documentDisplayPath ?? document }
 
-    func url(_ path: String) -> URL {
+    public func url(_ path: String) -> URL {
         path.hasPrefix("/") ? URL(fileURLWithPath: path) : projectRoot.appendingPathComponent(path)
     }
 }
@@ -102,7 +105,7 @@ public final class ReportBuilder {
             throw PipelineError.unreadableDocument(options.displayPath, "cannot be read (is it a directory?)")
         }
         let fingerprinter = CommandFingerprinter(
-            projectRoot: options.projectRoot, runsEnvironment: environment)
+            projectRoot: options.projectRoot, runsEnvironment: environment && options.runsCommands)
         return try Plan.make(
             bytes: [UInt8](data), path: options.displayPath, fingerprint: fingerprinter.fingerprint)
     }
@@ -125,6 +128,9 @@ public final class ReportBuilder {
         let rerun = try rerunKeys(plan).union(changed.keys)
         var summary = BuildSummary()
         let (cached, missing) = try partition(plan, rerun: rerun, summary: &summary)
+        if !options.runsCommands, let run = missing.first(where: { $0.command != nil }) {
+            throw PipelineError.commandsNotRun(options.displayPath, run.runIDs[0])
+        }
         try checkEnvironments(plan, toTrain: missing)
         var toTrain = missing
         planExtensions(&toTrain, forced: rerun)

@@ -206,7 +206,7 @@ struct CheckCommand: ParsableCommand {
         try runDocumentCommand {
             let options = try common.buildOptions
             let builder = ReportBuilder(options: options)
-            let plan = try builder.plan()
+            let plan = try builder.plan(environment: false)  // `check` runs no command.
             for warning in plan.warnings {
                 FileHandle.standardError.write(
                     Data((warning.rendered(source: plan.document.source) + "\n").utf8))

@@ -33,6 +33,9 @@ struct PreviewCommand: ParsableCommand {
         }
         var options = resolved
         options.html = true
+        // A document from elsewhere (a download, a classmate's) is shown, but its commands never run.
+        let document = options.url(options.document).standardizedFileURL.path
+        options.runsCommands = document.hasPrefix(options.projectRoot.standardizedFileURL.path + "/")
         let server = try PreviewServer(port: port)
         FileHandle.standardError.write(
             Data(

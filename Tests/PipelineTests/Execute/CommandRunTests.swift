@@ -318,6 +318,28 @@ final class CommandRunTests: XCTestCase {
         XCTAssertEqual(project.readme, readme)
     }
 
+    /// `report preview` of a document outside the project shows it but runs none of its commands.
+    func testABuildThatMayNotRunCommandsRunsNone() throws {
+        let project = try project(
+            """
+            ```experiment
+            id: e
+            run: python3 tiny_train.py --epochs 1
+            environment: touch asked.txt
+            ```
+
+            """)
+        project.options.runsCommands = false
+        XCTAssertThrowsError(try project.build()) { error in
+            XCTAssertTrue(
+                "\(error)".contains(
+                    "e runs a command: preview runs commands only for documents inside the project"),
+                "\(error)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: project.url("asked.txt").path))
+        XCTAssertFalse(project.runsDirectoryListing().contains { $0.count == 16 })
+    }
+
     func testCommandDocumentsAreCheckedBeforeAnythingRuns() throws {
         let project = try project(
             """
