@@ -54,9 +54,15 @@ public struct FigureSpec {
     public var seedsEach = false
 
     /// `acc`, `loss` or `error`: which kind of value a metric is.
+    /// The axis a metric is drawn on: `acc`, `error` or `loss` for the engine's metrics and any
+    /// metric named like one; another metric (a command's `val_f1`) shares an axis with its training
+    /// counterpart only (`f1`).
     public static func family(of metric: String) -> String {
         let base = metric.split(separator: "@").first.map(String.init) ?? metric
-        return base.hasSuffix("acc") ? "acc" : base.hasSuffix("error") ? "error" : "loss"
+        if base.hasSuffix("acc") { return "acc" }
+        if base.hasSuffix("error") { return "error" }
+        if base.contains("loss") || RunValue.metrics.contains(base) { return "loss" }
+        return base.hasPrefix("val_") ? String(base.dropFirst(4)) : base
     }
 
     /// The longest figure id: `<id>.svg` and its temporary name must fit a 255-byte file name.

@@ -56,7 +56,8 @@ extension RunLookup {
     public func isCommand(_ id: String, selectors: [(key: String, value: String)] = []) -> Bool {
         guard hasCommands else { return false }
         guard case .success(let ids) = runs(id: id, selectors: selectors) else {
-            return runs[id]?.command != nil
+            // A seeded member (`q8[lr=0.1]`), as figures and tables name their units.
+            return runIDs(ofUnit: id).contains { runs[$0]?.command != nil }
         }
         return ids.contains { runs[$0]?.command != nil }
     }

@@ -90,13 +90,13 @@ struct FigureRenderer {
             }
             chart = BarChart(
                 title: figure.title, yLabel: Self.title(ofMetric: figure.barMetric), bars: bars,
-                percent: family != "loss")
+                percent: family == "acc" || family == "error")
             chart.groups = groups.map(\.group)
         } else {
             chart = BarChart(
                 title: figure.title, yLabel: Self.title(ofMetric: figure.barMetric),
                 bars: shown.map { (label: label($0.id, in: figure), value: finalValue($0)) },
-                percent: family != "loss")
+                percent: family == "acc" || family == "error")
         }
         chart.references = figure.references.compactMap { reference in
             guard reference.family == family, let value = value(of: reference) else { return nil }
@@ -153,7 +153,9 @@ struct FigureRenderer {
             }
             let yLabel =
                 family == "loss"
-                ? "Loss" : family == "acc" ? "Accuracy" : family == "error" ? "Error (1 − accuracy)" : "Value"
+                ? "Loss"
+                : family == "acc"
+                    ? "Accuracy" : family == "error" ? "Error (1 − accuracy)" : family ?? "Value"
             var panel = LinePanel(
                 title: title, xLabel: xLabel, yLabel: yLabel, series: series,
                 percent: family == "acc" || family == "error",

@@ -92,6 +92,44 @@ final class CommandRunTests: XCTestCase {
         }
     }
 
+    /// A metric of the script's own naming works in values, seed statistics, `best.`, tables and figures.
+    func testAnyMetricTheScriptRecords() throws {
+        let project = try project(
+            """
+            ```experiment
+            id: f1
+            run: python3 tiny_train.py --lr {lr} --epochs 4 --extra-metric
+            sweep: {lr: [0.01, 0.05]}
+            seeds: [1, 2]
+            ```
+
+            ```figure
+            id: f1-curve
+            runs: [f1]
+            metrics: [val_f1, [loss, val_loss]]
+            ```
+
+            ```table
+            runs: [f1]
+            columns: [label, val_f1, best.val_f1, val_f1@2]
+            ```
+
+            F1 {{ f1[lr=0.05].val_f1 | pm(3) }}, best {{ f1[lr=0.05].best.val_f1.max }}. {{ assert f1[lr=0.05].val_f1.n == 2 }}
+
+            """)
+        let summary = try project.build()
+        XCTAssertTrue(summary.failed.isEmpty, "\(summary.failed)")
+        XCTAssertEqual(summary.claims.held, 1)
+        let records = try [1, 2].map { try project.record("f1[lr=0.05,seed=\($0)]") }
+        let finals = try records.map { try XCTUnwrap($0.metrics.final?.extra["val_f1"]) }
+        let mean = (finals[0] + finals[1]) / 2
+        XCTAssertTrue(project.readme.contains("F1 \(String(format: "%.3f", mean)) ± "), project.readme)
+        XCTAssertTrue(
+            project.readme.contains("| Run | val_f1 | Best val_f1 | val_f1 at epoch 2 |"), project.readme)
+        let svg = try String(contentsOf: project.url("figures/f1-curve.svg"), encoding: .utf8)
+        XCTAssertTrue(svg.contains(">val_f1<"), "the panel is titled by the metric")
+    }
+
     func testFailuresAreResultsAPersonCanActOn() throws {
         let project = try project(
             """
