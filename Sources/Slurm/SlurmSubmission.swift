@@ -50,7 +50,8 @@ struct SlurmSubmission {
         var arguments = [
             "--parsable", "--job-name=\(jobName)",
             "--array=\(range)\(settings.maxRunning.map { "%\($0)" } ?? "")",
-            "--output=\(logDirectory.path)/%a.log",
+            // sbatch expands `%` in --output (`%j`, `%a`); one in the project's path is doubled to stay itself.
+            "--output=\(logDirectory.path.replacingOccurrences(of: "%", with: "%%"))/%a.log",
             "--cpus-per-task=\(array.resources?.cpusPerTask ?? settings.cpusPerTask)",
         ]
         if let partition = settings.partition { arguments.append("--partition=\(partition)") }

@@ -1,3 +1,4 @@
+import Planning
 import ProjectSettings
 import XCTest
 
@@ -27,6 +28,36 @@ final class SlurmSubmissionTests: XCTestCase {
                 "--dependency=afterok:42_1", "--kill-on-invalid-dep=yes", "--constraint=avx2", "--exclusive",
                 "/shared/runs/.slurm/b/worker.sh",
             ])
+    }
+
+    /// A `%` in the project's path is not a pattern to sbatch (`pct%j` would become the job id).
+    func testAPercentInThePathStaysItself() {
+        let submission = SlurmSubmission(
+            settings: SlurmSettings(), build: "b",
+            directory: URL(fileURLWithPath: "/shared/pct%j/runs/.slurm/b"))
+        XCTAssertEqual(
+            submission.arguments(.init(indices: 0..<1, parent: nil), parentJob: nil)[3],
+            "--output=/shared/pct%%j/runs/.slurm/b/logs/%a.log")
+    }
+
+    /// An experiment's own `slurm:` resources split the arrays and win over the build's settings.
+    func testAnExperimentsResourcesGetArraysOfTheirOwn() {
+        let gpu = SlurmResources(gres: "gpu:1", cpusPerTask: 4, memory: "16G")
+        let tasks = [nil, gpu, gpu, nil].map {
+            SlurmPlanFile.Task(key: "k", runIDs: ["r"], parent: nil, resources: $0)
+        }
+        let arrays = SlurmSubmission.arrays(tasks)
+        XCTAssertEqual(arrays.map(\.indices), [0..<1, 1..<3, 3..<4])
+        var settings = SlurmSettings()
+        settings.memory = "2G"
+        settings.gres = "gpu:0"
+        let submission = SlurmSubmission(
+            settings: settings, build: "b", directory: URL(fileURLWithPath: "/shared/runs/.slurm/b"))
+        let arguments = submission.arguments(arrays[1], parentJob: nil)
+        XCTAssertTrue(arguments.contains("--cpus-per-task=4"), "\(arguments)")
+        XCTAssertTrue(arguments.contains("--mem=16G"), "\(arguments)")
+        XCTAssertTrue(arguments.contains("--gres=gpu:1"), "\(arguments)")
+        XCTAssertTrue(submission.arguments(arrays[0], parentJob: nil).contains("--gres=gpu:0"))
     }
 
     func testArraysGroupRunsThatStartTheSameWay() {
