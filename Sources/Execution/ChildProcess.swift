@@ -110,10 +110,15 @@ public func killRunningCommands() { ChildProcess.killAll() }
 
 enum CommandRunError: Error, CustomStringConvertible {
     case cannotStart(String)
+    /// A link or special file among a run's outputs (its path in `REPORT_RUN_DIR`).
+    case unsupportedOutput(String)
 
     var description: String {
         switch self {
         case .cannotStart(let why): return "the command could not be started: \(why)"
+        case .unsupportedOutput(let path):
+            return
+                "$REPORT_RUN_DIR/\(path) is a link or special file; a run keeps plain files and folders only (its epochs are kept: remove it, or copy what it points to, and build again)"
         }
     }
 }

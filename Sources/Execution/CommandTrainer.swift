@@ -227,7 +227,9 @@ public struct CommandTrainer: RunTrainer {
             if let final = metrics.final { return .trained(final: final) }
             return .trained(final: EpochMetrics(epoch: 0))
         } catch {
-            return fail(run, "\(error)", log: logURL, notes: notes, keepProgress: false)
+            // Kept: a run that trained but could not be published (a link among its outputs, a full
+            // disk) resumes from its epochs once that is fixed.
+            return fail(run, "\(error)", log: logURL, notes: notes, keepProgress: true)
         }
     }
 
@@ -270,6 +272,12 @@ public struct CommandTrainer: RunTrainer {
         for (key, value) in command.canonicalEntries { yaml += "\(key): \(value)\n" }
         files["config.yaml"] = Data(yaml.utf8)
         files["log.txt"] = Data(notes.utf8) + Self.tail(of: log, bytes: 1 << 20)
+        // Checked before anything moves: a failure leaves the outputs where the next attempt finds them.
+        do {
+            _ = try RunStore.regularFiles(under: outputs)
+        } catch FileWriteError.refused(let path, _) {
+            throw CommandRunError.unsupportedOutput(String(path.dropFirst(outputs.path.count + 1)))
+        }
         let entry = try store.beginEntry(run.key)
         do {
             try store.writeEntry(entry, key: run.key, files: files, outputs: outputs)
@@ -279,6 +287,8 @@ public struct CommandTrainer: RunTrainer {
                 try store.commitEntry(entry, key: run.key)
             }
         } catch {
+            // The outputs go back where they were before the entry is dropped.
+            rename(entry.appendingPathComponent("out").path, outputs.path)
             try? FileManager.default.removeItem(at: entry)
             throw error
         }

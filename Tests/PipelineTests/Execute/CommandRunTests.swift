@@ -225,6 +225,27 @@ final class CommandRunTests: XCTestCase {
         XCTAssertTrue(ChildProcess.running.withLock { $0.isEmpty })
     }
 
+    /// A link among the outputs fails the run before anything moves: its epochs and outputs are kept.
+    func testALinkAmongTheOutputsLosesNothing() throws {
+        let project = try project("```experiment\nid: l\nrun: sh link.sh\n```\n")
+        try #"""
+        ln -s /etc/hostname "$REPORT_RUN_DIR/link"
+        echo kept > "$REPORT_RUN_DIR/weights.txt"
+        echo '{"epoch": 1, "loss": 0.5}' >> "$REPORT_METRICS"
+        """#.write(to: project.url("link.sh"), atomically: true, encoding: .utf8)
+        let (outcome, _) = try train(project, "l")
+        guard case .failed(let failure) = outcome else { return XCTFail("\(outcome)") }
+        XCTAssertTrue(
+            failure.message.hasPrefix("$REPORT_RUN_DIR/link is a link or special file"), failure.message)
+        let progress = project.runs.progressDirectory(try project.key("l"))
+        XCTAssertEqual(
+            try String(contentsOf: progress.appendingPathComponent("out/weights.txt"), encoding: .utf8),
+            "kept\n")
+        XCTAssertTrue(
+            try String(contentsOf: progress.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
+                .contains("\"epoch\":1"))
+    }
+
     func testAForkedChildDoesNotOutliveItsRun() throws {
         let project = try project("```experiment\nid: fork\nrun: python3 fork_and_exit.py\n```\n")
         let (outcome, _) = try train(project, "fork")
