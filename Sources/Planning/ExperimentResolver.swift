@@ -106,7 +106,7 @@ struct ExperimentResolver {
                 }
                 declarations[id] = Declaration(directive: directive, id: id, defaults: defaults)
                 order.append(id)
-            case .figure, .table:
+            case .figure, .table, .metrics:
                 continue
             }
         }

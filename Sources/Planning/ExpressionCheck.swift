@@ -49,7 +49,7 @@ struct ExpressionCheck {
                     error.message, file: file, at: reference.run.location, length: reference.run.id.count))
         }
         let open = lookup.isCommand(reference.run.id, selectors: reference.run.selectors)
-        if let problem = RunValue.problem(with: reference.path, open: open) {
+        if let problem = RunValue.problem(with: reference.path, open: open, declared: lookup.metrics) {
             diagnostics.append(
                 Diagnostic.error(
                     problem, file: file, at: reference.pathLocation, length: reference.pathText.count))

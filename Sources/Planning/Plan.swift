@@ -50,6 +50,10 @@ public struct Plan {
         var diagnostics = DiagnosticList(file: path, diagnostics: parseDiagnostics)
         var resolver = ExperimentResolver()
         resolver.resolve(document, diagnostics: &diagnostics)
+        let declared = MetricDeclarations.parse(document, diagnostics: &diagnostics)
+        for id in resolver.runOrder where resolver.runs[id]?.command != nil {
+            resolver.runs[id]?.metrics = declared
+        }
         let lookup = RunLookup(runs: resolver.runs, groups: resolver.groups)
 
         var figures: [SourceLocation: FigureSpec] = [:]
@@ -98,8 +102,8 @@ public struct Plan {
                             id: reference.run.id, selectors: reference.run.selectors),
                         RunValue.problem(
                             with: reference.path,
-                            open: lookup.isCommand(reference.run.id, selectors: reference.run.selectors))
-                            == nil
+                            open: lookup.isCommand(reference.run.id, selectors: reference.run.selectors),
+                            declared: lookup.metrics) == nil
                     else { continue }
                     let isPlain = plain == reference
                     diagnostics.append(

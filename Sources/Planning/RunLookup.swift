@@ -14,11 +14,15 @@ public struct RunLookup {
 
     /// Whether any run is trained by the author's command (most documents have none: no lookup needed).
     let hasCommands: Bool
+    /// The document's metric declarations (the same for every run of a command).
+    public let metrics: MetricDeclarations
 
     public init(runs: [String: RunSpec], groups: [String: ExperimentGroup]) {
         self.runs = runs
         self.groups = groups
-        hasCommands = runs.values.contains { $0.command != nil }
+        let command = runs.values.first { $0.command != nil }
+        hasCommands = command != nil
+        metrics = command?.metrics ?? .none
     }
 
     private final class SettingsCache {

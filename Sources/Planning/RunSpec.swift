@@ -24,6 +24,8 @@ public struct RunSpec {
     public var member: SeededMember? = nil
     /// The author's command that trains this run (`run:`); nil for a run of the engine (`config`).
     public var command: CommandSpec? = nil
+    /// What the document's ```` ```metrics ```` blocks say about the metrics a command records.
+    public var metrics = MetricDeclarations.none
 
     /// The run's settings as its cache entry records them: the command's, or the engine configuration's.
     public var settingEntries: [(key: String, value: String)] {

@@ -47,10 +47,12 @@ extension RunValue {
     }
 
     /// Why a path with a statistic is not valid, or nil when it is; `nil` too for paths without one.
-    static func statisticProblem(with path: [String], open: Bool = false) -> String? {
+    static func statisticProblem(
+        with path: [String], open: Bool = false, declared: MetricDeclarations = .none
+    ) -> String? {
         let (value, statistic) = statistic(of: path)
         guard let statistic else { return nil }
-        if let problem = problem(with: value, open: open) { return problem }
+        if let problem = problem(with: value, open: open, declared: declared) { return problem }
         guard isMeasured(value, open: open) else {
             return
                 "'.\(statistic.rawValue)' aggregates a measured value over seeds (a metric, best.<metric>, <metric>@<epoch>, a time or a size); '\(value.joined(separator: "."))' is not one"

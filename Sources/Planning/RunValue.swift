@@ -47,8 +47,12 @@ public enum RunValue: Sendable {
 
     /// Why a value path is not valid, or nil when it is. `open`: the runs are the author's commands
     /// (see ``isMetric(_:open:)``).
-    public static func problem(with path: [String], open: Bool = false) -> String? {
-        if statistic(of: path).statistic != nil { return statisticProblem(with: path, open: open) }
+    public static func problem(
+        with path: [String], open: Bool = false, declared: MetricDeclarations = .none
+    ) -> String? {
+        if statistic(of: path).statistic != nil {
+            return statisticProblem(with: path, open: open, declared: declared)
+        }
         let name = path.joined(separator: ".")
         if path.count == 1, let (metric, _) = atEpoch(name) {
             return isMetric(metric, open: open)
@@ -60,8 +64,8 @@ public enum RunValue: Sendable {
                 return
                     "unknown metric '\(path[1])' after 'best.'; metrics are \(metrics.joined(separator: ", "))"
             }
-            return higherIsBetter(path[1]) == nil
-                ? "'best.\(path[1])': the name does not say whether a higher or a lower \(path[1]) is better; name it like an accuracy or score (higher) or a loss or error (lower)"
+            return declared.higherIsBetter(path[1]) == nil
+                ? "'best.\(path[1])': the name does not say whether a higher or a lower \(path[1]) is better; declare it in a metrics block ('\(path[1]): higher' or 'lower')"
                 : nil
         }
         if path.count == 1
@@ -103,7 +107,7 @@ public enum RunValue: Sendable {
             guard let value = metrics.epochs.first(where: { $0.epoch == epoch })?.value(of: metric) else {
                 return .missing
             }
-            return .number(value, kind(ofMetric: metric))
+            return .number(value, run.metrics.kind(ofMetric: metric))
         }
         let isCommand = record.command != nil
         let recorded =
@@ -118,9 +122,9 @@ public enum RunValue: Sendable {
             // The best of the trained epochs; epoch 0 (before training) counts only for an evaluation-only run.
             let trained = metrics.trainedEpochs.isEmpty ? metrics.epochs : metrics.trainedEpochs
             let values = trained.compactMap { $0.value(of: path[1]) }
-            let higher = higherIsBetter(path[1]) ?? path[1].hasSuffix("acc")
+            let higher = run.metrics.higherIsBetter(path[1]) ?? path[1].hasSuffix("acc")
             guard let best = higher ? values.max() : values.min() else { return .missing }
-            return .number(best, kind(ofMetric: path[1]))
+            return .number(best, run.metrics.kind(ofMetric: path[1]))
         }
         let name = path.joined(separator: ".")
         if isCommand {
@@ -130,7 +134,7 @@ public enum RunValue: Sendable {
                 return .number(record.command?.seconds ?? 0, .seconds)
             default:
                 if recorded, let value = metrics.final?.value(of: name) {
-                    return .number(value, kind(ofMetric: name))
+                    return .number(value, run.metrics.kind(ofMetric: name))
                 }
                 if recorded || Self.metrics.contains(name) { return .missing }
             }

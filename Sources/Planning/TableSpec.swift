@@ -39,7 +39,9 @@ public struct TableSpec {
                 $0.trimmingCharacters(in: .whitespaces)
             }
             let path = (parts.first ?? "").split(separator: ".").map(String.init)
-            if let problem = RunValue.problem(with: path, open: runIDs.contains { lookup.isCommand($0) }) {
+            if let problem = RunValue.problem(
+                with: path, open: runIDs.contains { lookup.isCommand($0) }, declared: lookup.metrics)
+            {
                 diagnostics.append(d.diagnostic(problem, at: item))
                 continue
             }

@@ -53,7 +53,7 @@ public struct DocumentRenderer {
                 piece = value(e, from: source)
             case .directive(let d):
                 switch d.kind {
-                case .defaults:
+                case .defaults, .metrics:
                     piece = ""
                 case .experiment:
                     piece = experiment(d)

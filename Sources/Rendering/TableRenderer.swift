@@ -79,7 +79,7 @@ struct TableRenderer {
             || RunValue.isMetric(name, open: true) && !RunValue.measured.contains(name)
                 && !SettingKey.names.contains(name)
         {
-            return RunValue.kind(ofMetric: name)
+            return RunLookup(runs: runs, groups: groups).metrics.kind(ofMetric: name)
         }
         return ["train_time", "eval_time", "epoch_time"].contains(name) ? .seconds : .count
     }

@@ -1,13 +1,14 @@
 import Yams
 
 /// A fenced block whose info string starts with a directive kind: ```` ```experiment ````,
-/// ```` ```figure ````, ```` ```table ```` or ```` ```defaults ````, with a YAML mapping as its body.
+/// ```` ```figure ````, ```` ```table ````, ```` ```defaults ```` or ```` ```metrics ````, with a YAML mapping
+/// as its body.
 ///
 /// Only blocks at the top level of the document are directives; see `ParsedDocument`.
 public struct Directive {
     /// The kinds of directive, named by the first word of the fence's info string.
     public enum Kind: String, CaseIterable, Sendable {
-        case experiment, figure, table, defaults
+        case experiment, figure, table, defaults, metrics
     }
 
     public let kind: Kind

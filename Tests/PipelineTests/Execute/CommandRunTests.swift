@@ -130,6 +130,33 @@ final class CommandRunTests: XCTestCase {
         XCTAssertTrue(svg.contains(">val_f1<"), "the panel is titled by the metric")
     }
 
+    /// A metric whose name does not say which way is better is declared in a `metrics` block, with
+    /// how it prints; without one, `best.` of it is a positioned error.
+    func testAMetricsBlockDeclaresWhatANameDoesNotSay() throws {
+        let body = """
+            ```experiment
+            id: mt
+            run: sh mt.sh
+            ```
+
+            Best {{ mt.best.wer }}, final {{ mt.wer }}, BLEU {{ mt.best.bleu }}.
+
+            """
+        let project = try project(body)
+        try #"""
+        for line in '{"epoch": 1, "wer": 0.4, "bleu": 10.5}' '{"epoch": 2, "wer": 0.25, "bleu": 20.25}' \
+            '{"epoch": 3, "wer": 0.3, "bleu": 18}'; do echo "$line" >> "$REPORT_METRICS"; done
+        """#.write(to: project.url("mt.sh"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(
+            planErrors(body),
+            [
+                "6:12: 'best.wer': the name does not say whether a higher or a lower wer is better; declare it in a metrics block ('wer: higher' or 'lower')"
+            ])
+        try project.write(body + "```metrics\nwer: {better: lower, format: percent}\n```\n")
+        try project.build()
+        XCTAssertTrue(project.readme.contains("Best 25.00%, final 30.00%, BLEU 20.2500."), project.readme)
+    }
+
     func testFailuresAreResultsAPersonCanActOn() throws {
         let project = try project(
             """
