@@ -89,6 +89,21 @@ final class DirectiveTests: XCTestCase {
         XCTAssertEqual(diagnostics.first?.length, 13)
     }
 
+    /// A misspelt directive would silently become a code block: it is a warning with the kind meant;
+    /// code blocks in other languages are left alone.
+    func testAMisspeltDirectiveIsAWarning() {
+        let (document, diagnostics) = ParsedDocument.parsing(
+            "```Figure\nid: a\n```\n\n```experimnt\nid: b\n```\n\n```yaml\na: 1\n```\n\n```text\nx\n```\n\n```sh\nx\n```\n"
+        )
+        XCTAssertEqual(
+            diagnostics.summaries,
+            [
+                "1:1: warning: 'Figure' is not a directive, so this block is shown as code (did you mean 'figure'?)",
+                "5:1: warning: 'experimnt' is not a directive, so this block is shown as code (did you mean 'experiment'?)",
+            ])
+        XCTAssertTrue(document.directives.isEmpty)
+    }
+
     func testBodyThatIsNotAMapping() {
         let (document, diagnostics) = ParsedDocument.parsing(
             "Intro\n\n```table\n- a\n- b\n```\n\n```figure\njust words\n```\n")

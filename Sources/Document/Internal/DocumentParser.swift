@@ -1,3 +1,5 @@
+import Suggestions
+
 /// Cuts a document into segments: finds directives among cmark's top-level code blocks and
 /// expressions in the raw text of paragraphs and headings, and fills the gaps with verbatim text.
 struct DocumentParser {
@@ -155,8 +157,19 @@ struct DocumentParser {
     /// top-level fenced block; a warning when such a block sits inside a list item or block quote.
     private mutating func directive(in block: MarkdownBlock, info: String) -> Cutout? {
         let firstWord = info.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init) ?? ""
-        guard let kind = Directive.Kind(rawValue: firstWord) else { return nil }
         let fenceOffset = text.offset(line: block.startLine, byteColumn: block.startByteColumn)
+        guard let kind = Directive.Kind(rawValue: firstWord) else {
+            // ```Figure or ```experimnt is shown as code, silently, unless someone says so.
+            if firstWord.count >= 4,
+                let meant = suggestion(for: firstWord, among: Directive.Kind.allCases.map(\.rawValue))
+            {
+                diagnostics.append(
+                    .warning(
+                        "'\(firstWord)' is not a directive, so this block is shown as code (did you mean '\(meant)'?)",
+                        file: file, at: text.location(ofOffset: fenceOffset), length: 3 + firstWord.count))
+            }
+            return nil
+        }
         directiveCount += 1
         guard directiveCount <= Self.maximumDirectives else {
             if directiveCount == Self.maximumDirectives + 1 {
