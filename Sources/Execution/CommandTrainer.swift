@@ -239,6 +239,18 @@ public struct CommandTrainer: RunTrainer {
         case diverged(Int, [String])
     }
 
+    /// The last epoch an interrupted attempt kept in a run's progress directory, if any.
+    public static func keptEpoch(in progress: URL) -> Int? {
+        guard
+            let text = try? String(
+                contentsOf: progress.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
+        else { return nil }
+        return text.split(separator: "\n").compactMap { line -> Int? in
+            guard case .success(let parsed) = MetricLine.parse(String(line)) else { return nil }
+            return parsed.epoch.epoch
+        }.last
+    }
+
     /// Where the run it starts from keeps its outputs: a command run's `out/`, an engine run's entry.
     func initDirectory(_ key: String) -> URL {
         let out = store.directory(key).appendingPathComponent("out", isDirectory: true)

@@ -105,13 +105,15 @@ extension ReportBuilder {
             let config = planned
             let initKey = run.initID.flatMap { plan.keys[$0] }
             let kept =
-                store.progressKeys().contains(key)
-                ? (try? TrainingState(
-                    decoding: Data(
-                        contentsOf: store.progressDirectory(key).appendingPathComponent(
-                            EngineTrainer.stateName)
-                    )))?.epoch
-                : nil
+                !store.progressKeys().contains(key)
+                ? nil
+                : run.command != nil
+                    ? CommandTrainer.keptEpoch(in: store.progressDirectory(key))
+                    : (try? TrainingState(
+                        decoding: Data(
+                            contentsOf: store.progressDirectory(key).appendingPathComponent(
+                                EngineTrainer.stateName)
+                        )))?.epoch
             if let holder = RunCacheLock.holder(of: key, in: store.root) {
                 row.reason =
                     "being trained now by \(holder.description)" + (kept.map { " (\($0) epochs done)" } ?? "")
