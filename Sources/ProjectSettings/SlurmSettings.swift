@@ -24,6 +24,10 @@ public struct SlurmSettings: Sendable, Equatable {
     public var setup: [String] = []
     /// Seconds between two `squeue` calls.
     public var pollInterval: Double = 10
+    /// Seconds a finished run's result may take to appear on a shared filesystem before it counts as
+    /// failed.
+    public var latencyWait: Double = Self.defaultLatencyWait
+    public static let defaultLatencyWait: Double = 60
     /// The `report` executable the jobs run (default: the one running the build). It and the project
     /// must be on a filesystem every node sees.
     public var command: String?
@@ -33,7 +37,7 @@ public struct SlurmSettings: Sendable, Equatable {
     /// The keys of the `slurm:` block, as written in `report.yaml`.
     public static let keys = [
         "partition", "account", "qos", "time", "cpus_per_task", "memory", "gres", "max_running",
-        "sbatch_args", "setup", "poll_interval", "command",
+        "sbatch_args", "setup", "poll_interval", "latency_wait", "command",
     ]
 
     mutating func set(_ key: String, _ node: Node) throws {
@@ -78,6 +82,11 @@ public struct SlurmSettings: Sendable, Equatable {
                     message: "'poll_interval' must be a number of seconds, at least 0.05")
             }
             pollInterval = value
+        case "latency_wait":
+            guard let value = node.float, value.isFinite, value >= 0 else {
+                throw ProjectSettingError(message: "'latency_wait' must be a number of seconds, at least 0")
+            }
+            latencyWait = value
         case "command": command = try text()
         default:
             let hint = didYouMean(key, among: Self.keys)

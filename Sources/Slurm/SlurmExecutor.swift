@@ -165,6 +165,7 @@ public final class SlurmExecutor: RunExecutor {
         tasks: [SlurmPlanFile.Task], jobs: [String], submission: SlurmSubmission, interrupt: SlurmInterrupt
     ) throws -> [String: RunOutcome] {
         var tracker = SlurmTracker(tasks: tasks, jobs: jobs)
+        tracker.latencyWait = settings.latencyWait
         var outcomes: [String: RunOutcome] = [:]
         var lastCounts: SlurmTracker.Counts?
         var concurrency = 1

@@ -1,5 +1,6 @@
 import Execution
 import Foundation
+import ProjectSettings
 
 /// One line of `squeue --array --format=%F|%K|%T|%r|%N`: an array task, its state and Slurm's reason.
 public struct SlurmQueueEntry: Equatable {
@@ -54,8 +55,13 @@ struct SlurmTracker {
     /// The Slurm job id of each task's array.
     public let jobs: [String]
     /// Polls a task may be missing from `squeue`, or finished without its entry appearing in the
-    /// cache (a shared filesystem can lag), before it counts as failed.
+    /// cache (a shared filesystem can lag), before it counts as failed…
     var grace = 3
+    /// …and seconds, however often the build polls (`latency_wait` in `report.yaml`; Snakemake's
+    /// `--latency-wait`, Nextflow's `exitReadTimeout`).
+    var latencyWait: TimeInterval = SlurmSettings.defaultLatencyWait
+    /// When each task was first seen missing, or finished without its result.
+    private var missingSince: [Int: Date] = [:]
 
     private(set) var outcomes: [Int: RunOutcome] = [:]
     private(set) var phases: [Int: SlurmQueueEntry.Phase] = [:]
@@ -99,7 +105,9 @@ struct SlurmTracker {
             guard let entry else {
                 // Listed before and gone now, or never listed: Slurm forgot it (MinJobAge) or lost it.
                 waiting[index, default: 0] += 1
-                if waiting[index, default: 0] > grace {
+                let since = missingSince[index] ?? now
+                missingSince[index] = since
+                if waiting[index, default: 0] > grace && now.timeIntervalSince(since) >= latencyWait {
                     outcomes[index] = Self.failed(
                         state: "GONE", reason: "no longer listed by squeue and no result in the cache",
                         job: id)
@@ -111,14 +119,20 @@ struct SlurmTracker {
             switch entry.phase {
             case .queued:
                 waiting[index] = 0
+                missingSince[index] = nil
             case .running:
                 waiting[index] = 0
+                missingSince[index] = nil
                 if started[index] == nil { started[index] = now }
             case .completed:
                 waiting[index, default: 0] += 1
-                if waiting[index, default: 0] > grace {
+                let since = missingSince[index] ?? now
+                missingSince[index] = since
+                if waiting[index, default: 0] > grace && now.timeIntervalSince(since) >= latencyWait {
                     outcomes[index] = Self.failed(
-                        state: "COMPLETED", reason: "the job ended but its result is not in the cache",
+                        state: "COMPLETED",
+                        reason:
+                            "the job ended but its result is not in the cache after \(Int(latencyWait)) s; on a slow shared filesystem raise latency_wait",
                         job: id)
                     resolved.append(index)
                 }

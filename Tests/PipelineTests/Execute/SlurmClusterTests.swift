@@ -149,7 +149,8 @@ final class SlurmClusterTests: XCTestCase {
             Tuned {{ tuned.val_acc }} from {{ tiny[lr=0.05].val_acc }}, {{ tiny[lr=0.05].best.val_loss }}.
 
             """
-        let slurm = try project(document, settings: "executor: slurm\nslurm:\n  poll_interval: 0.2\n")
+        let slurm = try project(
+            document, settings: "executor: slurm\nslurm:\n  poll_interval: 0.2\n  latency_wait: 2\n")
         let local = try project(document)
         for root in [slurm, local] {
             try FileManager.default.copyItem(
@@ -175,7 +176,9 @@ final class SlurmClusterTests: XCTestCase {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let slurm = try project(
             Self.document,
-            settings: "executor: slurm\nslurm:\n  poll_interval: 0.2\n  cpus_per_task: \(cores)\n")
+            settings:
+                "executor: slurm\nslurm:\n  poll_interval: 0.2\n  latency_wait: 2\n  cpus_per_task: \(cores)\n"
+        )
         let local = try project(Self.document)
 
         let built = try run(["build"], in: slurm)

@@ -59,8 +59,17 @@ final class SlurmTrackerTests: XCTestCase {
     func testMissingOrResultlessTasksFailAfterGrace() {
         var tracker = SlurmTracker(tasks: Array(tasks.prefix(2)), jobs: ["7", "7"])
         let queue = [SlurmQueueEntry(job: "7", task: 1, state: "COMPLETED")]
-        for _ in 0..<tracker.grace { XCTAssertEqual(tracker.update(queue, isComplete: { _ in false }), []) }
-        XCTAssertEqual(tracker.update(queue, isComplete: { _ in false }), [0, 1])
+        let start = Date(timeIntervalSince1970: 1000)
+        // Polled quickly, the grace polls pass long before the latency wait: still waiting.
+        for poll in 0...tracker.grace {
+            XCTAssertEqual(
+                tracker.update(queue, isComplete: { _ in false }, now: start + Double(poll)), [])
+        }
+        XCTAssertEqual(tracker.update(queue, isComplete: { _ in false }, now: start + 59), [])
+        // A result that appears within the wait is a result.
+        var late = tracker
+        XCTAssertEqual(late.update(queue, isComplete: { $0 == "b" }, now: start + 59.5), [1])
+        XCTAssertEqual(tracker.update(queue, isComplete: { _ in false }, now: start + 60), [0, 1])
         XCTAssertEqual(
             tracker.outcomes[0],
             SlurmTracker.failed(
@@ -68,7 +77,10 @@ final class SlurmTrackerTests: XCTestCase {
         XCTAssertEqual(
             tracker.outcomes[1],
             SlurmTracker.failed(
-                state: "COMPLETED", reason: "the job ended but its result is not in the cache", job: "7_1"))
+                state: "COMPLETED",
+                reason:
+                    "the job ended but its result is not in the cache after 60 s; on a slow shared filesystem raise latency_wait",
+                job: "7_1"))
     }
 
     func testEstimateFromFinishedTasks() {

@@ -132,7 +132,8 @@ final class FakeSlurm {
 }
 
 extension TestProject {
-    /// Builds with `--executor slurm` (or `executor`) against `slurm`, polling every 50 ms.
+    /// Builds with `--executor slurm` (or `executor`) against `slurm`, polling every 50 ms; a finished
+    /// job's result is waited for one second (the fake cluster shares this filesystem).
     func slurmBuilder(
         _ slurm: FakeSlurm, detach: Bool = false, executor: ExecutorKind = .slurm, rerun: [String] = []
     ) -> ReportBuilder {
@@ -140,6 +141,7 @@ extension TestProject {
         options.rerun = rerun
         options.executor = executor
         options.slurm.pollInterval = 0.05
+        options.slurm.latencyWait = 1
         options.slurmCommands = slurm.commands
         options.detach = detach
         return ReportBuilder(options: options, console: SilentBuildObserver())
