@@ -80,6 +80,28 @@ final class ChildProcess: Sendable {
     /// Sends `signal` to every process of the command's group.
     func signalGroup(_ signal: Int32) { kill(-pid, signal) }
 
+    /// Kills the processes on this machine whose environment names `metrics` as their `REPORT_METRICS`:
+    /// a command a build started and could not stop because the build was killed (SIGKILL, a crash).
+    /// Only a build that holds the run's claim calls this, so no live build's command is among them.
+    /// Returns how many it killed.
+    static func killLeftovers(writingTo metrics: String) -> Int {
+        let needle = Array("REPORT_METRICS=\(metrics)".utf8)
+        let own = getpid()
+        var killed = 0
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        for name in names {
+            guard let pid = pid_t(name), pid != own,
+                let environ = FileManager.default.contents(atPath: "/proc/\(name)/environ")
+            else { continue }
+            let found = environ.split(separator: 0, omittingEmptySubsequences: true).contains {
+                $0.elementsEqual(needle)
+            }
+            if found, kill(pid, SIGKILL) == 0 { killed += 1 }
+        }
+        if killed > 0 { usleep(100_000) }  // Let them go before their files are reused.
+        return killed
+    }
+
     /// Kills the groups of every command still running (a second Ctrl-C, just before the build exits).
     public static func killAll() {
         running.withLock { groups in

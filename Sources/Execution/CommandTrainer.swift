@@ -57,15 +57,33 @@ public struct CommandTrainer: RunTrainer {
 
         do {
             try manager.createDirectory(at: outputs, withIntermediateDirectories: true)
-            // What an interrupted attempt kept.
+            // A build killed with SIGKILL cannot stop its command; whatever it left still writing here goes first.
+            let stopped = ChildProcess.killLeftovers(writingTo: attemptURL.path)
+            if stopped > 0 {
+                context.note(
+                    "stopped  \(name): \(stopped) process\(stopped == 1 ? "" : "es") of a killed build still running its command"
+                )
+                notes += "stopped \(stopped) leftover process(es) of a killed build\n"
+            }
+            // What an interrupted attempt kept: the epochs the build read, then any its command wrote after
+            // (a build killed with SIGKILL reads nothing more; the script's checkpoint is already past them).
             var epochs: [EpochMetrics] = []
             var seconds = 0.0
-            if let kept = try? String(contentsOf: keptURL, encoding: .utf8) {
-                for line in kept.split(separator: "\n") {
-                    if case .success(let parsed) = MetricLine.parse(String(line)) {
-                        epochs.append(parsed.epoch)
-                    }
+            for url in [keptURL, attemptURL] {
+                guard let text = try? String(contentsOf: url, encoding: .utf8) else { continue }
+                // Complete lines only: one being written when the process died is not an epoch.
+                for line in text.split(separator: "\n", omittingEmptySubsequences: true).dropLast(
+                    text.hasSuffix("\n") ? 0 : 1)
+                {
+                    guard case .success(let parsed) = MetricLine.parse(String(line)),
+                        parsed.nonFinite.isEmpty,
+                        parsed.epoch.epoch > (epochs.last?.epoch ?? -1)
+                    else { continue }
+                    epochs.append(parsed.epoch)
                 }
+            }
+            if !epochs.isEmpty {
+                try store.writer.write(epochs.map { MetricLine.text($0) }.joined(), to: keptURL)
                 if let data = manager.contents(atPath: progress.appendingPathComponent("seconds").path) {
                     seconds = Double(String(decoding: data, as: UTF8.self)) ?? 0
                 }

@@ -273,6 +273,41 @@ final class CommandRunTests: XCTestCase {
                 .contains("\"epoch\":1"))
     }
 
+    /// A build killed with SIGKILL leaves its command running: the next build stops it, keeps the
+    /// epochs it wrote meanwhile, and resumes after them.
+    func testTheCommandOfAKilledBuildIsStoppedAndItsEpochsKept() throws {
+        let project = try project(
+            "```experiment\nid: slow\nrun: python3 tiny_train.py --epochs 6 --sleep 0.3 --seed 2\n```\n")
+        let key = try project.key("slow")
+        let progress = project.runs.progressDirectory(key)
+        try FileManager.default.createDirectory(
+            at: progress.appendingPathComponent("out"), withIntermediateDirectories: true)
+        // What the killed build's command is: the same command, writing where that build told it to.
+        let leftover = Process()
+        leftover.executableURL = URL(fileURLWithPath: "/bin/sh")
+        leftover.arguments = ["-c", "exec python3 tiny_train.py --epochs 6 --sleep 0.3 --seed 2"]
+        leftover.currentDirectoryURL = project.root
+        var environment = ProcessInfo.processInfo.environment
+        environment["REPORT_METRICS"] = progress.appendingPathComponent("attempt-metrics.jsonl").path
+        environment["REPORT_RUN_DIR"] = progress.appendingPathComponent("out").path
+        leftover.environment = environment
+        try leftover.run()
+        Thread.sleep(forTimeInterval: 1.2)
+        let (outcome, notes) = try train(project, "slow")
+        guard case .trained = outcome else { return XCTFail("\(outcome)") }
+        leftover.waitUntilExit()
+        XCTAssertEqual(leftover.terminationReason, .uncaughtSignal, "the leftover was killed")
+        XCTAssertTrue(
+            notes.contains { $0.hasPrefix("stopped  slow: 1 process of a killed build") }, "\(notes)")
+        XCTAssertTrue(notes.contains { $0.hasPrefix("resumes  slow: after epoch ") }, "\(notes)")
+        try project.write(
+            "```experiment\nid: plain\nrun: python3 tiny_train.py --epochs 6 --seed 2\n```\n")
+        let (plain, _) = try train(project, "plain")
+        guard case .trained = plain else { return XCTFail("\(plain)") }
+        XCTAssertEqual(
+            try project.runs.record(key).metrics.epochs, try project.record("plain").metrics.epochs)
+    }
+
     func testAForkedChildDoesNotOutliveItsRun() throws {
         let project = try project("```experiment\nid: fork\nrun: python3 fork_and_exit.py\n```\n")
         let (outcome, _) = try train(project, "fork")
