@@ -235,6 +235,12 @@ final class LocalScheduler: @unchecked Sendable {
         }
         console.started(name)
         var lastBeat = Date()
+        /// Refreshes the claim every `heartbeatInterval`, from events or (a command) the trainer's pulse.
+        func beat() {
+            guard Date().timeIntervalSince(lastBeat) > RunCacheLock.heartbeatInterval else { return }
+            lock.heartbeat(claim)
+            lastBeat = Date()
+        }
         let outcome = trainer.train(
             run,
             TrainingContext(
@@ -243,17 +249,8 @@ final class LocalScheduler: @unchecked Sendable {
                 onEvent: { [self] event in
                     console.event(name, event)
                     progressed(run, event)
-                    if Date().timeIntervalSince(lastBeat) > RunCacheLock.heartbeatInterval {
-                        lock.heartbeat(claim)
-                        lastBeat = Date()
-                    }
-                },
-                alive: { [lock] in
-                    if Date().timeIntervalSince(lastBeat) > RunCacheLock.heartbeatInterval {
-                        lock.heartbeat(claim)
-                        lastBeat = Date()
-                    }
-                }))
+                    beat()
+                }, alive: beat))
         switch outcome {
         case .trained(let final):
             console.finished(name, final)

@@ -53,6 +53,13 @@ public struct CommandSpec: Sendable, Equatable {
         settings.map { ($0.key, $0.value.text) }
     }
 
+    /// What a run's cache entry records as its configuration: the settings, and the command as `run`.
+    public var recordedConfig: [String: String] {
+        var entries = Dictionary(canonicalEntries) { first, _ in first }
+        entries["run"] = template
+        return entries
+    }
+
     /// The seed, when the run has a whole-number `seed` setting.
     public var seed: Int? {
         if case .number(let n)? = value(of: "seed"), n == n.rounded(), abs(n) < 1e15 { return Int(n) }

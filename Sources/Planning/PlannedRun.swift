@@ -24,11 +24,7 @@ extension PlannedRun {
     /// The configuration as its cache entry records it: the engine's keys, or the command's settings and
     /// the command itself (`run`).
     public var canonicalConfig: [String: String] {
-        if let command {
-            var entries = Dictionary(command.canonicalEntries) { first, _ in first }
-            entries["run"] = command.template
-            return entries
-        }
+        if let command { return command.recordedConfig }
         return Dictionary(uniqueKeysWithValues: config.canonicalEntries.map { ($0.key, $0.value) })
     }
 }

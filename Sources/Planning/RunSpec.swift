@@ -35,9 +35,7 @@ public struct RunSpec {
     /// The configuration as its cache entry records it: the engine's keys, or the command's settings and
     /// the command itself (`run`).
     public var canonicalConfig: [String: String] {
-        var entries = Dictionary(settingEntries) { first, _ in first }
-        if let command { entries["run"] = command.template }
-        return entries
+        command?.recordedConfig ?? Dictionary(settingEntries) { first, _ in first }
     }
 
     /// One setting as text, for tables, selectors and inline expressions.
