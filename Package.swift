@@ -53,7 +53,9 @@ let package = Package(
         .target(name: "Preview", swiftSettings: testable),
         .target(
             name: "Datasets",
-            dependencies: ["CZlib", "Files", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "CZlib", "Files", "Suggestions", .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: testable),
         .target(
             name: "Engine",
@@ -66,7 +68,7 @@ let package = Package(
         .target(name: "Document", dependencies: ["CCmark", "Suggestions", "Yams"], swiftSettings: testable),
         // report.yaml (its keys, the executor and Slurm settings) and where a project's files are.
         .target(
-            name: "ProjectSettings", dependencies: ["Document", "Files", "Suggestions", "Yams"],
+            name: "ProjectSettings", dependencies: ["Datasets", "Document", "Files", "Suggestions", "Yams"],
             swiftSettings: testable),
         // The run cache: content-addressed entries with manifests, their keys, records and locks.
         .target(

@@ -13,6 +13,9 @@ public struct SettingKey: Sendable {
         case integer(min: Int, max: Int = .max)
         /// One of a fixed list of names.
         case choice([String])
+        /// A built-in dataset's name, or the name of one the project declares (checked by the resolver,
+        /// which knows the declarations).
+        case dataset
         case flag
         /// A built-in model name or a list of layers.
         case model
@@ -28,7 +31,7 @@ public struct SettingKey: Sendable {
 
     /// Every training key, in the order a document's settings are applied.
     public static let all: [SettingKey] = [
-        SettingKey(name: "dataset", kind: .choice(DatasetName.allCases.map(\.rawValue))),
+        SettingKey(name: "dataset", kind: .dataset),
         SettingKey(name: "model", kind: .model),
         SettingKey(name: "width", kind: .number(min: 0, max: 1000, open: true)),
         SettingKey(name: "dropout", kind: .number(min: 0, max: 1)),
@@ -124,6 +127,18 @@ extension TrainingConfig {
                     "unknown \(name) '\(text)'\(hint); expected one of \(names.joined(separator: ", "))")
             }
             setChoice(name, text)
+        case (.dataset, .text(let text)):
+            if let builtin = DatasetName(userInput: text) {
+                dataset = DatasetID(builtin)
+                data = .builtin(builtin)
+            } else if DatasetID.isValidDeclaredName(text) {
+                // The resolver replaces the description with the declared dataset's, or reports the name.
+                dataset = DatasetID(text)
+            } else {
+                throw SettingError(
+                    "'\(text)' is not a dataset name: use mnist, fashion_mnist or a name declared under 'datasets:' in report.yaml"
+                )
+            }
         case (.flag, .flag(let v)):
             nesterov = v
         case (.model, .text(let text)):
@@ -173,7 +188,7 @@ extension TrainingConfig {
                 throw SettingError("'\(name)' must be a whole number, found \(node.kindName)", node: node)
             }
             value = .integer(v)
-        case .choice:
+        case .choice, .dataset:
             value = .text(node.scalar?.string ?? "")
         case .flag:
             guard let v = node.bool else { throw SettingError("'\(name)' must be true or false", node: node) }
@@ -228,7 +243,6 @@ extension TrainingConfig {
 
     private mutating func setChoice(_ name: String, _ text: String) {
         switch name {
-        case "dataset": dataset = DatasetName(rawValue: text) ?? dataset
         case "optimizer": optimizer = OptimizerKind(rawValue: text) ?? optimizer
         case "schedule": schedule = Schedule(rawValue: text) ?? schedule
         case "normalize": normalize = Normalization(rawValue: text) ?? normalize

@@ -70,3 +70,34 @@ public enum DataCommands {
         return allGood
     }
 }
+
+extension DataCommands {
+    /// Verifies declared datasets: each one's files against its declared SHA-256, then reads it in full
+    /// and checks it (shapes, labels, classes). Prints one block per dataset.
+    /// - Returns: true when every one is usable.
+    public static func verifyDeclared(_ ids: [DatasetID], catalog: DatasetCatalog, output: (String) -> Void)
+        -> Bool
+    {
+        var allGood = true
+        for id in ids {
+            guard let declaration = catalog.declarations[id] else { continue }
+            output("\(id) (declared at \(declaration.origin), \(declaration.format.rawValue)):")
+            do {
+                let files = try catalog.files(of: declaration)
+                let hash = try catalog.verifiedHash(of: declaration)
+                output("  ok      \(files.count) file\(files.count == 1 ? "" : "s"), content \(hash)")
+                let d = try catalog.describe(id)
+                let names = d.classNames.map {
+                    ": " + $0.prefix(12).joined(separator: ", ") + ($0.count > 12 ? ", …" : "")
+                }
+                output(
+                    "  ok      \(d.trainCount) training and \(d.testCount) test samples of \(d.shape), \(d.classes) classes\(names ?? "")"
+                )
+            } catch {
+                output("  FAILED  \(error)")
+                allGood = false
+            }
+        }
+        return allGood
+    }
+}

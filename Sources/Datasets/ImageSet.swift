@@ -103,13 +103,20 @@ public struct ImageSet: Sendable {
             for i in indices { out.append(contentsOf: f[(i * n)..<((i + 1) * n)]) }
             picked = .floats(out)
         }
-        return ImageSet(pixels: picked, labels: indices.map { labels[$0] }, count: indices.count, shape: shape)
+        return ImageSet(
+            pixels: picked, labels: indices.map { labels[$0] }, count: indices.count, shape: shape)
     }
 
     /// The first `n` samples (all of them when `n` is nil or larger than the set).
     public func prefix(_ n: Int?) -> ImageSet {
         guard let n, n < count else { return self }
-        return subset(Array(0..<n))
+        let end = n * pixelsPerImage
+        let head: Pixels
+        switch pixels {
+        case .bytes(let b): head = .bytes(Array(b[0..<end]))
+        case .floats(let f): head = .floats(Array(f[0..<end]))
+        }
+        return ImageSet(pixels: head, labels: Array(labels[0..<n]), count: n, shape: shape)
     }
 
     /// The sets joined, in order; all must have this shape and pixel kind.

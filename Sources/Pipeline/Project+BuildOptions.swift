@@ -31,6 +31,7 @@ extension Project {
         } else if let data = settings.dataDirectory {
             options.dataDirectory = Self.absolute(data, from: root).path
         }
+        options.datasets = settings.datasets
         options.jobs = given.jobs ?? settings.jobs ?? ProcessInfo.processInfo.activeProcessorCount
         return options
     }

@@ -31,6 +31,8 @@ public struct BuildOptions {
     /// Where runs train: here, or as Slurm jobs (`report.yaml`'s `executor`, `--executor`).
     public var executor = ExecutorKind.local
     public var slurm = SlurmSettings()
+    /// Datasets the project declares (report.yaml's `datasets:`).
+    public var datasets: [DatasetDeclaration] = []
     /// Slurm only: submit and return without waiting (`--detach`), or print the submission only (`--dry-run`).
     public var detach = false
     public var dryRun = false
@@ -107,7 +109,8 @@ public final class ReportBuilder {
         let fingerprinter = CommandFingerprinter(
             projectRoot: options.projectRoot, runsEnvironment: environment && options.runsCommands)
         return try Plan.make(
-            bytes: [UInt8](data), path: options.displayPath, fingerprint: fingerprinter.fingerprint)
+            bytes: [UInt8](data), path: options.displayPath, fingerprint: fingerprinter.fingerprint,
+            datasets: catalog())
     }
 
     /// Trains what is not cached, then writes the README and its figures.
@@ -224,7 +227,8 @@ public final class ReportBuilder {
             return LocalExecutor(
                 trainer: RunTrainers(
                     engine: EngineTrainer(
-                        store: store, data: DatasetCache(locator: locator(), observer: console)),
+                        store: store,
+                        data: DatasetCache(locator: locator(), catalog: catalog(), observer: console)),
                     command: commandTrainer()),
                 lock: lock, jobs: options.jobs, cores: ProcessInfo.processInfo.activeProcessorCount,
                 console: console, stop: options.stop, estimate: { [self] in estimate($0) })
@@ -239,6 +243,13 @@ public final class ReportBuilder {
         var trainer = CommandTrainer(store: store, projectRoot: options.projectRoot)
         trainer.dataDirectory = options.dataDirectory.map { options.url($0).standardizedFileURL.path }
         return trainer
+    }
+
+    /// The built-in datasets and the project's declared ones, cached under the project's `data/`.
+    func catalog() -> DatasetCatalog {
+        DatasetCatalog(
+            declarations: options.datasets, cacheDirectory: options.projectRoot.appendingPathComponent("data")
+        )
     }
 
     func locator() -> DataLocator {
@@ -284,8 +295,10 @@ public final class ReportBuilder {
     /// nothing is queued on a cluster whose nodes may have no internet.
     func findDatasets(for runs: [PlannedRun]) throws {
         let locator = locator()
-        let names = Set(runs.filter { $0.command == nil }.map(\.config.dataset.rawValue)).sorted().compactMap(
-            DatasetName.init(rawValue:))
+        // Declared datasets were verified against their hashes when the document was planned.
+        let names = Set(runs.filter { $0.command == nil }.compactMap(\.config.dataset.builtin)).sorted {
+            $0.rawValue < $1.rawValue
+        }
         for name in names {
             do {
                 _ = try locator.resolve(name, progress: { [console] in console.download($0) })
@@ -407,11 +420,13 @@ public final class ReportBuilder {
     }
 
     func slurmExecutor(document: String, source: String, mode: SlurmExecutor.Mode) -> SlurmExecutor {
-        SlurmExecutor(
+        var executor = SlurmExecutor(
             store: store, settings: options.slurm, commands: options.slurmCommands, console: console,
             command: options.slurm.command ?? Bundle.main.executablePath ?? CommandLine.arguments[0],
             projectRoot: options.projectRoot, dataDirectory: options.dataDirectory, document: document,
             source: source, mode: mode)
+        executor.datasets = options.datasets
+        return executor
     }
 
     /// `report/README.md` → `report/README.html`.
@@ -424,12 +439,15 @@ public final class ReportBuilder {
     /// costs more); nil when some run has no such record.
     public func estimate(_ runs: [PlannedRun]) -> Double? {
         var rates: [String: (seconds: Double, images: Double)] = [:]
+        var trainCounts: [String: Int] = [:]
+        for name in DatasetName.allCases { trainCounts[name.rawValue] = DatasetInfo.info(name).trainCount }
+        for run in runs { trainCounts[run.config.dataset.rawValue] = run.config.data.trainCount }
         for key in store.allKeys().prefix(2_000) {
             guard let record = try? store.record(key), record.metrics.diverged == nil,
                 let model = record.config["model"], let datasetName = record.config["dataset"],
-                let dataset = DatasetName(rawValue: datasetName)
+                let trainCount = trainCounts[datasetName]
             else { continue }
-            let count = Double(DatasetInfo.info(dataset).trainCount)
+            let count = Double(trainCount)
             // Work in image-FLOPs: a wider or narrower variant of the model scales with its FLOPs.
             let images =
                 min(record.config["train_samples"].flatMap(Double.init) ?? count, count)
@@ -444,7 +462,7 @@ public final class ReportBuilder {
             guard run.command == nil else { return nil }
             let id = run.canonicalConfig["model"].map { $0 + "|" + run.config.dataset.rawValue } ?? ""
             guard let rate = rates[id], rate.images > 0 else { return nil }
-            let count = DatasetInfo.info(run.config.dataset).trainCount
+            let count = run.config.data.trainCount
             let flops = Double(max(1, (try? run.config.modelSize().flopsPerImage) ?? 1))
             let epochs = run.config.epochs - (run.extends?.epochs ?? 0)
             total +=

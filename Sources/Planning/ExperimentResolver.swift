@@ -1,4 +1,5 @@
 import Configuration
+import Datasets
 import Document
 import Engine
 import Suggestions
@@ -30,6 +31,9 @@ struct ExperimentResolver {
     /// Whether each experiment runs a command (`run:` in its block, its defaults or its `base` chain).
     private var commandMemo: [String: Bool] = [:]
     var seenErrors = Set<String>()
+    /// The datasets experiments may name, and what each declared one turned out to be.
+    public var datasets = DatasetCatalog.builtinOnly
+    private var described: [DatasetID: Result<DatasetDescription, DescribeFailure>] = [:]
     /// Derived settings resolved so far (ExperimentResolver+Derived.swift).
     public var derived = DerivedSettings()
 
@@ -407,6 +411,29 @@ struct ExperimentResolver {
                     diagnostics: &diagnostics)
             }
         }
+        if config.dataset.builtin == nil, let setting = settings.effective("dataset") {
+            if described[config.dataset] == nil {
+                described[config.dataset] = Result { try datasets.describe(config.dataset) }.mapError {
+                    DescribeFailure(message: "\($0)")
+                }
+            }
+            switch described[config.dataset] {
+            case .success(let description)?:
+                config.data = description
+                if description.shape.tabular, !config.augment.isOff {
+                    report(
+                        "dataset '\(config.dataset)' is a table (\(description.shape)); 'augment' (crop, flip, erase) works on images only",
+                        at: (settings.effective("augment") ?? setting).entry.valueLocation, length: 1,
+                        file: setting.directive.file, diagnostics: &diagnostics)
+                }
+            case .failure(let failure)?:
+                report(
+                    failure.message, at: setting.entry.valueLocation, length: config.dataset.rawValue.count,
+                    file: setting.directive.file, diagnostics: &diagnostics)
+                return config
+            case nil: break
+            }
+        }
         // Shapes, parameters and activation memory from arithmetic alone: no network is built.
         do { _ = try config.modelSize() } catch let error as SpecError {
             if let setting = settings.effective("model") ?? settings.effective("width") {
@@ -494,4 +521,9 @@ struct ExperimentResolver {
             }
         }
     }
+}
+
+/// Why a declared dataset could not be described, as the message the document's error shows.
+struct DescribeFailure: Error {
+    var message: String
 }

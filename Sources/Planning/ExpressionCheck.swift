@@ -104,7 +104,7 @@ struct ExpressionCheck {
         guard path.count == 1 else { return false }
         if ["machine", "label", "id", "key"].contains(path[0]) { return true }
         switch SettingKey.named(path[0])?.kind {
-        case .choice?, .flag?, .model?, .augment?: return true
+        case .choice?, .dataset?, .flag?, .model?, .augment?: return true
         default: return false
         }
     }

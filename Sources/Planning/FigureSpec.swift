@@ -153,7 +153,7 @@ public struct FigureSpec {
                 guard let config = lookup.runIDs(ofUnit: id).first.flatMap({ lookup.runs[$0]?.config }) else {
                     continue
                 }
-                let count = DatasetInfo.info(config.dataset).trainCount
+                let count = config.data.trainCount
                 let images = min(config.trainSamples ?? count, count)
                 let steps = (images + max(1, config.batchSize) - 1) / max(1, config.batchSize) * config.epochs
                 let points = steps / max(1, config.logInterval)

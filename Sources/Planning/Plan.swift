@@ -40,15 +40,23 @@ public struct Plan {
     public typealias Fingerprint = (CommandSpec) -> Result<CommandFingerprint, CommandFingerprintError>
 
     /// Decodes (as UTF-8, or a positioned error), parses and checks a document's bytes.
-    public static func make(bytes: [UInt8], path: String, fingerprint: Fingerprint? = nil) throws -> Plan {
-        try make(source: try ParsedDocument.decode(bytes, path: path), path: path, fingerprint: fingerprint)
+    public static func make(
+        bytes: [UInt8], path: String, fingerprint: Fingerprint? = nil, datasets: DatasetCatalog = .builtinOnly
+    ) throws -> Plan {
+        try make(
+            source: try ParsedDocument.decode(bytes, path: path), path: path, fingerprint: fingerprint,
+            datasets: datasets)
     }
 
-    /// Parses and checks a document; throws `DiagnosticError` with every error found.
-    public static func make(source: String, path: String, fingerprint: Fingerprint? = nil) throws -> Plan {
+    /// Parses and checks a document; throws `DiagnosticError` with every error found. A declared dataset
+    /// an experiment names is described through `datasets` (its hash checked; read once per content).
+    public static func make(
+        source: String, path: String, fingerprint: Fingerprint? = nil, datasets: DatasetCatalog = .builtinOnly
+    ) throws -> Plan {
         let (document, parseDiagnostics) = ParsedDocument.parse(source: source, path: path)
         var diagnostics = DiagnosticList(file: path, diagnostics: parseDiagnostics)
         var resolver = ExperimentResolver()
+        resolver.datasets = datasets
         resolver.resolve(document, diagnostics: &diagnostics)
         let declared = MetricDeclarations.parse(document, diagnostics: &diagnostics)
         for id in resolver.runOrder where resolver.runs[id]?.command != nil {
@@ -170,9 +178,9 @@ public struct Plan {
             guard let run = runs[id], let key = keys[id] else { continue }
             if byKey[key] == nil {
                 // Doubles: a cost estimate for scheduling, never an overflow.
-                let info = DatasetInfo.info(run.config.dataset)
-                let trainImages = Double(min(run.config.trainSamples ?? info.trainCount, info.trainCount))
-                let valImages = Double(min(run.config.valSamples ?? info.testCount, info.testCount))
+                let data = run.config.data
+                let trainImages = Double(min(run.config.trainSamples ?? data.trainCount, data.trainCount))
+                let valImages = Double(min(run.config.valSamples ?? data.testCount, data.testCount))
                 let images = trainImages * Double(run.config.epochs) + valImages
                 let flops = Double((try? run.config.modelSize().flopsPerImage) ?? 1_000_000)
                 byKey[key] = PlannedRun(

@@ -1,3 +1,4 @@
+import Datasets
 import Document
 import Foundation
 import Suggestions
@@ -28,6 +29,7 @@ public struct ProjectSettings: Sendable, Equatable {
     public static let fileName = "report.yaml"
     public static let keys = [
         "document", "data_dir", "runs", "figures", "outputs", "documents", "jobs", "executor", "slurm",
+        "datasets",
     ]
 
     public var document: String?
@@ -41,6 +43,8 @@ public struct ProjectSettings: Sendable, Equatable {
     public var executor: ExecutorKind?
     /// The `slurm:` section: the Slurm executor's settings.
     public var slurm = SlurmSettings()
+    /// The `datasets:` section: datasets the project's experiments may name, paths resolved.
+    public var datasets: [DatasetDeclaration] = []
 
     public init() {}
 
@@ -72,10 +76,15 @@ public struct ProjectSettings: Sendable, Equatable {
         guard let text = String(data: data, encoding: .utf8) else {
             throw ProjectFileError.unreadable(displayPath, "not UTF-8 text")
         }
-        return try parse(text, file: displayPath)
+        return try parse(text, file: displayPath, projectRoot: root)
     }
 
-    public static func parse(_ text: String, file: String = fileName) throws -> ProjectSettings {
+    /// Parses report.yaml's text; dataset paths are resolved against `projectRoot`. Throws a
+    /// `DiagnosticError` with every error in the text.
+    public static func parse(
+        _ text: String, file: String = fileName,
+        projectRoot: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    ) throws -> ProjectSettings {
         var settings = ProjectSettings()
         var diagnostics = DiagnosticList(file: file)
         let top = SourceLocation(line: 1, column: 1)
@@ -176,6 +185,10 @@ public struct ProjectSettings: Sendable, Equatable {
                         diagnostics.error(error.message, at: location(node), length: length(node))
                     }
                 }
+            case "datasets":
+                settings.datasets = DatasetDeclarations.parse(
+                    value, root: projectRoot, file: file, diagnostics: &diagnostics, location: location,
+                    length: length)
             default:
                 let hint = didYouMean(key, among: keys)
                 diagnostics.error(

@@ -10,7 +10,7 @@ import Foundation
 public enum RunKey {
     public static func make(config: TrainingConfig, initKey: String?) -> String {
         var text = "report run\nnumerics: \(Engine.numericsVersion)\n"
-        text += "dataset-content: \(DatasetInfo.info(config.dataset).contentHash)\n"
+        text += "dataset-content: \(config.data.contentHash)\n"
         text += "init: \(initKey ?? "none")\n"
         for (key, value) in config.canonicalEntries { text += "\(key): \(value)\n" }
         return digest(text)

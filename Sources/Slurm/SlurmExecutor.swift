@@ -1,3 +1,4 @@
+import Datasets
 import Execution
 import Foundation
 import Planning
@@ -26,6 +27,8 @@ public final class SlurmExecutor: RunExecutor {
     public let command: String
     public let projectRoot: URL
     public let dataDirectory: String?
+    /// The project's declared datasets, for the workers.
+    public var datasets: [DatasetDeclaration] = []
     /// The document the workers read their runs from (as the plan names it), and its text.
     public let document: String
     public let source: String
@@ -78,7 +81,7 @@ public final class SlurmExecutor: RunExecutor {
             dataDirectory: dataDirectory.map {
                 $0.hasPrefix("/") ? $0 : projectRoot.appendingPathComponent($0).path
             },
-            threads: settings.cpusPerTask, tasks: tasks)
+            threads: settings.cpusPerTask, tasks: tasks, datasets: datasets.isEmpty ? nil : datasets)
         let arrays = SlurmSubmission.arrays(tasks)
         let script = submission.script(command: command, projectRoot: projectRoot)
         let submitted = Dictionary(tasks.map { ($0.key, RunOutcome.submitted(build: build)) }) { a, _ in a }

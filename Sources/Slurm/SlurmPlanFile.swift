@@ -1,3 +1,4 @@
+import Datasets
 import Files
 import Foundation
 import Planning
@@ -35,6 +36,8 @@ struct SlurmPlanFile: Codable, Equatable {
     public var dataDirectory: String?
     public var threads: Int
     var tasks: [Task]
+    /// The project's declared datasets at submission (nil in plans written before they existed).
+    public var datasets: [DatasetDeclaration]?
 
     public static func read(_ url: URL) throws -> SlurmPlanFile {
         guard let data = FileManager.default.contents(atPath: url.path) else {

@@ -19,9 +19,11 @@ public enum SlurmWorker {
         }
         let task = file.tasks[index]
         let root = URL(fileURLWithPath: file.projectRoot)
+        let catalog = DatasetCatalog(
+            declarations: file.datasets ?? [], cacheDirectory: root.appendingPathComponent("data"))
         let plan = try Plan.make(
             source: file.source, path: file.document,
-            fingerprint: CommandFingerprinter(projectRoot: root).fingerprint)
+            fingerprint: CommandFingerprinter(projectRoot: root).fingerprint, datasets: catalog)
         let name = task.runIDs.first ?? task.key
         guard let run = plan.plannedRuns.first(where: { $0.runIDs.contains(name) }) else {
             throw SlurmError.keyMismatch(run: name, planned: task.key, actual: "no such run")
@@ -43,7 +45,8 @@ public enum SlurmWorker {
         let locator = DataLocator(
             dataDirectory: file.dataDirectory, projectRoot: URL(fileURLWithPath: file.projectRoot))
         let trainer = RunTrainers(
-            engine: EngineTrainer(store: store, data: DatasetCache(locator: locator, observer: console)),
+            engine: EngineTrainer(
+                store: store, data: DatasetCache(locator: locator, catalog: catalog, observer: console)),
             command: {
                 var trainer = CommandTrainer(store: store, projectRoot: root)
                 trainer.dataDirectory = file.dataDirectory

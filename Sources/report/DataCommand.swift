@@ -2,6 +2,7 @@ import ArgumentParser
 import Console
 import Datasets
 import Foundation
+import ProjectSettings
 
 /// `report data fetch` and `report data verify`: find, verify and download MNIST and
 /// Fashion-MNIST. Only argument parsing and printing live here; the work is in
@@ -31,18 +32,45 @@ struct DataCommand: ParsableCommand {
         var projectRoot: String = "."
 
         @Argument(
-            help: "Datasets: mnist, fashion_mnist (default: both).",
+            help: "Datasets: mnist, fashion_mnist or declared in report.yaml (default: all).",
             completion: .list(DatasetName.allCases.map(\.rawValue)))
         var datasets: [String] = []
 
+        /// The project's datasets: built-in and declared in its report.yaml.
+        func catalog(rehash: Bool = false) throws -> DatasetCatalog {
+            let root = URL(fileURLWithPath: projectRoot)
+            guard
+                ProjectSettings.findRoot(from: root)?.standardizedFileURL.path
+                    == root.standardizedFileURL.path
+                    || FileManager.default.fileExists(
+                        atPath: root.appendingPathComponent(ProjectSettings.fileName).path)
+            else { return .builtinOnly }
+            let settings = try ProjectSettings.load(root: root)
+            return DatasetCatalog(
+                declarations: settings.datasets,
+                cacheDirectory: rehash ? nil : root.appendingPathComponent("data"))
+        }
+
+        /// The built-in datasets named (all when none is named and no declared one is either).
         func names() throws -> [DatasetName] {
-            try datasets.map { text in
-                guard let name = DatasetName(userInput: text) else {
-                    let known = DatasetName.allCases.map(\.rawValue).joined(separator: ", ")
-                    throw ValidationError("unknown dataset '\(text)'; known datasets: \(known)")
+            try split().builtin
+        }
+
+        func split() throws -> (builtin: [DatasetName], declared: [DatasetID]) {
+            let catalog = try catalog()
+            var builtin: [DatasetName] = []
+            var declared: [DatasetID] = []
+            for text in datasets {
+                if let name = DatasetName(userInput: text) {
+                    builtin.append(name)
+                } else if catalog.declarations[DatasetID(text)] != nil {
+                    declared.append(DatasetID(text))
+                } else {
+                    throw ValidationError(
+                        "unknown dataset '\(text)'; known datasets: \(catalog.names.joined(separator: ", "))")
                 }
-                return name
             }
+            return (builtin, declared)
         }
 
         func locator(mirrors: [URL]? = nil) -> DataLocator {
@@ -67,7 +95,11 @@ struct DataCommand: ParsableCommand {
         var mirrors: [String] = []
 
         func validate() throws {
-            _ = try location.names()
+            if let declared = try location.split().declared.first {
+                throw ValidationError(
+                    "'\(declared)' is declared in report.yaml: its files are the project's, not downloaded ('report data verify \(declared)' checks them)"
+                )
+            }
             _ = try mirrorURLs()
         }
 
@@ -99,16 +131,23 @@ struct DataCommand: ParsableCommand {
         var rehash = false
 
         func validate() throws {
-            _ = try location.names()
+            _ = try location.split()
         }
 
         func run() throws {
-            let names = try location.names()
-            guard
-                DataCommands.verify(names, locator: location.locator(), rehash: rehash, output: { print($0) })
-            else {
-                throw ExitCode.failure
+            let (builtin, declared) = try location.split()
+            let catalog = try location.catalog(rehash: rehash)
+            let all = builtin.isEmpty && declared.isEmpty
+            var good = true
+            if all || !builtin.isEmpty {
+                good =
+                    DataCommands.verify(
+                        builtin, locator: location.locator(), rehash: rehash, output: { print($0) })
+                    && good
             }
+            let ids = all ? catalog.declarations.keys.sorted() : declared
+            good = DataCommands.verifyDeclared(ids, catalog: catalog, output: { print($0) }) && good
+            guard good else { throw ExitCode.failure }
         }
     }
 }

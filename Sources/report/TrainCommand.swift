@@ -5,6 +5,7 @@ import Datasets
 import Engine
 import Files
 import Foundation
+import ProjectSettings
 import Yams
 
 struct TrainCommand: ParsableCommand {
@@ -22,7 +23,9 @@ struct TrainCommand: ParsableCommand {
             is not finite (a diverging loss) is null.
             """)
 
-    @Option(help: "mnist or fashion_mnist.", completion: .list(DatasetName.allCases.map(\.rawValue)))
+    @Option(
+        help: "mnist, fashion_mnist or a dataset declared in report.yaml.",
+        completion: .list(DatasetName.allCases.map(\.rawValue)))
     var dataset: String?
     @Option(
         help: "A built-in model name or a YAML list of layers.",
@@ -131,11 +134,18 @@ struct TrainCommand: ParsableCommand {
         }
         var config = TrainingConfig()
         let settings = try settings()
+        let catalog = try ProjectDatasets.catalog(
+            near: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
         // In the key table's order, as a document's settings are applied.
         for key in SettingKey.all {
             guard let value = settings[key.name] else { continue }
             do { try config.set(key.name, value) } catch let error as SettingError {
                 throw ValidationError("\(key.flag): \(error.message)")
+            }
+        }
+        if config.dataset.builtin == nil {
+            do { config.data = try catalog.describe(config.dataset) } catch {
+                throw ValidationError("--dataset: \(error)")
             }
         }
         do { _ = try config.modelSize() } catch let error as SpecError {
@@ -153,10 +163,11 @@ struct TrainCommand: ParsableCommand {
             dataDirectory: dataDirectory,
             projectRoot: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
         let printer = DownloadProgressPrinter()
-        let train =
-            config.epochs > 0
-            ? try locator.load(config.dataset, split: .train, progress: printer.callAsFunction) : nil
-        let validation = try locator.load(config.dataset, split: .test, progress: printer.callAsFunction)
+        func load(_ split: Split) throws -> ImageSet {
+            try catalog.load(config.dataset, split: split, locator: locator, progress: printer.callAsFunction)
+        }
+        let train = config.epochs > 0 ? try load(.train) : nil
+        let validation = try load(.test)
 
         let console = BuildConsole()
         let name = config.dataset.rawValue

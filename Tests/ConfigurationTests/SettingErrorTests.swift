@@ -1,4 +1,5 @@
 import Configuration
+import Datasets
 import Engine
 import XCTest
 import Yams
@@ -73,9 +74,20 @@ final class SettingErrorTests: XCTestCase {
     }
 
     func testUnknownDatasetOptimizerModelAndKey() {
+        // A name that is not built in may be declared in report.yaml: the catalogue (which knows) refuses it.
+        var config = TrainingConfig()
+        XCTAssertNoThrow(try config.set("dataset", try XCTUnwrap(try Yams.compose(yaml: "mnsit"))))
+        XCTAssertEqual(config.dataset, DatasetID("mnsit"))
+        XCTAssertThrowsError(try DatasetCatalog.builtinOnly.describe(DatasetID("mnsit"))) { error in
+            XCTAssertEqual(
+                "\(error)",
+                "unknown dataset 'mnsit' (did you mean 'mnist'?); known datasets are mnist, fashion_mnist (declare others under 'datasets:' in report.yaml)"
+            )
+        }
         XCTAssertEqual(
-            configError("dataset", "mnsit"),
-            "unknown dataset 'mnsit' (did you mean 'mnist'?); expected one of mnist, fashion_mnist")
+            configError("dataset", "my set"),
+            "'my set' is not a dataset name: use mnist, fashion_mnist or a name declared under 'datasets:' in report.yaml"
+        )
         XCTAssertEqual(
             configError("optimizer", "adamm"),
             "unknown optimizer 'adamm' (did you mean 'adam'?); expected one of sgd, adam, adamw, rmsprop")

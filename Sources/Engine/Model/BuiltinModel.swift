@@ -1,4 +1,7 @@
 /// The assignment's network and its variants, written in the same layer vocabulary as a document.
+/// Written for 28×28 images, they adapt to other shapes as a layer list does: the input channels come
+/// from the dataset, the first linear layer takes whatever the last pooling leaves, and the last one has
+/// one output per class. An image too small for their convolutions and poolings is refused by `modelSize`.
 /// `width` multiplies the channels of both convolutions and the first linear layer; `dropout` is the
 /// rate of the dropout before the last linear layer; `convDropout` the rate of the dropout that the
 /// batch-norm variants put next to the first batch norm.
@@ -25,7 +28,9 @@ public enum BuiltinModel: String, CaseIterable, Sendable {
         }
     }
 
-    public func layers(width: Double = 1, dropout: Double = 0.5, convDropout: Double = 0.5) -> [LayerSpec] {
+    public func layers(width: Double = 1, dropout: Double = 0.5, convDropout: Double = 0.5, classes: Int = 10)
+        -> [LayerSpec]
+    {
         func scaled(_ n: Int) -> Int { max(1, Int((Double(n) * width).rounded())) }
         let c1 = scaled(10)
         let c2 = scaled(20)
@@ -38,7 +43,7 @@ public enum BuiltinModel: String, CaseIterable, Sendable {
         ]
         let head: [LayerSpec] = [
             .flatten, .linear(out: hidden, bias: true), .relu, .dropout(dropout),
-            .linear(out: 10, bias: true), .logSoftmax,
+            .linear(out: classes, bias: true), .logSoftmax,
         ]
         switch self {
         case .default: return conv1 + block1Tail + block2 + head
@@ -52,7 +57,7 @@ public enum BuiltinModel: String, CaseIterable, Sendable {
                 .conv(out: c2, kernel: 3, stride: 1, padding: 1, bias: true), .relu,
             ] + head
         case .noHidden:
-            return conv1 + block1Tail + block2 + [.flatten, .linear(out: 10, bias: true), .logSoftmax]
+            return conv1 + block1Tail + block2 + [.flatten, .linear(out: classes, bias: true), .logSoftmax]
         case .strong:
             let a = scaled(32)
             let b = scaled(64)
@@ -68,7 +73,7 @@ public enum BuiltinModel: String, CaseIterable, Sendable {
                 + [
                     .flatten, .dropout(dropout), .linear(out: f, bias: false), .batchnorm, .relu,
                     .dropout(dropout),
-                    .linear(out: 10, bias: true), .logSoftmax,
+                    .linear(out: classes, bias: true), .logSoftmax,
                 ]
         }
     }

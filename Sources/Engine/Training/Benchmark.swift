@@ -22,16 +22,17 @@ public struct BenchmarkResult: Codable, Sendable {
 }
 
 public enum Benchmark {
-    /// Trains on `config` with random images for about `seconds` after a warm-up, then evaluates as long;
+    /// Trains on `config` with random images of its dataset's shape for about `seconds` after a warm-up, then evaluates as long;
     /// the median of `repeats` timing rounds is reported.
     public static func run(config: TrainingConfig, threads: Int, seconds: Double = 3, repeats: Int = 3) throws
         -> BenchmarkResult
     {
         let count = config.batchSize * 32
         var random = Random(seed: 42)
-        let images = (0..<(count * 784)).map { _ in UInt8(random.nextInt(256)) }
-        let labels = (0..<count).map { _ in UInt8(random.nextInt(10)) }
-        let set = ImageSet(images: images, labels: labels, count: count, rows: 28, cols: 28)
+        let shape = config.data.shape
+        let images = (0..<(count * shape.elements)).map { _ in UInt8(random.nextInt(256)) }
+        let labels = (0..<count).map { _ in Int32(random.nextInt(config.data.classes)) }
+        let set = ImageSet(pixels: .bytes(images), labels: labels, count: count, shape: shape)
         var trainConfig = config
         trainConfig.epochs = 1
         let trainer = try Trainer(config: trainConfig, threads: threads)
@@ -46,7 +47,7 @@ public enum Benchmark {
                 images += count
             }
             trainRates.append(Double(images) / Date().timeIntervalSince(start))
-            var batches = Batcher(set: set, mean: 0.1307, std: 0.3081, augment: Augmentation())
+            var batches = Batcher(set: set, statistics: trainer.normalization, augment: Augmentation())
             var evaluated = 0
             let evalStart = Date()
             while Date().timeIntervalSince(evalStart) < seconds / Double(repeats) / 2 {

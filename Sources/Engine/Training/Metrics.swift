@@ -1,3 +1,5 @@
+import Datasets
+
 /// Metrics of one epoch. Accuracies are fractions. Epoch 0 is the evaluation before the first step, without
 /// training values: an evaluation-only run (0 epochs) has only that entry, and runs cached before epoch 0 was
 /// recorded start at epoch 1. The engine records every named field; a run of a user's own command records
@@ -161,6 +163,8 @@ public enum TrainingEvent: Sendable {
 public enum TrainingError: Error, CustomStringConvertible, Equatable {
     case diverged(epoch: Int, step: Int, loss: Double)
     case emptyDataset(String)
+    /// The samples are not of the shape the configuration's dataset description says.
+    case shapeMismatch(expected: SampleShape, found: SampleShape)
     /// Stopped at a batch boundary because it was asked to; `epochs` finished before.
     case interrupted(epochs: Int)
     /// An evaluation gave a loss that is not finite: the weights it started from are not.
@@ -172,6 +176,9 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
             return
                 "training diverged: the loss became \(loss) at epoch \(epoch), step \(step); try a lower learning rate"
         case .emptyDataset(let what): return "\(what) is empty"
+        case .shapeMismatch(let expected, let found):
+            return
+                "the samples are \(found), but the dataset was described as \(expected); run 'report data verify'"
         case .interrupted(let epochs):
             return "interrupted after \(epochs) finished epoch\(epochs == 1 ? "" : "s")"
         case .nonFiniteEvaluation(let loss):

@@ -42,13 +42,14 @@ public final class Trainer {
         }
     }
 
-    /// Pixel statistics for normalisation.
-    var normalization: (mean: Double, std: Double) {
+    /// Per-channel statistics for normalisation: the assignment's MNIST constants for every channel, or the
+    /// dataset's own (computed once when the dataset is described).
+    var normalization: [ChannelStatistics] {
         switch config.normalize {
-        case .standard: return (0.1307, 0.3081)
-        case .dataset:
-            let info = DatasetInfo.info(config.dataset)
-            return (info.mean, info.std)
+        case .standard:
+            return Array(
+                repeating: ChannelStatistics(mean: 0.1307, std: 0.3081), count: config.data.shape.channels)
+        case .dataset: return config.data.statistics
         }
     }
 
@@ -72,10 +73,12 @@ public final class Trainer {
         guard train.count > 0 || config.epochs == 0 else {
             throw TrainingError.emptyDataset("the training set")
         }
+        for set in [validation] + (config.epochs > 0 ? [train] : []) where set.shape != config.data.shape {
+            throw TrainingError.shapeMismatch(expected: config.data.shape, found: set.shape)
+        }
         let stats = normalization
-        var trainBatches = Batcher(set: train, mean: stats.mean, std: stats.std, augment: config.augment)
-        var validationBatches = Batcher(
-            set: validation, mean: stats.mean, std: stats.std, augment: Augmentation())
+        var trainBatches = Batcher(set: train, statistics: stats, augment: config.augment)
+        var validationBatches = Batcher(set: validation, statistics: stats, augment: Augmentation())
         let stepsPerEpoch = (train.count + config.batchSize - 1) / config.batchSize
         let totalSteps = stepsPerEpoch * config.epochs
         var metrics = RunMetrics(

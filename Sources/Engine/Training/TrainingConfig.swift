@@ -26,7 +26,11 @@ public enum Normalization: String, Sendable, CaseIterable {
 /// Everything that defines one training run. Defaults are the assignment's: the default model,
 /// batch size 256, SGD with lr 0.01 and momentum 0.5, 10 epochs, seed 1.
 public struct TrainingConfig: Equatable, Sendable {
-    public var dataset: DatasetName = .mnist
+    /// The dataset as the experiment names it (part of the run's identity).
+    public var dataset: DatasetID = .mnist
+    /// What that dataset is: its sample shape and classes decide the network's input and output, its
+    /// content hash the run key. Set with `dataset` (the resolver does it for a declared dataset).
+    public var data = DatasetDescription.mnist
     public var model: ModelChoice = .builtin(.default)
     public var width: Double = 1
     public var dropout: Double = 0.5
@@ -75,25 +79,45 @@ public struct TrainingConfig: Equatable, Sendable {
     /// The layer list this configuration trains.
     public var layers: [LayerSpec] {
         switch model {
-        case .builtin(let m): return m.layers(width: width, dropout: dropout, convDropout: convDropout)
+        case .builtin(let m):
+            return m.layers(width: width, dropout: dropout, convDropout: convDropout, classes: data.classes)
         case .layers(let specs): return specs
         }
     }
 
-    /// The images every model reads: 28×28 greyscale.
-    public static let inputShape = Shape.spatial(channels: 1, height: 28, width: 28)
+    /// The input every model of this dataset reads: `channels × height × width` images, or a table's
+    /// row of features as a flat vector.
+    public var inputShape: Shape {
+        let s = data.shape
+        return s.tabular
+            ? .flat(features: s.channels) : .spatial(channels: s.channels, height: s.rows, width: s.cols)
+    }
 
     /// The size of the network this configuration trains, computed without building it; throws a
-    /// `SpecError` for impossible shapes, a model that does not end in 10 outputs, and sizes over `Limits`.
+    /// `SpecError` for impossible shapes, a model that does not end in one output per class, and sizes
+    /// over `Limits`.
     public func modelSize() throws -> ModelSize {
-        let size = try ModelSize(specs: layers, input: Self.inputShape)
+        let classes = data.classes
+        let size: ModelSize
+        do {
+            size = try ModelSize(specs: layers, input: inputShape)
+        } catch let error as SpecError {
+            // A built-in network was written for 28×28 images; other shapes either fit or are refused here.
+            guard case .builtin(let m) = model, data.shape != .mnist else { throw error }
+            let need = data.shape.tabular ? "images" : "larger images"
+            throw SpecError(
+                "the built-in model '\(m.rawValue)' needs \(need) than dataset '\(dataset)' has (\(data.shape)): \(error.message); write a list of layers for this shape"
+            )
+        }
         if case .flat(let f) = size.outputShape {
-            if f != 10 {
+            if f != classes {
                 throw SpecError(
-                    "the model ends with \(f) outputs; it needs 10, one per class (end with 'linear: 10')")
+                    "the model ends with \(f) outputs; it needs \(classes), one per class of '\(dataset)' (end with 'linear: \(classes)')"
+                )
             }
         } else {
-            throw SpecError("the model ends with an image-shaped output; add 'flatten' and 'linear: 10'")
+            throw SpecError(
+                "the model ends with an image-shaped output; add 'flatten' and 'linear: \(classes)'")
         }
         if size.parameters > Limits.parameters {
             throw SpecError(
@@ -109,12 +133,12 @@ public struct TrainingConfig: Equatable, Sendable {
         return size
     }
 
-    /// Builds the network for 28×28 greyscale inputs; throws a `SpecError` for impossible shapes or sizes.
+    /// Builds the network for the dataset's input shape; throws a `SpecError` for impossible shapes or sizes.
     public func makeNetwork(threads: Int = 1) throws -> Network {
         _ = try modelSize()
         var specs = layers
         if specs.last != .logSoftmax { specs.append(.logSoftmax) }
-        return try Network(specs: specs, input: Self.inputShape, seed: seed, threads: threads)
+        return try Network(specs: specs, input: inputShape, seed: seed, threads: threads)
     }
 }
 

@@ -50,8 +50,8 @@ final class ModelSizeTests: XCTestCase {
             .linear(out: 10, bias: true),
         ])
         for specs in models {
-            let size = try ModelSize(specs: specs, input: TrainingConfig.inputShape)
-            let network = try Network(specs: specs, input: TrainingConfig.inputShape, seed: 1)
+            let size = try ModelSize(specs: specs, input: TrainingConfig().inputShape)
+            let network = try Network(specs: specs, input: TrainingConfig().inputShape, seed: 1)
             XCTAssertEqual(size.parameters, network.parameterCount, "\(specs)")
             XCTAssertEqual(size.flopsPerImage, network.flopsPerImage, "\(specs)")
             XCTAssertEqual(size.outputShape, network.outputShape, "\(specs)")

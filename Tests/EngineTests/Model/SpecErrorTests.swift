@@ -62,7 +62,7 @@ final class SpecErrorTests: XCTestCase {
     func testModelMustEndInTenOutputs() {
         XCTAssertEqual(
             buildError([.flatten, .linear(out: 5, bias: true)]),
-            "the model ends with 5 outputs; it needs 10, one per class (end with 'linear: 10')")
+            "the model ends with 5 outputs; it needs 10, one per class of 'mnist' (end with 'linear: 10')")
         XCTAssertEqual(
             buildError([.conv(out: 10, kernel: 3, stride: 1, padding: 1, bias: true)]),
             "the model ends with an image-shaped output; add 'flatten' and 'linear: 10'")

@@ -12,7 +12,8 @@ final class BatcherTests: XCTestCase {
         let set = ImageSet(
             images: pixels, labels: (0..<count).map { UInt8($0 % 10) }, count: count, rows: 3, cols: 5)
         let (mean, std) = (0.2860, 0.3530)
-        var batcher = Batcher(set: set, mean: mean, std: std, augment: Augmentation())
+        var batcher = Batcher(
+            set: set, statistics: [ChannelStatistics(mean: mean, std: std)], augment: Augmentation())
         var random = Random(seed: 1)
         let indices = [7, 0, 19, 3, 3]
         let batch = batcher.batch(indices[...], augmenting: true, random: &random)
