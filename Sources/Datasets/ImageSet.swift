@@ -103,7 +103,8 @@ public struct ImageSet: Sendable {
             for i in indices { out.append(contentsOf: f[(i * n)..<((i + 1) * n)]) }
             picked = .floats(out)
         }
-        return ImageSet(pixels: picked, labels: indices.map { labels[$0] }, count: indices.count, shape: shape)
+        return ImageSet(
+            pixels: picked, labels: indices.map { labels[$0] }, count: indices.count, shape: shape)
     }
 
     /// The first `n` samples (all of them when `n` is nil or larger than the set).
