@@ -11,7 +11,8 @@ public enum DatasetReader {
         case .idx: data = try IDXFormat.read(request)
         case .npy: data = try NPYFormat.read(request)
         case .npz: data = try NPZFormat.read(request)
-        case .cifar10, .cifar100, .png, .csv:
+        case .cifar10, .cifar100: data = try CIFARFormat.read(request)
+        case .png, .csv:
             throw DatasetError.unreadable(
                 path: try firstFile(request).path,
                 reason: "the \(request.format.rawValue) format has no reader yet")
