@@ -12,7 +12,8 @@ public enum DatasetReader {
         case .npy: data = try NPYFormat.read(request)
         case .npz: data = try NPZFormat.read(request)
         case .cifar10, .cifar100: data = try CIFARFormat.read(request)
-        case .png, .csv:
+        case .png: data = try PNGFolderFormat.read(request)
+        case .csv:
             throw DatasetError.unreadable(
                 path: try firstFile(request).path,
                 reason: "the \(request.format.rawValue) format has no reader yet")
