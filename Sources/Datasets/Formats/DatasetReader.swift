@@ -13,10 +13,7 @@ public enum DatasetReader {
         case .npz: data = try NPZFormat.read(request)
         case .cifar10, .cifar100: data = try CIFARFormat.read(request)
         case .png: data = try PNGFolderFormat.read(request)
-        case .csv:
-            throw DatasetError.unreadable(
-                path: try firstFile(request).path,
-                reason: "the \(request.format.rawValue) format has no reader yet")
+        case .csv: data = try CSVFormat.read(request)
         }
         try requireSamples(data, request)
         return data
