@@ -71,6 +71,10 @@ enum PNGFolderFormat {
                 first = (item.url, image.width, image.height)
             }
             let plane = image.width * image.height
+            let setChannels = max(channels, image.channels)
+            try SizeCheck.requireWithinLimit(
+                SizeCheck.product([index + 1, setChannels * plane + 4]), limit: maxBytes, path: item.url.path,
+                what: "the first \(index + 1) images of \(setChannels)×\(image.height)×\(image.width)")
             if image.channels == 3 && channels == 1 {
                 // The first colour image: every grey image so far becomes RGB.
                 channels = 3
@@ -84,16 +88,14 @@ enum PNGFolderFormat {
                     return rgb
                 }
             }
-            try SizeCheck.requireWithinLimit(
-                SizeCheck.product([index + 1, channels * plane + 4]), limit: maxBytes, path: item.url.path,
-                what: "the first \(index + 1) images of \(channels)×\(image.height)×\(image.width)")
             if image.channels == channels {
                 pixels += image.pixels
             } else {
                 for _ in 0..<3 { pixels += image.pixels }
             }
         }
-        guard let first else { throw DatasetError.corrupt(path: "", reason: "no images") }
+        // No images: the split is empty, which DatasetReader reports.
+        guard let first else { return ImageSet(pixels: .bytes([]), labels: [], count: 0, shape: .mnist) }
         return ImageSet(
             pixels: .bytes(pixels), labels: images.map(\.label), count: images.count,
             shape: SampleShape(channels: channels, rows: first.height, cols: first.width))

@@ -59,12 +59,13 @@ struct CSVScanner {
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
             throw DatasetError.missing(path: url.path)
         }
+        guard !isDirectory.boolValue else {
+            throw DatasetError.unreadable(path: url.path, reason: "it is a folder, not a file")
+        }
         do {
-            guard !isDirectory.boolValue else { throw CocoaError(.fileReadNoPermission) }
             handle = try FileHandle(forReadingFrom: url)
         } catch {
-            throw DatasetError.unreadable(
-                path: url.path, reason: isDirectory.boolValue ? "it is a folder" : "\(error)")
+            throw DatasetError.unreadable(path: url.path, reason: error.localizedDescription)
         }
         path = url.path
         self.maxRowBytes = maxRowBytes
@@ -77,7 +78,7 @@ struct CSVScanner {
             do {
                 chunk = [UInt8](try handle.read(upToCount: 1 << 20) ?? Data())
             } catch {
-                throw DatasetError.unreadable(path: path, reason: "\(error)")
+                throw DatasetError.unreadable(path: path, reason: error.localizedDescription)
             }
             position = 0
             if chunk.isEmpty {
