@@ -44,6 +44,8 @@ let package = Package(
         .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCmark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
+        // libpng reports errors by longjmp, so its calls are C functions in the module's header.
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
 
         // MARK: Implementation
         .target(name: "Suggestions", swiftSettings: testable),
@@ -54,7 +56,7 @@ let package = Package(
         .target(
             name: "Datasets",
             dependencies: [
-                "CZlib", "Files", "Suggestions", .product(name: "Crypto", package: "swift-crypto"),
+                "CPNG", "CZlib", "Files", "Suggestions", .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: testable),
         .target(

@@ -4,17 +4,29 @@ import Foundation
 /// a big-endian header — two zero bytes, type code 0x08 (unsigned byte), the number of
 /// dimensions — then one UInt32 per dimension, then the bytes.
 public enum IDX {
-    /// Reads a file, gzip-compressed or raw, and returns its dimensions and payload.
-    public static func read(path: String) throws -> (dimensions: [Int], bytes: [UInt8]) {
-        guard let raw = FileManager.default.contents(atPath: path) else {
-            throw DatasetError.missing(path: path)
+    /// Reads a file, gzip-compressed or raw, and returns its dimensions and payload. A file whose content
+    /// is longer than `limit` bytes is refused before it is read whole or inflated past the limit.
+    public static func read(path: String, limit: Int = .max) throws -> (dimensions: [Int], bytes: [UInt8]) {
+        guard FileManager.default.fileExists(atPath: path) else { throw DatasetError.missing(path: path) }
+        let raw: Data
+        do {
+            raw = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+        } catch {
+            throw DatasetError.unreadable(path: path, reason: error.localizedDescription)
         }
-        let data = Gzip.isCompressed(raw) ? try Gzip.decompress(raw, path: path) : raw
-        return try parse(data, path: path)
+        if Gzip.isCompressed(raw) {
+            return try parse(Gzip.decompress(raw, path: path, limit: limit), path: path)
+        }
+        guard raw.count <= limit else {
+            throw DatasetError.corrupt(
+                path: path, reason: "the file's \(raw.count) bytes are more than the limit of \(limit) bytes")
+        }
+        return try parse(raw, path: path)
     }
 
+    /// The dimensions (rank 1 to 4) and payload of an IDX file's content.
     static func parse(_ data: Data, path: String) throws -> (dimensions: [Int], bytes: [UInt8]) {
-        let bytes = [UInt8](data)
+        let bytes = [UInt8](data.prefix(4 + 4 * 4))
         guard bytes.count >= 4, bytes[0] == 0, bytes[1] == 0 else {
             throw DatasetError.corrupt(
                 path: path, reason: "not an IDX file (expected magic bytes 00 00 08 nn)")
@@ -25,13 +37,13 @@ public enum IDX {
                 reason: "IDX element type 0x\(String(bytes[2], radix: 16)) is not unsigned byte (0x08)")
         }
         let rank = Int(bytes[3])
-        guard (1...3).contains(rank), bytes.count >= 4 + 4 * rank else {
+        guard (1...4).contains(rank), bytes.count >= 4 + 4 * rank else {
             throw DatasetError.corrupt(
-                path: path, reason: "IDX header is truncated or has \(rank) dimensions (expected 1 to 3)")
+                path: path, reason: "IDX header is truncated or has \(rank) dimensions (expected 1 to 4)")
         }
         // Every dimension is checked against the bytes the file actually holds before anything is
         // multiplied or read: a crafted header can promise at most what is there.
-        let payload = bytes.count - (4 + 4 * rank)
+        let payload = data.count - (4 + 4 * rank)
         var dimensions: [Int] = []
         var expected = 1
         for d in 0..<rank {
@@ -56,7 +68,7 @@ public enum IDX {
                     "IDX header promises \(expected) bytes (\(dimensions.map(String.init).joined(separator: "×"))) but the file holds \(payload)"
             )
         }
-        return (dimensions, Array(bytes[(4 + 4 * rank)...]))
+        return (dimensions, [UInt8](data.dropFirst(4 + 4 * rank)))
     }
 
     /// Reads an image file and its label file into an `ImageSet` of `rows × cols` images.
