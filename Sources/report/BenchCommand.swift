@@ -15,7 +15,8 @@ struct BenchCommand: ParsableCommand {
         .activeProcessorCount
     @Option(help: "Seconds of timing in total (split into 3 rounds; the median is reported).") var seconds:
         Double = 6
-    @Option(help: "Image shape CxHxW of the synthetic data, e.g. 3x32x32 (CIFAR's).") var shape: String = "1x28x28"
+    @Option(help: "Image shape CxHxW of the synthetic data, e.g. 3x32x32 (CIFAR's).") var shape: String =
+        "1x28x28"
     @Option(help: "Classes of the synthetic data.") var classes: Int = 10
     @Flag(help: "Print one JSON object.") var json = false
 
@@ -24,7 +25,10 @@ struct BenchCommand: ParsableCommand {
         let parts = shape.lowercased().split(separator: "x").map { Int($0) }
         guard parts.count == 3, let c = parts[0], let h = parts[1], let w = parts[2],
             (1...4096).contains(c), (1...4096).contains(h), (1...4096).contains(w)
-        else { throw ValidationError("--shape must be CxHxW with each from 1 to 4096, e.g. 3x32x32; found '\(shape)'") }
+        else {
+            throw ValidationError(
+                "--shape must be CxHxW with each from 1 to 4096, e.g. 3x32x32; found '\(shape)'")
+        }
         return SampleShape(channels: c, rows: h, cols: w)
     }
 
@@ -36,10 +40,13 @@ struct BenchCommand: ParsableCommand {
             throw ValidationError("--threads must be from 1 to \(Limits.threads), found \(threads)")
         }
         var config = TrainingConfig()
-        guard (2...100_000).contains(classes) else { throw ValidationError("--classes must be from 2 to 100000") }
+        guard (2...100_000).contains(classes) else {
+            throw ValidationError("--classes must be from 2 to 100000")
+        }
         config.data.shape = try sampleShape()
         config.data.classes = classes
-        config.data.statistics = Array(repeating: config.data.statistics[0], count: config.data.shape.channels)
+        config.data.statistics = Array(
+            repeating: config.data.statistics[0], count: config.data.shape.channels)
         do {
             try config.set("model", .text(model))
             try config.set("batch_size", .integer(batchSize))
