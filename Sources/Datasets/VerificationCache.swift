@@ -37,6 +37,12 @@ public struct VerificationCache: Sendable {
         return entry.digest
     }
 
+    /// Every recorded digest by path, read once (for checking many files: `digest(for:)` reads the file
+    /// each time).
+    func snapshot() -> [String: (identity: FileIdentity, digest: ContentDigest)] {
+        load().entries.mapValues { ($0.identity, $0.digest) }
+    }
+
     /// Records digests, merging with what other processes may have written meanwhile.
     /// Failures are ignored (see the type's documentation).
     func record(_ results: [(FileIdentity, ContentDigest)]) {

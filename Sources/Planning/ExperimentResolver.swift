@@ -436,7 +436,9 @@ struct ExperimentResolver {
         }
         // Shapes, parameters and activation memory from arithmetic alone: no network is built.
         do { _ = try config.modelSize() } catch let error as SpecError {
-            if let setting = settings.effective("model") ?? settings.effective("width") {
+            // A built-in model that does not fit a declared dataset's shape: the dataset is what to look at.
+            let datasetSetting = config.dataset.builtin == nil ? settings.effective("dataset") : nil
+            if let setting = settings.effective("model") ?? datasetSetting ?? settings.effective("width") {
                 report(
                     "\(error.message)", at: setting.entry.valueLocation, length: 1,
                     file: setting.directive.file, diagnostics: &diagnostics)

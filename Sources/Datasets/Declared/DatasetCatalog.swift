@@ -61,10 +61,11 @@ public struct DatasetCatalog: Sendable {
     public func manifestHash(of d: DatasetDeclaration) throws -> String {
         var entries: [(name: String, sha256: String)] = []
         var fresh: [(FileIdentity, ContentDigest)] = []
+        let known = verification.snapshot()
         for (name, url) in try files(of: d) {
             guard let identity = FileIdentity(of: url) else { throw DatasetError.missing(path: url.path) }
-            if let known = verification.digest(for: identity) {
-                entries.append((name, known.sha256))
+            if let entry = known[identity.path], entry.identity == identity {
+                entries.append((name, entry.digest.sha256))
                 continue
             }
             let digest = try ContentHasher.digest(of: url)
