@@ -34,6 +34,7 @@ extension TrainingConfig {
         e += [("normalize", normalize.rawValue), ("seed", "\(seed)")]
         if let trainSamples { e.append(("train_samples", "\(trainSamples)")) }
         if let valSamples { e.append(("val_samples", "\(valSamples)")) }
+        if let validation { e.append(("validation", validation.clean)) }
         e.append(("log_interval", "\(logInterval)"))
         return e
     }

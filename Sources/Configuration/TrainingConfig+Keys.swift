@@ -56,6 +56,7 @@ public struct SettingKey: Sendable {
         SettingKey(name: "seed", kind: .integer(min: 0)),
         SettingKey(name: "train_samples", kind: .integer(min: 1)),
         SettingKey(name: "val_samples", kind: .integer(min: 1)),
+        SettingKey(name: "validation", kind: .number(min: 0, open: true)),
         SettingKey(name: "log_interval", kind: .integer(min: 1)),
     ]
 
@@ -111,6 +112,11 @@ extension TrainingConfig {
             }
             if let max, v > max {
                 throw SettingError("'\(name)' must be at most \(max.clean), found \(v.clean)")
+            }
+            if name == "validation", v >= 1, v != v.rounded() || v > 1e9 {
+                throw SettingError(
+                    "'validation' is a fraction of the training data below 1 (0.1) or a whole number of samples (5000), found \(v.clean)"
+                )
             }
             setNumber(name, v)
         case (.number, .integer(let v)):
@@ -224,6 +230,7 @@ extension TrainingConfig {
         case "eps": epsilon = v
         case "gamma": gamma = v
         case "label_smoothing": labelSmoothing = v
+        case "validation": validation = v
         default: preconditionFailure("'\(name)' is not a number key")
         }
     }

@@ -47,7 +47,9 @@ public enum RunLog {
     /// `q1 epoch 3/10: loss 0.5123 acc 81.20% val_loss 0.4567 val_acc 83.10% (4.9 s)`
     /// A run of a command shows what its script recorded: `q3-torch epoch 3/10: loss 0.5123 val_f1 0.8123`.
     public static func epochLine(name: String, _ e: EpochMetrics, epochs: Int?) -> String {
-        guard let valLoss = e.valLoss, let valAcc = e.valAcc, let seconds = e.trainSeconds, e.extra.isEmpty,
+        // The engine's own line; its only extras are the test set's metrics after the last epoch.
+        let testOnly = Set(e.extra.keys).isSubset(of: ["test_loss", "test_acc"])
+        guard let valLoss = e.valLoss, let valAcc = e.valAcc, let seconds = e.trainSeconds, testOnly,
             let epochs
         else {
             let values = e.metricNames.map { metric in
@@ -60,11 +62,17 @@ public enum RunLog {
                 "\(name) epoch \(e.epoch)\(epochs.map { "/\($0)" } ?? ""): \(values.joined(separator: " "))"
         }
         return String(
-            format: "%@ epoch %d/%d: loss %@ acc %@ val_loss %.4f val_acc %.2f%% (%.1f s)", name, e.epoch,
+            format: "%@ epoch %d/%d: loss %@ acc %@ val_loss %.4f val_acc %.2f%%%@ (%.1f s)", name, e.epoch,
             epochs,
             e.loss.map { String(format: "%.4f", $0) } ?? "-",
             e.acc.map { String(format: "%.2f%%", 100 * $0) } ?? "-",
-            valLoss, 100 * valAcc, seconds)
+            valLoss, 100 * valAcc,
+            e.extra.isEmpty
+                ? ""
+                : String(
+                    format: " test_loss %.4f test_acc %.2f%%", e.extra["test_loss"] ?? .nan,
+                    100 * (e.extra["test_acc"] ?? .nan)),
+            seconds)
     }
 
     /// How a finished run ended, in a few words: `val_acc 91.20%`, or a command's first metrics.

@@ -129,7 +129,7 @@ public struct EngineTrainer: RunTrainer {
             }
             let validation = try data.load(run.config.dataset, split: .test)
             let train =
-                run.config.epochs > 0
+                run.config.epochs > 0 || run.config.validation != nil
                 ? try data.load(run.config.dataset, split: .train) : validation.prefix(0)
             let writer = store.writer
             // The state after the last epoch (a kept state may already be that: killed before publishing).

@@ -434,6 +434,15 @@ struct ExperimentResolver {
             case nil: break
             }
         }
+        if let held = config.heldOutCount(of: config.data.trainCount),
+            let setting = settings.effective("validation"),
+            held < 1 || held >= config.data.trainCount
+        {
+            report(
+                "'validation: \(config.validation?.clean ?? "")' holds out \(held) of the \(config.data.trainCount) training samples of '\(config.dataset)'; it must leave at least one for each of validation and training",
+                at: setting.entry.valueLocation, length: 1, file: setting.directive.file,
+                diagnostics: &diagnostics)
+        }
         // Shapes, parameters and activation memory from arithmetic alone: no network is built.
         do { _ = try config.modelSize() } catch let error as SpecError {
             // A built-in model that does not fit a declared dataset's shape: the dataset is what to look at.

@@ -15,7 +15,9 @@ public enum RunValue: Sendable {
     /// The run has no such value (a training metric of an evaluation-only run).
     case missing
 
-    public static let metrics = ["loss", "acc", "val_loss", "val_acc", "error", "val_error"]
+    public static let metrics = [
+        "loss", "acc", "val_loss", "val_acc", "error", "val_error", "test_loss", "test_acc", "test_error",
+    ]
     public static let measured = [
         "epochs", "steps", "train_time", "eval_time", "epoch_time", "params", "flops", "threads", "machine",
         "label", "id", "key",
@@ -140,7 +142,8 @@ public enum RunValue: Sendable {
             }
         }
         switch name {
-        case "loss", "acc", "val_loss", "val_acc", "error", "val_error":
+        case "loss", "acc", "val_loss", "val_acc", "error", "val_error", "test_loss", "test_acc",
+            "test_error":
             guard let value = metrics.final?.value(of: name) else { return .missing }
             return .number(value, kind(ofMetric: name))
         case "epochs": return .number(Double(metrics.epochs.last?.epoch ?? 0), .count)
@@ -175,6 +178,7 @@ extension EpochMetrics {
         case "val_acc": return valAcc
         case "error": return acc.map { 1 - $0 }
         case "val_error": return valAcc.map { 1 - $0 }
+        case "test_error": return self.metric("test_acc").map { 1 - $0 }
         default: return self.metric(metric)
         }
     }

@@ -54,6 +54,8 @@ struct TrainCommand: ParsableCommand {
     var trainSamples: Int?
     @Option(name: .customLong("val-samples"), help: "Use only the first N validation images.") var valSamples:
         Int?
+    @Option(help: "Hold out this fraction (0.1) or number (5000) of training images as the validation set.")
+    var validation: Double?
     @Option(name: .customLong("log-interval"), help: "Steps between logged train loss values.")
     var logInterval: Int?
     @Option(
@@ -124,6 +126,7 @@ struct TrainCommand: ParsableCommand {
         s["seed"] = seed.map(SettingValue.integer)
         s["train_samples"] = trainSamples.map(SettingValue.integer)
         s["val_samples"] = valSamples.map(SettingValue.integer)
+        s["validation"] = validation.map(SettingValue.number)
         s["log_interval"] = logInterval.map(SettingValue.integer)
         return s
     }
@@ -166,7 +169,7 @@ struct TrainCommand: ParsableCommand {
         func load(_ split: Split) throws -> ImageSet {
             try catalog.load(config.dataset, split: split, locator: locator, progress: printer.callAsFunction)
         }
-        let train = config.epochs > 0 ? try load(.train) : nil
+        let train = config.epochs > 0 || config.validation != nil ? try load(.train) : nil
         let validation = try load(.test)
 
         let console = BuildConsole()

@@ -268,13 +268,13 @@ final class PlanDiagnosticsTests: XCTestCase {
             planErrors(source),
             [
                 "5:16: unknown format 'percnt' (did you mean 'percent'?); formats are percent, percent(n), fixed(n), int, duration, pm(n)",
-                "5:31: unknown metric 'val_accuracy' after 'best.'; metrics are loss, acc, val_loss, val_acc, error, val_error",
+                "5:31: unknown metric 'val_accuracy' after 'best.'; metrics are loss, acc, val_loss, val_acc, error, val_error, test_loss, test_acc, test_error",
                 "5:67: 'percent' takes a number of decimals from 0 to 10, found '11'",
-                "5:87: unknown value 'accuracy'; values are loss, acc, val_loss, val_acc, error, val_error, best.<metric>, <metric>@<epoch>, epochs, steps, train_time, eval_time, epoch_time, params, flops, threads, machine, label, id, key and the training keys, and .mean, .std, .min, .max, .n after a measured one",
-                "10:18: unknown metric 'val_los' (did you mean 'val_loss'?); metrics are loss, acc, val_loss, val_acc, error, val_error",
-                "17:9: unknown metric 'speed'; metrics are loss, acc, val_loss, val_acc, error, val_error",
+                "5:87: unknown value 'accuracy'; values are loss, acc, val_loss, val_acc, error, val_error, test_loss, test_acc, test_error, best.<metric>, <metric>@<epoch>, epochs, steps, train_time, eval_time, epoch_time, params, flops, threads, machine, label, id, key and the training keys, and .mean, .std, .min, .max, .n after a measured one",
+                "10:18: unknown metric 'val_los' (did you mean 'val_loss'?); metrics are loss, acc, val_loss, val_acc, error, val_error, test_loss, test_acc, test_error",
+                "17:9: unknown metric 'speed'; metrics are loss, acc, val_loss, val_acc, error, val_error, test_loss, test_acc, test_error",
                 "22:18: unknown format 'fixd' (did you mean 'fixed'?); formats are percent, percent(n), fixed(n), int, duration, pm(n)",
-                "22:37: unknown metric 'los' after 'best.'; metrics are loss, acc, val_loss, val_acc, error, val_error",
+                "22:37: unknown metric 'los' after 'best.'; metrics are loss, acc, val_loss, val_acc, error, val_error, test_loss, test_acc, test_error",
             ])
     }
 

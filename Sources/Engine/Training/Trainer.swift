@@ -67,8 +67,7 @@ public final class Trainer {
         train: ImageSet, validation: ImageSet, control: TrainingControl,
         onEvent: (TrainingEvent) -> Void = { _ in }
     ) throws -> RunMetrics {
-        let train = train.prefix(config.trainSamples)
-        let validation = validation.prefix(config.valSamples)
+        let (train, validation, test) = try splits(train: train, test: validation)
         guard validation.count > 0 else { throw TrainingError.emptyDataset("the validation set") }
         guard train.count > 0 || config.epochs == 0 else {
             throw TrainingError.emptyDataset("the training set")
@@ -79,6 +78,18 @@ public final class Trainer {
         let stats = normalization
         var trainBatches = Batcher(set: train, statistics: stats, augment: config.augment)
         var validationBatches = Batcher(set: validation, statistics: stats, augment: Augmentation())
+        var testBatches = test.map { Batcher(set: $0, statistics: stats, augment: Augmentation()) }
+        /// The test set's loss and accuracy, into the last epoch's metrics (a run with a validation split).
+        func addTest(_ e: inout EpochMetrics) {
+            guard testBatches != nil else { return }
+            let start = Date()
+            // Force unwrap: checked just above.
+            // swift-format-ignore: NeverForceUnwrap
+            let (testLoss, testAcc) = evaluate(&testBatches!)
+            e.extra["test_loss"] = testLoss
+            e.extra["test_acc"] = testAcc
+            e.evalSeconds = (e.evalSeconds ?? 0) + Date().timeIntervalSince(start)
+        }
         let stepsPerEpoch = (train.count + config.batchSize - 1) / config.batchSize
         let totalSteps = stepsPerEpoch * config.epochs
         var metrics = RunMetrics(
@@ -87,7 +98,8 @@ public final class Trainer {
         onEvent(.started(epochs: config.epochs, stepsPerEpoch: stepsPerEpoch))
 
         if control.resume == nil {
-            let initial = evaluateBeforeTraining(&validationBatches, onEvent: onEvent)
+            var initial = evaluateBeforeTraining(&validationBatches, onEvent: onEvent)
+            if config.epochs == 0 { addTest(&initial) }
             // An evaluation-only run has nothing else to show: weights that give no finite loss are a failure.
             if config.epochs == 0, let loss = initial.valLoss, !loss.isFinite {
                 throw TrainingError.nonFiniteEvaluation(loss)
@@ -178,7 +190,7 @@ public final class Trainer {
             followThreadTarget(control, step: step, metrics: &metrics)
             let evalStart = Date()
             let (valLoss, valAcc) = evaluate(&validationBatches)
-            let e = EpochMetrics(
+            var e = EpochMetrics(
                 epoch: epoch, loss: epochLoss / Double(train.count),
                 acc: Double(epochCorrect) / Double(train.count),
                 valLoss: valLoss, valAcc: valAcc, trainSeconds: trainSeconds,
@@ -187,6 +199,7 @@ public final class Trainer {
                 metricsSoFar = metrics
                 throw TrainingError.diverged(epoch: epoch, step: stepsPerEpoch, loss: valLoss)
             }
+            if epoch == config.epochs { addTest(&e) }
             metrics.epochs.append(e)
             metricsSoFar = metrics
             if let epochFinished = control.epochFinished {
@@ -195,6 +208,29 @@ public final class Trainer {
             onEvent(.epochEnded(e))
         }
         return metrics
+    }
+
+    /// The training, validation and test sets a run uses. Without `validation`, the test set is the
+    /// validation set (`val_samples` of it) and there is no separate test set. With it, that part of the
+    /// training data is drawn from the seed as the validation set (`val_samples` of it); the rest, in its
+    /// order, is the training set (`train_samples` of it); the test set is used whole.
+    func splits(train: ImageSet, test: ImageSet) throws -> (
+        train: ImageSet, validation: ImageSet, test: ImageSet?
+    ) {
+        guard let held = config.heldOutCount(of: train.count) else {
+            return (train.prefix(config.trainSamples), test.prefix(config.valSamples), nil)
+        }
+        guard held >= 1, held < train.count else {
+            throw TrainingError.emptyDataset(
+                "the validation set or the training set left (validation: \(config.validation?.clean ?? "") of \(train.count) training samples holds out \(held))"
+            )
+        }
+        var order = Array(0..<train.count)
+        var random = Random(seed: config.seed, stream: 4000)
+        random.shuffle(&order)
+        let validation = train.subset(order[..<held].sorted()).prefix(config.valSamples)
+        let rest = train.subset(order[held...].sorted()).prefix(config.trainSamples)
+        return (rest, validation, test)
     }
 
     /// Epoch 0: validation loss and accuracy before the first step (for an `init` run, the parent's model on

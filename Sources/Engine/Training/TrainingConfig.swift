@@ -55,9 +55,19 @@ public struct TrainingConfig: Equatable, Sendable {
     public var seed: UInt64 = 1
     public var trainSamples: Int?
     public var valSamples: Int?
+    /// Held out of the training data as the validation set, drawn from the seed: a fraction below 1 or a
+    /// number of samples. nil: the test set is the validation set (the assignment's way). With it, `val_*`
+    /// metrics are on the held-out part every epoch and `test_*` on the test set after the last epoch.
+    public var validation: Double?
     public var logInterval = 100
 
     public init() {}
+
+    /// How many of `count` training samples `validation` holds out (nil without a split).
+    public func heldOutCount(of count: Int) -> Int? {
+        guard let validation else { return nil }
+        return validation < 1 ? Int((Double(count) * validation).rounded()) : Int(validation)
+    }
 
     public var resolvedLearningRate: Double { learningRate ?? optimizer.defaultLearningRate }
     public var resolvedMomentum: Double { momentum ?? (optimizer == .sgd ? 0.5 : 0) }

@@ -197,7 +197,7 @@ final class ClaimTests: XCTestCase {
                     """),
             [
                 "19:11: unknown run 'q7' (did you mean 'q5'?)",
-                "19:51: unknown value 'val_ac' (did you mean 'val_acc'?); values are loss, acc, val_loss, val_acc, error, val_error, best.<metric>, <metric>@<epoch>, epochs, steps, train_time, eval_time, epoch_time, params, flops, threads, machine, label, id, key and the training keys, and .mean, .std, .min, .max, .n after a measured one",
+                "19:51: unknown value 'val_ac' (did you mean 'val_acc'?); values are loss, acc, val_loss, val_acc, error, val_error, test_loss, test_acc, test_error, best.<metric>, <metric>@<epoch>, epochs, steps, train_time, eval_time, epoch_time, params, flops, threads, machine, label, id, key and the training keys, and .mean, .std, .min, .max, .n after a measured one",
                 "20:11: a claim must be a comparison, like '{{ assert q9.val_acc > q8.val_acc }}'; 'q9.val_acc' is a value",
                 "20:28: 'q9.val_acc > q8.val_acc' is true or false, not a value to print; write '{{ assert q9.val_acc > q8.val_acc }}' to check it",
                 "21:4: unknown function 'asb' (did you mean 'abs'?); functions are abs, max, min",

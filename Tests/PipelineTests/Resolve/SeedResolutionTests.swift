@@ -265,7 +265,7 @@ final class SeedResolutionTests: XCTestCase {
                 "20:73 'pm' prints a mean ± its standard deviation; use it on 'val_acc', not on '.std'",
                 "21:12 'pm' prints a measured value over seeds; 'lr' is not one",
                 "21:24 '.mean' aggregates a measured value over seeds (a metric, best.<metric>, <metric>@<epoch>, a time or a size); 'lr' is not one",
-                "21:41 unknown value 'val_acc.median'; values are loss, acc, val_loss, val_acc, error, val_error, best.<metric>, <metric>@<epoch>, epochs, steps, train_time, eval_time, epoch_time, params, flops, threads, machine, label, id, key and the training keys, and .mean, .std, .min, .max, .n after a measured one",
+                "21:41 unknown value 'val_acc.median'; values are loss, acc, val_loss, val_acc, error, val_error, test_loss, test_acc, test_error, best.<metric>, <metric>@<epoch>, epochs, steps, train_time, eval_time, epoch_time, params, flops, threads, machine, label, id, key and the training keys, and .mean, .std, .min, .max, .n after a measured one",
             ])
     }
 }
