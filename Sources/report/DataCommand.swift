@@ -28,8 +28,30 @@ struct DataCommand: ParsableCommand {
 
         @Option(
             name: .customLong("project"),
-            help: "The project directory, whose data/ is searched and receives downloads.")
-        var projectRoot: String = "."
+            help:
+                "The project directory, whose data/ is searched and receives downloads (default: the one whose report.yaml is found from here upwards, else here)."
+        )
+        var project: String?
+
+        /// `--project`, else the directory of the report.yaml found from the working directory up, else it.
+        var projectRoot: String {
+            if let project { return project }
+            let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+            return (ProjectSettings.findRoot(from: cwd) ?? cwd).path
+        }
+
+        /// `--data-dir`, else report.yaml's `data_dir` (relative to the project).
+        func dataDirectoryOrSetting() throws -> String? {
+            if let dataDirectory { return dataDirectory }
+            let root = URL(fileURLWithPath: projectRoot)
+            guard
+                FileManager.default.fileExists(
+                    atPath: root.appendingPathComponent(ProjectSettings.fileName).path)
+            else { return nil }
+            return try ProjectSettings.load(root: root).dataDirectory.map {
+                Project.absolute($0, from: root).path
+            }
+        }
 
         @Argument(
             help: "Datasets: mnist, fashion_mnist or declared in report.yaml (default: all).",
@@ -73,10 +95,10 @@ struct DataCommand: ParsableCommand {
             return (builtin, declared)
         }
 
-        func locator(mirrors: [URL]? = nil) -> DataLocator {
+        func locator(mirrors: [URL]? = nil) throws -> DataLocator {
             DataLocator(
-                dataDirectory: dataDirectory, projectRoot: URL(fileURLWithPath: projectRoot), mirrors: mirrors
-            )
+                dataDirectory: try dataDirectoryOrSetting(), projectRoot: URL(fileURLWithPath: projectRoot),
+                mirrors: mirrors)
         }
     }
 
@@ -107,7 +129,7 @@ struct DataCommand: ParsableCommand {
             let urls = try mirrorURLs()
             let printer = DownloadProgressPrinter()
             try DataCommands.fetch(
-                try location.names(), locator: location.locator(mirrors: urls.isEmpty ? nil : urls),
+                try location.names(), locator: try location.locator(mirrors: urls.isEmpty ? nil : urls),
                 progress: { printer($0) }, output: { print($0) })
         }
 
@@ -142,7 +164,7 @@ struct DataCommand: ParsableCommand {
             if all || !builtin.isEmpty {
                 good =
                     DataCommands.verify(
-                        builtin, locator: location.locator(), rehash: rehash, output: { print($0) })
+                        builtin, locator: try location.locator(), rehash: rehash, output: { print($0) })
                     && good
             }
             let ids = all ? catalog.declarations.keys.sorted() : declared

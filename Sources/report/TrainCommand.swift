@@ -60,7 +60,9 @@ struct TrainCommand: ParsableCommand {
     var logInterval: Int?
     @Option(
         name: .customLong("data-dir"),
-        help: "Directory holding mnist/ and fashion-mnist/ (else REPORT_DATA_DIR, else data/).")
+        help:
+            "Directory holding mnist/ and fashion-mnist/ (else report.yaml's data_dir, else REPORT_DATA_DIR, else the project's data/)."
+    )
     var dataDirectory: String?
     @Option(help: "Threads per batch.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Write the final weights to this checkpoint file.") var save: String?
@@ -137,8 +139,15 @@ struct TrainCommand: ParsableCommand {
         }
         var config = TrainingConfig()
         let settings = try settings()
-        let catalog = try ProjectDatasets.catalog(
-            near: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        // Inside a project (report.yaml found from here upwards) its datasets, data/ and data_dir count.
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let projectRoot = ProjectSettings.findRoot(from: cwd)
+        let projectSettings = try projectRoot.map { try ProjectSettings.load(root: $0) }
+        let catalog =
+            projectRoot.flatMap { root in
+                projectSettings.map { ProjectDatasets.catalog(root: root, settings: $0) }
+            }
+            ?? .builtinOnly
         // In the key table's order, as a document's settings are applied.
         for key in SettingKey.all {
             guard let value = settings[key.name] else { continue }
@@ -163,8 +172,11 @@ struct TrainCommand: ParsableCommand {
         if let `init` { try Checkpoint.load(URL(fileURLWithPath: `init`), into: trainer.network) }
 
         let locator = DataLocator(
-            dataDirectory: dataDirectory,
-            projectRoot: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+            dataDirectory: dataDirectory
+                ?? projectRoot.flatMap { root in
+                    projectSettings?.dataDirectory.map { Project.absolute($0, from: root).path }
+                },
+            projectRoot: projectRoot ?? cwd)
         let printer = DownloadProgressPrinter()
         func load(_ split: Split) throws -> ImageSet {
             try catalog.load(config.dataset, split: split, locator: locator, progress: printer.callAsFunction)

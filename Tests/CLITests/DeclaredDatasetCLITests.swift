@@ -113,4 +113,22 @@ final class DeclaredDatasetCLITests: XCTestCase {
             changed.stderr.contains(
                 "dataset 'digits' declares sha256 \(hashes[1]), but its files' content is"), changed.stderr)
     }
+
+    /// `report train` and `report data verify` run anywhere in a project read its report.yaml (here its
+    /// `data_dir`), not only in its root.
+    func testTrainAndDataVerifyReadTheProjectsSettingsFromASubdirectory() throws {
+        try TestPaths.requireSharedData()
+        try write("data_dir: \(TestPaths.sharedData.path)\n", to: "report.yaml")
+        let sub = project.appendingPathComponent("notebooks")
+        try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
+        let train = try ReportBinary.run(
+            ["train", "--epochs", "1", "--train-samples", "64", "--val-samples", "64", "--threads", "1"],
+            in: sub)
+        XCTAssertEqual(train.status, 0, train.stderr)
+        let verify = try ReportBinary.run(["data", "verify", "mnist"], in: sub)
+        XCTAssertEqual(verify.status, 0, verify.stdout + verify.stderr)
+        XCTAssertTrue(
+            verify.stdout.contains("\(TestPaths.sharedData.appendingPathComponent("mnist").path)  <- used"),
+            verify.stdout)
+    }
 }

@@ -1,3 +1,4 @@
+import Datasets
 import TestSupport
 import XCTest
 
@@ -54,6 +55,50 @@ final class SlurmWorkerTests: XCTestCase {
                 return XCTFail("\(error)")
             }
             XCTAssertEqual([run, planned, actual], ["trained", "0123456789abcdef", key])
+        }
+    }
+
+    /// A run on a dataset the project declares: the plan carries the declaration to the node.
+    func testTrainsOnADeclaredDataset() throws {
+        let document = """
+            ```experiment
+            id: own
+            dataset: tiny
+            epochs: 1
+            batch_size: 10
+            ```
+
+            """
+        let project = try TestProject(document)
+        let images = project.url("data/tiny/images.idx")
+        let labels = project.url("data/tiny/labels.idx")
+        try FileManager.default.createDirectory(
+            at: images.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FormatFixtures.writeIDX(FormatFixtures.grey, images: images, labels: labels)
+        var declaration = DatasetDeclaration(
+            id: DatasetID("tiny"), format: .idx, train: SplitSource(files: [images], labels: labels),
+            testFraction: 0.2, origin: "report.yaml:2:3")
+        declaration.sha256 = try DatasetCatalog(declarations: [declaration], cacheDirectory: nil)
+            .manifestHash(of: declaration)
+        project.options.datasets = [declaration]
+        let key = try project.key("own")
+        var file = SlurmPlanFile(
+            build: "b", document: "report/answers.md", source: document, projectRoot: project.root.path,
+            runs: project.runs.root.path, dataDirectory: nil, threads: 1,
+            tasks: [SlurmPlanFile.Task(key: key, runIDs: ["own"], parent: nil)], datasets: [declaration])
+        let url = project.url("plan.json")
+        try file.write(to: url)
+        XCTAssertTrue(
+            try SlurmWorker.run(planFile: url, index: 0, console: SilentBuildObserver()).hasPrefix(
+                "own: trained into "))
+        XCTAssertEqual(try project.record("own").config["dataset"], "tiny")
+
+        // A plan without the declaration cannot plan the run on the node.
+        file.datasets = nil
+        file.tasks[0].rerun = true
+        try file.write(to: url)
+        XCTAssertThrowsError(try SlurmWorker.run(planFile: url, index: 0, console: SilentBuildObserver())) {
+            XCTAssertTrue("\($0)".contains("unknown dataset 'tiny'"), "\($0)")
         }
     }
 
