@@ -20,6 +20,8 @@ public struct BuildOptions {
     public var rerun: [String] = []
     /// Also write the output as one self-contained HTML page (`README.md` → `README.html`).
     public var html = false
+    /// List every cached run (`--verbose`); otherwise only diverged ones are named and the summary counts them.
+    public var listCached = false
     /// Whether a dataset found nowhere may be downloaded (tests turn it off).
     public var allowDownload = true
     public var dataDirectory: String?
@@ -208,7 +210,7 @@ public final class ReportBuilder {
                 let diverged = record.metrics.diverged.map {
                     " (diverged at epoch \($0.epoch); --rerun \(run.runIDs[0]) trains it again)"
                 }
-                console.note("cached   \(ids)\(diverged ?? "")")
+                if options.listCached || diverged != nil { console.note("cached   \(ids)\(diverged ?? "")") }
             case .damaged(let why) where !rerun.contains(run.key):
                 console.note(
                     "damaged  \(ids): \(relative(store.directory(run.key).path)): \(why); training it again")

@@ -95,7 +95,30 @@ struct ExpressionCheck {
             }
             needNumber(left, in: "'\(op.rawValue)'", diagnostics: &diagnostics)
             needNumber(right, in: "'\(op.rawValue)'", diagnostics: &diagnostics)
+            if op.isComparison { checkUnits(left, right, diagnostics: &diagnostics) }
             return op.isComparison ? .truth : .number
+        }
+    }
+
+    /// An accuracy compared with a number above 1 (`val_acc > 80`) is true or false whatever the runs did:
+    /// accuracies are fractions. An error that says so.
+    private func checkUnits(
+        _ left: ValueExpression, _ right: ValueExpression, diagnostics: inout DiagnosticList
+    ) {
+        for (value, number) in [(left, right), (right, left)] {
+            guard let reference = value.reference, case .number(let n) = number.node, n > 1, n <= 100,
+                let first = reference.path.first
+            else { continue }
+            var metric = first == "best" && reference.path.count > 1 ? reference.path[1] : first
+            if let at = metric.firstIndex(of: "@") { metric = String(metric[..<at]) }
+            guard RunValue.metrics.contains(metric), RunValue.kind(ofMetric: metric) == .fraction else {
+                continue
+            }
+            let fraction = n / 100
+            diagnostics.append(
+                Diagnostic.error(
+                    "\(number.text) looks like a percentage, but '\(metric)' is a fraction: write \(fraction.clean) (\(number.text)%)",
+                    file: file, at: number.location, length: number.text.unicodeScalars.count))
         }
     }
 

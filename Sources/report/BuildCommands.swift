@@ -79,8 +79,10 @@ struct BuildCommand: ParsableCommand {
             "Where figure SVGs go (default: figures/ under the project root; figures/NAME/ for NAME.md other than answers.md).",
         completion: .directory)
     var figures: String?
-    @Option(name: .short, help: "Runs trained at once (default: report.yaml's jobs, else one per core).")
+    @Option(
+        name: [.short, .long], help: "Runs trained at once (default: report.yaml's jobs, else one per core).")
     var jobs: Int?
+    @Flag(name: [.short, .long], help: "List every cached run, not only their number.") var verbose = false
     @Flag(
         help:
             "Also write one self-contained HTML page beside the output (README.md → README.html): figures inlined, a table of contents."
@@ -111,6 +113,7 @@ struct BuildCommand: ParsableCommand {
             var options = resolved
             options.rerun = rerun
             options.html = html
+            options.listCached = verbose
             if let executor {
                 guard let kind = ExecutorKind(rawValue: executor) else {
                     throw ValidationError("unknown executor '\(executor)'; expected local or slurm")
@@ -165,6 +168,10 @@ struct BuildCommand: ParsableCommand {
                             ? "dry run: \(what) would be submitted; nothing was submitted\n"
                             : "submitted \(what) as Slurm jobs report-\(summary.slurmBuild ?? "?"); run `report build` again once they finish to write \(summary.output.isEmpty ? options.outputPath : summary.output)\n")
                             .utf8))
+                return
+            }
+            if options.dryRun && summary.output.isEmpty {
+                FileHandle.standardError.write(Data("dry run: nothing was written\n".utf8))
                 return
             }
             let time = Date().timeIntervalSince(started)

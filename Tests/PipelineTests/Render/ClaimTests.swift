@@ -227,3 +227,22 @@ final class ClaimTests: XCTestCase {
             ])
     }
 }
+
+/// A percentage where a fraction is meant makes a claim that holds or fails whatever the runs did.
+final class ClaimUnitTests: XCTestCase {
+    func testAnAccuracyComparedWithAPercentageIsAnError() {
+        XCTAssertEqual(
+            planErrors(
+                """
+                ```experiment
+                id: a
+                ```
+
+                {{ assert a.val_acc > 80 }} {{ assert 97.5 <= a.best.test_acc }} {{ assert a.val_loss < 2 }} {{ assert a.val_acc > 0.8 }}
+                """),
+            [
+                "5:23: 80 looks like a percentage, but 'val_acc' is a fraction: write 0.8 (80%)",
+                "5:39: 97.5 looks like a percentage, but 'test_acc' is a fraction: write 0.975 (97.5%)",
+            ])
+    }
+}
