@@ -97,7 +97,7 @@ public struct FigureSpec {
             return nil
         }
         var spec = FigureSpec(
-            id: id, runIDs: [], panels: [["loss"], ["val_acc"]], title: d["title"]?.value.scalar?.string ?? id
+            id: id, runIDs: [], panels: [["loss"], ["val_acc"]], title: d["title"]?.value.scalar?.string ?? ""
         )
         spec.runIDs = resolveRuns(d, lookup: lookup, diagnostics: &diagnostics)
         spec.seedsEach = d["seeds"]?.value.scalar?.string == "each"

@@ -69,9 +69,13 @@ public struct DocumentRenderer {
                     files.append((url, renderer.svg(figure, palette: &palette)))
                     // The alternative text states the result, as the SVG's <desc> does; the title is the caption's.
                     let summary = renderer.summary(figure)
-                    let alt = Self.altText(summary.isEmpty ? figure.title : summary)
+                    let alt = Self.altText(
+                        !summary.isEmpty
+                            ? summary : figure.title.isEmpty ? "Figure \(figureNumber)" : figure.title)
+                    // A figure without a caption or title is numbered, never named by its id.
+                    let caption = figure.caption ?? (figure.title.isEmpty ? nil : figure.title)
                     piece =
-                        "![\(alt)](\(figureLinkPrefix)\(figure.id).svg)\n\n*Figure \(figureNumber): \(figure.caption ?? figure.title)*"
+                        "![\(alt)](\(figureLinkPrefix)\(figure.id).svg)\n\n*Figure \(figureNumber)\(caption.map { ": " + $0 } ?? "")*"
                     piece += failureNotes(figure.runIDs)
                 case .table:
                     guard let table = plan.tables[d.location] else {

@@ -39,3 +39,12 @@ final class DatasetResolutionTests: XCTestCase {
         XCTAssertFalse(plain.runs["a"]?.canonicalConfig.keys.contains("validation") ?? true)
     }
 }
+
+/// A figure without a title has none: its id is a file name, not a title for readers.
+final class FigureTitleTests: XCTestCase {
+    func testAFigureWithoutATitleIsNotTitledByItsId() throws {
+        let plan = try Plan.make(
+            source: "```experiment\nid: a\n```\n\n```figure\nid: my-figure\nruns: [a]\n```\n", path: "a.md")
+        XCTAssertEqual(plan.figures.values.map(\.title), [""])
+    }
+}
