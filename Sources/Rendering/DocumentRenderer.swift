@@ -37,6 +37,9 @@ public struct DocumentRenderer {
         var figureNumber = 0
         var tableNumber = 0
         var dropNewline = false
+        /// After a claim that rendered nothing at the start of a line: its punctuation goes too (no stray
+        /// ". " or "; " opens the line).
+        var dropPunctuation = false
         let source = ValueSource(plan: plan, records: records, absence: "failed")
         for segment in plan.document.segments {
             var piece: String
@@ -49,6 +52,11 @@ public struct DocumentRenderer {
                 // never gets here: the build stops first).
                 piece = claim(e, from: source)
                 if piece.isEmpty && out.hasSuffix(" ") { out.removeLast() }
+                let lineStart = out.isEmpty || out.hasSuffix("\n")
+                if piece.isEmpty && lineStart {
+                    dropPunctuation = true
+                    continue
+                }
             case .expression(let e):
                 piece = value(e, from: source)
             case .directive(let d):
@@ -95,6 +103,12 @@ public struct DocumentRenderer {
                     piece += failureNotes(table.runIDs)
                 }
             }
+            if dropPunctuation, case .text = segment {
+                piece = String(piece.drop { ".;,:".contains($0) }.drop { $0 == " " || $0 == "\t" })
+                // The claim was the whole line: its line break goes too.
+                if piece.hasPrefix("\n") || piece.hasPrefix("\r\n") { piece.removeFirst() }
+            }
+            dropPunctuation = false
             // "\r\n" is one Character, so this removes a whole CRLF line break as well.
             if dropNewline && (piece.hasPrefix("\n") || piece.hasPrefix("\r\n")) { piece.removeFirst() }
             // A directive that leaves nothing also takes its line break, so no hole is left behind.

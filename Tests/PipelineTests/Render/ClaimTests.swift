@@ -161,6 +161,16 @@ final class ClaimTests: XCTestCase {
             report.errors.map(\.message), ["claim is false: q9.val_acc (84.211%) > q8.val_acc (84.214%)"])
     }
 
+    /// A claim that holds leaves no trace: not the space before it, nor, at the start of a line, the
+    /// punctuation after it (or the line, when it was all the line held).
+    func testAClaimThatHoldsLeavesNoStrayPunctuation() throws {
+        XCTAssertEqual(
+            try render(
+                "Q9 wins {{ assert q9.val_acc > q8.val_acc }}.\n{{ assert q9.val_acc > 0.5 }}; by a little.\n{{ assert q9.val_acc > 0.5 }}.\nEnd."
+            ),
+            "Q9 wins.\nby a little.\nEnd.")
+    }
+
     func testAClaimOnAFailedRunIsUncheckedNotPassed() throws {
         var records = try self.records()
         records["q9"] = nil
