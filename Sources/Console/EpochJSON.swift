@@ -13,6 +13,9 @@ public enum EpochJSON {
         var valAcc: Double?
         var trainSeconds: Double?
         var evalSeconds: Double?
+        /// The test set's metrics of a run with a validation split, on its last epoch only.
+        var testLoss: Double?
+        var testAcc: Double?
 
         enum CodingKeys: String, CodingKey {
             case epoch, loss, acc
@@ -20,6 +23,8 @@ public enum EpochJSON {
             case valAcc = "val_acc"
             case trainSeconds = "train_s"
             case evalSeconds = "eval_s"
+            case testLoss = "test_loss"
+            case testAcc = "test_acc"
         }
 
         // Every key is written, a missing value as null, so that each line has the same keys.
@@ -32,6 +37,8 @@ public enum EpochJSON {
             try container.encode(valAcc, forKey: .valAcc)
             try container.encode(trainSeconds, forKey: .trainSeconds)
             try container.encode(evalSeconds, forKey: .evalSeconds)
+            try container.encodeIfPresent(testLoss, forKey: .testLoss)
+            try container.encodeIfPresent(testAcc, forKey: .testAcc)
         }
     }
 
@@ -40,8 +47,9 @@ public enum EpochJSON {
         func finite(_ v: Double?) -> Double? { v.flatMap { $0.isFinite ? $0 : nil } }
         let line = Line(
             epoch: e.epoch, loss: finite(e.loss), acc: finite(e.acc), valLoss: finite(e.valLoss),
-            valAcc: finite(e.valAcc), trainSeconds: finite(e.trainSeconds), evalSeconds: finite(e.evalSeconds)
-        )
+            valAcc: finite(e.valAcc), trainSeconds: finite(e.trainSeconds),
+            evalSeconds: finite(e.evalSeconds),
+            testLoss: finite(e.extra["test_loss"]), testAcc: finite(e.extra["test_acc"]))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Only finite doubles and an integer are left, which always encode.

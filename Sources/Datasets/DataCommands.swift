@@ -86,7 +86,8 @@ extension DataCommands {
                 let files = try catalog.files(of: declaration)
                 let hash = try catalog.verifiedHash(of: declaration)
                 output("  ok      \(files.count) file\(files.count == 1 ? "" : "s"), content \(hash)")
-                let d = try catalog.describe(id)
+                // Read again, not taken from data/.datasets.json: verifying means looking at the files.
+                let d = try catalog.describe(id, fresh: true)
                 let names = d.classNames.map {
                     ": " + $0.prefix(12).joined(separator: ", ") + ($0.count > 12 ? ", …" : "")
                 }

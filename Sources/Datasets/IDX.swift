@@ -7,13 +7,9 @@ public enum IDX {
     /// Reads a file, gzip-compressed or raw, and returns its dimensions and payload. A file whose content
     /// is longer than `limit` bytes is refused before it is read whole or inflated past the limit.
     public static func read(path: String, limit: Int = .max) throws -> (dimensions: [Int], bytes: [UInt8]) {
-        guard FileManager.default.fileExists(atPath: path) else { throw DatasetError.missing(path: path) }
-        let raw: Data
-        do {
-            raw = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        } catch {
-            throw DatasetError.unreadable(path: path, reason: error.localizedDescription)
-        }
+        // The file itself may be a little larger than its content (a header; gzip's framing of random bytes).
+        let fileLimit = limit == .max ? Int.max : limit + limit / 64 + 4096
+        let raw = try MappedFile.read(URL(fileURLWithPath: path), limit: fileLimit)
         if Gzip.isCompressed(raw) {
             return try parse(Gzip.decompress(raw, path: path, limit: limit), path: path)
         }

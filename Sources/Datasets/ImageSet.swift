@@ -189,7 +189,9 @@ public struct ImageSet: Sendable {
         return (0..<channels).map { c in
             let mean = sums[c] / n
             let variance = max(0, squares[c] / n - mean * mean)
-            return ChannelStatistics(mean: mean, std: variance > 0 ? variance.squareRoot() : 1)
+            // A constant channel's variance comes out as rounding noise, not 0: treat it as constant.
+            let std = variance.squareRoot()
+            return ChannelStatistics(mean: mean, std: std > 1e-6 * max(1, abs(mean)) ? std : 1)
         }
     }
 }

@@ -65,6 +65,7 @@ enum DatasetDeclarations {
             var declaration = DatasetDeclaration(
                 id: DatasetID(name), format: .idx, train: SplitSource(files: []), origin: origin)
             var labelColumn: String?
+            var fractionGiven = false
             for (keyNode, value) in fields {
                 let key = keyNode.scalar?.string ?? ""
                 switch key {
@@ -80,6 +81,7 @@ enum DatasetDeclarations {
                 case "train": train = (keyNode, value)
                 case "test": test = (keyNode, value)
                 case "test_fraction":
+                    fractionGiven = true
                     if let v = value.float, v > 0, v < 1 {
                         declaration.testFraction = v
                     } else {
@@ -193,7 +195,7 @@ enum DatasetDeclarations {
                 if declaration.testFraction != nil {
                     error("give either 'test:' or 'test_fraction:', not both", test.0)
                 }
-            } else if declaration.testFraction == nil {
+            } else if !fractionGiven {
                 error(
                     "no test split: give 'test:' files or 'test_fraction:' (e.g. 0.2) of the training data",
                     nameNode)

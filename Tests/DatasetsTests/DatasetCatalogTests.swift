@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 @testable import Datasets
@@ -101,5 +102,88 @@ final class DatasetCatalogTests: XCTestCase {
                 "unknown dataset 'cifar'; known datasets are mnist, fashion_mnist (declare others under 'datasets:' in report.yaml)"
             )
         }
+    }
+
+    /// A declaration with its hash filled in, described.
+    private func describe(_ d: DatasetDeclaration) throws -> DatasetDescription {
+        var d = d
+        d.sha256 = try DatasetCatalog(declarations: [d], cacheDirectory: nil).manifestHash(of: d)
+        return try DatasetCatalog(declarations: [d], cacheDirectory: nil).describe(d.id)
+    }
+
+    private func npy(_ name: String, floats: [Float], shape: String) throws -> URL {
+        let url = directory.appendingPathComponent(name)
+        try ArrayFileBytes.npy(descr: "<f4", shape: shape, data: ArrayFileBytes.float32(floats)).write(
+            to: url)
+        return url
+    }
+
+    private func labels(_ name: String, _ values: [Int64]) throws -> URL {
+        let url = directory.appendingPathComponent(name)
+        try ArrayFileBytes.npy(descr: "<i8", shape: "(\(values.count),)", data: ArrayFileBytes.int64(values))
+            .write(to: url)
+        return url
+    }
+
+    /// What an adversarial review found: inputs that trained silently wrong, or hung.
+    func testSplitsThatWouldTrainWrongAreRefused() throws {
+        // A NaN pixel would make every loss NaN.
+        let nan = try npy("nan.npy", floats: [0, 1, .nan, 0, 1, 0, 0, 1], shape: "(4, 2)")
+        let y = try labels("y.npy", [0, 1, 0, 1])
+        XCTAssertThrowsError(
+            try describe(
+                DatasetDeclaration(
+                    id: DatasetID("n"), format: .npy, train: SplitSource(files: [nan], labels: y),
+                    testFraction: 0.5,
+                    origin: "r:1:1"))
+        ) {
+            XCTAssertTrue(
+                "\($0)".contains("sample 1 holds nan; every value must be a finite number"), "\($0)")
+        }
+
+        // Bytes in one split and floats in the other are on different scales.
+        let bytes = directory.appendingPathComponent("bytes.npy")
+        try ArrayFileBytes.npy(descr: "|u1", shape: "(4, 28, 28)", data: Data(repeating: 3, count: 4 * 784))
+            .write(to: bytes)
+        let floats = try npy(
+            "floats.npy", floats: [Float](repeating: 3, count: 4 * 784), shape: "(4, 28, 28)")
+        XCTAssertThrowsError(
+            try describe(
+                DatasetDeclaration(
+                    id: DatasetID("m"), format: .npy, train: SplitSource(files: [bytes], labels: y),
+                    test: SplitSource(files: [floats], labels: y), origin: "r:1:1"))
+        ) { XCTAssertTrue("\($0)".contains("store both splits with the same type"), "\($0)") }
+
+        // A FIFO is refused at once instead of read forever.
+        let fifo = directory.appendingPathComponent("fifo")
+        XCTAssertEqual(mkfifo(fifo.path, 0o600), 0)
+        XCTAssertThrowsError(
+            try describe(
+                DatasetDeclaration(
+                    id: DatasetID("f"), format: .npy, train: SplitSource(files: [nan], labels: fifo),
+                    testFraction: 0.5, origin: "r:1:1"))
+        ) { XCTAssertTrue("\($0)".contains("not a regular file"), "\($0)") }
+    }
+
+    func testTablesWhoseColumnsDifferAreRefusedAndConstantChannelsDivideByOne() throws {
+        let train = directory.appendingPathComponent("train.csv")
+        let test = directory.appendingPathComponent("test.csv")
+        try Data("a,b,label\n1,7,0\n2,7,1\n3,7,0\n".utf8).write(to: train)
+        try Data("b,a,label\n7,1,0\n7,2,1\n".utf8).write(to: test)
+        let declaration = DatasetDeclaration(
+            id: DatasetID("t"), format: .csv, train: SplitSource(files: [train]),
+            test: SplitSource(files: [test]),
+            origin: "r:1:1")
+        XCTAssertThrowsError(try describe(declaration)) {
+            XCTAssertTrue(
+                "\($0)".contains(
+                    "the test table's feature columns (b, a) are not the training table's (a, b)"), "\($0)")
+        }
+        try Data("a,b,label\n1,7,0\n2,7,1\n".utf8).write(to: test)
+        let description = try describe(declaration)
+        XCTAssertEqual(description.shape, SampleShape(features: 2))
+        // Column b is 7 everywhere: its deviation is 1, not rounding noise.
+        XCTAssertEqual(description.statistics[1].std, 1)
+        XCTAssertEqual(description.statistics[1].mean, 7, accuracy: 1e-12)
     }
 }

@@ -93,15 +93,16 @@ public struct DatasetCatalog: Sendable {
     // MARK: description
 
     /// What planning needs: a built-in dataset's constants, or a declared one's description (its hash
-    /// verified first; read in full the first time its content is seen).
-    public func describe(_ id: DatasetID) throws -> DatasetDescription {
+    /// verified first; read in full the first time its content is seen, or always when `fresh`, which also
+    /// replaces the cached description).
+    public func describe(_ id: DatasetID, fresh: Bool = false) throws -> DatasetDescription {
         if let builtin = id.builtin { return .builtin(builtin) }
         guard let d = declarations[id] else {
             throw DeclaredDatasetError.unknown(dataset: id, known: names)
         }
         let manifest = try verifiedHash(of: d)
         let contentHash = SHA256.hash(data: Data("\(manifest)\n\(d.readingOptions)\n".utf8)).hexString
-        if let known = cachedDescriptions()[contentHash], known.id == id { return known }
+        if !fresh, let known = cachedDescriptions()[contentHash], known.id == id { return known }
         let (train, test, classNames, classes) = try read(d)
         let description = DatasetDescription(
             id: id, shape: train.shape, classes: classes, classNames: classNames, trainCount: train.count,
@@ -136,13 +137,30 @@ public struct DatasetCatalog: Sendable {
         let trainData = try DatasetReader.read(request(d.train, d.classNames))
         let names = d.classNames ?? trainData.classNames
         var train = trainData.set
+        try Self.requireFinite(train, d.train, d)
         var test: ImageSet
         if let source = d.test {
-            test = try DatasetReader.read(request(source, names)).set
+            let testData = try DatasetReader.read(request(source, names))
+            test = testData.set
+            try Self.requireFinite(test, source, d)
             guard test.shape == train.shape else {
                 throw DeclaredDatasetError.invalid(
                     dataset: d.id, origin: d.origin,
                     reason: "its test samples are \(test.shape) but its training samples are \(train.shape)")
+            }
+            guard Self.isBytes(test) == Self.isBytes(train) else {
+                throw DeclaredDatasetError.invalid(
+                    dataset: d.id, origin: d.origin,
+                    reason:
+                        "its training samples are \(Self.isBytes(train) ? "bytes (0–255, scaled by 1/255)" : "floats (used as they are)") but its test samples are \(Self.isBytes(test) ? "bytes" : "floats"): store both splits with the same type"
+                )
+            }
+            if let a = trainData.featureNames, let b = testData.featureNames, a != b {
+                throw DeclaredDatasetError.invalid(
+                    dataset: d.id, origin: d.origin,
+                    reason:
+                        "the test table's feature columns (\(b.prefix(6).joined(separator: ", "))\(b.count > 6 ? ", …" : "")) are not the training table's (\(a.prefix(6).joined(separator: ", "))\(a.count > 6 ? ", …" : "")), in the same order"
+                )
             }
         } else {
             guard let fraction = d.testFraction else {
@@ -167,6 +185,11 @@ public struct DatasetCatalog: Sendable {
                 dataset: d.id, origin: d.origin,
                 reason: "it has \(names.count) class names for \(classes) classes")
         }
+        guard classes <= 100_000 else {
+            throw DeclaredDatasetError.invalid(
+                dataset: d.id, origin: d.origin,
+                reason: "a label is \(largest): at most 100,000 classes are supported")
+        }
         guard classes >= 2 else {
             throw DeclaredDatasetError.invalid(
                 dataset: d.id, origin: d.origin,
@@ -177,6 +200,23 @@ public struct DatasetCatalog: Sendable {
                 dataset: d.id, origin: d.origin, reason: "a label is \(largest), outside 0...\(classes - 1)")
         }
         return (train, test, names, classes)
+    }
+
+    static func isBytes(_ set: ImageSet) -> Bool {
+        if case .bytes = set.pixels { return true }
+        return false
+    }
+
+    /// Float samples must be finite: a NaN or an infinity would make every loss NaN.
+    static func requireFinite(_ set: ImageSet, _ source: SplitSource, _ d: DatasetDeclaration) throws {
+        guard case .floats(let values) = set.pixels, let i = values.firstIndex(where: { !$0.isFinite }) else {
+            return
+        }
+        throw DeclaredDatasetError.invalid(
+            dataset: d.id, origin: d.origin,
+            reason:
+                "\(source.files.first?.path ?? ""): sample \(i / max(1, set.pixelsPerImage)) holds \(values[i]); every value must be a finite number"
+        )
     }
 
     /// A fixed draw of `fraction` of the samples as the test split (the same for every run and machine:
@@ -234,6 +274,19 @@ public struct DatasetCatalog: Sendable {
         if isDirectory.boolValue {
             throw DatasetError.unreadable(path: url.path, reason: "is a directory; this format reads files")
         }
+        let type = try? FileManager.default.attributesOfItem(atPath: url.path)[.type] as? FileAttributeType
+        guard type == .typeRegular || type == .typeSymbolicLink else {
+            throw DatasetError.unreadable(
+                path: url.path, reason: "is not a regular file (a device or a pipe)")
+        }
+        if type == .typeSymbolicLink {
+            let target = url.resolvingSymlinksInPath()
+            let targetType =
+                try? FileManager.default.attributesOfItem(atPath: target.path)[.type] as? FileAttributeType
+            guard targetType == .typeRegular else {
+                throw DatasetError.unreadable(path: url.path, reason: "does not lead to a regular file")
+            }
+        }
     }
 
     /// The PNG files of a class-folder tree, sorted, with their paths relative to `root`.
@@ -253,7 +306,17 @@ public struct DatasetCatalog: Sendable {
                 continue
             }
             for file in try fm.contentsOfDirectory(atPath: folder.path).sorted() where !file.hasPrefix(".") {
-                out.append(("\(cls)/\(file)", folder.appendingPathComponent(file)))
+                let url = folder.appendingPathComponent(file)
+                guard fm.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue
+                else {
+                    throw DatasetError.unreadable(
+                        path: url.path,
+                        reason:
+                            "is not an image file: a class folder holds PNG files only (no subfolders or broken links)"
+                    )
+                }
+                try requireFile(url)
+                out.append(("\(cls)/\(file)", url))
             }
         }
         return out

@@ -40,7 +40,9 @@ enum CSVFormat {
         let set = ImageSet(
             pixels: .floats(table.features), labels: labels, count: table.count,
             shape: SampleShape(features: width - 1))
-        return LabelledData(set: set, classNames: classNames)
+        var data = LabelledData(set: set, classNames: classNames)
+        data.featureNames = header.map { names in featureCells.map { names[$0] } }
+        return data
     }
 
     private static func isIndex(_ column: String) -> Bool {

@@ -89,6 +89,8 @@ public struct LabelledData: Sendable {
     /// Class names in index order, when the files give them (png folders, CSV label names, CIFAR-10's
     /// `batches.meta.txt`); nil otherwise.
     public var classNames: [String]?
+    /// A CSV header's feature column names, in order (nil without a header): the splits must agree.
+    public var featureNames: [String]?
 
     public init(set: ImageSet, classNames: [String]?) {
         self.set = set

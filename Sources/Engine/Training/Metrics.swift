@@ -182,7 +182,8 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
         case .interrupted(let epochs):
             return "interrupted after \(epochs) finished epoch\(epochs == 1 ? "" : "s")"
         case .nonFiniteEvaluation(let loss):
-            return "evaluation gave a loss of \(loss): the weights it starts from are not finite"
+            return
+                "the evaluation before training gave a loss of \(loss): the weights it starts from, or the inputs, are not finite or too large"
         }
     }
 }

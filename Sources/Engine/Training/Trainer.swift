@@ -100,8 +100,9 @@ public final class Trainer {
         if control.resume == nil {
             var initial = evaluateBeforeTraining(&validationBatches, onEvent: onEvent)
             if config.epochs == 0 { addTest(&initial) }
-            // An evaluation-only run has nothing else to show: weights that give no finite loss are a failure.
-            if config.epochs == 0, let loss = initial.valLoss, !loss.isFinite {
+            // Weights or inputs that give no finite loss before any step are a failure (nothing trains from them,
+            // and JSON has no NaN to record them with).
+            if let loss = initial.valLoss, !loss.isFinite {
                 throw TrainingError.nonFiniteEvaluation(loss)
             }
             metrics.epochs.append(initial)

@@ -114,9 +114,13 @@ public struct TrainingConfig: Equatable, Sendable {
         } catch let error as SpecError {
             // A built-in network was written for 28×28 images; other shapes either fit or are refused here.
             guard case .builtin(let m) = model, data.shape != .mnist else { throw error }
-            let need = data.shape.tabular ? "images" : "larger images"
+            if data.shape.tabular {
+                throw SpecError(
+                    "the built-in model '\(m.rawValue)' takes images; dataset '\(dataset)' is a table (\(data.shape)): write a list of layers, e.g. [linear: 64, relu, linear: \(data.classes)]"
+                )
+            }
             throw SpecError(
-                "the built-in model '\(m.rawValue)' needs \(need) than dataset '\(dataset)' has (\(data.shape)): \(error.message); write a list of layers for this shape"
+                "the built-in model '\(m.rawValue)' needs larger images than dataset '\(dataset)' has (\(data.shape)): \(error.message); write a list of layers for this shape"
             )
         }
         if case .flat(let f) = size.outputShape {

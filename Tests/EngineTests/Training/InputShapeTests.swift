@@ -88,7 +88,9 @@ final class InputShapeTests: XCTestCase {
         }
         let table = config(shape: SampleShape(features: 64), classes: 10, model: .builtin(.strong))
         XCTAssertThrowsError(try table.modelSize()) { error in
-            XCTAssertTrue(((error as? SpecError)?.message ?? "").contains("needs images"), "\(error)")
+            XCTAssertTrue(
+                ((error as? SpecError)?.message ?? "").contains(
+                    "takes images; dataset 'synthetic' is a table (64 features)"), "\(error)")
         }
         let wrongHead = config(
             shape: SampleShape(features: 64), classes: 7, model: .layers([.linear(out: 10, bias: true)]))
