@@ -11,6 +11,12 @@ public enum RunKey {
     public static func make(config: TrainingConfig, initKey: String?) -> String {
         var text = "report run\nnumerics: \(Engine.numericsVersion)\n"
         text += "dataset-content: \(config.data.contentHash)\n"
+        // A declared dataset's statistics are computed by this version of report, not published constants:
+        // runs that normalise with them depend on the exact values.
+        if config.dataset.builtin == nil, config.normalize == .dataset {
+            text +=
+                "dataset-statistics: \(config.data.statistics.map { "\($0.mean) \($0.std)" }.joined(separator: ", "))\n"
+        }
         text += "init: \(initKey ?? "none")\n"
         for (key, value) in config.canonicalEntries { text += "\(key): \(value)\n" }
         return digest(text)

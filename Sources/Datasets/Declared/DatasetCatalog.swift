@@ -241,13 +241,14 @@ public struct DatasetCatalog: Sendable {
     // MARK: description cache
 
     private struct Descriptions: Codable {
-        var version = 1
+        /// 2: a constant channel's deviation is 1 however rounding leaves its variance.
+        var version = 2
         var entries: [String: DatasetDescription] = [:]
     }
 
     private func cachedDescriptions() -> [String: DatasetDescription] {
         guard let descriptionsFile, let data = try? Data(contentsOf: descriptionsFile),
-            let contents = try? JSONDecoder().decode(Descriptions.self, from: data), contents.version == 1
+            let contents = try? JSONDecoder().decode(Descriptions.self, from: data), contents.version == 2
         else { return [:] }
         return contents.entries
     }

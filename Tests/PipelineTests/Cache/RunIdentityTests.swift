@@ -1,3 +1,5 @@
+import Datasets
+import Engine
 import Foundation
 import TestSupport
 import XCTest
@@ -34,5 +36,30 @@ final class RunIdentityTests: XCTestCase {
                 config: ["epochs": "3", "model": "[{conv: 8}, relu]"]))
         try Data("epochs: 3\n".utf8).write(to: directory.appendingPathComponent("config.yaml"))
         XCTAssertNil(RunIdentity.read(in: directory), "no '# run' header: not an entry's config.yaml")
+    }
+}
+
+/// A declared dataset's per-channel statistics are computed, not published: a run normalised with them
+/// has them in its key.
+final class DeclaredDatasetKeyTests: XCTestCase {
+    func testComputedStatisticsEnterTheKeyOfRunsThatUseThem() {
+        var config = TrainingConfig()
+        config.dataset = DatasetID("own")
+        config.data.id = config.dataset
+        config.data.contentHash = String(repeating: "c", count: 64)
+        let plain = RunKey.make(config: config, initKey: nil)
+        config.data.statistics = [ChannelStatistics(mean: 0.5, std: 0.2)]
+        XCTAssertEqual(
+            RunKey.make(config: config, initKey: nil), plain, "normalize: default does not read them")
+        config.normalize = .dataset
+        let first = RunKey.make(config: config, initKey: nil)
+        config.data.statistics = [ChannelStatistics(mean: 0.5, std: 0.25)]
+        XCTAssertNotEqual(RunKey.make(config: config, initKey: nil), first)
+        // A built-in dataset's statistics are constants: its keys are as they always were.
+        var builtin = TrainingConfig()
+        builtin.normalize = .dataset
+        let before = RunKey.make(config: builtin, initKey: nil)
+        builtin.data.statistics = [ChannelStatistics(mean: 0, std: 1)]
+        XCTAssertEqual(RunKey.make(config: builtin, initKey: nil), before)
     }
 }
